@@ -1,0 +1,3 @@
+"""llmcost: which customers, features and workflows drove the LLM spend."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,64 @@
+"""The `llmcost` command: typer only. Each command group lives in its own module and registers
+itself on `app`; commands parse options, call the core, render, and return an exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from llmcost.errors import ExitCode, LlmcostError
+
+app = typer.Typer(
+    name="llmcost",
+    help="Which customers, features and workflows drove the LLM spend.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _register() -> None:
+    # Imported for their side effect of adding commands to `app`; order is the --help order.
+    from llmcost.cli import (  # noqa: F401
+        demo,
+        generate,
+        ingest,
+        pricing,
+        report,
+        status,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns (and, as a console script, exits with) the exit code."""
+    from llmcost.cli.common import err_console
+
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except LlmcostError as e:
+        err_console().print(f"llmcost: {e}", markup=False, highlight=False)
+        return _exit(int(e.exit_code), argv)
+    except typer.Exit as e:
+        return _exit(int(e.exit_code), argv)
+    except KeyboardInterrupt:
+        err_console().print("llmcost: interrupted", markup=False)
+        return _exit(130, argv)
+    except Exception as e:  # click's own usage errors
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            return _exit(ExitCode.USAGE, argv)
+        if isinstance(e, click.exceptions.Abort):
+            return _exit(130, argv)
+        raise
+    return _exit(0, argv)
+
+
+def _exit(code: int, argv: list[str] | None) -> int:
+    if argv is None:  # console script
+        sys.exit(code)
+    return code

@@ -1,0 +1,165 @@
+"""Configuration: llmcost.toml (or [tool.llmcost] in pyproject.toml), LLMCOST_* variables, defaults.
+
+Where things are looked up, first match wins:
+- the warehouse: --db, LLMCOST_DB, `[warehouse] path` in the config file, LLMCOST_HOME/warehouse.duckdb,
+  the platform's user data dir (platformdirs).
+- the config file: --config, LLMCOST_CONFIG, ./llmcost.toml, [tool.llmcost] in ./pyproject.toml,
+  LLMCOST_HOME/llmcost.toml.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from llmcost.errors import ConfigError
+from llmcost.pricing.config import PricingConfig
+
+MIB = 1 << 20
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WarehouseConfig(_Section):
+    path: Path | None = None
+
+
+class IngestConfig(_Section):
+    timezone: str = Field("UTC", description="zone in which timestamps without an offset are read")
+    request_events: list[str] = Field(
+        default_factory=lambda: ["llm.request", "llm_request", "llm.call", "llm.completion", "llm.response"]
+    )
+    outcome_events: list[str] = Field(
+        default_factory=lambda: [
+            "draft_accepted",
+            "ticket_resolved",
+            "ticket_summarized",
+            "search_answered",
+            "answer_accepted",
+            "suggestion_accepted",
+            "action_succeeded",
+            "task_completed",
+        ]
+    )
+    # Objects whose keys are read as if they stood at the root (nested `extra`, `fields`, …).
+    containers: list[str] = Field(
+        default_factory=lambda: ["extra", "fields", "context", "data", "attributes", "labels", "meta", "metadata"]
+    )
+    # Extra source names per canonical column, tried before the built-in ones: dotted paths allowed.
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
+    max_line_bytes: int = Field(1 * MIB, ge=1024)
+    batch_bytes: int = Field(32 * MIB, ge=64 * 1024)
+    # A compressed file may expand at most this much (decompression-bomb guard)...
+    max_expansion_ratio: int = Field(200, ge=2)
+    # ...once it has produced more than this many bytes.
+    expansion_check_after_bytes: int = Field(64 * MIB, ge=MIB)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'Europe/Berlin')") from e
+        return v
+
+
+class Config(_Section):
+    warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig)
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
+    pricing: PricingConfig = Field(default_factory=PricingConfig)
+    # Sections owned by later features; validated by their own modules.
+    alerts: dict[str, Any] = Field(default_factory=dict)
+    budgets: dict[str, Any] = Field(default_factory=dict)
+    reconcile: dict[str, Any] = Field(default_factory=dict)
+    source_path: Path | None = Field(None, exclude=True)
+
+
+def llmcost_home() -> Path | None:
+    home = os.environ.get("LLMCOST_HOME")
+    return Path(home).expanduser() if home else None
+
+
+def find_config_file(explicit: Path | None = None) -> tuple[Path, bool] | None:
+    """The config file to read and whether it is a pyproject.toml, or None."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file not found: {explicit}")
+        return explicit, explicit.name == "pyproject.toml"
+    env = os.environ.get("LLMCOST_CONFIG")
+    if env:
+        p = Path(env).expanduser()
+        if not p.is_file():
+            raise ConfigError(f"LLMCOST_CONFIG names a file that does not exist: {p}")
+        return p, p.name == "pyproject.toml"
+    cwd = Path.cwd()
+    if (cwd / "llmcost.toml").is_file():
+        return cwd / "llmcost.toml", False
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            if "llmcost" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}):
+                return pyproject, True
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            pass  # not ours to complain about
+    home = llmcost_home()
+    if home and (home / "llmcost.toml").is_file():
+        return home / "llmcost.toml", False
+    return None
+
+
+def _describe(e: ValidationError, path: Path | str) -> str:
+    lines = [f"{path}: invalid configuration"]
+    for err in e.errors():
+        key = ".".join(str(p) for p in err["loc"])
+        lines.append(f"  {key}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def parse_config(data: dict[str, Any], origin: Path | str = "<config>") -> Config:
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(_describe(e, origin)) from None
+    if isinstance(origin, Path):
+        cfg.source_path = origin
+        if cfg.warehouse.path is not None and not cfg.warehouse.path.is_absolute():
+            cfg.warehouse.path = origin.parent / cfg.warehouse.path
+    return cfg
+
+
+def load_config(explicit: Path | None = None) -> Config:
+    found = find_config_file(explicit)
+    if found is None:
+        return Config()
+    path, is_pyproject = found
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read: {e}") from None
+    if is_pyproject:
+        data = data.get("tool", {}).get("llmcost", {})
+    return parse_config(data, path)
+
+
+def default_db_path(cfg: Config | None = None) -> Path:
+    env = os.environ.get("LLMCOST_DB")
+    if env:
+        return Path(env).expanduser()
+    if cfg is not None and cfg.warehouse.path is not None:
+        return cfg.warehouse.path
+    home = llmcost_home()
+    if home is not None:
+        return home / "warehouse.duckdb"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("llmcost")) / "warehouse.duckdb"

@@ -1,0 +1,249 @@
+"""The warehouse: one DuckDB file, its migrations, and the one-writer lock.
+
+DuckDB lets one process open a database file read-write. llmcost takes its own advisory lock
+(`<db>.lock`, holding the holder's pid, command and start time) before DuckDB's, so a second
+writer is told within milliseconds *who* holds the warehouse, and exits 75.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from llmcost.errors import StorageError, UsageError, WarehouseBusy
+
+if TYPE_CHECKING:
+    import duckdb
+
+_PRIVATE = 0o600
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The ordered schema migrations shipped in the package (NNN_name.sql)."""
+    found = []
+    for entry in resources.files("llmcost.warehouse").joinpath("migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            num, _, rest = entry.name.partition("_")
+            found.append(Migration(int(num), rest.removesuffix(".sql"), entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration numbers: {versions}")
+    return found
+
+
+def _holder(lock_path: Path) -> str:
+    try:
+        info = json.loads(lock_path.read_text("utf-8") or "{}")
+    except (OSError, ValueError):
+        info = {}
+    if not info:
+        return "another llmcost process"
+    return f"`{info.get('command', 'llmcost')}` (pid {info.get('pid', '?')}, since {info.get('since', '?')})"
+
+
+class WriterLock:
+    """An exclusive advisory lock beside the database file; released on close or process death."""
+
+    def __init__(self, db_path: Path, command: str) -> None:
+        self.path = db_path.with_name(db_path.name + ".lock")
+        self.command = command
+        self._fh: IO[str] | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, _PRIVATE)
+        fh = os.fdopen(fd, "r+", encoding="utf-8")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            raise WarehouseBusy(
+                f"warehouse busy: {self.path.with_suffix('')} is being written by {_holder(self.path)}; "
+                "try again when it finishes"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fh.write(json.dumps({"pid": os.getpid(), "command": self.command, "since": since}))
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                self._fh.seek(0)
+                self._fh.truncate()
+            self._fh.close()  # closing drops the flock
+            self._fh = None
+
+
+def _open_duckdb(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    import duckdb
+
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as e:
+        msg = str(e)
+        if "lock" in msg.lower():
+            lock = path.with_name(path.name + ".lock")
+            raise WarehouseBusy(f"warehouse busy: {path} is held by {_holder(lock)}") from None
+        if "permission" in msg.lower() or "read-only" in msg.lower():
+            raise StorageError(f"cannot open the warehouse {path}: {msg}") from None
+        raise StorageError(f"cannot open the warehouse {path}: {msg}") from None
+    except duckdb.Error as e:
+        raise StorageError(f"cannot open the warehouse {path}: {e}") from None
+
+
+def _applied(con: duckdb.DuckDBPyConnection) -> set[int]:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    return {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations not yet recorded, each in its own transaction; return their versions."""
+    done = _applied(con)
+    newly = []
+    for m in migrations():
+        if m.version in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(m.sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now())",
+                [m.version, m.name],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        newly.append(m.version)
+    return newly
+
+
+def _pending(con: duckdb.DuckDBPyConnection) -> list[int]:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    done = (
+        {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        if "schema_migrations" in tables
+        else set()
+    )
+    return [m.version for m in migrations() if m.version not in done]
+
+
+def _make_private(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if p.stat().st_mode & 0o077:
+                os.chmod(p, _PRIVATE)
+
+
+@dataclass
+class Warehouse:
+    """An open warehouse: the DuckDB connection plus, for writers, the lock."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    lock: WriterLock | None
+
+    @property
+    def writable(self) -> bool:
+        return self.lock is not None
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Warehouse:
+    """Open (and for writers create and migrate) the warehouse at `path`.
+
+    Readers open read-only and never create anything; a reader of a warehouse that does not
+    exist yet gets a UsageError telling it to ingest first.
+    """
+    path = path.expanduser()
+    if not write:
+        if not path.exists():
+            raise UsageError(f"no warehouse at {path}: run `llmcost ingest PATH` first (or pass --db)")
+        con = _open_duckdb(path, read_only=True)
+        pending = _pending(con)
+        if pending:
+            con.close()
+            raise UsageError(
+                f"the warehouse {path} needs schema upgrade(s) {pending}: run any writing command "
+                "(e.g. `llmcost ingest`) to apply them"
+            )
+        return Warehouse(path, con, None)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as e:
+        raise StorageError(f"cannot create the warehouse directory {path.parent}: {e.strerror}") from None
+    lock = WriterLock(path, command or " ".join(["llmcost", *sys.argv[1:2]]))
+    try:
+        lock.acquire()
+    except PermissionError as e:
+        raise StorageError(f"cannot lock the warehouse {path}: {e.strerror} (read-only location?)") from None
+    old_umask = os.umask(0o077)  # DuckDB creates the file: make it private from its first byte
+    try:
+        con = _open_duckdb(path, read_only=False)
+    except BaseException:
+        lock.release()
+        raise
+    finally:
+        os.umask(old_umask)
+    try:
+        migrate(con)
+    except Exception as e:
+        con.close()
+        lock.release()
+        raise StorageError(f"cannot prepare the warehouse {path}: {e}") from None
+    _make_private(path)
+    return Warehouse(path, con, lock)
+
+
+@contextlib.contextmanager
+def writer(path: Path, command: str | None = None) -> Iterator[Warehouse]:
+    wh = open_warehouse(path, write=True, command=command)
+    try:
+        yield wh
+    finally:
+        wh.close()
+
+
+@contextlib.contextmanager
+def reader(path: Path) -> Iterator[Warehouse]:
+    wh = open_warehouse(path, write=False)
+    try:
+        yield wh
+    finally:
+        wh.close()
+
