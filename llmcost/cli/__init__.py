@@ -46,15 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console().print("llmcost: interrupted", markup=False)
         return _exit(130, argv)
-    except Exception as e:  # click's own usage errors
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            return _exit(ExitCode.USAGE, argv)
-        if isinstance(e, click.exceptions.Abort):
-            return _exit(130, argv)
-        raise
+    except typer.TyperException as e:  # usage errors from option parsing
+        show = getattr(e, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console().print(f"llmcost: {e.format_message()}", markup=False, highlight=False)
+        return _exit(ExitCode.USAGE, argv)
+    except typer.Abort:
+        return _exit(130, argv)
     return _exit(0, argv)
 
 

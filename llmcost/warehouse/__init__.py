@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from llmcost.errors import StorageError, UsageError, WarehouseBusy
+from llmcost.warehouse import segments
 
 if TYPE_CHECKING:
     import duckdb
@@ -169,6 +170,10 @@ class Warehouse:
     def writable(self) -> bool:
         return self.lock is not None
 
+    @property
+    def segment_dir(self) -> Path:
+        return segments.segment_dir(self.path)
+
     def close(self) -> None:
         try:
             self.con.close()
@@ -222,6 +227,12 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
         os.umask(old_umask)
     try:
         migrate(con)
+        seg_dir = segments.segment_dir(path)
+        segments.remove_orphans(con, seg_dir)
+        if not segments.views_point_at(con, seg_dir):
+            con.execute("BEGIN")
+            segments.rebuild_views(con, seg_dir)
+            con.execute("COMMIT")
     except Exception as e:
         con.close()
         lock.release()

@@ -3,7 +3,11 @@
 -- cache_write_tokens and cache_write_1h_tokens are subsets of it; reasoning_tokens is a
 -- subset of output_tokens. Money is DECIMAL; NULL cost_usd means "unpriced", never $0.
 
-CREATE TABLE requests (
+-- `requests` and `outcomes` are views over Parquet segment files (see segments below and
+-- llmcost/warehouse/segments.py): writing Parquet costs about half of writing a persistent
+-- DuckDB table, and the segments are readable by any engine. These empty tables hold the
+-- canonical column types; the views are rebuilt whenever the set of segments changes.
+CREATE TABLE requests_columns (
     request_id            VARCHAR NOT NULL,
     ts                    TIMESTAMPTZ NOT NULL,
     trace_id              VARCHAR,
@@ -29,14 +33,13 @@ CREATE TABLE requests (
     service_tier          VARCHAR,
     naive_ts              BOOLEAN NOT NULL,
     attrs                 JSON,
-    content_hash          UBIGINT NOT NULL,
     source_id             INTEGER NOT NULL,
     source_offset         BIGINT NOT NULL,
     source_line           BIGINT NOT NULL,
     ingest_id             INTEGER NOT NULL
 );
 
-CREATE TABLE outcomes (
+CREATE TABLE outcomes_columns (
     event_id      VARCHAR NOT NULL,
     ts            TIMESTAMPTZ NOT NULL,
     event         VARCHAR NOT NULL,
@@ -48,7 +51,6 @@ CREATE TABLE outcomes (
     value         DOUBLE,
     naive_ts      BOOLEAN NOT NULL,
     attrs         JSON,
-    content_hash  UBIGINT NOT NULL,
     source_id     INTEGER NOT NULL,
     source_offset BIGINT NOT NULL,
     source_line   BIGINT NOT NULL,
@@ -75,6 +77,23 @@ CREATE TABLE sources (
     last_seen        TIMESTAMPTZ NOT NULL,
     last_ingest_id   INTEGER NOT NULL
 );
+
+CREATE TABLE segments (
+    segment_id INTEGER NOT NULL,
+    kind       VARCHAR NOT NULL,      -- requests | outcomes
+    file       VARCHAR NOT NULL,      -- relative to the warehouse's segment directory
+    rows       BIGINT NOT NULL,
+    min_ts     TIMESTAMPTZ,
+    max_ts     TIMESTAMPTZ,
+    ingest_id  INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+-- md5 of each loaded record's identity (request_id / event_id): the anti-join that keeps a
+-- record from being counted twice runs against these 16-byte keys, not the Parquet files.
+-- `sig` fingerprints the record's canonical values, to tell a repeat from a conflicting variant.
+CREATE TABLE request_keys (key UHUGEINT NOT NULL, sig UBIGINT NOT NULL);
+CREATE TABLE outcome_keys (key UHUGEINT NOT NULL, sig UBIGINT NOT NULL);
 
 CREATE TABLE rejects (
     ingest_id   INTEGER NOT NULL,
@@ -126,3 +145,8 @@ CREATE TABLE ignored_events (
     event VARCHAR NOT NULL,
     lines BIGINT NOT NULL
 );
+
+CREATE TABLE warehouse_meta (key VARCHAR NOT NULL, value VARCHAR);
+
+CREATE VIEW requests AS SELECT * FROM requests_columns;
+CREATE VIEW outcomes AS SELECT * FROM outcomes_columns;

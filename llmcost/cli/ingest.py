@@ -1,0 +1,70 @@
+"""`llmcost ingest PATH...`: load logs and outcome events into the warehouse."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from llmcost.cli import app
+from llmcost.cli.common import ColorOption, ConfigOption, DbOption, err_console, resolve, set_color, write_stdout_json
+from llmcost.errors import ExitCode, InputError
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    complete_partial: Annotated[
+        bool,
+        typer.Option("--complete-partial", help="Take a last line without a newline as complete (file is finished)."),
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table.")] = False,
+    color: ColorOption = "auto",
+) -> None:
+    """Load llm.request lines and outcome events, exactly once.
+
+    Every line ends in one bucket: loaded, duplicate, ignored (not an LLM call or outcome) or
+    rejected (kept in the warehouse with file, line and reason: see `llmcost status --rejects`).
+    """
+    from llmcost.ingest.discover import discover
+    from llmcost.ingest.load import Loader
+    from llmcost.ingest.summary import render_summary, summary_json
+    from llmcost.pricing_hook import pricer_for
+    from llmcost.warehouse import writer
+
+    set_color(color)
+    db_path, cfg = resolve(db, config)
+    inputs, skipped = discover(paths)
+    err = err_console()
+    for s in skipped:
+        err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
+    with writer(db_path, command="llmcost ingest") as wh:
+        loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer_for(cfg))
+        total_bytes = sum((p.path.stat().st_size if p.path else 0) for p in inputs)
+        argv = " ".join(sys.argv[1:])[:1000]
+        if err.is_terminal and not quiet and total_bytes > (8 << 20):
+            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+            with Progress(
+                "[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                console=err, transient=True,
+            ) as bar:
+                task = bar.add_task("ingesting", total=total_bytes)
+                result = loader.run(inputs, skipped, argv=argv, progress=lambda n: bar.advance(task, n))
+        else:
+            result = loader.run(inputs, skipped, argv=argv)
+    if json_out:
+        write_stdout_json(summary_json(result, db_path))
+    elif not quiet:
+        render_summary(err, result, db_path)
+    nothing_read = result.totals.read == 0 and (
+        any(f.error for f in result.files) or (not inputs and skipped)
+    )
+    if not inputs and not skipped:
+        raise InputError("no input files found")
+    if nothing_read:
+        raise typer.Exit(ExitCode.DATA)

@@ -1,0 +1,2 @@
+"""Ingest: discover inputs → read them in checkpointed batches → classify and map each line in
+DuckDB → load exactly once (see load.py for the accounting)."""

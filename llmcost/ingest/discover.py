@@ -1,0 +1,121 @@
+"""Turn the PATH arguments of `llmcost ingest` into the list of inputs to read.
+
+Directories are walked recursively without following symlinks out of the given root; globs are
+expanded; `-` is standard input. Rotated files are read oldest first (app.log.2, app.log.1,
+app.log) so "first seen wins" follows the order the lines were written in.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+_ROTATION = re.compile(r"^(?P<base>.+?)\.(?P<n>\d+)(?P<ext>(\.gz|\.zst|\.zstd)?)$")
+_SKIP_SUFFIXES = (".duckdb", ".duckdb.wal", ".lock", ".parquet", ".tmp")
+
+
+@dataclass(frozen=True)
+class Input:
+    display: str  # what messages call it
+    path: Path | None  # None for standard input
+
+
+@dataclass(frozen=True)
+class Skipped:
+    display: str
+    reason: str
+
+
+def _rotation_key(p: Path) -> tuple[str, str, int]:
+    m = _ROTATION.match(p.name)
+    if m:
+        return (str(p.parent), m.group("base"), -int(m.group("n")))
+    stem = p.name
+    for suffix in (".gz", ".zst", ".zstd"):
+        stem = stem.removesuffix(suffix)
+    return (str(p.parent), stem, 0)
+
+
+def _order(files: list[Path]) -> list[Path]:
+    return sorted(files, key=lambda p: (*_rotation_key(p), p.name))
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not d.endswith(".segments"))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith(_SKIP_SUFFIXES):
+                continue
+            p = Path(dirpath) / name
+            found.append(p)
+    kept = []
+    for p in found:
+        if p.is_symlink() and not _is_within(p, root):
+            skipped.append(Skipped(str(p), f"symlink to {os.readlink(p)} points outside {root}: not followed"))
+            continue
+        kept.append(p)
+    return kept
+
+
+def _check_file(p: Path, skipped: list[Skipped]) -> bool:
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        skipped.append(Skipped(str(p), "no such file (dangling symlink?)"))
+        return False
+    except OSError as e:
+        skipped.append(Skipped(str(p), f"cannot stat: {e.strerror}"))
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        skipped.append(Skipped(str(p), f"{kind}: skipped (pipe it to `llmcost ingest -` instead)"))
+        return False
+    if not os.access(p, os.R_OK):
+        skipped.append(Skipped(str(p), "permission denied"))
+        return False
+    return True
+
+
+def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
+    inputs: list[Input] = []
+    skipped: list[Skipped] = []
+    seen: set[Path] = set()
+    for arg in args:
+        if arg == "-":
+            inputs.append(Input("<stdin>", None))
+            continue
+        p = Path(arg).expanduser()
+        if p.is_dir():
+            files = _walk(p, skipped)
+        elif p.exists() or p.is_symlink():
+            files = [p]
+        elif any(ch in arg for ch in "*?["):
+            matched = [Path(m) for m in glob.glob(arg, recursive=True)]
+            files = []
+            for m in matched:
+                files.extend(_walk(m, skipped) if m.is_dir() else [m])
+            if not matched:
+                skipped.append(Skipped(arg, "the pattern matches no file"))
+        else:
+            skipped.append(Skipped(arg, "no such file or directory"))
+            continue
+        for f in _order(files):
+            key = f.absolute()
+            if key in seen or not _check_file(f, skipped):
+                continue
+            seen.add(key)
+            inputs.append(Input(str(f), f))
+    return inputs, skipped

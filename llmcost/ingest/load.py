@@ -1,0 +1,518 @@
+"""Load inputs into the warehouse exactly once.
+
+Per batch, in one DuckDB transaction: the new rows' segment is registered, their keys recorded,
+rejects kept, the source's committed offset advanced and the run's counts added. Every line read
+lands in exactly one bucket, so `read = loaded + duplicate + ignored + rejected` holds for each
+batch, each file and each run, and a crash at any point loses or repeats nothing.
+
+Duplicates: the first loaded record with a request_id (event_id) wins; later lines with the same
+id are counted as duplicates, and those whose content differs are also kept in `conflicts`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+import re
+from typing import IO, TYPE_CHECKING, Any
+
+from llmcost.config import Config
+from llmcost.ingest.batch import RAW_CAP, to_arrow
+from llmcost.ingest.discover import Input, Skipped
+from llmcost.ingest.fields import OUTCOME, REQUEST, FieldMap, build_field_map
+from llmcost.ingest.lines import LineBatcher
+from llmcost.ingest.sources import TAIL_WINDOW, Resume, locate, tail_fingerprint
+from llmcost.ingest.streams import ByteStream, ExpansionLimit, open_stream
+from llmcost.warehouse import Warehouse, segments
+
+if TYPE_CHECKING:
+    import duckdb
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+SECRET_PATTERN = r"(sk-[A-Za-z0-9_\-]{8,}|AKIA[0-9A-Z]{16}|(?i:bearer)\s+[A-Za-z0-9._\-]{16,})"
+
+
+def _sql(name: str) -> str:
+    return resources.files("llmcost.ingest").joinpath("sql", name).read_text("utf-8")
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    loaded_requests: int = 0
+    loaded_outcomes: int = 0
+    duplicate: int = 0
+    ignored: int = 0
+    rejected: int = 0
+    conflicting: int = 0
+    naive_ts: int = 0
+    bytes: int = 0
+
+    @property
+    def loaded(self) -> int:
+        return self.loaded_requests + self.loaded_outcomes
+
+    @property
+    def residual(self) -> int:
+        return self.read - self.loaded - self.duplicate - self.ignored - self.rejected
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class FileResult:
+    display: str
+    counts: Counts = field(default_factory=Counts)
+    source_id: int | None = None
+    resumed_at: int = 0
+    pending_bytes: int = 0
+    error: str | None = None  # the input could not be read to its end (why, and where)
+    note: str | None = None
+
+
+@dataclass
+class IngestResult:
+    ingest_id: int
+    files: list[FileResult]
+    skipped: list[Skipped]
+    totals: Counts
+    started_at: datetime
+    finished_at: datetime
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+Progress = Callable[[int], None]  # called with bytes consumed
+
+
+class Loader:
+    def __init__(
+        self,
+        wh: Warehouse,
+        cfg: Config,
+        *,
+        take_partial: bool = False,
+        pricer: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        if not wh.writable:
+            raise ValueError("the loader needs a writable warehouse")
+        self.wh = wh
+        self.con = wh.con
+        self.cfg = cfg
+        self.take_partial = take_partial
+        self.pricer = pricer
+        self.now = now or datetime.now(UTC)
+        self.fields = build_field_map(cfg.ingest.aliases, cfg.ingest.containers)
+        self.stage_sql = _render_stage(self.fields)
+        self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
+        self._conflicts: dict[str, int] = {}
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute(_sql("macros.sql"))
+        self._requests_sql = _sql("requests.sql")
+        self._outcomes_sql = _sql("outcomes.sql")
+
+    # -- run ----------------------------------------------------------------------------------
+    def run(
+        self, inputs: list[Input], skipped: list[Skipped], *, argv: str = "", progress: Progress | None = None
+    ) -> IngestResult:
+        started = datetime.now(UTC)
+        ingest_id = self._start(started, argv)
+        results = []
+        totals = Counts()
+        for inp in inputs:
+            with _materialised(inp) as (path, display):
+                res = self._load_file(ingest_id, path, display, progress)
+            results.append(res)
+            totals.add(res.counts)
+        finished = datetime.now(UTC)
+        status = "ok" if not any(r.error for r in results) and not skipped else "partial"
+        self.con.execute(
+            "UPDATE ingests SET finished_at = ?, status = ?, files = ? WHERE ingest_id = ?",
+            [finished, status, len(inputs), ingest_id],
+        )
+        return IngestResult(ingest_id, results, skipped, totals, started, finished)
+
+    def _start(self, started: datetime, argv: str) -> int:
+        self.con.execute("BEGIN")
+        row = self.con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()
+        ingest_id = int(row[0]) if row else 1
+        self.con.execute(
+            "INSERT INTO ingests VALUES (?, ?, NULL, 'running', ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
+            [ingest_id, started, argv],
+        )
+        self.con.execute("COMMIT")
+        return ingest_id
+
+    # -- one file -----------------------------------------------------------------------------
+    def _load_file(self, ingest_id: int, path: Path, display: str, progress: Progress | None) -> FileResult:
+        res = FileResult(display)
+
+        def opener() -> ByteStream:
+            fh = open(path, "rb")  # noqa: SIM115 - closed by the stream
+            head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+            return open_stream(fh, head, self.limit)
+
+        try:
+            resume = locate(self.con, opener, take_partial=self.take_partial)
+        except OSError as e:
+            res.error = f"cannot read: {e.strerror or e}"
+            return res
+        if resume is None:
+            res.note = "no complete line yet"
+            with contextlib.suppress(OSError):
+                res.pending_bytes = path.stat().st_size
+            return res
+        res.resumed_at = resume.offset
+        try:
+            self._load_stream(ingest_id, path, display, resume, res, progress)
+        except OSError as e:
+            res.error = f"I/O error: {e.strerror or e}"
+        finally:
+            resume.stream.close()
+        return res
+
+    def _load_stream(
+        self,
+        ingest_id: int,
+        path: Path,
+        display: str,
+        resume: Resume,
+        res: FileResult,
+        progress: Progress | None,
+    ) -> None:
+        ic = self.cfg.ingest
+        batcher = LineBatcher(
+            resume.stream,
+            start_offset=resume.offset,
+            start_line=resume.line_no,
+            batch_bytes=ic.batch_bytes,
+            max_line=ic.max_line_bytes,
+            take_partial=self.take_partial or resume.stream.compression != "plain",
+        )
+        source_id = resume.source_id
+        tail = b""
+        for batch in batcher:
+            table = to_arrow(batch, ic.max_line_bytes)
+            end_rel = batch.end - batch.start
+            tail = (tail + batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes())[-TAIL_WINDOW:]
+            if source_id is None:
+                source_id = self._new_source(resume.head_fp, display, ingest_id)
+            counts = self._load_batch(ingest_id, source_id, display, table, batch.end, batch.first_line
+                                      + len(batch.starts) + len(batch.oversize) - 1, tail)
+            res.counts.add(counts)
+            if progress is not None:
+                progress(batch.end - batch.start)
+        res.source_id = source_id
+        res.pending_bytes = batcher.tail.pending_bytes
+        if batcher.tail.damage:
+            res.error = f"{batcher.tail.damage} (at decompressed byte {batcher.tail.damage_offset})"
+        if source_id is not None:
+            self.con.execute(
+                "UPDATE sources SET pending_bytes = ?, path = ?, last_seen = ? WHERE source_id = ?",
+                [res.pending_bytes, display, datetime.now(UTC), source_id],
+            )
+
+    def _new_source(self, head_fp: str, display: str, ingest_id: int) -> int:
+        row = self.con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchone()
+        source_id = int(row[0]) if row else 1
+        now = datetime.now(UTC)
+        self.con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, 'app', 0, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?)",
+            [source_id, head_fp, tail_fingerprint(b""), display, now, now, ingest_id],
+        )
+        return source_id
+
+    # -- one batch ----------------------------------------------------------------------------
+    def _load_batch(
+        self,
+        ingest_id: int,
+        source_id: int,
+        display: str,
+        table: Any,
+        end_offset: int,
+        last_line: int,
+        tail: bytes,
+    ) -> Counts:
+        con = self.con
+        con.register("batch_lines", table)
+        try:
+            self._stage(table)
+        finally:
+            con.unregister("batch_lines")
+        params = {"source_id": source_id, "ingest_id": ingest_id}
+        c = Counts(read=table.num_rows)
+        kinds = dict(con.execute("SELECT kind, count(*) FROM staged GROUP BY kind").fetchall())
+        c.ignored = int(kinds.get("ignored", 0))
+        c.rejected = int(kinds.get("rejected", 0))
+        written: list[tuple[str, segments.WrittenSegment]] = []
+        self._conflicts = {}
+        if kinds.get("request"):
+            con.execute(self._requests_sql, params)
+            loaded, dup, conflicting, naive = self._dedupe("requests", "request_keys", "request_id")
+            if loaded:
+                if self.pricer is not None:
+                    self.pricer(con, "fresh_requests")
+                seg = segments.write_segment(
+                    con, self.wh.segment_dir, "requests",
+                    "SELECT * EXCLUDE (_key, _sig) FROM fresh_requests ORDER BY ts",
+                )
+                written.append(("requests", seg))
+            c.loaded_requests, c.naive_ts = loaded, naive
+            c.duplicate += dup
+            c.conflicting += conflicting
+        if kinds.get("outcome"):
+            con.execute(self._outcomes_sql, params)
+            loaded, dup, conflicting, naive = self._dedupe("outcomes", "outcome_keys", "event_id")
+            if loaded:
+                seg = segments.write_segment(
+                    con, self.wh.segment_dir, "outcomes",
+                    "SELECT * EXCLUDE (_key, _sig) FROM fresh_outcomes ORDER BY ts",
+                )
+                written.append(("outcomes", seg))
+            c.loaded_outcomes = loaded
+            c.naive_ts += naive
+            c.duplicate += dup
+            c.conflicting += conflicting
+        conflict_kinds = [k for k in ("requests", "outcomes") if self._conflicts.get(k)]
+        c.bytes = end_offset - int(table.column("byte_offset")[0].as_py()) if table.num_rows else 0
+        try:
+            self._commit(ingest_id, source_id, display, c, written, end_offset, last_line, tail, conflict_kinds)
+        except BaseException:
+            segments.retire(self.wh.segment_dir, [seg.file for _, seg in written])
+            raise
+        return c
+
+    def _stage(self, table: Any) -> None:
+        try:
+            self.con.execute(self.stage_sql, self._stage_params())
+        except Exception as e:  # a line the SQL JSON reader chokes on poisons the whole batch
+            import duckdb
+
+            if not isinstance(e, duckdb.Error):
+                raise
+            self._stage_bisect(table)
+
+    def _stage_params(self) -> dict[str, Any]:
+        ic = self.cfg.ingest
+        return {
+            "request_events": ic.request_events,
+            "outcome_events": ic.outcome_events,
+            "tz": ic.timezone,
+            "latest": self.now + FUTURE_SLACK,
+            "earliest": EARLIEST,
+        }
+
+    def _stage_bisect(self, table: Any) -> None:
+        """Stage the batch in halves until each failing line stands alone; reject those lines
+        with DuckDB's own reason (e.g. a lone surrogate escape in a JSON string)."""
+        import duckdb
+        import pyarrow as pa
+
+        con = self.con
+        parts: list[Any] = []
+
+        def stage(t: Any) -> None:
+            con.register("batch_lines", t)
+            try:
+                con.execute(self.stage_sql, self._stage_params())
+                parts.append(con.sql("SELECT * FROM staged").to_arrow_table())
+            finally:
+                con.unregister("batch_lines")
+
+        def go(t: Any) -> None:
+            try:
+                stage(t)
+            except duckdb.Error as e:
+                if t.num_rows > 1:
+                    half = t.num_rows // 2
+                    go(t.slice(0, half))
+                    go(t.slice(half))
+                    return
+                why = "unreadable JSON: " + str(e).splitlines()[0][:200]
+                line = t.column("line")[0].as_py()
+                stage(
+                    t.set_column(2, "line", pa.nulls(1, pa.large_string()))
+                    .set_column(3, "bad", pa.array([why], pa.string()))
+                    .set_column(4, "raw", pa.array([line], pa.string()))
+                )
+
+        go(table)
+        con.register("staged_parts", pa.concat_tables(parts))
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_parts")
+        finally:
+            con.unregister("staged_parts")
+
+    def _dedupe(self, kind: str, keys_table: str, id_col: str) -> tuple[int, int, int, int]:
+        """Split stage_<kind> into fresh_<kind> (first sighting) and duplicates.
+
+        Returns (loaded, duplicate, conflicting, naive timestamps among loaded)."""
+        con = self.con
+        stage = f"stage_{kind}"
+        fresh = f"fresh_{kind}"
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {fresh} AS
+            SELECT s.* FROM {stage} s
+            ANTI JOIN {keys_table} k ON s._key = k.key
+            QUALIFY row_number() OVER (PARTITION BY s._key ORDER BY s.source_line) = 1
+            """
+        )
+        # duplicates whose content differs from the record that was kept
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE conflicts_{kind} AS
+            WITH kept AS (
+                SELECT key, sig FROM {keys_table}
+                UNION ALL SELECT _key, _sig FROM {fresh}
+            )
+            SELECT s.{id_col} AS record_id, s.source_line, s.source_offset, s._key
+            FROM {stage} s JOIN kept k ON s._key = k.key
+            WHERE s._sig <> k.sig
+            """
+        )
+        row = con.execute(
+            f"SELECT (SELECT count(*) FROM {stage}), (SELECT count(*) FROM {fresh}), "
+            f"(SELECT count(*) FROM conflicts_{kind}), (SELECT count(*) FILTER (naive_ts) FROM {fresh})"
+        ).fetchone()
+        assert row is not None
+        staged, loaded, conflicting, naive = (int(v) for v in row)
+        self._conflicts[kind] = conflicting
+        return loaded, staged - loaded, conflicting, naive
+
+    def _commit(
+        self,
+        ingest_id: int,
+        source_id: int,
+        display: str,
+        c: Counts,
+        written: list[tuple[str, segments.WrittenSegment]],
+        end_offset: int,
+        last_line: int,
+        tail: bytes,
+        conflict_kinds: list[str],
+    ) -> None:
+        con = self.con
+        now = datetime.now(UTC)
+        con.execute("BEGIN")
+        try:
+            for kind, seg in written:
+                fresh = f"fresh_{kind}"
+                keys_table = "request_keys" if kind == "requests" else "outcome_keys"
+                con.execute(f"INSERT INTO {keys_table} SELECT _key, _sig FROM {fresh}")
+                con.execute(
+                    f"""INSERT INTO segments
+                        SELECT (SELECT coalesce(max(segment_id), 0) + 1 FROM segments), ?, ?, ?,
+                               min(ts), max(ts), ?, ? FROM {fresh}""",
+                    [kind, seg.file, seg.rows, ingest_id, now],
+                )
+            if written:
+                segments.rebuild_views(con, self.wh.segment_dir)
+            if c.rejected:
+                con.execute(
+                    f"""INSERT INTO rejects
+                        SELECT ?, ?, ?, s.line_no, s.byte_offset, s.reason, s.detail,
+                               regexp_replace(left(rtrim(coalesce(s.raw, s.line), chr(13) || chr(10)), {RAW_CAP}),
+                                              ?, '[REDACTED]', 'g'),
+                               coalesce(strlen(s.line), 0)
+                        FROM staged s WHERE s.kind = 'rejected'""",
+                    [ingest_id, source_id, display, SECRET_PATTERN],
+                )
+            for kind in conflict_kinds:
+                con.execute(
+                    f"""INSERT INTO conflicts
+                       SELECT ?, ?, regexp_replace(c.record_id, ?, '[REDACTED]', 'g'), ?, ?,
+                              c.source_line, c.source_offset,
+                              regexp_replace(left(rtrim(s.line, chr(13) || chr(10)), {RAW_CAP}), ?, '[REDACTED]', 'g')
+                       FROM conflicts_{kind} c JOIN staged s ON s.line_no = c.source_line""",
+                    [ingest_id, kind, SECRET_PATTERN, source_id, display, SECRET_PATTERN],
+                )
+            if c.ignored:
+                con.execute(
+                    """INSERT INTO ignored_events
+                       SELECT left(event, 200), count(*) FROM staged WHERE kind = 'ignored' GROUP BY 1"""
+                )
+            con.execute(
+                """UPDATE sources SET committed_offset = ?, committed_lines = ?, tail_fp = ?,
+                       lines_read = lines_read + ?, loaded = loaded + ?, duplicate = duplicate + ?,
+                       ignored = ignored + ?, rejected = rejected + ?, path = ?, last_seen = ?,
+                       last_ingest_id = ?
+                   WHERE source_id = ?""",
+                [end_offset, last_line, tail_fingerprint(tail), c.read, c.loaded, c.duplicate, c.ignored,
+                 c.rejected, display, now, ingest_id, source_id],
+            )
+            con.execute(
+                """UPDATE ingests SET lines_read = lines_read + ?, loaded_requests = loaded_requests + ?,
+                       loaded_outcomes = loaded_outcomes + ?, duplicate = duplicate + ?,
+                       ignored = ignored + ?, rejected = rejected + ?, conflicting = conflicting + ?,
+                       naive_ts = naive_ts + ?, bytes_read = bytes_read + ?
+                   WHERE ingest_id = ?""",
+                [c.read, c.loaded_requests, c.loaded_outcomes, c.duplicate, c.ignored, c.rejected,
+                 c.conflicting, c.naive_ts, c.bytes, ingest_id],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.execute("ROLLBACK")
+            raise
+
+
+def _poisoned_row(con: duckdb.DuckDBPyConnection, t: Any, reason: str) -> Any:
+    """A staged row for a line the SQL reader rejected outright."""
+    con.register("poison_line", t)
+    try:
+        return con.execute(
+            """SELECT s.* REPLACE ('rejected' AS kind, ? AS reason, NULL AS detail)
+               FROM (SELECT * FROM staged LIMIT 0) s
+               RIGHT JOIN poison_line p ON false""",
+            [reason],
+        ).to_arrow_table()
+    finally:
+        con.unregister("poison_line")
+
+
+def _render_stage(fm: FieldMap) -> str:
+    exprs = dict(fm.exprs)
+    request_cols = [*REQUEST, "event"]
+    outcome_cols = ["event", "ts", "request_id", "trace_id", "tenant_id", "feature", "user_id", *OUTCOME]
+    event_refs = fm.exprs["event"].removeprefix("coalesce(").removesuffix(")")
+    values = {
+        **exprs,
+        "structure": "'" + fm.structure_json().replace("'", "''") + "'",
+        "event_list": f"[{event_refs}]",
+        "request_used": ", ".join(fm.used[c] for c in request_cols),
+        "outcome_used": ", ".join(fm.used[c] for c in outcome_cols),
+    }
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _sql("stage.sql"))
+
+
+@contextlib.contextmanager
+def _materialised(inp: Input) -> Iterator[tuple[Path, str]]:
+    """Standard input is spooled to a private temp file so it can be read like any file."""
+    if inp.path is not None:
+        yield inp.path, inp.display
+        return
+    fd, name = tempfile.mkstemp(prefix="llmcost-stdin-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            src: IO[bytes] = sys.stdin.buffer
+            shutil.copyfileobj(src, out, 1 << 20)
+        yield Path(name), inp.display
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)

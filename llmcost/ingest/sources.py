@@ -1,0 +1,93 @@
+"""Which stream is this? A source is identified by its content, not its path.
+
+The head fingerprint is a hash of the first line (at most 4 KiB). A stored source matches when
+the heads agree AND the 4 KiB before its committed offset agree too, so two files that merely
+start alike (same header line) are told apart, while a renamed, rotated or re-compressed copy of
+a known stream resumes where the last run stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from llmcost.ingest.streams import ByteStream, Pushback
+
+if TYPE_CHECKING:
+    import duckdb
+
+HEAD_MAX = 4096
+TAIL_WINDOW = 4096
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class Resume:
+    source_id: int | None  # None: a stream never seen before
+    offset: int
+    line_no: int  # number of the next line
+    head_fp: str
+    stream: ByteStream  # positioned at `offset`
+
+
+def read_head(stream: ByteStream) -> tuple[bytes, bytes]:
+    """(head line used for the fingerprint, all bytes read so far)."""
+    got = b""
+    while len(got) < HEAD_MAX + 1:
+        chunk = stream.read(HEAD_MAX + 1 - len(got))
+        if not chunk:
+            break
+        got += chunk
+    nl = got.find(b"\n")
+    head = got[: nl + 1] if nl >= 0 else got[:HEAD_MAX]
+    return head, got
+
+
+def locate(
+    con: duckdb.DuckDBPyConnection, open_stream: Callable[[], ByteStream], *, take_partial: bool
+) -> Resume | None:
+    """Find where to resume; None when the stream has no complete first line yet.
+
+    `open_stream` opens the input afresh (positioned at 0); it is called again for each stored
+    candidate whose check needs reading past what is already buffered.
+    """
+    stream = open_stream()
+    head, got = read_head(stream)
+    unfinished = not head.endswith(b"\n") and len(got) <= HEAD_MAX
+    whole = take_partial or stream.compression != "plain"  # a finished stream's last line is whole
+    if not head or (unfinished and not whole):
+        stream.close()
+        return None  # no complete first line yet: a file still being written
+    head_fp = fingerprint(head)
+    candidates = con.execute(
+        "SELECT source_id, committed_offset, committed_lines, tail_fp FROM sources "
+        "WHERE head_fp = ? ORDER BY committed_offset DESC, source_id",
+        [head_fp],
+    ).fetchall()
+    for source_id, offset, lines, tail_fp in candidates:
+        if offset <= len(got):
+            if fingerprint(got[max(0, offset - TAIL_WINDOW) : offset]) == tail_fp:
+                return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, got[offset:], offset))
+            continue
+        if stream.position != len(got):  # an earlier candidate read past our buffer: start over
+            stream.close()
+            stream = open_stream()
+            _, got = read_head(stream)
+        skipped = stream.skip(offset - len(got))
+        window = (got[-TAIL_WINDOW:] + skipped)[-TAIL_WINDOW:]
+        if stream.position == offset and fingerprint(window) == tail_fp:
+            return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, b"", offset))
+    if stream.position != len(got):
+        stream.close()
+        stream = open_stream()
+        _, got = read_head(stream)
+    return Resume(None, 0, 1, head_fp, Pushback(stream, got, 0))
+
+
+def tail_fingerprint(window: bytes) -> str:
+    return fingerprint(window[-TAIL_WINDOW:])

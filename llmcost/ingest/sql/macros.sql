@@ -1,0 +1,86 @@
+-- Value parsers shared by every source format. Strict on purpose: a value that is not clearly a
+-- whole number, an amount or a time is NOT guessed at; the line is quarantined with the reason.
+
+-- Whole non-negative counts: 4200, "4200", "4,200" (thousands separators), 4.2e3 / "4200.0"
+-- (integral). Not: negative, fractional, NaN, infinities, anything past 10^18.
+CREATE OR REPLACE TEMP MACRO llmcost_count(v) AS CASE
+    WHEN v IS NULL THEN NULL
+    WHEN regexp_full_match(v, '[0-9]{1,18}') THEN CAST(v AS BIGINT)
+    WHEN regexp_full_match(v, '[0-9]{1,3}(,[0-9]{3}){1,5}') THEN CAST(replace(v, ',', '') AS BIGINT)
+    WHEN regexp_full_match(v, '[0-9]+(\.[0-9]*)?([eE][+]?[0-9]{1,2})?')
+         AND TRY_CAST(v AS DOUBLE) < 1e18
+         AND TRY_CAST(v AS DOUBLE) = floor(TRY_CAST(v AS DOUBLE))
+        THEN CAST(TRY_CAST(v AS DOUBLE) AS BIGINT)
+    ELSE NULL
+END;
+
+-- Non-negative USD amounts, kept exact as DECIMAL(18, 9) (nano-dollars).
+CREATE OR REPLACE TEMP MACRO llmcost_money(v) AS CASE
+    WHEN v IS NULL THEN NULL
+    WHEN regexp_full_match(v, '[0-9]{1,9}(\.[0-9]+)?') THEN TRY_CAST(v AS DECIMAL(18, 9))
+    WHEN regexp_full_match(v, '[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]{1,2}') AND TRY_CAST(v AS DOUBLE) < 1e9
+        THEN TRY_CAST(TRY_CAST(v AS DOUBLE) AS DECIMAL(18, 9))
+    ELSE NULL
+END;
+
+CREATE OR REPLACE TEMP MACRO llmcost_number(v) AS CASE
+    WHEN v IS NULL THEN NULL
+    WHEN regexp_full_match(v, '-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?') AND isfinite(TRY_CAST(v AS DOUBLE))
+        THEN TRY_CAST(v AS DOUBLE)
+    ELSE NULL
+END;
+
+CREATE OR REPLACE TEMP MACRO llmcost_bool(v) AS
+    lower(trim(coalesce(v, ''))) IN ('true', '1', 'yes', 'y', 'hit');
+
+-- success | timeout | rate_limited | error | cancelled | unknown
+CREATE OR REPLACE TEMP MACRO llmcost_outcome(v) AS CASE
+    WHEN v IS NULL THEN 'unknown'
+    WHEN lower(trim(v)) IN ('success', 'succeeded', 'ok', 'completed', 'complete', 'done', '200', 'true')
+        THEN 'success'
+    WHEN lower(trim(v)) IN ('timeout', 'timed_out', 'timedout', 'deadline_exceeded', '504', '408')
+        THEN 'timeout'
+    WHEN lower(trim(v)) IN ('rate_limited', 'ratelimited', 'rate_limit', 'throttled', '429', 'too_many_requests')
+        THEN 'rate_limited'
+    WHEN lower(trim(v)) IN ('cancelled', 'canceled', 'aborted', 'client_closed', '499') THEN 'cancelled'
+    WHEN lower(trim(v)) IN ('error', 'failed', 'failure', 'fail', 'exception', 'false')
+         OR regexp_full_match(trim(v), '[45][0-9][0-9]') THEN 'error'
+    ELSE 'unknown'
+END;
+
+-- chat | embedding | rerank | completion | image | audio | moderation (gateway spellings folded)
+CREATE OR REPLACE TEMP MACRO llmcost_operation(v, model) AS CASE
+    WHEN v IS NULL THEN CASE
+        WHEN lower(coalesce(model, '')) LIKE '%embed%' THEN 'embedding'
+        WHEN lower(coalesce(model, '')) LIKE '%rerank%' THEN 'rerank'
+        ELSE 'chat' END
+    WHEN lower(v) IN ('embedding', 'embeddings', 'aembedding', 'embed', 'embed_content', 'embedcontent')
+        THEN 'embedding'
+    WHEN lower(v) IN ('rerank', 'arerank', 'reranking') THEN 'rerank'
+    WHEN lower(v) IN ('chat', 'acompletion', 'completion_chat', 'chat.completions', 'chat_completion',
+                      'generation', 'generate_content', 'generatecontent', 'converse', 'messages',
+                      'responses', 'aresponses', 'invoke_model', 'invokemodel') THEN 'chat'
+    WHEN lower(v) IN ('completion', 'completions', 'text_completion', 'atext_completion') THEN 'completion'
+    WHEN lower(v) IN ('image_generation', 'aimage_generation', 'image') THEN 'image'
+    WHEN lower(v) IN ('transcription', 'atranscription', 'speech', 'aspeech', 'audio') THEN 'audio'
+    WHEN lower(v) IN ('moderation', 'amoderation') THEN 'moderation'
+    ELSE lower(v)
+END;
+
+-- Epoch numbers (seconds, ms, µs or ns by magnitude) or ISO-8601 / RFC 3339 text, with a comma
+-- allowed before the fraction (python's asctime). Text without a zone is read in `tz`.
+CREATE OR REPLACE TEMP MACRO llmcost_is_epoch(v) AS regexp_full_match(v, '[0-9]{9,19}(\.[0-9]+)?');
+
+CREATE OR REPLACE TEMP MACRO llmcost_has_zone(v) AS
+    contains(v, ':') AND regexp_matches(v, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?|\s?(UTC|GMT))$');
+
+CREATE OR REPLACE TEMP MACRO llmcost_ts(v, tz) AS CASE
+    WHEN v IS NULL THEN NULL
+    WHEN llmcost_is_epoch(v) THEN CASE
+        WHEN CAST(v AS DOUBLE) >= 1e17 THEN to_timestamp(CAST(v AS DOUBLE) / 1e9)
+        WHEN CAST(v AS DOUBLE) >= 1e14 THEN to_timestamp(CAST(v AS DOUBLE) / 1e6)
+        WHEN CAST(v AS DOUBLE) >= 1e11 THEN to_timestamp(CAST(v AS DOUBLE) / 1e3)
+        ELSE to_timestamp(CAST(v AS DOUBLE)) END
+    WHEN llmcost_has_zone(v) THEN TRY_CAST(replace(regexp_replace(v, '\s?(UTC|GMT)$', 'Z'), ',', '.') AS TIMESTAMPTZ)
+    ELSE timezone(tz, TRY_CAST(replace(v, ',', '.') AS TIMESTAMP))
+END;

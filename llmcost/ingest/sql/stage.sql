@@ -1,0 +1,150 @@
+-- Classify and map one batch of lines (temp table batch_lines: line_no, byte_offset, line, bad).
+-- ${...} are generated from the field map (fields.py); $name are bound values.
+-- Every input line leaves this query in exactly one `kind`: request, outcome, ignored, rejected.
+CREATE OR REPLACE TEMP TABLE staged AS
+WITH parsed AS (
+    SELECT
+        line_no,
+        byte_offset,
+        line,
+        bad,
+        raw,
+        CASE
+            WHEN bad IS NULL AND starts_with(ltrim(line), '{') AND json_valid(line)
+            THEN json_transform(line, {{structure}})
+        END AS s
+    FROM (
+        -- a byte-order mark may open any line (concatenated files), not only the first
+        SELECT line_no, byte_offset, bad, raw,
+               CASE WHEN starts_with(line, chr(65279)) THEN substr(line, 2) ELSE line END AS line
+        FROM batch_lines
+    )
+),
+fields AS (
+    SELECT
+        line_no, byte_offset, line, bad, raw, s,
+        {{event_list}} AS events,
+        {{ts}} AS ts_raw,
+        {{request_id}} AS request_id,
+        {{event_id}} AS event_id,
+        {{trace_id}} AS trace_id,
+        {{tenant_id}} AS tenant_id,
+        {{user_id}} AS user_id,
+        {{feature}} AS feature,
+        {{provider}} AS provider,
+        {{model}} AS model,
+        {{operation}} AS operation_raw,
+        {{input_tokens}} AS input_raw,
+        {{cached_input_tokens}} AS cached_raw,
+        {{cache_write_tokens}} AS cache_write_raw,
+        {{cache_write_1h_tokens}} AS cache_write_1h_raw,
+        {{output_tokens}} AS output_raw,
+        {{reasoning_tokens}} AS reasoning_raw,
+        {{anthropic_cache_read}} AS anth_read_raw,
+        {{anthropic_cache_creation}} AS anth_creation_raw,
+        {{latency_ms}} AS latency_raw,
+        {{outcome}} AS outcome_raw,
+        {{cache_hit}} AS cache_hit_raw,
+        {{logged_cost_usd}} AS cost_raw,
+        {{value}} AS value_raw,
+        {{prompt_version}} AS prompt_version,
+        {{service_tier}} AS service_tier,
+        '{' || concat_ws(',', {{request_used}}) || '}' AS request_patch,
+        '{' || concat_ws(',', {{outcome_used}}) || '}' AS outcome_patch
+    FROM parsed
+),
+typed AS (
+    SELECT
+        *,
+        CASE
+            WHEN s IS NULL THEN NULL
+            WHEN list_has_any(events, $request_events)
+                 OR (NOT list_has_any(events, $outcome_events) AND model IS NOT NULL
+                     AND (input_raw IS NOT NULL OR output_raw IS NOT NULL))
+                THEN 'request'
+            WHEN list_has_any(events, $outcome_events) THEN 'outcome'
+            ELSE 'ignored'
+        END AS candidate,
+        llmcost_ts(ts_raw, $tz) AS ts,
+        ts_raw IS NOT NULL AND NOT llmcost_is_epoch(ts_raw) AND NOT llmcost_has_zone(ts_raw) AS naive_ts,
+        llmcost_count(input_raw) AS input_n,
+        llmcost_count(cached_raw) AS cached_n,
+        llmcost_count(cache_write_raw) AS cache_write_n,
+        llmcost_count(cache_write_1h_raw) AS cache_write_1h_n,
+        llmcost_count(output_raw) AS output_n,
+        llmcost_count(reasoning_raw) AS reasoning_n,
+        llmcost_count(anth_read_raw) AS anth_read_n,
+        llmcost_count(anth_creation_raw) AS anth_creation_n,
+        llmcost_count(latency_raw) AS latency_n,
+        llmcost_money(cost_raw) AS cost_n,
+        llmcost_number(value_raw) AS value_n
+    FROM fields
+),
+judged AS (
+    SELECT
+        *,
+        CASE
+            WHEN bad IS NOT NULL THEN bad
+            WHEN s IS NULL AND trim(line) = '' THEN NULL
+            WHEN s IS NULL THEN 'not a JSON object'
+            WHEN candidate = 'ignored' THEN NULL
+            WHEN ts_raw IS NULL THEN 'missing timestamp'
+            WHEN ts IS NULL THEN 'unreadable timestamp'
+            WHEN ts > $latest THEN 'timestamp in the future'
+            WHEN ts < $earliest THEN 'timestamp before ' || strftime($earliest, '%Y-%m-%d')
+            WHEN candidate = 'outcome' THEN NULL
+            WHEN model IS NULL OR trim(model) = '' THEN 'missing model'
+            WHEN input_raw IS NULL AND output_raw IS NULL AND anth_read_raw IS NULL THEN 'missing token counts'
+            WHEN input_raw IS NOT NULL AND input_n IS NULL THEN 'invalid input_tokens'
+            WHEN output_raw IS NOT NULL AND output_n IS NULL THEN 'invalid output_tokens'
+            WHEN cached_raw IS NOT NULL AND cached_n IS NULL THEN 'invalid cached_input_tokens'
+            WHEN cache_write_raw IS NOT NULL AND cache_write_n IS NULL THEN 'invalid cache_write_tokens'
+            WHEN cache_write_1h_raw IS NOT NULL AND cache_write_1h_n IS NULL THEN 'invalid cache_write_1h_tokens'
+            WHEN reasoning_raw IS NOT NULL AND reasoning_n IS NULL THEN 'invalid reasoning_tokens'
+            WHEN anth_read_raw IS NOT NULL AND anth_read_n IS NULL THEN 'invalid cache_read_input_tokens'
+            WHEN anth_creation_raw IS NOT NULL AND anth_creation_n IS NULL THEN 'invalid cache_creation_input_tokens'
+            WHEN latency_raw IS NOT NULL AND latency_n IS NULL THEN 'invalid latency_ms'
+            WHEN cost_raw IS NOT NULL AND cost_n IS NULL THEN 'invalid cost'
+            WHEN anth_read_raw IS NULL AND anth_creation_raw IS NULL
+                 AND coalesce(cached_n, 0) + coalesce(cache_write_n, 0) > coalesce(input_n, 0)
+                THEN 'cached + cache-write tokens exceed input_tokens (input must include them)'
+            WHEN coalesce(cache_write_1h_n, 0) > coalesce(anth_creation_n, cache_write_n, 0)
+                THEN 'cache_write_1h_tokens exceed cache_write_tokens'
+            WHEN coalesce(reasoning_n, 0) > coalesce(output_n, 0) THEN 'reasoning_tokens exceed output_tokens'
+        END AS reason,
+        CASE
+            WHEN candidate = 'ignored' OR bad IS NOT NULL OR s IS NULL THEN NULL
+            WHEN ts_raw IS NOT NULL AND ts IS NULL THEN ts_raw
+            WHEN input_raw IS NOT NULL AND input_n IS NULL THEN input_raw
+            WHEN output_raw IS NOT NULL AND output_n IS NULL THEN output_raw
+            WHEN cached_raw IS NOT NULL AND cached_n IS NULL THEN cached_raw
+            WHEN cache_write_raw IS NOT NULL AND cache_write_n IS NULL THEN cache_write_raw
+            WHEN cache_write_1h_raw IS NOT NULL AND cache_write_1h_n IS NULL THEN cache_write_1h_raw
+            WHEN reasoning_raw IS NOT NULL AND reasoning_n IS NULL THEN reasoning_raw
+            WHEN anth_read_raw IS NOT NULL AND anth_read_n IS NULL THEN anth_read_raw
+            WHEN anth_creation_raw IS NOT NULL AND anth_creation_n IS NULL THEN anth_creation_raw
+            WHEN latency_raw IS NOT NULL AND latency_n IS NULL THEN latency_raw
+            WHEN cost_raw IS NOT NULL AND cost_n IS NULL THEN cost_raw
+        END AS detail
+    FROM typed
+)
+SELECT
+    line_no,
+    byte_offset,
+    line,
+    raw,
+    CASE
+        WHEN reason IS NOT NULL THEN 'rejected'
+        WHEN s IS NULL THEN 'ignored'
+        ELSE candidate
+    END AS kind,
+    reason,
+    left(detail, 200) AS detail,
+    CASE WHEN s IS NULL THEN '(blank line)' ELSE coalesce(list_filter(events, lambda e: e IS NOT NULL)[1], '(no event name)') END AS event,
+    ts, naive_ts,
+    request_id, event_id, trace_id, tenant_id, user_id, feature, provider, model,
+    operation_raw, prompt_version, service_tier,
+    input_n, cached_n, cache_write_n, cache_write_1h_n, output_n, reasoning_n, anth_read_n, anth_creation_n,
+    latency_n, outcome_raw, cache_hit_raw, cost_n, value_n,
+    CASE kind WHEN 'request' THEN request_patch WHEN 'outcome' THEN outcome_patch END AS used_patch
+FROM judged;

@@ -1,0 +1,91 @@
+"""The end-of-run summary as data (for --json and the ingests table) — rendering lives in cli/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from llmcost.ingest.load import IngestResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+SCHEMA_VERSION = 1
+
+
+def summary_json(result: IngestResult, db_path: Path) -> dict[str, Any]:
+    t = result.totals
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "ingest_id": result.ingest_id,
+        "warehouse": str(db_path),
+        "seconds": round(result.seconds, 3),
+        "totals": {
+            "read": t.read,
+            "loaded_requests": t.loaded_requests,
+            "loaded_outcomes": t.loaded_outcomes,
+            "duplicate": t.duplicate,
+            "ignored": t.ignored,
+            "rejected": t.rejected,
+            "conflicting_duplicates": t.conflicting,
+            "naive_timestamps": t.naive_ts,
+            "residual": t.residual,
+            "bytes": t.bytes,
+        },
+        "files": [
+            {
+                "path": f.display,
+                "source_id": f.source_id,
+                "resumed_at_byte": f.resumed_at,
+                "read": f.counts.read,
+                "loaded": f.counts.loaded,
+                "duplicate": f.counts.duplicate,
+                "ignored": f.counts.ignored,
+                "rejected": f.counts.rejected,
+                "pending_bytes": f.pending_bytes,
+                "error": f.error,
+                "note": f.note,
+            }
+            for f in result.files
+        ],
+        "skipped": [{"path": s.display, "reason": s.reason} for s in result.skipped],
+    }
+
+
+def render_summary(console: Console, result: IngestResult, db_path: Path) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    t = result.totals
+    table = Table(title=None, show_edge=False, pad_edge=False, box=None)
+    for col, justify in [("file", "left"), ("read", "right"), ("loaded", "right"), ("duplicate", "right"),
+                         ("ignored", "right"), ("rejected", "right"), ("note", "left")]:
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    shown = result.files if len(result.files) <= 20 else [f for f in result.files if f.counts.read or f.error][:20]
+    for f in shown:
+        note = f.error or f.note or ""
+        if f.pending_bytes and not f.error:
+            note = (note + "; " if note else "") + f"{f.pending_bytes} bytes of an unfinished last line wait for the next run"
+        if f.resumed_at and not note:
+            note = f"resumed at byte {f.resumed_at}"
+        c = f.counts
+        table.add_row(Text(f.display), f"{c.read:,}", f"{c.loaded:,}", f"{c.duplicate:,}", f"{c.ignored:,}",
+                      f"{c.rejected:,}", Text(note))
+    if len(shown) < len(result.files):
+        table.add_row(Text(f"… {len(result.files) - len(shown)} more files"), "", "", "", "", "", "")
+    console.print(table)
+    line = (
+        f"read {t.read:,} = loaded {t.loaded:,} ({t.loaded_requests:,} requests, {t.loaded_outcomes:,} outcomes)"
+        f" + duplicate {t.duplicate:,} + ignored {t.ignored:,} + rejected {t.rejected:,}"
+        f"   residual {t.residual}"
+    )
+    console.print(Text(line))
+    rate = t.read / result.seconds if result.seconds > 0 else 0
+    console.print(Text(f"ingest #{result.ingest_id} into {db_path} in {result.seconds:.2f} s ({rate:,.0f} lines/s)"))
+    if t.rejected:
+        console.print(Text(f"{t.rejected:,} line(s) rejected: see `llmcost status --rejects` for file, line and reason"))
+    if t.conflicting:
+        console.print(Text(f"{t.conflicting:,} duplicate id(s) with different content: the first one loaded was kept "
+                           "(see `llmcost status`)"))
+    if t.naive_ts:
+        console.print(Text(f"{t.naive_ts:,} timestamp(s) had no time zone and were read in the configured zone"))

@@ -1,0 +1,180 @@
+"""The price catalog of one run: genai-prices' bundled snapshot overlaid with the user's rates.
+
+Only the offline snapshot shipped inside the genai-prices wheel is read; its online updater is
+never started, so a run prices the same way on an air-gapped machine as on a laptop.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from llmcost.pricing.config import Discount, PricingConfig, Rate, load_rates_file
+
+if TYPE_CHECKING:
+    from genai_prices.data_snapshot import DataSnapshot
+    from genai_prices.types import ModelInfo, Provider
+
+    from llmcost.config import Config
+    from llmcost.pricing.resolve import Cell, PriceKey
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """What a report footer says about the prices it used."""
+
+    package: str
+    version: str
+    snapshot_date: date | None
+    user_rates: int
+    discounts: int
+    rates_source: str | None
+
+    @property
+    def stamp(self) -> str:
+        """Names the catalog in every price_ref: package version and snapshot date."""
+        snap = self.snapshot_date.isoformat() if self.snapshot_date else "undated"
+        return f"{self.package} {self.version} @{snap}"
+
+    def describe(self) -> str:
+        extra = []
+        if self.user_rates:
+            extra.append(f"{self.user_rates} user rate{'s' if self.user_rates != 1 else ''}")
+        if self.discounts:
+            extra.append(f"{self.discounts} discount{'s' if self.discounts != 1 else ''}")
+        text = f"prices: {self.stamp}"
+        if extra:
+            text += " + " + " and ".join(extra) + (f" from {self.rates_source}" if self.rates_source else "")
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "package": self.package,
+            "version": self.version,
+            "snapshot_date": self.snapshot_date.isoformat() if self.snapshot_date else None,
+            "user_rates": self.user_rates,
+            "discounts": self.discounts,
+            "rates_source": self.rates_source,
+        }
+
+
+@dataclass(frozen=True)
+class SourcedRate:
+    rate: Rate
+    origin: str  # file name the rate came from, for price_ref
+
+
+@dataclass(frozen=True)
+class SourcedDiscount:
+    discount: Discount
+    origin: str
+
+
+@dataclass
+class Catalog:
+    """Loaded once per run; resolutions are cached here so each ingest batch pays only for new keys."""
+
+    snapshot: DataSnapshot
+    info: CatalogInfo
+    rates: tuple[SourcedRate, ...] = ()
+    discounts: tuple[SourcedDiscount, ...] = ()
+    _cells: dict[PriceKey, tuple[Cell, ...]] = field(default_factory=dict, repr=False)
+
+    def find_model(self, model: str, provider: str | None) -> tuple[Provider, ModelInfo] | None:
+        """The catalog entry genai-prices would price `model` with, or None."""
+        try:
+            return self.snapshot.find_provider_model(model, None, provider or None, None)
+        except LookupError:
+            return None
+
+    def canonical_provider(self, provider: str | None) -> str | None:
+        """genai-prices' id for a provider name from a log ('Bedrock' -> 'aws'), else it lowered."""
+        if not provider:
+            return None
+        from genai_prices.data_snapshot import find_provider_by_id
+
+        found = find_provider_by_id(self.snapshot.providers, provider)
+        return found.id if found is not None else provider.strip().lower()
+
+    def cells(self, key: PriceKey) -> tuple[Cell, ...]:
+        cached = self._cells.get(key)
+        if cached is None:
+            from llmcost.pricing.resolve import resolve_key
+
+            cached = self._cells[key] = resolve_key(self, key)
+        return cached
+
+    def providers(self) -> list[Provider]:
+        return list(self.snapshot.providers)
+
+
+def load_catalog(cfg: Config | PricingConfig | None = None, *, base_dir: Path | None = None) -> Catalog:
+    """The catalog for a run: genai-prices' offline snapshot plus the user's rates and discounts.
+
+    Pass the whole `Config` so a relative `rates_file` resolves against the config file's folder;
+    with a bare `PricingConfig`, give `base_dir` (default: the current directory).
+    """
+    if cfg is None:
+        pricing = PricingConfig()
+    elif isinstance(cfg, PricingConfig):
+        pricing = cfg
+    else:
+        pricing = cfg.pricing
+        if base_dir is None and cfg.source_path is not None:
+            base_dir = cfg.source_path.parent
+    inline = "llmcost.toml"
+    if cfg is not None and not isinstance(cfg, PricingConfig) and cfg.source_path is not None:
+        inline = cfg.source_path.name
+    rates = [SourcedRate(r, inline) for r in pricing.rates]
+    discounts = [SourcedDiscount(d, inline) for d in pricing.discounts]
+    sources = [inline] if (pricing.rates or pricing.discounts) else []
+    if pricing.rates_file is not None:
+        path = pricing.rates_file.expanduser()
+        if not path.is_absolute():
+            path = (base_dir or Path.cwd()) / path
+        extra = load_rates_file(path)
+        rates += [SourcedRate(r, path.name) for r in extra.rates]
+        discounts += [SourcedDiscount(d, path.name) for d in extra.discounts]
+        sources.append(path.name)
+    snapshot, version, snap_date = _bundled()
+    info = CatalogInfo(
+        package="genai-prices",
+        version=version,
+        snapshot_date=snap_date,
+        user_rates=len(rates),
+        discounts=len(discounts),
+        rates_source=", ".join(sources) or None,
+    )
+    return Catalog(snapshot=snapshot, info=info, rates=tuple(rates), discounts=tuple(discounts))
+
+
+@functools.cache
+def _bundled() -> tuple[DataSnapshot, str, date | None]:
+    """genai-prices' bundled data as our own snapshot object (never the auto-updated one)."""
+    from importlib.metadata import version
+
+    from genai_prices.data import providers
+    from genai_prices.data_snapshot import DataSnapshot
+
+    snapshot = DataSnapshot(providers=providers, from_auto_update=False)
+    return snapshot, version("genai-prices"), _snapshot_date(providers)
+
+
+def _snapshot_date(providers: list[Provider]) -> date | None:
+    """genai-prices publishes no snapshot date (its data is fixed per package version), so we
+    date the snapshot by the newest effective date in it. That may be a scheduled change a
+    little after the data was gathered; it still identifies the snapshot reproducibly."""
+    from genai_prices.types import StartDateConstraint
+
+    newest: date | None = None
+    for provider in providers:
+        for model in provider.models:
+            constraints = [c.constraint for c in model.prices] if isinstance(model.prices, list) else []
+            constraints += [v.constraint for v in model.price_variants or ()]
+            for c in constraints:
+                if isinstance(c, StartDateConstraint) and (newest is None or c.start_date > newest):
+                    newest = c.start_date
+    return newest
