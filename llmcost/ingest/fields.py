@@ -75,83 +75,151 @@ OUTCOME = {
 ALIASABLE = set(REQUEST) | set(OUTCOME) | {"event"}
 
 
-@dataclass(frozen=True)
-class FieldMap:
-    """The JSON structure to extract and, per canonical column, the expressions that read it."""
-
-    structure: dict[str, object]
-    exprs: dict[str, str]  # column -> SQL coalesce() over struct fields of `s`
-    # column -> SQL naming, as a JSON-patch fragment '"key":null', the top-level key whose value
-    # the column took (NULL when it took none, or a nested one: objects stay whole in attrs)
-    used: dict[str, str]
-
-    def structure_json(self) -> str:
-        return json.dumps(self.structure, sort_keys=True)
-
-
-def _ident(name: str) -> str:
+def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def build_field_map(
-    aliases: dict[str, list[str]],
-    containers: list[str],
-) -> FieldMap:
-    unknown = set(aliases) - ALIASABLE
-    if unknown:
-        raise ValueError(
-            f"[ingest.aliases] names unknown column(s) {sorted(unknown)}; "
-            f"known: {', '.join(sorted(ALIASABLE))}"
-        )
-    columns: dict[str, list[str]] = {}
-    for col, builtin in [*REQUEST.items(), *OUTCOME.items(), ("event", EVENT_NAME)]:
-        user = aliases.get(col, [])
-        columns[col] = list(dict.fromkeys([*user, *builtin]))
-    structure: dict[str, object] = {}
-    leaves: set[tuple[str, ...]] = set()
-
-    def add(path: tuple[str, ...]) -> bool:
-        node = structure
-        for i, part in enumerate(path):
-            clash = next((k for k in node if k.lower() == part.lower() and k != part), None)
-            if clash is not None:
-                return False  # DuckDB struct fields are case-insensitive: the first spelling wins
-            last = i == len(path) - 1
-            cur = node.get(part)
-            if last:
-                if isinstance(cur, dict):
-                    return False  # already a container: cannot also be a leaf
-                node[part] = "VARCHAR"
-            else:
-                if cur == "VARCHAR":
-                    # a leaf elsewhere; prefer the container and drop that leaf
-                    leaves.discard(tuple(path[: i + 1]))
-                    cur = None
-                if not isinstance(cur, dict):
-                    cur = {}
-                    node[part] = cur
-                node = cur
-        leaves.add(path)
-        return True
-
-    plan: dict[str, list[tuple[str, ...]]] = {}
-    for col, names in columns.items():
-        paths = [tuple(n.split(".")) for n in names]
-        nested = [(c, *p) for c in containers for p in paths if p[0] not in containers]
-        plan[col] = [p for p in [*paths, *nested] if add(p)]
-    exprs = {}
-    used = {}
-    for col, paths in plan.items():
-        live = [p for p in paths if p in leaves]
-        refs = ["s." + ".".join(_ident(p) for p in path) for path in live]
-        exprs[col] = f"coalesce({', '.join(refs)})" if refs else "NULL::VARCHAR"
-        arms = [
-            f"WHEN {ref} IS NOT NULL THEN " + (_sql_str(json.dumps(path[0]) + ":null") if len(path) == 1 else "NULL")
-            for ref, path in zip(refs, live, strict=True)
-        ]
-        used[col] = f"CASE {' '.join(arms)} END" if arms else "NULL"
-    return FieldMap(structure, exprs, used)
 
 
 def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
+
+
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    """SQL for one batch shape: what json_transform extracts and how each column reads it.
+
+    Planned from the top-level keys present in the batch (and the keys of any container object
+    present), so the transform extracts only what is there: its cost grows with the number of
+    fields asked for, and the full alias list is hundreds of fields.
+    """
+
+    structure: str  # JSON structure for json_transform of the whole line
+    nested: list[tuple[str, str, str]]  # (alias, parent ref, JSON structure) per nested object
+    exprs: dict[str, str]  # column -> SQL reading the extracted fields
+    events: str  # SQL list of the event-name candidates
+    attrs: str  # SQL for the attrs JSON (NULL when nothing is left over)
+
+
+class FieldMap:
+    """Alias lists per canonical column, turned into a FieldPlan per batch shape (cached)."""
+
+    def __init__(self, aliases: dict[str, list[str]], containers: list[str]) -> None:
+        unknown = set(aliases) - ALIASABLE
+        if unknown:
+            raise ValueError(
+                f"[ingest.aliases] names unknown column(s) {sorted(unknown)}; "
+                f"known: {', '.join(sorted(ALIASABLE))}"
+            )
+        self.containers = list(dict.fromkeys(containers))
+        self.columns: dict[str, list[Path]] = {}
+        for col, builtin in [*REQUEST.items(), *OUTCOME.items(), ("event", EVENT_NAME)]:
+            names = list(dict.fromkeys([*aliases.get(col, []), *builtin]))
+            direct = [tuple(n.split(".")) for n in names]
+            nested = [(c, *p) for c in self.containers for p in direct if p[0] not in self.containers]
+            self.columns[col] = [*direct, *nested]
+        self.leaf_keys = {p[0] for paths in self.columns.values() for p in paths if len(p) == 1}
+        self.parents = {p[0] for paths in self.columns.values() for p in paths if len(p) > 1}
+        self._cache: dict[tuple[frozenset[str], frozenset[tuple[str, str]]], FieldPlan] = {}
+
+    def plan(self, keys: frozenset[str], container_keys: frozenset[tuple[str, str]]) -> FieldPlan:
+        cache_key = (keys, container_keys)
+        plan = self._cache.get(cache_key)
+        if plan is None:
+            plan = self._plan(keys, container_keys)
+            self._cache[cache_key] = plan
+        return plan
+
+    def _plan(self, keys: frozenset[str], container_keys: frozenset[tuple[str, str]]) -> FieldPlan:
+        # DuckDB struct field names are case-insensitive: of keys differing only in case, the
+        # first in sorted order is extracted; the others stay in attrs untouched.
+        top: dict[str, str] = {}
+        seen_lower: set[str] = set()
+        for k in sorted(keys):
+            if k.lower() in seen_lower:
+                continue
+            seen_lower.add(k.lower())
+            top[k] = "VARCHAR" if k in self.leaf_keys and k not in self.parents else "JSON"
+        present_in = {c: {k for (cc, k) in container_keys if cc == c} for c in self.containers}
+
+        def reachable(path: Path) -> bool:
+            if path[0] not in top:
+                return False
+            if len(path) == 1:
+                return True
+            if path[0] in present_in:
+                return path[1] in present_in[path[0]]
+            return True
+
+        nested_tree: dict[str, dict[str, object]] = {}
+        refs: dict[str, list[tuple[Path, str]]] = {}
+        for col, paths in self.columns.items():
+            for path in paths:
+                if not reachable(path):
+                    continue
+                if len(path) == 1:
+                    ref = f"s.{_quote_ident(path[0])}"
+                    if top[path[0]] == "JSON":
+                        ref = f"({ref} ->> '$')"
+                else:
+                    node = nested_tree.setdefault(path[0], {})
+                    ok = True
+                    for i, part in enumerate(path[1:]):
+                        last = i == len(path) - 2
+                        clash = next((k for k in node if k.lower() == part.lower() and k != part), None)
+                        if clash is not None:
+                            ok = False
+                            break
+                        cur = node.get(part)
+                        if last:
+                            if isinstance(cur, dict):
+                                ok = False
+                                break
+                            node[part] = "VARCHAR"
+                        else:
+                            if not isinstance(cur, dict):
+                                if cur == "VARCHAR":
+                                    ok = False
+                                    break
+                                cur = {}
+                                node[part] = cur
+                            node = cur
+                    if not ok:
+                        continue
+                    ref = f"n{_parent_index(path[0], nested_tree)}." + ".".join(_quote_ident(p) for p in path[1:])
+                refs.setdefault(col, []).append((path, ref))
+        nested = [
+            (f"n{i}", f"s.{_quote_ident(parent)}", json.dumps(tree, sort_keys=True))
+            for i, (parent, tree) in enumerate(nested_tree.items())
+        ]
+        exprs = {}
+        for col in self.columns:
+            col_refs = [r for _, r in refs.get(col, [])]
+            exprs[col] = f"coalesce({', '.join(col_refs)})" if col_refs else "NULL::VARCHAR"
+        events = "[" + ", ".join(r for _, r in refs.get("event", [])) + "]"
+        # attrs: every top-level key that no column reads, plus alias keys that lost to a
+        # higher-priority alias of their column (their values kept, as text). Rows that have
+        # all the leftover keys and no losing alias (the usual case) skip the null-dropping merge.
+        kept = [k for k, t in top.items() if t == "JSON"]
+        losers = []
+        for col_refs in refs.values():
+            for i, (path, ref) in enumerate(col_refs):
+                if i == 0 or len(path) != 1 or top.get(path[0]) != "VARCHAR":
+                    continue
+                winners = ", ".join(r for _, r in col_refs[:i])
+                losers.append((path[0], f"CASE WHEN coalesce({winners}) IS NOT NULL THEN {ref} END"))
+        kept_parts = [f"{_quote_ident(k)} := s.{_quote_ident(k)}" for k in kept]
+        loser_parts = [f"{_quote_ident(k)} := {expr}" for k, expr in losers]
+        if not kept_parts and not loser_parts:
+            attrs = "NULL::JSON"
+        else:
+            full = f"nullif(json_merge_patch('{{}}', to_json(struct_pack({', '.join(kept_parts + loser_parts)}))), '{{}}')"
+            conds = [f"s.{_quote_ident(k)} IS NOT NULL" for k in kept] + [f"{expr} IS NULL" for _, expr in losers]
+            fast = f"to_json(struct_pack({', '.join(kept_parts)}))" if kept_parts else "NULL::JSON"
+            attrs = f"CASE WHEN {' AND '.join(conds)} THEN {fast} ELSE {full} END"
+        return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs)
+
+
+def _parent_index(parent: str, tree: dict[str, dict[str, object]]) -> int:
+    return list(tree).index(parent)

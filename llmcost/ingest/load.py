@@ -25,9 +25,10 @@ import re
 from typing import IO, TYPE_CHECKING, Any
 
 from llmcost.config import Config
+from llmcost.errors import ConfigError
 from llmcost.ingest.batch import RAW_CAP, to_arrow
 from llmcost.ingest.discover import Input, Skipped
-from llmcost.ingest.fields import OUTCOME, REQUEST, FieldMap, build_field_map
+from llmcost.ingest.fields import FieldMap, FieldPlan
 from llmcost.ingest.lines import LineBatcher
 from llmcost.ingest.sources import TAIL_WINDOW, Resume, locate, tail_fingerprint
 from llmcost.ingest.streams import ByteStream, ExpansionLimit, open_stream
@@ -117,8 +118,11 @@ class Loader:
         self.take_partial = take_partial
         self.pricer = pricer
         self.now = now or datetime.now(UTC)
-        self.fields = build_field_map(cfg.ingest.aliases, cfg.ingest.containers)
-        self.stage_sql = _render_stage(self.fields)
+        try:
+            self.fields = FieldMap(cfg.ingest.aliases, cfg.ingest.containers)
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
+        self._stage_template = _sql("stage.sql")
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
         self._conflicts: dict[str, int] = {}
         self.con.execute("SET TimeZone = 'UTC'")
@@ -263,13 +267,13 @@ class Loader:
         self._conflicts = {}
         if kinds.get("request"):
             con.execute(self._requests_sql, params)
-            loaded, dup, conflicting, naive = self._dedupe("requests", "request_keys", "request_id")
+            loaded, dup, conflicting, naive = self._dedupe("requests")
             if loaded:
                 if self.pricer is not None:
                     self.pricer(con, "fresh_requests")
                 seg = segments.write_segment(
                     con, self.wh.segment_dir, "requests",
-                    "SELECT * EXCLUDE (_key, _sig) FROM fresh_requests ORDER BY ts",
+                    "SELECT * EXCLUDE (_key) FROM fresh_requests",
                 )
                 written.append(("requests", seg))
             c.loaded_requests, c.naive_ts = loaded, naive
@@ -277,11 +281,11 @@ class Loader:
             c.conflicting += conflicting
         if kinds.get("outcome"):
             con.execute(self._outcomes_sql, params)
-            loaded, dup, conflicting, naive = self._dedupe("outcomes", "outcome_keys", "event_id")
+            loaded, dup, conflicting, naive = self._dedupe("outcomes")
             if loaded:
                 seg = segments.write_segment(
                     con, self.wh.segment_dir, "outcomes",
-                    "SELECT * EXCLUDE (_key, _sig) FROM fresh_outcomes ORDER BY ts",
+                    "SELECT * EXCLUDE (_key) FROM fresh_outcomes",
                 )
                 written.append(("outcomes", seg))
             c.loaded_outcomes = loaded
@@ -298,14 +302,56 @@ class Loader:
         return c
 
     def _stage(self, table: Any) -> None:
-        try:
-            self.con.execute(self.stage_sql, self._stage_params())
-        except Exception as e:  # a line the SQL JSON reader chokes on poisons the whole batch
-            import duckdb
+        """Run stage.sql over the registered batch; a line that makes DuckDB's JSON reader
+        raise (rather than return false) is isolated by bisection and rejected alone."""
+        import duckdb
 
-            if not isinstance(e, duckdb.Error):
-                raise
+        try:
+            self._stage_once(guard=False)
+            return
+        except duckdb.Error:
+            pass
+        try:
+            self._stage_once(guard=True)  # the batch has malformed JSON: check each line first
+        except duckdb.Error:
             self._stage_bisect(table)
+
+    def _stage_once(self, *, guard: bool) -> None:
+        con = self.con
+        con.execute(_CLEAN_LINES)
+        check = "AND json_valid(line)" if guard else ""
+        keys = frozenset(
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT unnest(json_keys(line)) FROM clean_lines "
+                f"WHERE bad IS NULL AND starts_with(ltrim(line), '{{') {check}"
+            ).fetchall()
+        )
+        present = [c for c in self.fields.containers if c in keys]
+        container_keys: frozenset[tuple[str, str]] = frozenset()
+        if present:
+            union = " UNION ".join(
+                f"SELECT DISTINCT {_sql_str(c)}, unnest(json_keys(line, {_sql_str('$.' + _json_path_key(c))})) "
+                f"FROM clean_lines WHERE bad IS NULL AND starts_with(ltrim(line), '{{') {check}"
+                for c in present
+            )
+            container_keys = frozenset((r[0], r[1]) for r in con.execute(union).fetchall())
+        plan = self.fields.plan(keys, container_keys)
+        con.execute(self._render(plan, check), self._stage_params())
+
+    def _render(self, plan: FieldPlan, guard: str) -> str:
+        nested = ", ".join(
+            f"json_transform({ref}, {_sql_str(structure)}) AS {alias}" for alias, ref, structure in plan.nested
+        )
+        values = {
+            **plan.exprs,
+            "guard": guard,
+            "structure": _sql_str(plan.structure),
+            "nested": nested or "NULL AS no_nested",
+            "events": plan.events,
+            "attrs": plan.attrs,
+        }
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self._stage_template)
 
     def _stage_params(self) -> dict[str, Any]:
         ic = self.cfg.ingest
@@ -329,7 +375,7 @@ class Loader:
         def stage(t: Any) -> None:
             con.register("batch_lines", t)
             try:
-                con.execute(self.stage_sql, self._stage_params())
+                self._stage_once(guard=True)
                 parts.append(con.sql("SELECT * FROM staged").to_arrow_table())
             finally:
                 con.unregister("batch_lines")
@@ -358,42 +404,58 @@ class Loader:
         finally:
             con.unregister("staged_parts")
 
-    def _dedupe(self, kind: str, keys_table: str, id_col: str) -> tuple[int, int, int, int]:
-        """Split stage_<kind> into fresh_<kind> (first sighting) and duplicates.
+    def _dedupe(self, kind: str) -> tuple[int, int, int, int]:
+        """Split stage_<kind> into fresh_<kind> (first sightings) and duplicates.
 
         Returns (loaded, duplicate, conflicting, naive timestamps among loaded)."""
         con = self.con
-        stage = f"stage_{kind}"
-        fresh = f"fresh_{kind}"
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {fresh} AS
-            SELECT s.* FROM {stage} s
-            ANTI JOIN {keys_table} k ON s._key = k.key
-            QUALIFY row_number() OVER (PARTITION BY s._key ORDER BY s.source_line) = 1
-            """
+        stage, fresh, keys_table = f"stage_{kind}", f"fresh_{kind}", _KEYS[kind]
+        repeated_in_batch = con.execute(
+            f"SELECT count(*) FROM (SELECT _key FROM {stage} GROUP BY _key HAVING count(*) > 1)"
+        ).fetchone()
+        first_only = (
+            "QUALIFY row_number() OVER (PARTITION BY s._key ORDER BY s.source_line) = 1"
+            if repeated_in_batch and repeated_in_batch[0]
+            else ""
         )
-        # duplicates whose content differs from the record that was kept
         con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE conflicts_{kind} AS
-            WITH kept AS (
-                SELECT key, sig FROM {keys_table}
-                UNION ALL SELECT _key, _sig FROM {fresh}
-            )
-            SELECT s.{id_col} AS record_id, s.source_line, s.source_offset, s._key
-            FROM {stage} s JOIN kept k ON s._key = k.key
-            WHERE s._sig <> k.sig
-            """
+            f"CREATE OR REPLACE TEMP TABLE {fresh} AS "
+            f"SELECT s.* FROM {stage} s ANTI JOIN {keys_table} k ON s._key = k.key {first_only}"
         )
         row = con.execute(
             f"SELECT (SELECT count(*) FROM {stage}), (SELECT count(*) FROM {fresh}), "
-            f"(SELECT count(*) FROM conflicts_{kind}), (SELECT count(*) FILTER (naive_ts) FROM {fresh})"
+            f"(SELECT count(*) FILTER (naive_ts) FROM {fresh})"
         ).fetchone()
         assert row is not None
-        staged, loaded, conflicting, naive = (int(v) for v in row)
+        staged, loaded, naive = (int(v) for v in row)
+        conflicting = self._find_conflicts(kind) if staged > loaded else 0
         self._conflicts[kind] = conflicting
         return loaded, staged - loaded, conflicting, naive
+
+    def _find_conflicts(self, kind: str) -> int:
+        """Duplicates whose content differs from the record that was kept (in this batch or
+        already in the warehouse). Rare path: it reads the warehouse only for those ids."""
+        id_col, compare = _IDENTITY[kind]
+        differs = " OR ".join(f"d.{c} IS DISTINCT FROM k.{c}" for c in compare)
+        cols = ", ".join(compare)
+        self.con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE conflicts_{kind} AS
+            WITH dups AS (
+                SELECT s.* FROM stage_{kind} s ANTI JOIN fresh_{kind} f ON s.source_line = f.source_line
+            ),
+            kept AS (
+                SELECT {id_col}, {cols} FROM fresh_{kind} WHERE _key IN (SELECT _key FROM dups)
+                UNION ALL
+                SELECT {id_col}, {cols} FROM {kind} WHERE {id_col} IN (SELECT {id_col} FROM dups)
+            )
+            SELECT DISTINCT d.{id_col} AS record_id, d.source_line, d.source_offset
+            FROM dups d JOIN kept k ON d.{id_col} = k.{id_col}
+            WHERE {differs}
+            """
+        )
+        row = self.con.execute(f"SELECT count(*) FROM conflicts_{kind}").fetchone()
+        return int(row[0]) if row else 0
 
     def _commit(
         self,
@@ -413,8 +475,7 @@ class Loader:
         try:
             for kind, seg in written:
                 fresh = f"fresh_{kind}"
-                keys_table = "request_keys" if kind == "requests" else "outcome_keys"
-                con.execute(f"INSERT INTO {keys_table} SELECT _key, _sig FROM {fresh}")
+                con.execute(f"INSERT INTO {_KEYS[kind]} SELECT _key FROM {fresh}")
                 con.execute(
                     f"""INSERT INTO segments
                         SELECT (SELECT coalesce(max(segment_id), 0) + 1 FROM segments), ?, ?, ?,
@@ -486,19 +547,30 @@ def _poisoned_row(con: duckdb.DuckDBPyConnection, t: Any, reason: str) -> Any:
         con.unregister("poison_line")
 
 
-def _render_stage(fm: FieldMap) -> str:
-    exprs = dict(fm.exprs)
-    request_cols = [*REQUEST, "event"]
-    outcome_cols = ["event", "ts", "request_id", "trace_id", "tenant_id", "feature", "user_id", *OUTCOME]
-    event_refs = fm.exprs["event"].removeprefix("coalesce(").removesuffix(")")
-    values = {
-        **exprs,
-        "structure": "'" + fm.structure_json().replace("'", "''") + "'",
-        "event_list": f"[{event_refs}]",
-        "request_used": ", ".join(fm.used[c] for c in request_cols),
-        "outcome_used": ", ".join(fm.used[c] for c in outcome_cols),
-    }
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _sql("stage.sql"))
+_KEYS = {"requests": "request_keys", "outcomes": "outcome_keys"}
+# (identity column, columns that must agree for a repeat to be a plain duplicate)
+_IDENTITY = {
+    "requests": ("request_id", ["ts", "model", "provider", "input_tokens", "cached_input_tokens",
+                                "cache_write_tokens", "output_tokens", "reasoning_tokens", "outcome",
+                                "logged_cost_usd", "tenant_id", "feature", "user_id", "trace_id"]),
+    "outcomes": ("event_id", ["ts", "event", "request_id", "trace_id", "tenant_id", "feature", "user_id", "value"]),
+}
+
+_CLEAN_LINES = """
+CREATE OR REPLACE TEMP VIEW clean_lines AS
+SELECT line_no, byte_offset, bad, raw,
+       -- a byte-order mark may open any line (concatenated files), not only the first
+       CASE WHEN starts_with(line, chr(65279)) THEN substr(line, 2) ELSE line END AS line
+FROM batch_lines
+"""
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _json_path_key(key: str) -> str:
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @contextlib.contextmanager

@@ -1,1 +1,37 @@
-"""Prices by date: the genai-prices catalog, the user's own rates, vectorised cost derivation."""
+"""Prices by date: the genai-prices catalog, the user's own rates, vectorised cost derivation.
+
+The API ingest and reports use:
+
+- `load_catalog(cfg)` once per run; `catalog.info.describe()` for report footers.
+- `apply_prices(con, table, catalog, where_sql=..., params=...)` to set `cost_usd` and
+  `price_ref` on a staged batch or the warehouse, returning a `PricingSummary`.
+- `cost_sql(mode)` / `unpriced_sql(mode)` for the cost expression of a cost mode.
+
+Nothing here imports genai-prices or DuckDB at import time: `llmcost.config` imports this
+package on every command.
+"""
+
+from llmcost.pricing.catalog import Catalog, CatalogInfo, load_catalog
+from llmcost.pricing.config import CostMode, PricingConfig
+from llmcost.pricing.derive import (
+    CACHE_HIT_REF,
+    PricingSummary,
+    UnpricedModel,
+    apply_prices,
+    cost_sql,
+    unpriced_sql,
+)
+
+__all__ = [
+    "CACHE_HIT_REF",
+    "Catalog",
+    "CatalogInfo",
+    "CostMode",
+    "PricingConfig",
+    "PricingSummary",
+    "UnpricedModel",
+    "apply_prices",
+    "cost_sql",
+    "load_catalog",
+    "unpriced_sql",
+]

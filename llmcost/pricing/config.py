@@ -121,13 +121,17 @@ class Rate(_ModelMatch):
     """The user's own price for a model: negotiated, fine-tuned or self-hosted."""
 
     name: str | None = None
-    provider: str | None = Field(None, description="matches the log's provider; any provider when omitted")
+    provider: str | None = Field(
+        default=None, description="matches the log's provider; any provider when omitted"
+    )
     model: str = Field(min_length=1)
-    service_tier: str | None = Field(None, description="only requests logged with this tier")
+    service_tier: str | None = Field(default=None, description="only requests logged with this tier")
     input: PerMillion
-    cached_input: PerMillion | None = Field(None, description="cache reads; the input rate when omitted")
-    cache_write_5m: PerMillion | None = Field(None, description="the input rate when omitted")
-    cache_write_1h: PerMillion | None = Field(None, description="cache_write_5m when omitted")
+    cached_input: PerMillion | None = Field(
+        default=None, description="cache reads; the input rate when omitted"
+    )
+    cache_write_5m: PerMillion | None = Field(default=None, description="the input rate when omitted")
+    cache_write_1h: PerMillion | None = Field(default=None, description="cache_write_5m when omitted")
     output: PerMillion
     per_request: PerRequest = Decimal(0)
 
@@ -169,7 +173,9 @@ class PricingConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     cost_mode: CostMode = "derived"
-    closed_before: date | None = Field(None, description="reprice does not rewrite requests before this date")
+    closed_before: date | None = Field(
+        default=None, description="reprice does not rewrite requests before this date"
+    )
     rates_file: Path | None = None
     rates: list[Rate] = Field(default_factory=list)
     discounts: list[Discount] = Field(default_factory=list)

@@ -91,7 +91,7 @@ def _quote_table(table: str) -> str:
     return ".".join(f'"{part}"' for part in table.split("."))
 
 
-def _statement(name: str, table: str, where_sql: str | None) -> str:
+def statement(name: str, table: str, where_sql: str | None) -> str:
     usage_valid = "\n".join(
         line for line in sql("usage_valid.sql").splitlines() if not line.lstrip().startswith("--")
     )
@@ -122,14 +122,14 @@ def apply_prices(
     """
     params = list(params or [])
     keys: list[PriceKey] = [
-        (p, m, t) for p, m, t in con.execute(_statement("keys.sql", table, where_sql), params).fetchall()
+        (p, m, t) for p, m, t in con.execute(statement("keys.sql", table, where_sql), params).fetchall()
     ]
     cells = [cell for key in keys for cell in catalog.cells(key)]
     _load_cells(con, cells)
-    con.execute(_statement("clear.sql", table, where_sql), params)
+    con.execute(statement("clear.sql", table, where_sql), params)
     if cells:
-        con.execute(_statement("price.sql", table, where_sql), params)
-    con.execute(_statement("cache_hit.sql", table, where_sql), [CACHE_HIT_REF, *params])
+        con.execute(statement("price.sql", table, where_sql), params)
+    con.execute(statement("cache_hit.sql", table, where_sql), [CACHE_HIT_REF, *params])
     if record and cells:
         record_prices(con, cells)
     return _summarise(con, table, where_sql, params, catalog)
@@ -205,13 +205,13 @@ def record_prices(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
 def _summarise(
     con: duckdb.DuckDBPyConnection, table: str, where_sql: str | None, params: list[Any], catalog: Catalog
 ) -> PricingSummary:
-    total = con.execute(_statement("totals.sql", table, where_sql), params).fetchone()
+    total = con.execute(statement("totals.sql", table, where_sql), params).fetchone()
     assert total is not None
     requests, priced, cache_hits, cost = total
     grouped: dict[tuple[str | None, str], list[int]] = {}
     known: dict[tuple[str | None, str], bool] = {}
     for provider, model, tier, n, tin, tout, bad in con.execute(
-        _statement("unpriced.sql", table, where_sql), params
+        statement("unpriced.sql", table, where_sql), params
     ).fetchall():
         acc = grouped.setdefault((provider, model), [0, 0, 0, 0])
         for i, v in enumerate((n, tin, tout, bad)):

@@ -10,6 +10,7 @@ decomposition would.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -135,12 +136,18 @@ def from_rate(rate: Rate, origin: str, stamp: str) -> Price:
     )
 
 
-# genai-prices has a single `cache_write_mtok` for most Anthropic models (the 5-minute TTL rate,
-# 1.25x input). Anthropic bills 1-hour cache writes at 2x the base input rate
-# (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#pricing), so when the
-# catalog has no `cache_write_1h_mtok` for an Anthropic model we use 2x input, and say so.
+# genai-prices often has a single `cache_write_mtok` for a Claude model (the 5-minute TTL rate,
+# 1.25x input), notably on Bedrock. Anthropic bills 1-hour cache writes at 2x the base input
+# rate (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#pricing), so when
+# the catalog has no `cache_write_1h_mtok` for a Claude model we use 2x input, and say so in
+# the price_ref. (genai-prices itself would charge those tokens at the 5-minute rate.)
 ANTHROPIC_1H_MULTIPLIER = Decimal(2)
 ANTHROPIC_1H_NOTE = "1h-cache-write=2x-input"
+
+
+def is_claude(provider_id: str, model_id: str) -> bool:
+    """Anthropic's models, wherever they are served (Anthropic, Bedrock, Vertex, ...)."""
+    return provider_id == "anthropic" or "claude" in model_id.lower()
 
 # The genai-prices price keys we can apply, given the token columns of `requests`.
 _KEYS = (
@@ -172,7 +179,7 @@ def catalog_bands(
     starts = sorted({t.start for v in raw.values() if isinstance(v, TieredPrices) for t in v.tiers})
     edges = [-1, *starts, NO_LIMIT]
     bands = []
-    for above, upto in zip(edges, edges[1:], strict=False):
+    for above, upto in itertools.pairwise(edges):
         at = above + 1  # a token count inside the band
 
         def rate(key: str, at: int = at) -> Decimal | None:
@@ -188,7 +195,11 @@ def catalog_bands(
 
         notes = list(qualifiers)
         if starts:
-            notes.append(f"input<={upto}" if above < 0 else (f"input>{above}" if upto == NO_LIMIT else f"input>{above}<={upto}"))
+            notes.append(
+                f"input<={upto}"
+                if above < 0
+                else (f"input>{above}" if upto == NO_LIMIT else f"input>{above}<={upto}")
+            )
         inp = rate("input_mtok") or Decimal(0)
         cw = rate("cache_write_mtok")
         cw5 = rate("cache_write_5m_mtok")

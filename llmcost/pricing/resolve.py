@@ -11,11 +11,12 @@ range join instead of a Python call per row.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from llmcost.pricing.rates import NO_LIMIT, Band, Price, catalog_bands, from_rate
+from llmcost.pricing.rates import NO_LIMIT, Band, Price, catalog_bands, from_rate, is_claude
 
 if TYPE_CHECKING:
     from genai_prices.types import ModelInfo, Provider
@@ -89,8 +90,8 @@ def resolve_key(cat: Catalog, key: PriceKey) -> tuple[Cell, ...]:
     edges: list[datetime | None] = [None, *sorted(points), None]
     windows = sorted(tods)
     cells = []
-    for lo, hi in zip(edges, edges[1:], strict=False):
-        for w0, w1 in zip(windows, windows[1:], strict=False):
+    for lo, hi in itertools.pairwise(edges):
+        for w0, w1 in itertools.pairwise(windows):
             at = _representative(lo, hi, w0, w1)
             if at is None:
                 continue
@@ -106,9 +107,8 @@ def _merged(cells: list[Cell]) -> tuple[Cell, ...]:
     for cell in cells:
         slot = (cell.tod_from, cell.tod_until, cell.above, cell.upto)
         i = last.get(slot)
-        prev = out[i] if i is not None else None
-        if prev is not None and prev.price.ref == cell.price.ref and prev.valid_until == cell.valid_from:
-            out[i] = Cell(cell.key, prev.valid_from, cell.valid_until, *slot, cell.price)
+        if i is not None and out[i].price.ref == cell.price.ref and out[i].valid_until == cell.valid_from:
+            out[i] = Cell(cell.key, out[i].valid_from, cell.valid_until, *slot, cell.price)
         else:
             last[slot] = len(out)
             out.append(cell)
@@ -143,7 +143,7 @@ def _bands_at(
     # genai-prices ignores the context for a model borrowed from a fallback provider.
     own = any(model is m for m in provider.models)
     mp = model.get_prices(at, ctx if own else None)
-    anthropic = provider.id == "anthropic" or _listed_by(cat, "anthropic", model)
+    anthropic = is_claude(provider.id, model.id)
     bands = catalog_bands(
         mp,
         origin=f"{provider.id}/{model.id}",
@@ -156,10 +156,6 @@ def _bands_at(
         d = off[-1].discount
         bands = [Band(b.above, b.upto, b.price.with_discount(d.percent, d.label)) for b in bands]
     return bands
-
-
-def _listed_by(cat: Catalog, provider_id: str, model: ModelInfo) -> bool:
-    return any(p.id == provider_id and any(model is m for m in p.models) for p in cat.snapshot.providers)
 
 
 def _qualifiers(model: ModelInfo, at: datetime, ctx: dict[str, str] | None) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ MODELS: tuple[Model, ...] = (
     Model("claude-sonnet-4", "anthropic", "chat", 3000, 300, 3750, 15000, cache_style="anthropic",
           ttft_ms=900, ms_per_token=16.0),
     Model("claude-opus-4-1", "anthropic", "chat", 15000, 1500, 18750, 75000, cache_style="anthropic",
-          ttft_ms=1400, ms_per_token=24.0),
+          ttft_ms=1400, ms_per_token=14.0),
     Model("claude-haiku-4-5", "anthropic", "chat", 1000, 100, 1250, 5000, cache_style="anthropic",
           ttft_ms=350, ms_per_token=7.0),
     Model("gpt-4.1", "openai", "chat", 2000, 500, 2000, 8000, cache_style="openai", ttft_ms=600,

@@ -75,7 +75,8 @@ def write_segment(con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, sele
     try:
         res = con.execute(
             f"COPY ({select_sql}) TO {_sql_str(str(tmp))} "
-            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+            # snappy: ingest writes fast; `llmcost compact` rewrites cold segments with zstd
+            "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)"
         ).fetchone()
     finally:
         os.umask(old)

@@ -2,7 +2,7 @@
 CREATE OR REPLACE TEMP TABLE stage_outcomes AS
 WITH mapped AS (
     SELECT
-        coalesce(nullif(trim(event_id), ''), 'line:' || md5(line)) AS event_id,
+        coalesce(nullif(trim(event_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10)))) AS event_id,
         ts,
         event,
         nullif(trim(request_id), '') AS request_id,
@@ -12,7 +12,7 @@ WITH mapped AS (
         nullif(trim(user_id), '') AS user_id,
         value_n AS value,
         naive_ts,
-        CASE WHEN used_patch = '{}' THEN line ELSE json_merge_patch(line, used_patch) END AS attrs,
+        attrs,
         CAST($source_id AS INTEGER) AS source_id,
         byte_offset AS source_offset,
         line_no AS source_line,
@@ -21,7 +21,6 @@ WITH mapped AS (
     WHERE kind = 'outcome'
 )
 SELECT
-    * REPLACE (CASE WHEN attrs = '{}' THEN NULL ELSE attrs END AS attrs),
-    md5_number(event_id) AS _key,
-    md5_number_lower(concat_ws('|', ts, event, request_id, trace_id, tenant_id, feature, user_id, value)) AS _sig
+    *,
+    md5_number(event_id) AS _key
 FROM mapped;

@@ -2,7 +2,7 @@
 CREATE OR REPLACE TEMP TABLE stage_requests AS
 WITH mapped AS (
     SELECT
-        coalesce(nullif(trim(request_id), ''), 'line:' || md5(line)) AS request_id,
+        coalesce(nullif(trim(request_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10)))) AS request_id,
         ts,
         nullif(trim(trace_id), '') AS trace_id,
         nullif(trim(tenant_id), '') AS tenant_id,
@@ -29,7 +29,7 @@ WITH mapped AS (
         nullif(trim(prompt_version), '') AS prompt_version,
         nullif(trim(service_tier), '') AS service_tier,
         naive_ts,
-        CASE WHEN used_patch = '{}' THEN line ELSE json_merge_patch(line, used_patch) END AS attrs,
+        attrs,
         CAST($source_id AS INTEGER) AS source_id,
         byte_offset AS source_offset,
         line_no AS source_line,
@@ -38,9 +38,6 @@ WITH mapped AS (
     WHERE kind = 'request'
 )
 SELECT
-    * REPLACE (CASE WHEN attrs = '{}' THEN NULL ELSE attrs END AS attrs),
-    md5_number(request_id) AS _key,
-    md5_number_lower(concat_ws('|', ts, model, provider, input_tokens, cached_input_tokens,
-        cache_write_tokens, output_tokens, reasoning_tokens, outcome, logged_cost_usd, tenant_id,
-        feature, user_id, trace_id)) AS _sig
+    *,
+    md5_number(request_id) AS _key
 FROM mapped;

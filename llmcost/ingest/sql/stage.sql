@@ -1,5 +1,5 @@
--- Classify and map one batch of lines (temp table batch_lines: line_no, byte_offset, line, bad).
--- ${...} are generated from the field map (fields.py); $name are bound values.
+-- Classify and map one batch of lines (view clean_lines: line_no, byte_offset, line, bad, raw).
+-- {{...}} are generated from the batch's field plan (fields.py); $name are bound values.
 -- Every input line leaves this query in exactly one `kind`: request, outcome, ignored, rejected.
 CREATE OR REPLACE TEMP TABLE staged AS
 WITH parsed AS (
@@ -10,20 +10,18 @@ WITH parsed AS (
         bad,
         raw,
         CASE
-            WHEN bad IS NULL AND starts_with(ltrim(line), '{') AND json_valid(line)
+            WHEN bad IS NULL AND starts_with(ltrim(line), '{') {{guard}}
             THEN json_transform(line, {{structure}})
         END AS s
-    FROM (
-        -- a byte-order mark may open any line (concatenated files), not only the first
-        SELECT line_no, byte_offset, bad, raw,
-               CASE WHEN starts_with(line, chr(65279)) THEN substr(line, 2) ELSE line END AS line
-        FROM batch_lines
-    )
+    FROM clean_lines
+),
+nested AS (
+    SELECT *, {{nested}} FROM parsed
 ),
 fields AS (
     SELECT
         line_no, byte_offset, line, bad, raw, s,
-        {{event_list}} AS events,
+        {{events}} AS events,
         {{ts}} AS ts_raw,
         {{request_id}} AS request_id,
         {{event_id}} AS event_id,
@@ -49,9 +47,8 @@ fields AS (
         {{value}} AS value_raw,
         {{prompt_version}} AS prompt_version,
         {{service_tier}} AS service_tier,
-        '{' || concat_ws(',', {{request_used}}) || '}' AS request_patch,
-        '{' || concat_ws(',', {{outcome_used}}) || '}' AS outcome_patch
-    FROM parsed
+        {{attrs}} AS attrs
+    FROM nested
 ),
 typed AS (
     SELECT
@@ -145,6 +142,5 @@ SELECT
     request_id, event_id, trace_id, tenant_id, user_id, feature, provider, model,
     operation_raw, prompt_version, service_tier,
     input_n, cached_n, cache_write_n, cache_write_1h_n, output_n, reasoning_n, anth_read_n, anth_creation_n,
-    latency_n, outcome_raw, cache_hit_raw, cost_n, value_n,
-    CASE kind WHEN 'request' THEN request_patch WHEN 'outcome' THEN outcome_patch END AS used_patch
+    latency_n, outcome_raw, cache_hit_raw, cost_n, value_n, attrs
 FROM judged;

@@ -91,9 +91,8 @@ CREATE TABLE segments (
 
 -- md5 of each loaded record's identity (request_id / event_id): the anti-join that keeps a
 -- record from being counted twice runs against these 16-byte keys, not the Parquet files.
--- `sig` fingerprints the record's canonical values, to tell a repeat from a conflicting variant.
-CREATE TABLE request_keys (key UHUGEINT NOT NULL, sig UBIGINT NOT NULL);
-CREATE TABLE outcome_keys (key UHUGEINT NOT NULL, sig UBIGINT NOT NULL);
+CREATE TABLE request_keys (key UHUGEINT NOT NULL);
+CREATE TABLE outcome_keys (key UHUGEINT NOT NULL);
 
 CREATE TABLE rejects (
     ingest_id   INTEGER NOT NULL,

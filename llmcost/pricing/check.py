@@ -1,0 +1,116 @@
+"""`pricing check`: what is unpriced, and how far logged costs drift from derived ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from llmcost.pricing.derive import CACHE_HIT_REF, statement
+from llmcost.pricing.window import Window
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from llmcost.pricing.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Unpriced:
+    provider: str | None
+    model: str
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    first_seen: datetime
+    last_seen: datetime
+    logged_cost: Decimal | None  # what the middleware logged for them, if anything
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "requests": self.requests,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "first_seen": self.first_seen.isoformat(),
+            "last_seen": self.last_seen.isoformat(),
+            "logged_cost_usd": self.logged_cost,
+        }
+
+
+@dataclass(frozen=True)
+class Drift:
+    provider: str | None
+    model: str
+    requests: int
+    logged_cost: Decimal
+    derived_cost: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.logged_cost - self.derived_cost
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Logged over derived, in percent of derived (None when derived is 0)."""
+        if not self.derived_cost:
+            return None
+        return (self.delta * 100 / self.derived_cost).quantize(Decimal("0.01"))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "requests": self.requests,
+            "logged_cost_usd": self.logged_cost,
+            "derived_cost_usd": self.derived_cost,
+            "delta_usd": self.delta,
+            "delta_percent": self.percent,
+        }
+
+
+@dataclass
+class CheckResult:
+    window: Window
+    catalog: str
+    requests: int = 0
+    stale: int = 0  # priced with another catalog version: `llmcost reprice` would refresh them
+    unpriced: list[Unpriced] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)
+
+    @property
+    def unpriced_requests(self) -> int:
+        return sum(u.requests for u in self.unpriced)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "window": self.window.as_dict(),
+            "catalog": self.catalog,
+            "requests": self.requests,
+            "unpriced_requests": self.unpriced_requests,
+            "stale": self.stale,
+            "unpriced": [u.as_dict() for u in self.unpriced],
+            "drift": [d.as_dict() for d in self.drift],
+        }
+
+
+def check(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, window: Window | None = None) -> CheckResult:
+    window = window or Window()
+    where, params = window.where("r.ts")
+    result = CheckResult(window, catalog.info.describe())
+    row = con.execute(
+        statement("check_totals.sql", "requests", where), [CACHE_HIT_REF, f"[{catalog.info.stamp}]", *params]
+    ).fetchone()
+    if row is not None:
+        result.requests, result.stale = int(row[0]), int(row[1])
+    for prov, model, n, tin, tout, first, last, logged in con.execute(
+        statement("check_unpriced.sql", "requests", where), params
+    ).fetchall():
+        result.unpriced.append(Unpriced(prov, model, int(n), int(tin), int(tout), first, last, logged))
+    for prov, model, n, logged, derived in con.execute(
+        statement("check_drift.sql", "requests", where), params
+    ).fetchall():
+        result.drift.append(Drift(prov, model, int(n), Decimal(logged), Decimal(derived)))
+    return result

@@ -1,0 +1,245 @@
+"""Re-derive stored costs after a price change, leaving closed months alone.
+
+`requests` is a view over Parquet segments (plus the `requests_columns` base table), or a base
+table in older warehouses. Each piece is repriced in a TEMP copy first, which gives the change
+by model and month for `--dry-run` and tells a real run which pieces changed. A real run then
+writes the changed Parquet segments anew and swaps them in, together with the base-table rows,
+in one transaction: a crash leaves either the old costs or the new ones, never a mix, and the
+superseded files are deleted after the commit (or by the next writer's orphan sweep).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from llmcost.errors import UsageError
+from llmcost.pricing.derive import apply_prices, sql, statement
+from llmcost.pricing.window import Window, midnight
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from llmcost.pricing.catalog import Catalog
+    from llmcost.warehouse import Warehouse
+
+
+@dataclass
+class MonthChange:
+    model: str
+    month: str  # YYYY-MM, UTC
+    requests: int = 0
+    changed: int = 0
+    old_cost: Decimal = Decimal(0)
+    new_cost: Decimal = Decimal(0)
+    old_unpriced: int = 0
+    new_unpriced: int = 0
+
+    @property
+    def delta(self) -> Decimal:
+        return self.new_cost - self.old_cost
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "month": self.month,
+            "requests": self.requests,
+            "changed": self.changed,
+            "old_cost_usd": self.old_cost,
+            "new_cost_usd": self.new_cost,
+            "delta_usd": self.delta,
+            "old_unpriced": self.old_unpriced,
+            "new_unpriced": self.new_unpriced,
+        }
+
+
+@dataclass
+class RepriceResult:
+    window: Window
+    dry_run: bool
+    closed_before: date | None
+    restate: bool
+    skipped_closed: int = 0  # requests in the asked window left alone because their month is closed
+    segments_rewritten: int = 0
+    changes: list[MonthChange] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return sum(c.requests for c in self.changes)
+
+    @property
+    def changed(self) -> int:
+        return sum(c.changed for c in self.changes)
+
+    @property
+    def old_cost(self) -> Decimal:
+        return sum((c.old_cost for c in self.changes), Decimal(0))
+
+    @property
+    def new_cost(self) -> Decimal:
+        return sum((c.new_cost for c in self.changes), Decimal(0))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "window": self.window.as_dict(),
+            "dry_run": self.dry_run,
+            "closed_before": self.closed_before.isoformat() if self.closed_before else None,
+            "restate": self.restate,
+            "skipped_closed": self.skipped_closed,
+            "segments_rewritten": self.segments_rewritten,
+            "requests": self.requests,
+            "changed": self.changed,
+            "old_cost_usd": self.old_cost,
+            "new_cost_usd": self.new_cost,
+            "delta_usd": self.new_cost - self.old_cost,
+            "changes": [c.as_dict() for c in self.changes],
+        }
+
+
+def open_window(asked: Window, closed_before: date | None, restate: bool) -> tuple[Window, Window | None]:
+    """(the window to reprice, the closed part of the asked window left alone or None)."""
+    if closed_before is None or restate:
+        return asked, None
+    closed = midnight(closed_before)
+    if asked.since is not None and asked.since >= closed:
+        return asked, None
+    until = closed if asked.until is None or asked.until > closed else asked.until
+    return Window(closed, asked.until), Window(asked.since, until)
+
+
+def reprice(
+    wh: Warehouse,
+    catalog: Catalog,
+    *,
+    window: Window | None = None,
+    dry_run: bool = False,
+    restate: bool = False,
+    closed_before: date | None = None,
+) -> RepriceResult:
+    """Re-derive `cost_usd`/`price_ref` for the requests in `window` at today's catalog."""
+    if not dry_run and not wh.writable:
+        raise UsageError("reprice needs the warehouse open for writing")
+    asked = window or Window()
+    todo, closed = open_window(asked, closed_before, restate)
+    result = RepriceResult(todo, dry_run, closed_before, restate)
+    con = wh.con
+    if closed is not None and not closed.empty:
+        where, params = closed.where("r.ts")
+        row = con.execute(statement("closed_count.sql", "requests", where), params).fetchone()
+        result.skipped_closed = int(row[0]) if row else 0
+    if todo.empty:
+        return result
+    where, params = todo.where("r.ts")
+    tally: dict[tuple[str, str], MonthChange] = {}
+    base = _base_table(con)
+    con.execute(statement("reprice_snapshot.sql", base, where), params)
+    apply_prices(con, "_llmcost_reprice", catalog, record=not dry_run)
+    base_changed = _tally(con, "_llmcost_reprice", "TRUE", [], tally)
+    swaps = _reprice_segments(wh, catalog, todo, dry_run, tally)
+    result.changes = sorted(tally.values(), key=lambda c: (c.month, c.model))
+    result.segments_rewritten = len(swaps)
+    if dry_run or (not base_changed and not swaps):
+        return result
+    _commit(wh, base, base_changed, swaps)
+    return result
+
+
+def _base_table(con: duckdb.DuckDBPyConnection) -> str:
+    """`requests` itself when it is a table; its typed base table when it is a view."""
+    row = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = 'requests' "
+        "AND table_schema = 'main' AND table_catalog = current_database()"
+    ).fetchone()
+    return "requests" if row is not None and row[0] == "BASE TABLE" else "requests_columns"
+
+
+def _tally(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    where: str,
+    params: list[Any],
+    tally: dict[tuple[str, str], MonthChange],
+) -> int:
+    changed = 0
+    for model, month, n, ch, old, new, old_un, new_un in con.execute(
+        statement("reprice_diff.sql", table, where), params
+    ).fetchall():
+        m = tally.setdefault((model, month), MonthChange(model, month))
+        m.requests += int(n)
+        m.changed += int(ch)
+        m.old_cost += Decimal(old or 0)
+        m.new_cost += Decimal(new or 0)
+        m.old_unpriced += int(old_un)
+        m.new_unpriced += int(new_un)
+        changed += int(ch)
+    return changed
+
+
+@dataclass(frozen=True)
+class _Swap:
+    segment_id: int
+    old_file: str
+    new_file: str
+
+
+def _reprice_segments(
+    wh: Warehouse, catalog: Catalog, todo: Window, dry_run: bool, tally: dict[tuple[str, str], MonthChange]
+) -> list[_Swap]:
+    con = wh.con
+    has_segments = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'segments' AND NOT temporary"
+    ).fetchone()
+    if not has_segments or not has_segments[0]:
+        return []
+    from llmcost.warehouse import segments
+
+    seg_dir = segments.segment_dir(wh.path)
+    # Only segments whose time range meets the window are read at all.
+    found = con.execute(
+        sql("segments_overlap.sql"), [todo.since, todo.since, todo.until, todo.until]
+    ).fetchall()
+    where, wparams = todo.where("r.ts")
+    swaps: list[_Swap] = []
+    try:
+        for segment_id, file in found:
+            con.execute(statement("reprice_segment.sql", "_llmcost_segment", None), [str(seg_dir / file)])
+            apply_prices(
+                con, "_llmcost_segment", catalog, where_sql=where, params=wparams, record=not dry_run
+            )
+            if _tally(con, "_llmcost_segment", where, wparams, tally) and not dry_run:
+                new = segments.write_segment(
+                    con, seg_dir, "requests", "SELECT * EXCLUDE (_old_cost, _old_ref) FROM _llmcost_segment"
+                )
+                swaps.append(_Swap(int(segment_id), str(file), new.file))
+    except BaseException:
+        segments.retire(seg_dir, [s.new_file for s in swaps])
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS _llmcost_segment")
+    return swaps
+
+
+def _commit(wh: Warehouse, base: str, base_changed: int, swaps: list[_Swap]) -> None:
+    from llmcost.warehouse import segments
+
+    con = wh.con
+    seg_dir = segments.segment_dir(wh.path)
+    con.execute("BEGIN")
+    try:
+        if base_changed:
+            con.execute(statement("reprice_write.sql", base, None))
+        for s in swaps:
+            con.execute(
+                "UPDATE segments SET file = ? WHERE segment_id = ? AND kind = 'requests' AND file = ?",
+                [s.new_file, s.segment_id, s.old_file],
+            )
+        if swaps:
+            segments.rebuild_views(con, seg_dir)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        segments.retire(seg_dir, [s.new_file for s in swaps])
+        raise
+    segments.retire(seg_dir, [s.old_file for s in swaps])

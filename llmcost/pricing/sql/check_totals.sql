@@ -1,0 +1,9 @@
+-- All requests in the window, and those priced with a catalog other than the one loaded now
+-- (a hint to run `llmcost reprice`).
+SELECT
+    count(*) AS requests,
+    count(*) FILTER (
+        WHERE r.price_ref IS NOT NULL AND r.price_ref <> ? AND NOT contains(r.price_ref, ?)
+    ) AS stale
+FROM requests AS r
+WHERE ({where});

@@ -1,0 +1,1 @@
+SELECT DISTINCT r.provider, r.model FROM requests AS r WHERE ({where});

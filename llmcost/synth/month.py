@@ -1,0 +1,171 @@
+"""The `month` scenario: day by day (and in bounded chunks within a busy day), sample the day's
+traces, expand them into calls, events and unrelated lines, and stream them to the sink in time order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from llmcost.synth.anomalies import SPIKE_FACTOR
+from llmcost.synth.applog import (
+    background_lines,
+    budget_check_lines,
+    event_lines,
+    http_lines,
+    request_lines,
+)
+from llmcost.synth.calendar import DAY_MS, END_MARGIN_MS, HOUR_MS, start_times
+from llmcost.synth.events import make_events, ticket_ids
+from llmcost.synth.features import KIND_INDEX
+from llmcost.synth.ids import hex_ids, uuid4s
+from llmcost.synth.roster import sample_users
+from llmcost.synth.sink import Sink
+from llmcost.synth.traces import Calls, Failures, Traces, TraceBatch, build_calls
+from llmcost.synth.truth import Truth
+from llmcost.synth.world import World, sample_kinds
+
+I64 = npt.NDArray[np.int64]
+CHUNK_TRACES = 100_000  # bounds memory: a chunk's calls, ids and lines are ~150 MB at most
+HTTP_SHARE = 0.05
+BUDGET_CHECK_SHARE = 0.01
+
+
+def _day_traces(world: World, rng: np.random.Generator, day: int) -> TraceBatch:
+    plan, roster = world.plan, world.roster
+    day_start = world.start_ms + day * DAY_MS
+    limit = min(day_start + DAY_MS, world.end_ms - END_MARGIN_MS)
+    p = roster.weight.copy()
+    volume = float(world.day_weight[day])
+    if plan.error_burn is not None and plan.error_burn.day == day:
+        volume *= plan.error_burn.volume_factor
+    n = int(rng.poisson(volume * p.sum()))
+    tenant = rng.choice(len(p), size=n, p=p / p.sum()).astype(np.int64)
+    parts = [
+        (start_times(rng, n, day_start, limit), tenant, sample_users(roster, rng, tenant), sample_kinds(rng, roster, tenant))
+    ]
+
+    surge = plan.embed_surge
+    if surge is not None and surge.day == day:
+        m = surge.calls
+        t = rng.choice(len(roster), size=m, p=roster.weight).astype(np.int64)
+        lo, hi = day_start + surge.start_hour * HOUR_MS, min(day_start + surge.end_hour * HOUR_MS, limit)
+        parts.append((np.sort(rng.integers(lo, hi, m)), t, np.full(m, world.service_user["svc_reindex"]),
+                      np.full(m, KIND_INDEX["rag_reindex"])))  # fmt: skip
+    pace = plan.budget_pace
+    if pace is not None and day in pace.days and world.new_tenant is not None:
+        m = pace.calls_per_day
+        parts.append((start_times(rng, m, day_start, limit, uniform=True), np.full(m, world.new_tenant),
+                      np.full(m, world.service_user["svc_backfill"]), np.full(m, KIND_INDEX["ticket_backfill"])))  # fmt: skip
+
+    start = np.concatenate([x[0] for x in parts]).astype(np.int64)
+    order = np.argsort(start, kind="stable")
+    cols = [np.concatenate([x[i] for x in parts]).astype(np.int64)[order] for i in (1, 2, 3)]
+    return TraceBatch(start[order], cols[0], cols[1], cols[2])
+
+
+def _incidents(world: World) -> tuple[Failures, ...]:
+    eb = world.plan.error_burn
+    if eb is None:
+        return ()
+    lo = world.start_ms + eb.day * DAY_MS
+    return (Failures(eb.provider, lo, lo + DAY_MS, eb.failure, eb.max_attempts),)
+
+
+def _chunk_lines(
+    world: World, rng: np.random.Generator, batch: TraceBatch, truth: Truth, seq: int
+) -> pl.DataFrame:
+    calls, traces = build_calls(rng, batch, world.tenancy, world.versions, _incidents(world))
+    return _lines(world, rng, batch, calls, traces, truth, seq)
+
+
+def _lines(
+    world: World, rng: np.random.Generator, batch: TraceBatch, calls: Calls, traces: Traces, truth: Truth, seq: int
+) -> pl.DataFrame:
+    request_ids = uuid4s(rng, len(calls))
+    trace_ids = hex_ids(rng, len(batch))
+    ev, late = make_events(rng, batch, traces, world.tenancy, world.end_ms)
+    n_orphan = int(ev.orphan.sum())
+    orphan_ids = (uuid4s(rng, n_orphan), hex_ids(rng, n_orphan))
+    http_sel = np.flatnonzero(rng.random(len(batch)) < HTTP_SHARE)
+    check_sel = np.flatnonzero(rng.random(len(batch)) < BUDGET_CHECK_SHARE)
+    frames = [
+        request_lines(calls, batch, request_ids, trace_ids, world.names, seq),
+        event_lines(ev, batch, request_ids, trace_ids, orphan_ids, world.names, ticket_ids(rng, ev), seq),
+        http_lines(rng, batch, traces.ok, traces.end_ms, http_sel, uuid4s(rng, len(http_sel)), world.names, seq),
+        budget_check_lines(rng, batch, check_sel, world.names, seq),
+    ]
+    truth.add_calls(calls, batch)
+    truth.add_events(ev, batch)
+    truth.events_after_window += late
+    truth.ignored["http.request"] += len(http_sel)
+    truth.ignored["llm.budget_check"] += len(check_sel)
+    return pl.concat(frames)
+
+
+def _spike_burst(
+    world: World, rng: np.random.Generator, truth: Truth, day: int, seq: int
+) -> tuple[pl.DataFrame, int]:
+    """The tenant bulk-runs its workflows in the afternoon until its day costs SPIKE_FACTOR x its
+    trailing 7-day average: sized against what the tenant actually spent, so the planted ratio holds
+    at any scale. Returns the lines and the number of extra traces."""
+    sp = world.plan.spike
+    assert sp is not None
+    trailing = truth.tenant_cost(sp.tenant, day - 7, day) / 7
+    deficit = SPIKE_FACTOR * trailing - truth.tenant_cost(sp.tenant, day, day + 1)
+    per_trace = max(float(world.economics.tenant_cost_micros[sp.tenant]), 1.0)
+    n = int(np.ceil(1.6 * max(deficit, 0.0) / per_trace)) + 10
+    lo = world.start_ms + day * DAY_MS + 13 * HOUR_MS
+    tenant = np.full(n, sp.tenant, dtype=np.int64)
+    batch = TraceBatch(
+        start_times(rng, n, lo, lo + 5 * HOUR_MS, uniform=True),
+        tenant,
+        sample_users(world.roster, rng, tenant),
+        sample_kinds(rng, world.roster, tenant),
+    )
+    calls, traces = build_calls(rng, batch, world.tenancy, world.versions, _incidents(world))
+    spent = np.cumsum(np.bincount(calls.trace, weights=calls.cost, minlength=n))
+    k = 0 if deficit <= 0 else min(int(np.searchsorted(spent, deficit)) + 1, n)
+    m = int(np.searchsorted(calls.trace, k))
+    batch = TraceBatch(batch.start_ms[:k], batch.tenant[:k], batch.user[:k], batch.kind[:k])
+    calls = Calls(**{f: getattr(calls, f)[:m] for f in Calls.__dataclass_fields__})
+    traces = Traces(traces.ok[:k], traces.last_call[:k], traces.end_ms[:k], traces.accept[:k])
+    return _lines(world, rng, batch, calls, traces, truth, seq), k
+
+
+def _chunks(batch: TraceBatch) -> Iterator[TraceBatch]:
+    for lo in range(0, max(len(batch), 1), CHUNK_TRACES):
+        sl = slice(lo, lo + CHUNK_TRACES)
+        yield TraceBatch(batch.start_ms[sl], batch.tenant[sl], batch.user[sl], batch.kind[sl])
+
+
+def run_month(world: World, seed: int, sink: Sink, truth: Truth) -> None:
+    seq = 0
+    for day in range(world.days):
+        rng = np.random.default_rng([seed, 100, day])
+        day_start = world.start_ms + day * DAY_MS
+        limit = min(day_start + DAY_MS, world.end_ms - END_MARGIN_MS)
+        batch = _day_traces(world, rng, day)
+        background = background_lines(rng, day_start, limit, seq)
+        for msg, n in background.group_by(pl.col("line").str.extract(r'"msg":"([^"]+)"')).len().iter_rows():
+            truth.ignored[msg] += n
+        next_day = day_start + DAY_MS if day + 1 < world.days else None
+        spike = world.plan.spike is not None and world.plan.spike.day == day
+        burst_from = day_start + 13 * HOUR_MS  # no later row of this day comes before the burst
+        chunks = list(_chunks(batch))
+        for i, chunk in enumerate(chunks):
+            seq += 1
+            frame = _chunk_lines(world, rng, chunk, truth, seq)
+            if i == 0:
+                frame = pl.concat([background, frame])
+            horizon = int(chunks[i + 1].start_ms[0]) if i + 1 < len(chunks) else next_day
+            if spike:
+                horizon = burst_from if horizon is None else min(horizon, burst_from)
+            sink.push(frame, horizon)
+        if spike:
+            seq += 1
+            frame, burst = _spike_burst(world, rng, truth, day, seq)
+            world.spike_traces = burst
+            sink.push(frame, next_day)
