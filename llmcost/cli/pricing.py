@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from llmcost.cli import app
 from llmcost.cli.common import ConfigOption, DbOption, out_console, resolve, write_stdout_json
@@ -70,8 +71,17 @@ def _delta(d: Decimal) -> str:
     return f"{sign}${abs(d):,.4f}"
 
 
+def _add(table: Table, *cells: str) -> None:
+    # Values come from logs and config (model names, price_refs with [brackets]): never markup.
+    table.add_row(*(Text(c) for c in cells))
+
+
+def _print(renderable: object, style: str | None = None) -> None:
+    out_console().print(renderable, style=style, markup=False, highlight=False)
+
+
 def _footer(catalog: Catalog) -> None:
-    out_console().print(catalog.info.describe(), style="dim")
+    _print(catalog.info.describe(), style="dim")
 
 
 @pricing_app.command("list")
@@ -111,13 +121,13 @@ def list_cmd(
             else ["-"] * 5
         )
         fee = _rate(p.per_request) if p and p.per_request else ""
-        table.add_row(x.source, x.provider or "*", x.model, *rates, fee, "; ".join(x.notes))
-    out_console().print(table)
+        _add(table, x.source, x.provider or "*", x.model, *rates, fee, "; ".join(x.notes))
+    _print(table)
     if catalog.discounts:
         for d in catalog.discounts:
             span = f" from {d.discount.since.date()}" if d.discount.since else ""
             span += f" until {d.discount.until.date()}" if d.discount.until else ""
-            out_console().print(f"discount {d.discount.label}: {d.discount.percent.normalize():f}% off{span}")
+            _print(f"discount {d.discount.label}: {d.discount.percent.normalize():f}% off{span}")
     _footer(catalog)
 
 
@@ -147,8 +157,7 @@ def show_cmd(
     if json:
         write_stdout_json({"catalog": catalog.info.as_dict(), **shown.as_dict()})
         return
-    console = out_console()
-    console.print(f"{model} on {day} (UTC): catalog entry {shown.matched or 'none'}")
+    _print(f"{model} on {day} (UTC): catalog entry {shown.matched or 'none'}")
     table = Table(
         "time (UTC)",
         "input tokens",
@@ -158,12 +167,14 @@ def show_cmd(
         "write 1h",
         "output",
         "per req",
+        "discount",
         "price_ref",
     )
     for row in shown.as_dict()["prices"]:
         lo, hi = row["input_tokens_above"], row["input_tokens_upto"]
         band = "all" if lo is None and hi is None else (f"<= {hi:,}" if lo is None else f"> {lo:,}")
-        table.add_row(
+        _add(
+            table,
             row["time_of_day_utc"],
             band,
             *(
@@ -177,11 +188,13 @@ def show_cmd(
                 )
             ),
             _rate(row["per_request_usd"]),
+            f"{_rate(row['discount_percent'])}%" if row["discount_percent"] else "",
             row["price_ref"],
         )
-    console.print(table)
-    console.print(
-        "USD per 1M tokens; tiers go by total input tokens, cache reads and writes included.", style="dim"
+    _print(table)
+    _print(
+        "USD per 1M tokens, before any discount; tiers go by total input tokens, cache reads and writes included.",
+        style="dim",
     )
     _footer(catalog)
 
@@ -218,10 +231,9 @@ def check_cmd(
 
 
 def _render_check(result: CheckResult) -> None:
-    console = out_console()
-    console.print(f"{result.requests:,} requests, {result.window.describe()}")
+    _print(f"{result.requests:,} requests, {result.window.describe()}")
     if result.unpriced:
-        console.print(f"Unpriced: {result.unpriced_requests:,} requests of {len(result.unpriced)} model(s)")
+        _print(f"Unpriced: {result.unpriced_requests:,} requests of {len(result.unpriced)} model(s)")
         t = Table(
             "provider",
             "model",
@@ -233,7 +245,8 @@ def _render_check(result: CheckResult) -> None:
             "logged cost",
         )
         for u in result.unpriced:
-            t.add_row(
+            _add(
+                t,
                 u.provider or "-",
                 u.model,
                 f"{u.requests:,}",
@@ -243,15 +256,16 @@ def _render_check(result: CheckResult) -> None:
                 u.last_seen.astimezone(UTC).strftime("%Y-%m-%d"),
                 _usd(u.logged_cost) if u.logged_cost is not None else "-",
             )
-        console.print(t)
+        _print(t)
     else:
-        console.print("Every request is priced.")
+        _print("Every request is priced.")
     if result.drift:
-        console.print("Logged vs derived cost, by model:")
+        _print("Logged vs derived cost, by model:")
         t = Table("provider", "model", "requests", "logged", "derived", "logged - derived", "%")
         for d in result.drift:
             pct = d.percent
-            t.add_row(
+            _add(
+                t,
                 d.provider or "-",
                 d.model,
                 f"{d.requests:,}",
@@ -260,9 +274,9 @@ def _render_check(result: CheckResult) -> None:
                 _delta(d.delta),
                 "-" if pct is None else f"{pct:+}%",
             )
-        console.print(t)
+        _print(t)
     if result.stale:
-        console.print(f"{result.stale:,} requests were priced with another catalog: run `llmcost reprice`.")
+        _print(f"{result.stale:,} requests were priced with another catalog: run `llmcost reprice`.")
 
 
 @pricing_app.command("whatif")
@@ -305,14 +319,14 @@ def whatif_cmd(
     if json:
         write_stdout_json({"catalog": catalog.info.as_dict(), **result.as_dict()})
         return
-    console = out_console()
     scope = f"{from_model} traffic" if from_model else "all traffic"
-    console.print(f"What if {scope}, {window.describe()}, had run on {model}? (actual cost: {mode})")
+    _print(f"What if {scope}, {window.describe()}, had run on {model}? (actual cost: {mode})")
     t = Table(
         "provider", "model", "requests", "input tokens", "output tokens", "actual", f"on {model}", "delta"
     )
     for r in result.rows:
-        t.add_row(
+        _add(
+            t,
             r.provider or "-",
             r.model,
             f"{r.requests:,}",
@@ -322,7 +336,8 @@ def whatif_cmd(
             _usd(r.whatif_cost) + (f" ({r.whatif_unpriced:,} unpriced)" if r.whatif_unpriced else ""),
             _delta(r.whatif_cost - r.actual_cost),
         )
-    t.add_row(
+    _add(
+        t,
         "",
         "total",
         "",
@@ -332,12 +347,10 @@ def whatif_cmd(
         _usd(result.whatif_cost),
         _delta(result.whatif_cost - result.actual_cost),
     )
-    console.print(t)
-    console.print(
-        "Token counts are carried over as logged; another tokenizer would count differently.", style="dim"
-    )
+    _print(t)
+    _print("Token counts are carried over as logged; another tokenizer would count differently.", style="dim")
     for ref in result.price_refs:
-        console.print(f"priced with {ref}", style="dim")
+        _print(f"priced with {ref}", style="dim")
     _footer(catalog)
 
 
@@ -376,17 +389,15 @@ def reprice_cmd(
     if json:
         write_stdout_json({"catalog": catalog.info.as_dict(), **result.as_dict()})
         return
-    console = out_console()
     verb = "Would reprice" if dry_run else "Repriced"
-    console.print(
-        f"{verb} requests {result.window.describe()}" + (" (dry run: nothing written)" if dry_run else "")
-    )
+    _print(f"{verb} requests {result.window.describe()}" + (" (dry run: nothing written)" if dry_run else ""))
     t = Table("month", "model", "requests", "changed", "before", "after", "delta")
     for c in result.changes:
         before = _usd(c.old_cost) + (f" +{c.old_unpriced:,} unpriced" if c.old_unpriced else "")
         after = _usd(c.new_cost) + (f" +{c.new_unpriced:,} unpriced" if c.new_unpriced else "")
-        t.add_row(c.month, c.model, f"{c.requests:,}", f"{c.changed:,}", before, after, _delta(c.delta))
-    t.add_row(
+        _add(t, c.month, c.model, f"{c.requests:,}", f"{c.changed:,}", before, after, _delta(c.delta))
+    _add(
+        t,
         "",
         "total",
         f"{result.requests:,}",
@@ -395,9 +406,9 @@ def reprice_cmd(
         _usd(result.new_cost),
         _delta(result.new_cost - result.old_cost),
     )
-    console.print(t)
+    _print(t)
     if result.skipped_closed:
-        console.print(
+        _print(
             f"{result.skipped_closed:,} requests before {result.closed_before} left as booked "
             "([pricing] closed_before); --restate rewrites them."
         )

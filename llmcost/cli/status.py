@@ -1,10 +1,114 @@
-"""`llmcost status`: what the warehouse holds."""
+"""`llmcost status`: what the warehouse holds, and what went wrong on the way in."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+import typer
+
 from llmcost.cli import app
+from llmcost.cli.common import (
+    ColorOption,
+    ConfigOption,
+    DbOption,
+    out_console,
+    resolve,
+    set_color,
+    write_stdout_json,
+)
 
 
 @app.command()
-def status() -> None:
-    """What the warehouse holds (not yet)."""
+def status(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    rejects: Annotated[bool, typer.Option("--rejects", help="List rejected lines: file, line, reason, text.")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="With --rejects: only this reason.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="With --rejects: how many.")] = 50,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+    color: ColorOption = "auto",
+) -> None:
+    """What the warehouse holds: rows, time range, sources, rejects by reason, last runs."""
+    from dataclasses import asdict
+
+    from llmcost.warehouse import reader
+    from llmcost.warehouse.inventory import inventory, reject_rows
+
+    set_color(color)
+    db_path, _ = resolve(db, config)
+    with reader(db_path) as wh:
+        if rejects:
+            rows = reject_rows(wh.con, limit=limit, reason=reason)
+            if json_out:
+                write_stdout_json({"schema_version": 1, "rejects": rows})
+            else:
+                _print_rejects(rows)
+            return
+        inv = inventory(wh.con)
+    if json_out:
+        write_stdout_json({"schema_version": 1, "warehouse": str(db_path), **asdict(inv)})
+        return
+    _print_inventory(str(db_path), inv)
+
+
+def _print_rejects(rows: list[dict[str, Any]]) -> None:
+    from rich.text import Text
+
+    con = out_console()
+    if not rows:
+        con.print("no rejected lines")
+        return
+    for r in rows:
+        where = f"{r['path']}:{r['line_no']} (byte {r['byte_offset']})"
+        why = r["reason"] + (f": {r['detail']!r}" if r["detail"] else "")
+        con.print(Text(f"{where}: {why}"))
+        raw = (r["raw"] or "")[:300]
+        con.print(Text("    " + raw.encode("unicode_escape").decode("ascii") if _unsafe(raw) else "    " + raw))
+
+
+def _unsafe(s: str) -> bool:
+    return any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029\u202e" for ch in s)
+
+
+def _print_inventory(path: str, inv: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    con = out_console()
+    con.print(Text(f"warehouse {path}"))
+    span = f"{inv.first_ts:%Y-%m-%d %H:%M} .. {inv.last_ts:%Y-%m-%d %H:%M} UTC" if inv.first_ts else "empty"
+    con.print(Text(f"requests {inv.requests:,}   outcomes {inv.outcomes:,}   {span}   segments {inv.segments}"))
+    if inv.unpriced_requests:
+        con.print(Text(f"unpriced requests {inv.unpriced_requests:,} (see `llmcost pricing check`)"))
+    if inv.naive_ts:
+        con.print(Text(f"timestamps read without a zone {inv.naive_ts:,}"))
+    if inv.conflicts:
+        con.print(Text(f"duplicate ids with different content {inv.conflicts:,} (first loaded kept)"))
+    if inv.pending_bytes:
+        con.print(Text(f"{inv.pending_bytes:,} bytes of unfinished last lines wait for the next run"))
+    if inv.rejects_by_reason:
+        t = Table("rejected lines by reason", "lines", box=None, pad_edge=False)
+        for reason, n in inv.rejects_by_reason:
+            t.add_row(Text(reason), f"{n:,}")
+        con.print(t)
+        con.print("details: llmcost status --rejects")
+    if inv.ignored_events:
+        t = Table("ignored lines by event name", "lines", box=None, pad_edge=False)
+        for event, n in inv.ignored_events:
+            t.add_row(Text(event), f"{n:,}")
+        con.print(t)
+    if inv.last_ingests:
+        t = Table("run", "started", "status", "files", "read", "requests", "outcomes", "dup", "ignored", "rejected",
+                  box=None, pad_edge=False)
+        for r in inv.last_ingests:
+            t.add_row(str(r["ingest_id"]), f"{r['started_at']:%Y-%m-%d %H:%M:%S}", r["status"], str(r["files"]),
+                      f"{r['lines_read']:,}", f"{r['loaded_requests']:,}", f"{r['loaded_outcomes']:,}",
+                      f"{r['duplicate']:,}", f"{r['ignored']:,}", f"{r['rejected']:,}")
+        con.print(t)
+    if inv.sources:
+        t = Table("source (last seen as)", "lines", "loaded", "offset", box=None, pad_edge=False)
+        for s in inv.sources[:10]:
+            t.add_row(Text(s["path"]), f"{s['lines_read']:,}", f"{s['loaded']:,}", f"{s['committed_offset']:,}")
+        con.print(t)
+        if len(inv.sources) > 10:
+            con.print(f"… {len(inv.sources) - 10} more sources")

@@ -209,7 +209,7 @@ class Loader:
             take_partial=self.take_partial or resume.stream.compression != "plain",
         )
         source_id = resume.source_id
-        tail = b""
+        tail = resume.window
         for batch in batcher:
             table = to_arrow(batch, ic.max_line_bytes)
             end_rel = batch.end - batch.start

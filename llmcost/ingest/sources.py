@@ -33,6 +33,7 @@ class Resume:
     line_no: int  # number of the next line
     head_fp: str
     stream: ByteStream  # positioned at `offset`
+    window: bytes = b""  # the (up to) 4 KiB just before `offset`
 
 
 def read_head(stream: ByteStream) -> tuple[bytes, bytes]:
@@ -71,8 +72,9 @@ def locate(
     ).fetchall()
     for source_id, offset, lines, tail_fp in candidates:
         if offset <= len(got):
-            if fingerprint(got[max(0, offset - TAIL_WINDOW) : offset]) == tail_fp:
-                return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, got[offset:], offset))
+            window = got[max(0, offset - TAIL_WINDOW) : offset]
+            if fingerprint(window) == tail_fp:
+                return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, got[offset:], offset), window)
             continue
         if stream.position != len(got):  # an earlier candidate read past our buffer: start over
             stream.close()
@@ -81,7 +83,7 @@ def locate(
         skipped = stream.skip(offset - len(got))
         window = (got[-TAIL_WINDOW:] + skipped)[-TAIL_WINDOW:]
         if stream.position == offset and fingerprint(window) == tail_fp:
-            return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, b"", offset))
+            return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, b"", offset), window)
     if stream.position != len(got):
         stream.close()
         stream = open_stream()

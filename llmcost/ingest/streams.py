@@ -55,7 +55,7 @@ class ByteStream:
 
     def skip(self, n: int) -> bytes:
         """Advance n bytes; return the last (up to) 4 KiB skipped, for the resume check."""
-        seekable = getattr(self._raw, "seekable", lambda: False)()
+        seekable = self.compression == "plain" and getattr(self._raw, "seekable", lambda: False)()
         if seekable and n > 4096:
             self._raw.seek(n - 4096, 1)
             self.position += n - 4096

@@ -84,7 +84,7 @@ KINDS: tuple[TraceKind, ...] = (
     TraceKind("rag_search", "rag_search", (("rag_embed", 1.0), ("rag_rerank", 1.0), ("rag_answer", 1.0)),
               event="search_answered", accept=0.75, event_delay_median_s=8, event_delay_sigma=0.8,
               cache_hit=0.08, cache_step=2, path="/v1/search"),
-    TraceKind("rag_reindex", "rag_search", (("reindex_embed", 1.0),), path="/internal/reindex",
+    TraceKind("rag_reindex", "rag_index", (("reindex_embed", 1.0),), path="/internal/reindex",
               service_user="svc_reindex"),
     TraceKind("ticket_backfill", "ticket_backfill", (("backfill_summarize", 1.0),),
               path="/internal/backfill", service_user="svc_backfill"),

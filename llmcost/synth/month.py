@@ -41,8 +41,13 @@ def _day_traces(world: World, rng: np.random.Generator, day: int) -> TraceBatch:
     volume = float(world.day_weight[day])
     if plan.error_burn is not None and plan.error_burn.day == day:
         volume *= plan.error_burn.volume_factor
-    n = int(rng.poisson(volume * p.sum()))
-    tenant = rng.choice(len(p), size=n, p=p / p.sum()).astype(np.int64)
+    # Each tenant's count is its expectation rounded at random (not Poisson): day-to-day swings of a
+    # small tenant then come from what its traces cost, not from how many it ran, so quiet data stays
+    # under a tenant-spike floor of a dollar or so.
+    expected = volume * p
+    counts = (expected + rng.random(len(p))).astype(np.int64)
+    tenant = np.repeat(np.arange(len(p), dtype=np.int64), counts)
+    n = len(tenant)
     parts = [
         (start_times(rng, n, day_start, limit), tenant, sample_users(roster, rng, tenant), sample_kinds(rng, roster, tenant))
     ]

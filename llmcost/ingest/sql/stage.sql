@@ -82,7 +82,7 @@ judged AS (
         *,
         CASE
             WHEN bad IS NOT NULL THEN bad
-            WHEN s IS NULL AND trim(line) = '' THEN NULL
+            WHEN s IS NULL AND trim(line, ' '||chr(9)||chr(13)||chr(10)) = '' THEN NULL
             WHEN s IS NULL THEN 'not a JSON object'
             WHEN candidate = 'ignored' THEN NULL
             WHEN ts_raw IS NULL THEN 'missing timestamp'

@@ -1,0 +1,50 @@
+"""Shared fixtures: every test gets its own LLMCOST_HOME, so none touches a real home."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("llmcost-home")
+    monkeypatch.setenv("LLMCOST_HOME", str(home))
+    for var in ("LLMCOST_DB", "LLMCOST_CONFIG", "FORCE_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+class Cli:
+    """Runs `llmcost` in-process against one warehouse; returns (exit code, stdout, stderr)."""
+
+    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.db = db
+        self.capsys = capsys
+
+    def __call__(self, *args: str, db: bool = True) -> tuple[int, str, str]:
+        from llmcost.cli import main
+        from llmcost.cli.common import set_color
+
+        set_color("auto")
+        argv = [*args, "--db", str(self.db)] if db else list(args)
+        code = main(argv)
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def ingest(self, *paths: Path | str, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+        code, out, err = self("ingest", *map(str, paths), "--json", *extra)
+        assert code == 0, err
+        summary: dict[str, Any] = json.loads(out)
+        assert summary["totals"]["residual"] == 0
+        return summary
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(tmp_path / "wh" / "warehouse.duckdb", capsys)
