@@ -193,6 +193,8 @@ class FieldMap:
             (f"n{i}", f"s.{_quote_ident(parent)}", json.dumps(tree, sort_keys=True))
             for i, (parent, tree) in enumerate(nested_tree.items())
         ]
+        if not top:  # a batch without one JSON object: json_transform needs some structure
+            top = {"\u0000none": "VARCHAR"}
         exprs = {}
         for col in self.columns:
             col_refs = [r for _, r in refs.get(col, [])]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llmcost.ingest.streams import ByteStream, Pushback
+from llmcost.ingest.streams import ByteStream, Pushback, StreamDamaged
 
 if TYPE_CHECKING:
     import duckdb
@@ -40,7 +40,10 @@ def read_head(stream: ByteStream) -> tuple[bytes, bytes]:
     """(head line used for the fingerprint, all bytes read so far)."""
     got = b""
     while len(got) < HEAD_MAX + 1:
-        chunk = stream.read(HEAD_MAX + 1 - len(got))
+        try:
+            chunk = stream.read(HEAD_MAX + 1 - len(got))
+        except StreamDamaged:
+            break  # the batcher meets the damage again and reports it, with its offset
         if not chunk:
             break
         got += chunk
@@ -80,7 +83,10 @@ def locate(
             stream.close()
             stream = open_stream()
             _, got = read_head(stream)
-        skipped = stream.skip(offset - len(got))
+        try:
+            skipped = stream.skip(offset - len(got))
+        except StreamDamaged:
+            continue
         window = (got[-TAIL_WINDOW:] + skipped)[-TAIL_WINDOW:]
         if stream.position == offset and fingerprint(window) == tail_fp:
             return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, b"", offset), window)

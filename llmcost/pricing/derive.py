@@ -91,14 +91,23 @@ def _quote_table(table: str) -> str:
     return ".".join(f'"{part}"' for part in table.split("."))
 
 
-def statement(name: str, table: str, where_sql: str | None) -> str:
-    usage_valid = "\n".join(
-        line for line in sql("usage_valid.sql").splitlines() if not line.lstrip().startswith("--")
-    )
+def _fragment(name: str) -> str:
+    """A shared SQL fragment without its comment lines, for splicing into a statement."""
+    return "\n".join(line for line in sql(name).splitlines() if not line.lstrip().startswith("--")).strip()
+
+
+def statement(name: str, table: str, where_sql: str | None, *, source: str | None = None) -> str:
+    """A shipped statement with its fragments spliced in: {cell_match} and {cost} (one
+    definition of the price join and the cost arithmetic for every statement that prices),
+    the table (validated, quoted), the relation to read keys from, and the caller's WHERE."""
+    quoted = _quote_table(table)
     return (
         sql(name)
-        .replace("{usage_valid}", usage_valid)
-        .replace("{table}", _quote_table(table))
+        .replace("{cell_match}", _fragment("cell_match.sql"))
+        .replace("{usage_valid}", _fragment("usage_valid.sql"))
+        .replace("{cost}", _fragment("cost.sql"))
+        .replace("{source}", source or quoted)
+        .replace("{table}", quoted)
         .replace("{where}", where_sql or "TRUE")
     )
 
@@ -121,11 +130,7 @@ def apply_prices(
     to the warehouse's `prices` table (skipped when the connection has none).
     """
     params = list(params or [])
-    keys: list[PriceKey] = [
-        (p, m, t) for p, m, t in con.execute(statement("keys.sql", table, where_sql), params).fetchall()
-    ]
-    cells = [cell for key in keys for cell in catalog.cells(key)]
-    _load_cells(con, cells)
+    cells = load_cells(con, catalog, statement("keys.sql", table, where_sql), params)
     con.execute(statement("clear.sql", table, where_sql), params)
     if cells:
         con.execute(statement("price.sql", table, where_sql), params)
@@ -135,10 +140,20 @@ def apply_prices(
     return _summarise(con, table, where_sql, params, catalog)
 
 
-def _load_cells(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
+def load_cells(
+    con: duckdb.DuckDBPyConnection, catalog: Catalog, keys_sql: str, params: list[Any]
+) -> list[Cell]:
+    """Resolve the distinct keys `keys_sql` returns and load their cells into the TEMP table
+    `_llmcost_price_cells` that the pricing statements join."""
+    keys: list[PriceKey] = [(p, m, t) for p, m, t in con.execute(keys_sql, params).fetchall()]
+    cells = [cell for key in keys for cell in catalog.cells(key)]
     con.execute(sql("cells.sql"))
-    if not cells:
-        return
+    if cells:
+        _insert_cells(con, cells)
+    return cells
+
+
+def _insert_cells(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
     rows = []
     for c in cells:
         num, den = c.price.multiplier()

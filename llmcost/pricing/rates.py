@@ -149,6 +149,7 @@ def is_claude(provider_id: str, model_id: str) -> bool:
     """Anthropic's models, wherever they are served (Anthropic, Bedrock, Vertex, ...)."""
     return provider_id == "anthropic" or "claude" in model_id.lower()
 
+
 # The genai-prices price keys we can apply, given the token columns of `requests`.
 _KEYS = (
     "input_mtok",

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
-from llmcost.pricing.derive import apply_prices, sql, statement
+from llmcost.pricing.derive import CACHE_HIT_REF, apply_prices, load_cells, record_prices, sql, statement
 from llmcost.pricing.window import Window, midnight
 
 if TYPE_CHECKING:
@@ -162,19 +162,29 @@ def _tally(
     params: list[Any],
     tally: dict[tuple[str, str], MonthChange],
 ) -> int:
-    changed = 0
-    for model, month, n, ch, old, new, old_un, new_un in con.execute(
-        statement("reprice_diff.sql", table, where), params
-    ).fetchall():
-        m = tally.setdefault((model, month), MonthChange(model, month))
-        m.requests += int(n)
-        m.changed += int(ch)
-        m.old_cost += Decimal(old or 0)
-        m.new_cost += Decimal(new or 0)
-        m.old_unpriced += int(old_un)
-        m.new_unpriced += int(new_un)
-        changed += int(ch)
-    return changed
+    rows = con.execute(statement("reprice_diff.sql", table, where), params).fetchall()
+    return sum(_add_tally(tally, *row) for row in rows)
+
+
+def _add_tally(
+    tally: dict[tuple[str, str], MonthChange],
+    model: str,
+    month: str,
+    n: int,
+    changed: int,
+    old: Decimal | None,
+    new: Decimal | None,
+    old_unpriced: int,
+    new_unpriced: int,
+) -> int:
+    m = tally.setdefault((model, month), MonthChange(model, month))
+    m.requests += int(n)
+    m.changed += int(changed)
+    m.old_cost += Decimal(old or 0)
+    m.new_cost += Decimal(new or 0)
+    m.old_unpriced += int(old_unpriced)
+    m.new_unpriced += int(new_unpriced)
+    return int(changed)
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,8 @@ class _Swap:
 def _reprice_segments(
     wh: Warehouse, catalog: Catalog, todo: Window, dry_run: bool, tally: dict[tuple[str, str], MonthChange]
 ) -> list[_Swap]:
+    """Tally the change over every segment the window meets in one columnar pass (only the
+    pricing columns are read), then rewrite just the files that change."""
     con = wh.con
     has_segments = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'segments' AND NOT temporary"
@@ -196,23 +208,36 @@ def _reprice_segments(
     from llmcost.warehouse import segments
 
     seg_dir = segments.segment_dir(wh.path)
-    # Only segments whose time range meets the window are read at all.
     found = con.execute(
         sql("segments_overlap.sql"), [todo.since, todo.since, todo.until, todo.until]
     ).fetchall()
+    if not found:
+        return []
+    by_path = {str(seg_dir / file): (int(segment_id), str(file)) for segment_id, file in found}
+    paths = list(by_path)
     where, wparams = todo.where("r.ts")
+    source = "read_parquet(CAST(? AS VARCHAR[]), union_by_name = true)"
+    cells = load_cells(
+        con, catalog, statement("keys.sql", "requests", where, source=source), [paths, *wparams]
+    )
+    if cells and not dry_run:
+        record_prices(con, cells)
+    changed_files: set[str] = set()
+    rows = con.execute(statement("segments_diff.sql", "requests", where), [CACHE_HIT_REF, paths, *wparams])
+    for filename, *counts in rows.fetchall():
+        if _add_tally(tally, *counts):
+            changed_files.add(filename)
+    if dry_run:
+        return []
     swaps: list[_Swap] = []
     try:
-        for segment_id, file in found:
-            con.execute(statement("reprice_segment.sql", "_llmcost_segment", None), [str(seg_dir / file)])
-            apply_prices(
-                con, "_llmcost_segment", catalog, where_sql=where, params=wparams, record=not dry_run
+        for path in sorted(changed_files, key=lambda p: by_path[p][0]):
+            segment_id, old_file = by_path[path]
+            con.execute(
+                statement("segment_rewrite.sql", "requests", where), [*wparams, *wparams, CACHE_HIT_REF, path]
             )
-            if _tally(con, "_llmcost_segment", where, wparams, tally) and not dry_run:
-                new = segments.write_segment(
-                    con, seg_dir, "requests", "SELECT * EXCLUDE (_old_cost, _old_ref) FROM _llmcost_segment"
-                )
-                swaps.append(_Swap(int(segment_id), str(file), new.file))
+            new = segments.write_segment(con, seg_dir, "requests", "SELECT * FROM _llmcost_segment")
+            swaps.append(_Swap(segment_id, old_file, new.file))
     except BaseException:
         segments.retire(seg_dir, [s.new_file for s in swaps])
         raise

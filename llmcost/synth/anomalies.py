@@ -33,9 +33,9 @@ class Spike:
 class Regression:
     feature: str
     day: int  # first day of the new prompt version (a Monday, deployed at 00:00 UTC)
-    input_factor: float = 1.3
-    output_factor: float = 1.2
-    accept_factor: float = 0.82  # the worse prompt's drafts are accepted less often
+    input_factor: float = 1.25
+    output_factor: float = 1.3
+    accept_factor: float = 0.72  # the worse prompt's longer drafts are accepted less often
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,11 @@ class EmbedSurge:
 class ErrorBurn:
     day: int
     provider: str = "anthropic"
-    failure: tuple[float, float, float] = (0.12, 0.02, 0.06)  # timeout, rate_limited, error
+    # Mostly fast 529s (no tokens) with some timeouts (billed input): error rate soars, tokens and
+    # spend rise modestly, so no tenant's day looks like a spike.
+    failure: tuple[float, float, float] = (0.06, 0.02, 0.19)  # timeout, rate_limited, error
     max_attempts: int = 4  # the retry storm
-    volume_factor: float = 1.08  # users press "regenerate"
+    volume_factor: float = 1.03  # users press "regenerate"
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,10 @@ def place(start: date, days: int, requested: tuple[str, ...], n_tenants: int) ->
 
     if "error-burn" in requested:
         taken = [plan.spike.day] if plan.spike else []
-        cands = [d for d in range(8, days - 1) if weekday[d] in (1, 2) and all(abs(d - t) >= 2 for t in taken)]
-        e = _nearest(cands, 0.85 * days)
+        # A Tuesday: Monday's volume is lower, so the day's tokens rise whatever the noise.
+        cands = [d for d in range(8, days - 1) if all(abs(d - t) >= 2 for t in taken)]
+        e = _nearest([d for d in cands if weekday[d] == 1], 0.85 * days)
+        e = e if e is not None else _nearest([d for d in cands if weekday[d] == 2], 0.85 * days)
         if e is None:
             plan.skipped.append({"kind": "error-burn", "reason": "needs a Tuesday or Wednesday after day 8"})
         else:
