@@ -67,7 +67,7 @@ def _month(params: Params, sink: Sink) -> dict[str, Any]:
     from llmcost.synth.truth import Truth
     from llmcost.synth.world import build_world
 
-    plan = place(params.start, params.days, params.anomalies, params.tenants)
+    plan = place(params.start, params.days, params.anomalies)
     weights = day_weights(params.start, params.days, np.random.default_rng([params.seed, 3]))
     world = build_world(params.seed, params.start, params.days, params.requests, params.tenants, plan, weights)
     truth = Truth(world.start_ms, world.tenant_names)

@@ -33,9 +33,9 @@ class Spike:
 class Regression:
     feature: str
     day: int  # first day of the new prompt version (a Monday, deployed at 00:00 UTC)
-    input_factor: float = 1.25
+    input_factor: float = 1.3
     output_factor: float = 1.3
-    accept_factor: float = 0.72  # the worse prompt's longer drafts are accepted less often
+    accept_factor: float = 0.65  # the worse prompt's longer drafts are accepted less often
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _nearest(candidates: list[int], target: float) -> int | None:
     return min(candidates, key=lambda d: (abs(d - target), d)) if candidates else None
 
 
-def place(start: date, days: int, requested: tuple[str, ...], n_tenants: int) -> Plan:
+def place(start: date, days: int, requested: tuple[str, ...]) -> Plan:
     """Choose the day (and subject) of every requested anomaly; factors are sized later."""
     plan = Plan(requested)
     weekday = [day_of(start, d).weekday() for d in range(days)]
@@ -114,12 +114,10 @@ def place(start: date, days: int, requested: tuple[str, ...], n_tenants: int) ->
         mid_week = [d for d in range(8, days - 1) if weekday[d] in (1, 2, 3)]
         clear = [d for d in mid_week if reg is None or d >= reg + 8 or d < reg]
         s = _nearest(clear or mid_week, 0.65 * days)
-        if n_tenants < 2:
-            plan.skipped.append({"kind": "spike", "reason": "needs at least two tenants"})
-        elif s is None:
+        if s is None:
             plan.skipped.append({"kind": "spike", "reason": "needs a weekday after 8 days of history"})
         else:
-            plan.spike = Spike(tenant=1, day=s)
+            plan.spike = Spike(tenant=0, day=s)  # tenant_acme: the most base spend
 
     if "error-burn" in requested:
         taken = [plan.spike.day] if plan.spike else []

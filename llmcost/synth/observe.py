@@ -171,6 +171,28 @@ def budget_pace(world: World, budget_info: dict[str, Any]) -> dict[str, Any] | N
     }
 
 
+def spike_noise(world: World, calls: pl.DataFrame) -> dict[str, Any]:
+    """The smallest tenant-spike floor that keeps every tenant-day other than the planted spike quiet,
+    under the reference rule: day cost > 2 x the mean of the 7 calendar days before (zeros included),
+    for a tenant first seen at least 7 days earlier. Small tenants' days are noisy; a detector needs a
+    floor above this value (and below the planted spike's day cost) to be exact."""
+    cost = tenant_daily_cost(calls, world.days, len(world.tenant_names))
+    sp = world.plan.spike
+    worst = 0
+    for t in range(cost.shape[0]):
+        active = np.flatnonzero(cost[t])
+        if not len(active):
+            continue
+        for d in range(max(7, int(active[0]) + 7), world.days):
+            base = cost[t, d - 7 : d].mean()
+            if sp is not None and (t, d) == (sp.tenant, sp.day):
+                continue
+            if base > 0 and cost[t, d] > 2 * base:
+                worst = max(worst, int(cost[t, d]))
+    return {"rule": "day cost > 2 x trailing 7-calendar-day mean, 7 days of history",
+            "quiet_above_floor_usd": money(worst)}  # fmt: skip
+
+
 def planted(world: World, calls: pl.DataFrame, events: pl.DataFrame, daily: list[dict[str, Any]]) -> dict[str, Any]:
     plan: Plan = world.plan
     b = budget(world, daily)
@@ -185,5 +207,6 @@ def planted(world: World, calls: pl.DataFrame, events: pl.DataFrame, daily: list
         "requested": list(plan.requested),
         "planted": [x for x in items if x is not None],
         "skipped": plan.skipped,
+        "spike_noise": spike_noise(world, calls),
         "budget": b,
     }
