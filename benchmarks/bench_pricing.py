@@ -31,12 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-MODELS = """
-    ['openai', 'anthropic', 'anthropic', NULL, 'deepseek', 'google', 'google', 'openai', 'vllm'][i % 9 + 1] AS provider,
-    ['gpt-4.1-mini', 'claude-sonnet-4', 'claude-sonnet-4-20250514', 'gpt-4o-mini-2024-07-18', 'deepseek-chat',
-     'gemini-2.5-pro', 'gemini-3.7-flash', 'text-embedding-3-small', 'llama-local'][i % 9 + 1] AS model"""
-
-ROWS_SQL = f"""
+ROWS_SQL = """
 SELECT
     'req_' || i AS request_id,
     TIMESTAMPTZ '2026-06-01 00:00:00+00' + to_seconds(i * 23 % 25000000) AS ts,
@@ -44,7 +39,9 @@ SELECT
     'tenant_' || (i % 500) AS tenant_id,
     'user_' || (i % 5000) AS user_id,
     ['copilot', 'search', 'summarize', 'triage'][i % 4 + 1] AS feature,
-    {MODELS},
+    ['openai', 'anthropic', 'anthropic', NULL, 'deepseek', 'google', 'google', 'openai', 'vllm'][i % 9 + 1] AS provider,
+    ['gpt-4.1-mini', 'claude-sonnet-4', 'claude-sonnet-4-20250514', 'gpt-4o-mini-2024-07-18', 'deepseek-chat',
+     'gemini-2.5-pro', 'gemini-3.7-flash', 'text-embedding-3-small', 'llama-local'][i % 9 + 1] AS model,
     CASE WHEN i % 9 = 7 THEN 'embedding' ELSE 'chat' END AS operation,
     1000 + (i * 7919) % 300000 AS input_tokens,
     (i % 3) * 100 AS cached_input_tokens,

@@ -77,7 +77,8 @@ def to_arrow(batch: Batch, max_line: int) -> pa.Table:
             }
         )
         table = pa.concat_tables([table, extra])
-    return table
+    # several record batches, so DuckDB scans them on all cores (one chunk is one thread)
+    return pa.Table.from_batches(table.to_batches(max_chunksize=max(1024, table.num_rows // 8 + 1)))
 
 
 def _invalid_utf8(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[int]:

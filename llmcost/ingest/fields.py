@@ -211,15 +211,16 @@ class FieldMap:
                     continue
                 winners = ", ".join(r for _, r in col_refs[:i])
                 losers.append((path[0], f"CASE WHEN coalesce({winners}) IS NOT NULL THEN {ref} END"))
-        kept_parts = [f"{_quote_ident(k)} := s.{_quote_ident(k)}" for k in kept]
-        loser_parts = [f"{_quote_ident(k)} := {expr}" for k, expr in losers]
-        if not kept_parts and not loser_parts:
-            attrs = "NULL::JSON"
-        else:
-            full = f"nullif(json_merge_patch('{{}}', to_json(struct_pack({', '.join(kept_parts + loser_parts)}))), '{{}}')"
-            conds = [f"s.{_quote_ident(k)} IS NOT NULL" for k in kept] + [f"{expr} IS NULL" for _, expr in losers]
-            fast = f"to_json(struct_pack({', '.join(kept_parts)}))" if kept_parts else "NULL::JSON"
-            attrs = f"CASE WHEN {' AND '.join(conds)} THEN {fast} ELSE {full} END"
+        # JSON text built by concatenation: JSON-typed values are raw JSON already, losers are
+        # text and get quoted; concat_ws skips the NULLs of absent keys. (A struct -> to_json ->
+        # json_merge_patch round trip to drop nulls cost 40% of the whole staging query.)
+        members = [f"{_sql_str(json.dumps(k) + ':')} || s.{_quote_ident(k)}" for k in kept]
+        members += [f"{_sql_str(json.dumps(k) + ':')} || to_json({expr})" for k, expr in losers]
+        attrs = (
+            f"CAST(nullif('{{' || concat_ws(',', {', '.join(members)}) || '}}', '{{}}') AS JSON)"
+            if members
+            else "NULL::JSON"
+        )
         return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs)
 
 

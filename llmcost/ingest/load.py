@@ -258,7 +258,6 @@ class Loader:
             self._stage(table)
         finally:
             con.unregister("batch_lines")
-        params = {"source_id": source_id, "ingest_id": ingest_id}
         c = Counts(read=table.num_rows)
         kinds = dict(con.execute("SELECT kind, count(*) FROM staged GROUP BY kind").fetchall())
         c.ignored = int(kinds.get("ignored", 0))
@@ -266,7 +265,7 @@ class Loader:
         written: list[tuple[str, segments.WrittenSegment]] = []
         self._conflicts = {}
         if kinds.get("request"):
-            con.execute(self._requests_sql, params)
+            con.execute(_bind_view(self._requests_sql, source_id, ingest_id))
             loaded, dup, conflicting, naive = self._dedupe("requests")
             if loaded:
                 if self.pricer is not None:
@@ -280,7 +279,7 @@ class Loader:
             c.duplicate += dup
             c.conflicting += conflicting
         if kinds.get("outcome"):
-            con.execute(self._outcomes_sql, params)
+            con.execute(_bind_view(self._outcomes_sql, source_id, ingest_id))
             loaded, dup, conflicting, naive = self._dedupe("outcomes")
             if loaded:
                 seg = segments.write_segment(
@@ -563,6 +562,11 @@ SELECT line_no, byte_offset, bad, raw,
        CASE WHEN starts_with(line, chr(65279)) THEN substr(line, 2) ELSE line END AS line
 FROM batch_lines
 """
+
+
+def _bind_view(sql: str, source_id: int, ingest_id: int) -> str:
+    """Views cannot hold parameters: the two integers are written in (they are ours, not input)."""
+    return sql.replace("$source_id", str(int(source_id))).replace("$ingest_id", str(int(ingest_id)))
 
 
 def _sql_str(s: str) -> str:

@@ -1,11 +1,12 @@
 """Re-derive stored costs after a price change, leaving closed months alone.
 
 `requests` is a view over Parquet segments (plus the `requests_columns` base table), or a base
-table in older warehouses. Each piece is repriced in a TEMP copy first, which gives the change
-by model and month for `--dry-run` and tells a real run which pieces changed. A real run then
-writes the changed Parquet segments anew and swaps them in, together with the base-table rows,
-in one transaction: a crash leaves either the old costs or the new ones, never a mix, and the
-superseded files are deleted after the commit (or by the next writer's orphan sweep).
+table in older warehouses. The change is tallied first, by model and month, without writing:
+for the segments in one columnar pass over their pricing columns, for the base table in a TEMP
+copy. That is all `--dry-run` does. A real run then writes only the segments that change anew
+and swaps them in, together with the changed base-table rows, in one transaction: a crash
+leaves either the old costs or the new ones, never a mix, and the superseded files are deleted
+after the commit (or by the next writer's orphan sweep).
 """
 
 from __future__ import annotations
@@ -134,15 +135,17 @@ def reprice(
     where, params = todo.where("r.ts")
     tally: dict[tuple[str, str], MonthChange] = {}
     base = _base_table(con)
-    con.execute(statement("reprice_snapshot.sql", base, where), params)
-    apply_prices(con, "_llmcost_reprice", catalog, record=not dry_run)
-    base_changed = _tally(con, "_llmcost_reprice", "TRUE", [], tally)
-    swaps = _reprice_segments(wh, catalog, todo, dry_run, tally)
-    result.changes = sorted(tally.values(), key=lambda c: (c.month, c.model))
-    result.segments_rewritten = len(swaps)
-    if dry_run or (not base_changed and not swaps):
-        return result
-    _commit(wh, base, base_changed, swaps)
+    try:
+        con.execute(statement("reprice_snapshot.sql", base, where), params)
+        apply_prices(con, "_llmcost_reprice", catalog, record=not dry_run)
+        base_changed = _tally(con, "_llmcost_reprice", "TRUE", [], tally)
+        swaps = _reprice_segments(wh, catalog, todo, dry_run, tally)
+        result.changes = sorted(tally.values(), key=lambda c: (c.month, c.model))
+        result.segments_rewritten = len(swaps)
+        if not dry_run and (base_changed or swaps):
+            _commit(wh, base, base_changed, swaps)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _llmcost_reprice")
     return result
 
 

@@ -69,11 +69,15 @@ def _month(params: Params, sink: Sink) -> dict[str, Any]:
 
     plan = place(params.start, params.days, params.anomalies)
     weights = day_weights(params.start, params.days, np.random.default_rng([params.seed, 3]))
-    world = build_world(params.seed, params.start, params.days, params.requests, params.tenants, plan, weights)
+    world = build_world(
+        params.seed, params.start, params.days, params.requests, params.tenants, plan, weights
+    )
     truth = Truth(world.start_ms, world.tenant_names)
     run_month(world, params.seed, sink, truth)
     stats = sink.close()
-    data, calls, events, day_rows = common(params, truth, stats, sink.out_dir, world.start_ms, world.end_ms, world.days)
+    data, calls, events, day_rows = common(
+        params, truth, stats, sink.out_dir, world.start_ms, world.end_ms, world.days
+    )
     anomalies = observe.planted(world, calls, events, day_rows)
     data["budget"] = anomalies.pop("budget")
     data["anomalies"] = anomalies

@@ -87,7 +87,9 @@ def parse_anomalies(spec: str | list[str] | tuple[str, ...] | None) -> tuple[str
         return ()
     unknown = [s for s in items if s not in ANOMALIES]
     if unknown:
-        raise ValueError(f"unknown anomaly {', '.join(unknown)}; choose from {', '.join(ANOMALIES)}, all, none")
+        raise ValueError(
+            f"unknown anomaly {', '.join(unknown)}; choose from {', '.join(ANOMALIES)}, all, none"
+        )
     return tuple(a for a in ANOMALIES if a in items)
 
 
@@ -104,7 +106,9 @@ def place(start: date, days: int, requested: tuple[str, ...]) -> Plan:
         mondays = [d for d in range(7, days - 6) if weekday[d] == 0]
         r = _nearest(mondays, 0.4 * days)
         if r is None:
-            plan.skipped.append({"kind": "regression", "reason": "needs a Monday with a full week before and after"})
+            plan.skipped.append(
+                {"kind": "regression", "reason": "needs a Monday with a full week before and after"}
+            )
         else:
             plan.regression = Regression(REGRESSION_FEATURE, r)
 
@@ -135,14 +139,18 @@ def place(start: date, days: int, requested: tuple[str, ...]) -> Plan:
         cands = [d for d in range(1, days - 1) if weekday[d] < 5 and all(abs(d - t) >= 2 for t in taken)]
         u = _nearest(cands, 0.45 * days)
         if u is None:
-            plan.skipped.append({"kind": "embed-surge", "reason": "needs a weekday away from the other plants"})
+            plan.skipped.append(
+                {"kind": "embed-surge", "reason": "needs a weekday away from the other plants"}
+            )
         else:
             plan.embed_surge = EmbedSurge(u)
 
     if "budget-pace" in requested:
         m = first_month_start(start, days)
         if m is None:
-            plan.skipped.append({"kind": "budget-pace", "reason": "needs the 1st of a month and 7 days after it"})
+            plan.skipped.append(
+                {"kind": "budget-pace", "reason": "needs the 1st of a month and 7 days after it"}
+            )
         else:
             plan.budget_pace = BudgetPace(month_day=m, days=tuple(range(m, m + 5)))
     return plan

@@ -27,16 +27,16 @@ _ERRORS = {
     "self-hosted": ("503 queue full", "502 bad gateway"),
 }
 _ERROR_TEXT = pl.Series(
-    ["", "upstream timeout"]
-    + [_ERRORS[p][0] for p in cat.PROVIDERS]
-    + [_ERRORS[p][1] for p in cat.PROVIDERS]
+    ["", "upstream timeout"] + [_ERRORS[p][0] for p in cat.PROVIDERS] + [_ERRORS[p][1] for p in cat.PROVIDERS]
 )
 _MODEL = pl.Series([m.name for m in cat.MODELS])
 _PROVIDER = pl.Series([m.provider for m in cat.MODELS])
 _OPERATION = pl.Series([m.operation for m in cat.MODELS])
 _OUTCOME = pl.Series(list(OUTCOMES))
 _KIND_FEATURE = pl.Series([k.feature for k in KINDS])
-_KIND_JOB = pl.Series([{"rag_reindex": "reindex", "ticket_backfill": "backfill"}.get(k.name, "") for k in KINDS])
+_KIND_JOB = pl.Series(
+    [{"rag_reindex": "reindex", "ticket_backfill": "backfill"}.get(k.name, "") for k in KINDS]
+)
 _KIND_PATH = pl.Series([k.path for k in KINDS])
 _EVENT = pl.Series(list(EVENTS))
 _COMMON = [Field("service", pl.lit("api")), Field("env", pl.lit("prod"))]
@@ -92,7 +92,9 @@ def request_lines(
             "cacheHit": calls.cache_hit,
             "costUsd": calls.cost,
             "version": calls.version,
-            "promptVersion": _take(names.versions, calls.version) if len(names.versions) else pl.Series([""] * len(t)),
+            "promptVersion": _take(names.versions, calls.version)
+            if len(names.versions)
+            else pl.Series([""] * len(t)),
             "job": _take(_KIND_JOB, kind),
         }
     )
@@ -100,8 +102,19 @@ def request_lines(
         Field("ts", ts_rfc3339()),
         Field("level", pl.col("level")),
         Field("msg", pl.lit("llm.request")),
-        *(Field(k, pl.col(k)) for k in ("requestId", "traceId", "tenantId", "userId", "feature", "provider",
-                                        "model", "operation")),
+        *(
+            Field(k, pl.col(k))
+            for k in (
+                "requestId",
+                "traceId",
+                "tenantId",
+                "userId",
+                "feature",
+                "provider",
+                "model",
+                "operation",
+            )
+        ),
         Field("inputTokens", num("inputTokens"), "num"),
         Field("cachedInputTokens", num("cachedInputTokens"), "num"),
         Field("cacheWriteTokens", num("cacheWriteTokens"), "num", when=pl.col("cacheWriteTokens") > 0),
@@ -116,7 +129,7 @@ def request_lines(
         Field("promptVersion", pl.col("promptVersion"), when=pl.col("version") >= 0),
         Field("job", pl.col("job"), when=pl.col("job") != ""),
         *_COMMON,
-    ]  # fmt: skip
+    ]
     return lines(df, fields, order * 16 + ORDER_REQUEST)
 
 
@@ -177,9 +190,15 @@ def event_lines(
 
 
 def http_lines(
-    rng: np.random.Generator, batch: TraceBatch, ok: npt.NDArray[np.bool_], end_ms: I64,
-    sel: I64, ids: pl.Series, names: Names, order: int,
-) -> pl.DataFrame:  # fmt: skip
+    rng: np.random.Generator,
+    batch: TraceBatch,
+    ok: npt.NDArray[np.bool_],
+    end_ms: I64,
+    sel: I64,
+    ids: pl.Series,
+    names: Names,
+    order: int,
+) -> pl.DataFrame:
     """The HTTP access line of a sampled share of traces (the request that started the workflow)."""
     n = len(sel)
     ts = end_ms[sel] + rng.integers(2, 40, n)
@@ -242,9 +261,16 @@ def background_lines(rng: np.random.Generator, day_start_ms: int, limit_ms: int,
     refresh = refresh[refresh < limit_ms]
     slow_n = int(rng.integers(6, 18))
     slow = np.sort(day_start_ms + rng.integers(0, max(1, limit_ms - day_start_ms), slow_n))
-    a = pl.DataFrame({"ts": refresh, "n": rng.integers(800, 2400, len(refresh)), "d": rng.integers(40, 900, len(refresh))})
-    b = pl.DataFrame({"ts": slow, "t": rng.choice(np.array(["tickets", "documents", "audit_log"]), slow_n),
-                      "d": rng.integers(1200, 9000, slow_n)})  # fmt: skip
+    a = pl.DataFrame(
+        {"ts": refresh, "n": rng.integers(800, 2400, len(refresh)), "d": rng.integers(40, 900, len(refresh))}
+    )
+    b = pl.DataFrame(
+        {
+            "ts": slow,
+            "t": rng.choice(np.array(["tickets", "documents", "audit_log"]), slow_n),
+            "d": rng.integers(1200, 9000, slow_n),
+        }
+    )
     refresh_fields = [
         Field("ts", ts_rfc3339()),
         Field("level", pl.lit("info")),
@@ -263,5 +289,8 @@ def background_lines(rng: np.random.Generator, day_start_ms: int, limit_ms: int,
         *_COMMON,
     ]
     return pl.concat(
-        [lines(a, refresh_fields, order * 16 + ORDER_BACKGROUND), lines(b, slow_fields, order * 16 + ORDER_BACKGROUND + 1)]
+        [
+            lines(a, refresh_fields, order * 16 + ORDER_BACKGROUND),
+            lines(b, slow_fields, order * 16 + ORDER_BACKGROUND + 1),
+        ]
     )

@@ -34,28 +34,19 @@ class Model:
 
 
 MODELS: tuple[Model, ...] = (
-    Model("claude-sonnet-4", "anthropic", "chat", 3000, 300, 3750, 15000, cache_style="anthropic",
-          ttft_ms=900, ms_per_token=16.0),
-    Model("claude-opus-4-1", "anthropic", "chat", 15000, 1500, 18750, 75000, cache_style="anthropic",
-          ttft_ms=1400, ms_per_token=14.0),
-    Model("claude-haiku-4-5", "anthropic", "chat", 1000, 100, 1250, 5000, cache_style="anthropic",
-          ttft_ms=350, ms_per_token=7.0),
-    Model("gpt-4.1", "openai", "chat", 2000, 500, 2000, 8000, cache_style="openai", ttft_ms=600,
-          ms_per_token=12.0),
-    Model("gpt-4.1-mini", "openai", "chat", 400, 100, 400, 1600, cache_style="openai", ttft_ms=400,
-          ms_per_token=8.0),
-    Model("gpt-4o-mini", "openai", "chat", 150, 75, 150, 600, cache_style="openai", ttft_ms=350,
-          ms_per_token=7.0),
-    Model("o4-mini", "openai", "chat", 1100, 275, 1100, 4400, reasoning=True, cache_style="openai",
-          ttft_ms=1500, ms_per_token=6.0),
-    Model("gemini-2.5-flash", "google", "chat", 300, 30, 300, 2500, reasoning=True, cache_style="gemini",
-          ttft_ms=300, ms_per_token=4.0),
-    Model("text-embedding-3-small", "openai", "embedding", 20, 20, 20, 0, ttft_ms=90, ms_per_token=0.02),
-    Model("rerank-v3.5", "cohere", "rerank", 0, 0, 0, 0, per_call=2_000_000, catalog=False, ttft_ms=180,
-          ms_per_token=0.04),
-    Model("acme-llama-3-70b-ft", "self-hosted", "chat", 600, 600, 600, 600, catalog=False, ttft_ms=250,
-          ms_per_token=9.0),
-)
+    #     name                     provider       operation    in     cached write  out
+    Model("claude-sonnet-4",        "anthropic",   "chat",      3000,  300,   3750,  15000, cache_style="anthropic", ttft_ms=900, ms_per_token=16.0),
+    Model("claude-opus-4-1",        "anthropic",   "chat",      15000, 1500,  18750, 75000, cache_style="anthropic", ttft_ms=1400, ms_per_token=14.0),
+    Model("claude-haiku-4-5",       "anthropic",   "chat",      1000,  100,   1250,  5000,  cache_style="anthropic", ttft_ms=350, ms_per_token=7.0),
+    Model("gpt-4.1",                "openai",      "chat",      2000,  500,   2000,  8000,  cache_style="openai", ttft_ms=600, ms_per_token=12.0),
+    Model("gpt-4.1-mini",           "openai",      "chat",      400,   100,   400,   1600,  cache_style="openai", ttft_ms=400, ms_per_token=8.0),
+    Model("gpt-4o-mini",            "openai",      "chat",      150,   75,    150,   600,   cache_style="openai", ttft_ms=350, ms_per_token=7.0),
+    Model("o4-mini",                "openai",      "chat",      1100,  275,   1100,  4400,  cache_style="openai", reasoning=True, ttft_ms=1500, ms_per_token=6.0),
+    Model("gemini-2.5-flash",       "google",      "chat",      300,   30,    300,   2500,  cache_style="gemini", reasoning=True, ttft_ms=300, ms_per_token=4.0),
+    Model("text-embedding-3-small", "openai",      "embedding", 20,    20,    20,    0,     ttft_ms=90, ms_per_token=0.02),
+    Model("rerank-v3.5",            "cohere",      "rerank",    0,     0,     0,     0,     per_call=2_000_000, catalog=False, ttft_ms=180, ms_per_token=0.04),
+    Model("acme-llama-3-70b-ft",    "self-hosted", "chat",      600,   600,   600,   600,   catalog=False, ttft_ms=250, ms_per_token=9.0),
+)  # fmt: skip
 
 MODEL_INDEX: dict[str, int] = {m.name: i for i, m in enumerate(MODELS)}
 OPERATIONS: tuple[str, ...] = ("chat", "embedding", "rerank")

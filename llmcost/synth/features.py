@@ -128,5 +128,10 @@ class VersionChange:
     accept_factor: float = 1.0
 
 
-INITIAL_VERSIONS = {"copilot": "v3", "ticket_summary": "v7", "classifier": "v12", "rag_search": "v2",
-                    "ticket_backfill": "v1"}  # fmt: skip
+INITIAL_VERSIONS = {
+    "copilot": "v3",
+    "ticket_summary": "v7",
+    "classifier": "v12",
+    "rag_search": "v2",
+    "ticket_backfill": "v1",
+}

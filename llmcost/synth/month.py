@@ -23,7 +23,7 @@ from llmcost.synth.features import KIND_INDEX
 from llmcost.synth.ids import hex_ids, uuid4s
 from llmcost.synth.roster import sample_users
 from llmcost.synth.sink import Sink
-from llmcost.synth.traces import Calls, Failures, Traces, TraceBatch, build_calls
+from llmcost.synth.traces import Calls, Failures, TraceBatch, Traces, build_calls
 from llmcost.synth.truth import Truth
 from llmcost.synth.world import World, sample_kinds
 
@@ -37,19 +37,22 @@ def _day_traces(world: World, rng: np.random.Generator, day: int) -> TraceBatch:
     plan, roster = world.plan, world.roster
     day_start = world.start_ms + day * DAY_MS
     limit = min(day_start + DAY_MS, world.end_ms - END_MARGIN_MS)
-    p = roster.weight.copy()
     volume = float(world.day_weight[day])
     if plan.error_burn is not None and plan.error_burn.day == day:
         volume *= plan.error_burn.volume_factor
     # Each tenant's count is its expectation rounded at random (not Poisson): day-to-day swings of a
-    # small tenant then come from what its traces cost, not from how many it ran, so quiet data stays
-    # under a tenant-spike floor of a dollar or so.
-    expected = volume * p
-    counts = (expected + rng.random(len(p))).astype(np.int64)
-    tenant = np.repeat(np.arange(len(p), dtype=np.int64), counts)
+    # small tenant then come from what its traces cost, not from how many it ran, which keeps quiet
+    # data under a tenant-spike floor of a few dollars.
+    counts = (volume * roster.weight + rng.random(len(roster))).astype(np.int64)
+    tenant = rng.permutation(np.repeat(np.arange(len(roster), dtype=np.int64), counts))
     n = len(tenant)
     parts = [
-        (start_times(rng, n, day_start, limit), tenant, sample_users(roster, rng, tenant), sample_kinds(rng, roster, tenant))
+        (
+            start_times(rng, n, day_start, limit),
+            tenant,
+            sample_users(roster, rng, tenant),
+            sample_kinds(rng, roster, tenant),
+        )
     ]
 
     surge = plan.embed_surge
@@ -57,13 +60,25 @@ def _day_traces(world: World, rng: np.random.Generator, day: int) -> TraceBatch:
         m = surge.calls
         t = rng.choice(len(roster), size=m, p=roster.weight).astype(np.int64)
         lo, hi = day_start + surge.start_hour * HOUR_MS, min(day_start + surge.end_hour * HOUR_MS, limit)
-        parts.append((np.sort(rng.integers(lo, hi, m)), t, np.full(m, world.service_user["svc_reindex"]),
-                      np.full(m, KIND_INDEX["rag_reindex"])))  # fmt: skip
+        parts.append(
+            (
+                np.sort(rng.integers(lo, hi, m)),
+                t,
+                np.full(m, world.service_user["svc_reindex"]),
+                np.full(m, KIND_INDEX["rag_reindex"]),
+            )
+        )
     pace = plan.budget_pace
     if pace is not None and day in pace.days and world.new_tenant is not None:
         m = pace.calls_per_day
-        parts.append((start_times(rng, m, day_start, limit, uniform=True), np.full(m, world.new_tenant),
-                      np.full(m, world.service_user["svc_backfill"]), np.full(m, KIND_INDEX["ticket_backfill"])))  # fmt: skip
+        parts.append(
+            (
+                start_times(rng, m, day_start, limit, uniform=True),
+                np.full(m, world.new_tenant),
+                np.full(m, world.service_user["svc_backfill"]),
+                np.full(m, KIND_INDEX["ticket_backfill"]),
+            )
+        )
 
     start = np.concatenate([x[0] for x in parts]).astype(np.int64)
     order = np.argsort(start, kind="stable")
@@ -87,7 +102,13 @@ def _chunk_lines(
 
 
 def _lines(
-    world: World, rng: np.random.Generator, batch: TraceBatch, calls: Calls, traces: Traces, truth: Truth, seq: int
+    world: World,
+    rng: np.random.Generator,
+    batch: TraceBatch,
+    calls: Calls,
+    traces: Traces,
+    truth: Truth,
+    seq: int,
 ) -> pl.DataFrame:
     request_ids = uuid4s(rng, len(calls))
     trace_ids = hex_ids(rng, len(batch))
@@ -99,7 +120,9 @@ def _lines(
     frames = [
         request_lines(calls, batch, request_ids, trace_ids, world.names, seq),
         event_lines(ev, batch, request_ids, trace_ids, orphan_ids, world.names, ticket_ids(rng, ev), seq),
-        http_lines(rng, batch, traces.ok, traces.end_ms, http_sel, uuid4s(rng, len(http_sel)), world.names, seq),
+        http_lines(
+            rng, batch, traces.ok, traces.end_ms, http_sel, uuid4s(rng, len(http_sel)), world.names, seq
+        ),
         budget_check_lines(rng, batch, check_sel, world.names, seq),
     ]
     truth.add_calls(calls, batch)
@@ -132,7 +155,7 @@ def _spike_burst(
     )
     calls, traces = build_calls(rng, batch, world.tenancy, world.versions, _incidents(world))
     spent = np.cumsum(np.bincount(calls.trace, weights=calls.cost, minlength=n))
-    k = 0 if deficit <= 0 else min(int(np.searchsorted(spent, deficit)) + 1, n)
+    k = 0 if deficit <= 0 else int(np.argmin(np.abs(spent - deficit))) + 1  # the closest prefix
     m = int(np.searchsorted(calls.trace, k))
     batch = TraceBatch(batch.start_ms[:k], batch.tenant[:k], batch.user[:k], batch.kind[:k])
     calls = Calls(**{f: getattr(calls, f)[:m] for f in Calls.__dataclass_fields__})

@@ -136,7 +136,8 @@ def budget(world: World, daily: list[dict[str, Any]]) -> dict[str, Any]:
         mtd.append(money(total))
     share = total / 1e6 / world.budget_usd if world.budget_usd else 0.0
     fires_on = next(
-        (_date(world, m + i) for i, v in enumerate(mtd) if float(v) >= BUDGET_THRESHOLD * world.budget_usd), None
+        (_date(world, m + i) for i, v in enumerate(mtd) if float(v) >= BUDGET_THRESHOLD * world.budget_usd),
+        None,
     )
     return {
         **out,
@@ -189,11 +190,15 @@ def spike_noise(world: World, calls: pl.DataFrame) -> dict[str, Any]:
                 continue
             if base > 0 and cost[t, d] > 2 * base:
                 worst = max(worst, int(cost[t, d]))
-    return {"rule": "day cost > 2 x trailing 7-calendar-day mean, 7 days of history",
-            "quiet_above_floor_usd": money(worst)}  # fmt: skip
+    return {
+        "rule": "day cost > 2 x trailing 7-calendar-day mean, 7 days of history",
+        "quiet_above_floor_usd": money(worst),
+    }
 
 
-def planted(world: World, calls: pl.DataFrame, events: pl.DataFrame, daily: list[dict[str, Any]]) -> dict[str, Any]:
+def planted(
+    world: World, calls: pl.DataFrame, events: pl.DataFrame, daily: list[dict[str, Any]]
+) -> dict[str, Any]:
     plan: Plan = world.plan
     b = budget(world, daily)
     items = [

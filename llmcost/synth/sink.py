@@ -33,7 +33,11 @@ class FileStats:
         def iso(ms: int | None) -> str | None:
             if ms is None:
                 return None
-            return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            return (
+                datetime.fromtimestamp(ms / 1000, UTC)
+                .isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z")
+            )
 
         return {
             "path": self.path.relative_to(root).as_posix(),
@@ -49,8 +53,11 @@ def file_names(layout: int | str, start_ms: int, end_ms: int, gz: bool) -> tuple
     """File names, oldest first, and the time boundaries between them (len = files + 1)."""
     suffix = ".gz" if gz else ""
     if layout == "day":
-        bounds = list(range(start_ms, end_ms, DAY_MS)) + [end_ms]
-        names = [f"app-{datetime.fromtimestamp(b / 1000, UTC).date().isoformat()}.jsonl{suffix}" for b in bounds[:-1]]
+        bounds = [*list(range(start_ms, end_ms, DAY_MS)), end_ms]
+        names = [
+            f"app-{datetime.fromtimestamp(b / 1000, UTC).date().isoformat()}.jsonl{suffix}"
+            for b in bounds[:-1]
+        ]
         return names, bounds
     n = int(layout)
     bounds = [start_ms + (end_ms - start_ms) * i // n for i in range(n + 1)]
@@ -95,7 +102,9 @@ class Sink:
         for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(ts)], strict=True):
             i = int(which[lo])
             buf = io.BytesIO()
-            rows.slice(int(lo), int(hi - lo)).select("line").write_csv(buf, include_header=False, quote_style="never")
+            rows.slice(int(lo), int(hi - lo)).select("line").write_csv(
+                buf, include_header=False, quote_style="never"
+            )
             data = buf.getvalue()
             st = self.stats[i]
             st.lines += int(hi - lo)

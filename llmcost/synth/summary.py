@@ -70,7 +70,11 @@ def common(
         "by_operation": breakdown(calls, events, "operation"),
         "by_feature": breakdown(calls, events, "feature"),
         "by_model": {
-            k: {"provider": cat.MODELS[cat.idx(k)].provider, "in_catalog": cat.MODELS[cat.idx(k)].catalog, **v}
+            k: {
+                "provider": cat.MODELS[cat.idx(k)].provider,
+                "in_catalog": cat.MODELS[cat.idx(k)].catalog,
+                **v,
+            }
             for k, v in breakdown(calls, events, "model_name").items()
         },
         "by_tenant": breakdown(calls, events, "tenant_id"),

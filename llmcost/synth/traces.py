@@ -198,10 +198,16 @@ def build_calls(
     role_safe = np.where(roles < 0, 0, roles)
     in_med = np.array([r.input_median for r in ROLES])[role_safe]
     in_sig = np.array([r.input_sigma for r in ROLES])[role_safe]
-    ctx = np.where(np.array([r.scales_with_context for r in ROLES])[role_safe], tenancy.context_factor[tenant][:, None], 1.0)
+    ctx = np.where(
+        np.array([r.scales_with_context for r in ROLES])[role_safe],
+        tenancy.context_factor[tenant][:, None],
+        1.0,
+    )
     scale = ctx * np.where(is_chat, fin[:, None], 1.0)
     max_in = np.array([r.max_input for r in ROLES])[role_safe]
-    step_input = np.clip(_lognormal(rng, in_med.ravel(), in_sig.ravel(), t_n * s_n).reshape(t_n, s_n) * scale, 1, max_in)
+    step_input = np.clip(
+        _lognormal(rng, in_med.ravel(), in_sig.ravel(), t_n * s_n).reshape(t_n, s_n) * scale, 1, max_in
+    )
     step_input = step_input.astype(np.int64)
 
     # Attempts: the first success within the role's retry budget, else the step (and trace) fails.
@@ -211,9 +217,14 @@ def build_calls(
     max_att = _ROLE_MAX_ATTEMPTS[role_safe].copy()
     for inc in incidents:
         prov = cat.PROVIDERS.index(inc.provider)
-        sel = (cat.PROVIDER_OF[model] == prov) & ((batch.start_ms >= inc.from_ms) & (batch.start_ms < inc.to_ms))[:, None] & planned
+        sel = (
+            (cat.PROVIDER_OF[model] == prov)
+            & ((batch.start_ms >= inc.from_ms) & (batch.start_ms < inc.to_ms))[:, None]
+            & planned
+        )
         fail_p[sel] = inc.probs
         max_att[sel] = np.maximum(max_att[sel], inc.max_attempts)
+    fail_p[hit] = 0.0  # a response-cache hit never reaches a provider
     p_any = fail_p.sum(axis=2)
     fails = rng.random((t_n, s_n, MAX_ATTEMPTS)) < p_any[:, :, None]
     fails |= np.arange(MAX_ATTEMPTS)[None, None, :] >= max_att[:, :, None]
@@ -246,24 +257,28 @@ def build_calls(
     inp = step_input.ravel()[step_id]
     out_med = np.array([r.output_median for r in ROLES])[crole]
     out_sig = np.array([r.output_sigma for r in ROLES])[crole]
-    full_out = np.where(out_med > 0, _lognormal(rng, np.maximum(out_med, 1), out_sig, n) * np.where(chat, fout[trace], 1.0), 0)
+    full_out = np.where(
+        out_med > 0, _lognormal(rng, np.maximum(out_med, 1), out_sig, n) * np.where(chat, fout[trace], 1.0), 0
+    )
     full_out = np.clip(full_out, np.where(out_med > 0, 1, 0), 8000).astype(np.int64)
     reasoning = _reasoning(rng, cmodel, n)
     partial = (full_out * rng.uniform(0.05, 0.6, n)).astype(np.int64)
     output = np.select([outcome == SUCCESS, outcome == TIMEOUT], [full_out + reasoning, partial], 0)
     reasoning = np.where(outcome == SUCCESS, reasoning, 0)
     inp = np.where((outcome == SUCCESS) | (outcome == TIMEOUT), inp, 0)
-    cached, write = _prompt_cache(rng, cmodel, crole, inp)
+    cached, write = prompt_cache(rng, cmodel, crole, inp)
     cached = np.where(cache_hit, 0, cached)
     write = np.where(cache_hit, 0, write)
     reasoning = np.where(cat.REASONING[cmodel], reasoning, 0)
 
-    latency = _latency(rng, cmodel, op.ravel()[step_id], inp, output, outcome, cache_hit)
+    latency = latency_ms(rng, cmodel, op.ravel()[step_id], inp, output, outcome, cache_hit)
     prev_failed = np.zeros(n, dtype=bool)
     prev_failed[1:] = (outcome[:-1] != SUCCESS) & (trace[1:] == trace[:-1])
     first_call = np.ones(n, dtype=bool)
     first_call[1:] = trace[1:] != trace[:-1]
-    backoff = (500 * 2 ** np.maximum(attempt - 1, 0) + rng.integers(0, 500, n)) * np.where(outcome == RATE_LIMITED, 2, 1)
+    backoff = (500 * 2 ** np.maximum(attempt - 1, 0) + rng.integers(0, 500, n)) * np.where(
+        outcome == RATE_LIMITED, 2, 1
+    )
     gap = np.where(first_call, 0, np.where(prev_failed, backoff, rng.integers(20, 250, n)))
     elapsed = np.cumsum(gap + latency)
     trace_first = np.flatnonzero(first_call)
@@ -281,10 +296,21 @@ def build_calls(
     end_ms = np.where(last_call >= 0, ts[np.maximum(last_call, 0)], batch.start_ms)
     ok = step_ok.all(axis=1) & (per_trace > 0)
     calls = Calls(
-        trace=trace, ts_ms=ts.astype(np.int64), model=cmodel, input=inp, cached=cached, cache_write=write,
-        output=output.astype(np.int64), reasoning=reasoning, latency=latency, outcome=outcome,
-        cache_hit=cache_hit, cost=cost, version=version, attempt=attempt,
-    )  # fmt: skip
+        trace=trace,
+        ts_ms=ts.astype(np.int64),
+        model=cmodel,
+        input=inp,
+        cached=cached,
+        cache_write=write,
+        output=output.astype(np.int64),
+        reasoning=reasoning,
+        latency=latency,
+        outcome=outcome,
+        cache_hit=cache_hit,
+        cost=cost,
+        version=version,
+        attempt=attempt,
+    )
     return calls, Traces(ok=ok, last_call=last_call, end_ms=end_ms, accept=facc)
 
 
@@ -295,7 +321,7 @@ def _reasoning(rng: np.random.Generator, model: I64, n: int) -> I64:
     return np.minimum(r, 20_000).astype(np.int64)
 
 
-def _prompt_cache(rng: np.random.Generator, model: I64, role: I64, inp: I64) -> tuple[I64, I64]:
+def prompt_cache(rng: np.random.Generator, model: I64, role: I64, inp: I64) -> tuple[I64, I64]:
     """Cache reads (all providers) and writes (Anthropic), both subsets of the input."""
     n = len(model)
     style = np.array([m.cache_style for m in cat.MODELS])[model]
@@ -314,7 +340,7 @@ def _prompt_cache(rng: np.random.Generator, model: I64, role: I64, inp: I64) -> 
     return cached.astype(np.int64), write.astype(np.int64)
 
 
-def _latency(
+def latency_ms(
     rng: np.random.Generator, model: I64, op: I64, inp: I64, out: I64, outcome: I64, cache_hit: B
 ) -> I64:
     n = len(model)

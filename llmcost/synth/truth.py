@@ -54,7 +54,9 @@ class Truth:
             }
         )
         keys = ["day", "tenant", "kind", "model", "outcome", "cache_hit"]
-        self._calls.append(df.group_by(keys).agg(pl.len().alias("calls"), *(pl.sum(c) for c in (*TOKENS, "cost"))))
+        self._calls.append(
+            df.group_by(keys).agg(pl.len().alias("calls"), *(pl.sum(c) for c in (*TOKENS, "cost")))
+        )
 
     def add_events(self, ev: Events, batch: TraceBatch) -> None:
         df = pl.DataFrame(
@@ -81,7 +83,11 @@ class Truth:
     def calls(self) -> pl.DataFrame:
         """The call cube with names: day, tenant, feature, model, provider, operation, outcome, ..."""
         keys = ["day", "tenant", "kind", "model", "outcome", "cache_hit"]
-        cube = pl.concat(self._calls).group_by(keys).agg(pl.sum("calls"), *(pl.sum(c) for c in (*TOKENS, "cost")))
+        cube = (
+            pl.concat(self._calls)
+            .group_by(keys)
+            .agg(pl.sum("calls"), *(pl.sum(c) for c in (*TOKENS, "cost")))
+        )
         return cube.with_columns(
             pl.Series("tenant_id", self.tenant_names).gather(cube["tenant"]),
             _FEATURE_OF_KIND.gather(cube["kind"]).alias("feature"),
@@ -95,10 +101,19 @@ class Truth:
     def events(self) -> pl.DataFrame:
         if not self._events:
             return pl.DataFrame(
-                schema={"day": pl.Int64, "tenant": pl.Int64, "kind": pl.Int64, "event": pl.Int64,
-                        "orphan": pl.Boolean, "trace_only": pl.Boolean, "events": pl.UInt32,
-                        "tenant_id": pl.String, "feature": pl.String, "event_name": pl.String}
-            )  # fmt: skip
+                schema={
+                    "day": pl.Int64,
+                    "tenant": pl.Int64,
+                    "kind": pl.Int64,
+                    "event": pl.Int64,
+                    "orphan": pl.Boolean,
+                    "trace_only": pl.Boolean,
+                    "events": pl.UInt32,
+                    "tenant_id": pl.String,
+                    "feature": pl.String,
+                    "event_name": pl.String,
+                }
+            )
         keys = ["day", "tenant", "kind", "event", "orphan", "trace_only"]
         cube = pl.concat(self._events).group_by(keys).agg(pl.sum("events"))
         return cube.with_columns(
@@ -153,9 +168,21 @@ def daily(calls: pl.DataFrame, events: pl.DataFrame, days: int) -> list[dict[str
     for day in range(days):
         r = rows.get(day)
         if r is None:
-            out.append({"day": day, "requests": 0, "cost_usd": money(0), "tokens": 0, "embedding_tokens": 0,
-                        "chat_tokens": 0, "chat_output_tokens": 0, "timeout": 0, "rate_limited": 0, "error": 0,
-                        "outcome_events": int(ev.get(day, 0))})  # fmt: skip
+            out.append(
+                {
+                    "day": day,
+                    "requests": 0,
+                    "cost_usd": money(0),
+                    "tokens": 0,
+                    "embedding_tokens": 0,
+                    "chat_tokens": 0,
+                    "chat_output_tokens": 0,
+                    "timeout": 0,
+                    "rate_limited": 0,
+                    "error": 0,
+                    "outcome_events": int(ev.get(day, 0)),
+                }
+            )
             continue
         out.append(
             {

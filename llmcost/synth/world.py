@@ -66,7 +66,9 @@ class World:
         return self.names.tenants.to_list()
 
 
-def sample_kinds(rng: np.random.Generator, roster: Roster, tenant: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def sample_kinds(
+    rng: np.random.Generator, roster: Roster, tenant: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
     u = rng.random(len(tenant))
     cum = roster.feature_cum[tenant]
     return np.minimum((u[:, None] >= cum).sum(axis=1), cum.shape[1] - 1).astype(np.int64)
@@ -83,7 +85,9 @@ def _tenancy(roster: Roster, extra: int) -> Tenancy:
     )
 
 
-def _pilot(rng: np.random.Generator, roster: Roster, tenancy: Tenancy, versions: Versions, at_ms: int) -> Economics:
+def _pilot(
+    rng: np.random.Generator, roster: Roster, tenancy: Tenancy, versions: Versions, at_ms: int
+) -> Economics:
     n_t = len(roster)
     per = int(max(20, min(300, 40_000 // n_t)))
     tenant = np.repeat(np.arange(n_t, dtype=np.int64), per)
@@ -116,7 +120,7 @@ def _pilot(rng: np.random.Generator, roster: Roster, tenancy: Tenancy, versions:
 
 def _changes(start_ms: int, days: int, plan: Plan) -> list[VersionChange]:
     def at(day_frac: float, hour: int) -> int:
-        return start_ms + int(round(day_frac * days)) * DAY_MS + hour * HOUR_MS
+        return start_ms + round(day_frac * days) * DAY_MS + hour * HOUR_MS
 
     changes = [
         VersionChange("copilot", at(0.2, 15), "v4", input_factor=1.03),
@@ -126,8 +130,14 @@ def _changes(start_ms: int, days: int, plan: Plan) -> list[VersionChange]:
     reg = plan.regression
     if reg is not None:
         changes.append(
-            VersionChange(reg.feature, start_ms + reg.day * DAY_MS, "v5", reg.input_factor, reg.output_factor,
-                          reg.accept_factor)  # fmt: skip
+            VersionChange(
+                reg.feature,
+                start_ms + reg.day * DAY_MS,
+                "v5",
+                reg.input_factor,
+                reg.output_factor,
+                reg.accept_factor,
+            )
         )
     else:
         changes.append(VersionChange("copilot", at(0.55, 14), "v5", input_factor=0.97))
@@ -154,7 +164,9 @@ def build_world(
     month_len = days_in_month(day_of(start, month_d if month_d is not None else 0))
     normal_month = float(daily_cost.mean() * month_len)  # x organic traces
     if plan.embed_surge is not None:
-        extra_calls_per_trace += EMBED_SURGE_RATIO * w[plan.embed_surge.day] * econ.chat_tokens / econ.reindex_tokens
+        extra_calls_per_trace += (
+            EMBED_SURGE_RATIO * w[plan.embed_surge.day] * econ.chat_tokens / econ.reindex_tokens
+        )
     if plan.budget_pace is not None:
         m = plan.budget_pace.month_day
         first_week = float(daily_cost[m : m + 7].sum())
@@ -164,7 +176,9 @@ def build_world(
 
     budget = _budget(traces * normal_month)
     if plan.embed_surge is not None:
-        calls = math.ceil(EMBED_SURGE_RATIO * traces * w[plan.embed_surge.day] * econ.chat_tokens / econ.reindex_tokens)
+        calls = math.ceil(
+            EMBED_SURGE_RATIO * traces * w[plan.embed_surge.day] * econ.chat_tokens / econ.reindex_tokens
+        )
         plan.embed_surge = replace(plan.embed_surge, calls=calls)
     if plan.budget_pace is not None:
         m = plan.budget_pace.month_day

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pricing_helpers import stage
 
 from llmcost.pricing import Catalog, load_catalog
 from llmcost.warehouse import Warehouse, open_warehouse
+from tests.pricing.rows import stage
 
 
 @pytest.fixture(autouse=True)

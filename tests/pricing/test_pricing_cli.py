@@ -9,10 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pricing_helpers import FIXTURES, request, store
 
 from llmcost import cli
 from llmcost.warehouse import open_warehouse
+from tests.pricing.rows import FIXTURES, request, store
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pricing_helpers import FIXTURES, request
 
 from llmcost.config import load_config
 from llmcost.errors import ConfigError
 from llmcost.pricing import cost_sql, load_catalog, unpriced_sql
 from llmcost.pricing.config import Rate
+from tests.pricing.rows import FIXTURES, request
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pricing_helpers import request, stage
-
 from llmcost.pricing import CACHE_HIT_REF, Catalog, PricingConfig, apply_prices, load_catalog
 from llmcost.pricing.config import Discount, Rate
 from llmcost.pricing.rates import ANTHROPIC_1H_NOTE
+from tests.pricing.rows import request, stage
 
 NANO = Decimal("0.000000001")
 

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from pricing_helpers import is_segmented, request, store
 
 from llmcost.errors import UsageError
 from llmcost.pricing import PricingConfig, load_catalog
@@ -17,6 +16,7 @@ from llmcost.pricing.reprice import open_window, reprice
 from llmcost.pricing.whatif import whatif
 from llmcost.pricing.window import Window
 from llmcost.warehouse import open_warehouse
+from tests.pricing.rows import is_segmented, request, store
 
 SONNET = {"provider": "anthropic", "model": "claude-sonnet-4", "input_tokens": 4200, "output_tokens": 380}
 CONTRACT = Rate(

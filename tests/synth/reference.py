@@ -4,6 +4,7 @@ check the generator's manifest and its planted anomalies against what a detector
 from __future__ import annotations
 
 import gzip
+import itertools
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,9 @@ def frames(manifest: Manifest) -> tuple[pl.DataFrame, pl.DataFrame]:
     return with_day(req), with_day(ev)
 
 
-def tenant_spikes(req: pl.DataFrame, days: int, floor: float, factor: float = 2.0) -> list[tuple[str, int, float]]:
+def tenant_spikes(
+    req: pl.DataFrame, days: int, floor: float, factor: float = 2.0
+) -> list[tuple[str, int, float]]:
     """(tenant, day, ratio) where a tenant with 7 days of history spent > factor x its trailing
     7-day average (calendar days, zeros included) and at least `floor` dollars."""
     daily = req.group_by("tenantId", "day").agg(pl.col("costUsd").sum())
@@ -60,7 +63,9 @@ def regressions(
     req: pl.DataFrame, ev: pl.DataFrame, days: int, threshold: float = 1.4, min_successes: int = 30
 ) -> list[tuple[str, int, float]]:
     """(feature, day, ratio): tokens per success in [day, day+7) over [day-7, day), every day."""
-    tok = req.group_by("feature", "day").agg((pl.col("inputTokens") + pl.col("outputTokens")).sum().alias("t"))
+    tok = req.group_by("feature", "day").agg(
+        (pl.col("inputTokens") + pl.col("outputTokens")).sum().alias("t")
+    )
     succ = ev.group_by("feature", "day").agg(pl.len().alias("s"))
     out = []
     for feature in ev["feature"].unique().to_list():
@@ -103,7 +108,9 @@ def feature_embed_surges(req: pl.DataFrame) -> list[tuple[str, int]]:
         tokens.filter(pl.col("operation") == "embedding").sum().alias("embed"),
         tokens.filter(pl.col("operation") == "chat").sum().alias("chat"),
     )
-    return [(f, day) for f, day in d.filter(pl.col("embed") > pl.col("chat")).select("feature", "day").iter_rows()]
+    return [
+        (f, day) for f, day in d.filter(pl.col("embed") > pl.col("chat")).select("feature", "day").iter_rows()
+    ]
 
 
 def error_burns(req: pl.DataFrame, rate: float = 0.05, include_rate_limited: bool = False) -> list[int]:
@@ -111,7 +118,7 @@ def error_burns(req: pl.DataFrame, rate: float = 0.05, include_rate_limited: boo
     bad = "fail" if include_rate_limited else "err"
     out = []
     rows = d.to_dicts()
-    for prev, cur in zip(rows, rows[1:], strict=False):
+    for prev, cur in itertools.pairwise(rows):
         if cur[bad] / cur["requests"] > rate and cur["tokens"] > prev["tokens"]:
             out.append(cur["day"])
     return out

@@ -5,6 +5,10 @@
 -- (integral). Not: negative, fractional, NaN, infinities, anything past 10^18.
 CREATE OR REPLACE TEMP MACRO llmcost_count(v) AS CASE
     WHEN v IS NULL THEN NULL
+    -- fast path, no regex: plain digits are exactly the strings that survive a round trip
+    -- through UBIGINT unchanged in length (DuckDB's cast also takes '4_200', '0x10', ' 42', '4.5')
+    WHEN NOT contains(v, '.') AND strlen(CAST(TRY_CAST(v AS UBIGINT) AS VARCHAR)) = strlen(v)
+        THEN TRY_CAST(TRY_CAST(v AS UBIGINT) AS BIGINT)
     WHEN regexp_full_match(v, '[0-9]{1,18}') THEN CAST(v AS BIGINT)
     WHEN regexp_full_match(v, '[0-9]{1,3}(,[0-9]{3}){1,5}') THEN CAST(replace(v, ',', '') AS BIGINT)
     WHEN regexp_full_match(v, '[0-9]+(\.[0-9]*)?([eE][+]?[0-9]{1,2})?')
@@ -17,6 +21,9 @@ END;
 -- Non-negative USD amounts, kept exact as DECIMAL(18, 9) (nano-dollars).
 CREATE OR REPLACE TEMP MACRO llmcost_money(v) AS CASE
     WHEN v IS NULL THEN NULL
+    WHEN strlen(v) <= 20 AND NOT contains(v, 'e') AND NOT contains(v, 'E') AND NOT contains(v, '_')
+         AND NOT contains(v, 'x') AND NOT contains(v, ' ') AND NOT starts_with(v, '-') AND NOT starts_with(v, '+')
+        THEN TRY_CAST(v AS DECIMAL(18, 9))
     WHEN regexp_full_match(v, '[0-9]{1,9}(\.[0-9]+)?') THEN TRY_CAST(v AS DECIMAL(18, 9))
     WHEN regexp_full_match(v, '[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]{1,2}') AND TRY_CAST(v AS DOUBLE) < 1e9
         THEN TRY_CAST(TRY_CAST(v AS DOUBLE) AS DECIMAL(18, 9))
@@ -76,6 +83,8 @@ CREATE OR REPLACE TEMP MACRO llmcost_has_zone(v) AS
 
 CREATE OR REPLACE TEMP MACRO llmcost_ts(v, tz) AS CASE
     WHEN v IS NULL THEN NULL
+    -- fast path for the usual RFC 3339 UTC form
+    WHEN ends_with(v, 'Z') AND strlen(v) >= 20 AND substr(v, 11, 1) = 'T' THEN TRY_CAST(v AS TIMESTAMPTZ)
     WHEN llmcost_is_epoch(v) THEN CASE
         WHEN CAST(v AS DOUBLE) >= 1e17 THEN to_timestamp(CAST(v AS DOUBLE) / 1e9)
         WHEN CAST(v AS DOUBLE) >= 1e14 THEN to_timestamp(CAST(v AS DOUBLE) / 1e6)

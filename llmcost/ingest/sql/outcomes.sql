@@ -1,5 +1,5 @@
 -- Canonical outcome (product event) rows from the staged batch, before de-duplication.
-CREATE OR REPLACE TEMP TABLE stage_outcomes AS
+CREATE OR REPLACE TEMP VIEW stage_outcomes AS
 WITH mapped AS (
     SELECT
         coalesce(nullif(trim(event_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10)))) AS event_id,

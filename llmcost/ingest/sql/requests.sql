@@ -1,5 +1,5 @@
 -- Canonical request rows from the staged batch, before de-duplication and pricing.
-CREATE OR REPLACE TEMP TABLE stage_requests AS
+CREATE OR REPLACE TEMP VIEW stage_requests AS
 WITH mapped AS (
     SELECT
         coalesce(nullif(trim(request_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10)))) AS request_id,

@@ -63,7 +63,8 @@ typed AS (
             ELSE 'ignored'
         END AS candidate,
         llmcost_ts(ts_raw, $tz) AS ts,
-        ts_raw IS NOT NULL AND NOT llmcost_is_epoch(ts_raw) AND NOT llmcost_has_zone(ts_raw) AS naive_ts,
+        ts_raw IS NOT NULL AND NOT ends_with(ts_raw, 'Z') AND NOT llmcost_is_epoch(ts_raw)
+            AND NOT llmcost_has_zone(ts_raw) AS naive_ts,
         llmcost_count(input_raw) AS input_n,
         llmcost_count(cached_raw) AS cached_n,
         llmcost_count(cache_write_raw) AS cache_write_n,

@@ -1,0 +1,171 @@
+"""The dimensions a report may group and filter by: an allowlist of names, each mapped to a fixed
+SQL expression. A name not in this list is a usage error; nothing a user types becomes SQL text.
+`--where` values become bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from llmcost.errors import UsageError
+
+# Calls that fetch context for a model rather than generate: the article's "retrieval + embed
+# cost", which RAG pays before the LLM runs.
+RETRIEVAL_OPERATIONS = ("embedding", "rerank")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    column: str | None = None  # canonical column (requests; outcomes too when `in_outcomes`)
+    bucket: str | None = None  # day | week | month, in the window's zone
+    in_outcomes: bool = False
+    derived: str | None = None  # a fixed expression over `{a}`, the table alias
+    help: str = ""
+
+    @property
+    def is_time(self) -> bool:
+        return self.bucket is not None
+
+    def expr(self, alias: str) -> str:
+        """This dimension's SQL expression over the table aliased `alias` (an identifier we chose)."""
+        if not re.fullmatch(r"[a-z]+", alias):
+            raise ValueError(f"not an alias: {alias!r}")
+        if self.bucket is not None:
+            # timezone($tz, ts) is the wall-clock time in the report's zone; bucket that.
+            return f"CAST(date_trunc('{self.bucket}', timezone($tz, {alias}.ts)) AS DATE)"
+        if self.derived is not None:
+            return self.derived.replace("{a}", alias)
+        return f"{alias}.{self.column}"
+
+
+_RETRIEVAL_LIST = ", ".join(f"'{op}'" for op in RETRIEVAL_OPERATIONS)
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.name: d
+    for d in (
+        Dimension("tenant", "tenant_id", in_outcomes=True, help="tenant / customer id"),
+        Dimension("feature", "feature", in_outcomes=True, help="product feature"),
+        Dimension("model", "model", help="model name as logged"),
+        Dimension("provider", "provider", help="provider"),
+        Dimension("operation", "operation", help="chat, embedding, rerank, completion, ..."),
+        Dimension(
+            "stage",
+            derived=f"CASE WHEN {{a}}.operation IN ({_RETRIEVAL_LIST}) THEN 'retrieval' ELSE 'generation' END",
+            help="retrieval (embedding, rerank) or generation",
+        ),
+        Dimension("user", "user_id", in_outcomes=True, help="end user id"),
+        Dimension("outcome", "outcome", help="success, timeout, rate_limited, error, cancelled, unknown"),
+        Dimension("prompt_version", "prompt_version", help="prompt version, when logged"),
+        Dimension("day", bucket="day", in_outcomes=True, help="calendar day in --tz"),
+        Dimension("week", bucket="week", in_outcomes=True, help="ISO week (from Monday) in --tz"),
+        Dimension("month", bucket="month", in_outcomes=True, help="calendar month in --tz"),
+    )
+}
+
+_SYNONYMS = {
+    "tenant_id": "tenant",
+    "customer": "tenant",
+    "user_id": "user",
+    "prompt": "prompt_version",
+    "date": "day",
+}
+
+
+def _shown(text: str) -> str:
+    """A user's token, safe to put in an error message (bounded, control characters escaped)."""
+    return repr(text[:60])
+
+
+def dimension(name: str, *, option: str, allowed: Iterable[str] | None = None) -> Dimension:
+    key = name.strip().lower()
+    key = _SYNONYMS.get(key, key)
+    names = list(allowed) if allowed is not None else list(DIMENSIONS)
+    if key not in DIMENSIONS or key not in names:
+        raise UsageError(f"{option}: unknown dimension {_shown(name)}; choose from {', '.join(names)}")
+    return DIMENSIONS[key]
+
+
+def parse_by(values: Sequence[str] | None, *, allowed: Iterable[str] | None = None) -> tuple[Dimension, ...]:
+    """`--by tenant,day --by model` as dimensions, in order, each once."""
+    allowed = list(allowed) if allowed is not None else None
+    out: list[Dimension] = []
+    for value in values or ():
+        for part in value.split(","):
+            if not part.strip():
+                continue
+            d = dimension(part, option="--by", allowed=allowed)
+            if d not in out:
+                out.append(d)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """`dim=value` or `dim!=value`; an empty value means "not logged" (NULL)."""
+
+    dimension: Dimension
+    value: str | None
+    negate: bool = False
+
+
+def parse_where(values: Sequence[str] | None, *, allowed: Iterable[str] | None = None) -> tuple[Filter, ...]:
+    allowed = [n for n in (allowed if allowed is not None else DIMENSIONS) if not DIMENSIONS[n].is_time]
+    out = []
+    for raw in values or ():
+        m = re.match(r"^\s*([A-Za-z_]+)\s*(!=|=)(.*)$", raw, re.DOTALL)
+        if m is None:
+            raise UsageError(f"--where: expected DIMENSION=VALUE or DIMENSION!=VALUE, got {_shown(raw)}")
+        d = dimension(m.group(1), option="--where", allowed=allowed)
+        out.append(Filter(d, m.group(3) or None, m.group(2) == "!="))
+    return tuple(out)
+
+
+def filter_sql(filters: Sequence[Filter], alias: str, prefix: str = "w") -> tuple[str, dict[str, Any]]:
+    """The filters as one predicate with named parameters `$<prefix>0`, `$<prefix>1`, ...
+
+    Several `=` values of one dimension are alternatives (tenant=a --where tenant=b: either);
+    different dimensions, and every `!=`, must all hold.
+    """
+    params: dict[str, Any] = {}
+    clauses: list[str] = []
+    by_dim: dict[str, list[Filter]] = {}
+    for f in filters:
+        by_dim.setdefault(f.dimension.name, []).append(f)
+    for name in sorted(by_dim):
+        expr = DIMENSIONS[name].expr(alias)
+        alternatives = []
+        for f in by_dim[name]:
+            if f.negate:
+                continue
+            if f.value is None:
+                alternatives.append(f"{expr} IS NULL")
+            else:
+                key = f"{prefix}{len(params)}"
+                params[key] = f.value
+                alternatives.append(f"{expr} = ${key}")
+        if alternatives:
+            clauses.append("(" + " OR ".join(alternatives) + ")")
+        for f in by_dim[name]:
+            if not f.negate:
+                continue
+            if f.value is None:
+                clauses.append(f"{expr} IS NOT NULL")
+            else:
+                key = f"{prefix}{len(params)}"
+                params[key] = f.value
+                clauses.append(f"{expr} IS DISTINCT FROM ${key}")
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def select_list(dims: Sequence[Dimension], alias: str) -> str:
+    """`expr AS d0, expr AS d1, ` — positional aliases, so a dimension named like a column or a
+    keyword (`day`, `user`) never collides with anything in the statement."""
+    return "".join(f"{d.expr(alias)} AS d{i}, " for i, d in enumerate(dims))
+
+
+def uses_tz(dims: Sequence[Dimension]) -> bool:
+    return any(d.is_time for d in dims)

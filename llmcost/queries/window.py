@@ -1,0 +1,108 @@
+"""The report window: a half-open interval [since, until) of instants, and the zone that day,
+week and month buckets (and bare dates and naive times on the command line) are read in.
+
+`--since` / `--until` accept `YYYY-MM-DD` (midnight in the zone), RFC 3339 (`2026-05-04T10:00:00Z`,
+an offset, or no offset: read in the zone) and durations back from now (`90m`, `24h`, `7d`, `2w`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from llmcost.errors import UsageError
+
+_RELATIVE = re.compile(r"^(\d{1,6})\s*(m|min|h|d|w)$", re.IGNORECASE)
+_UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"--tz: unknown time zone {name[:60]!r} (use an IANA name such as Europe/Berlin)") from None
+
+
+def parse_instant(text: str, *, option: str, tz: str, now: datetime) -> datetime:
+    """One bound of a window as an aware UTC datetime."""
+    value = text.strip()
+    m = _RELATIVE.match(value)
+    if m:
+        return (now - timedelta(seconds=int(m.group(1)) * _UNIT_SECONDS[m.group(2).lower()])).astimezone(UTC)
+    zi = zone(tz)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            d = date.fromisoformat(value)
+        except ValueError:
+            raise UsageError(f"{option}: not a date: {value[:40]!r}") from None
+        return datetime(d.year, d.month, d.day, tzinfo=zi).astimezone(UTC)
+    try:
+        at = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        raise UsageError(
+            f"{option}: expected YYYY-MM-DD, an RFC 3339 time or a duration such as 24h or 7d, "
+            f"got {value[:40]!r}"
+        ) from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=zi)
+    return at.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Window:
+    """[since, until) in UTC (None: open), and the zone of buckets and of the dates shown."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    tz: str = "UTC"
+
+    @classmethod
+    def parse(
+        cls, since: str | None, until: str | None, tz: str = "UTC", *, now: datetime | None = None
+    ) -> Window:
+        zone(tz)
+        now = now or datetime.now(UTC)
+        lo = parse_instant(since, option="--since", tz=tz, now=now) if since else None
+        hi = parse_instant(until, option="--until", tz=tz, now=now) if until else None
+        if lo is not None and hi is not None and lo >= hi:
+            raise UsageError("--until must be after --since (the window is half-open: [since, until))")
+        return cls(lo, hi, tz)
+
+    def predicate(self, alias: str, column: str = "ts") -> str:
+        """The window as SQL over `alias.column`, with `$since` / `$until` bound by `params`.
+
+        An open side adds no predicate at all, so DuckDB can still prune Parquet row groups.
+        """
+        parts = []
+        if self.since is not None:
+            parts.append(f"{alias}.{column} >= $since")
+        if self.until is not None:
+            parts.append(f"{alias}.{column} < $until")
+        return " AND ".join(parts) or "TRUE"
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.since is not None:
+            out["since"] = self.since
+        if self.until is not None:
+            out["until"] = self.until
+        return out
+
+    def shown(self, at: datetime | None) -> str | None:
+        """An instant as RFC 3339 in the window's zone (the same instant, as a user reads it)."""
+        if at is None:
+            return None
+        local = at.astimezone(ZoneInfo(self.tz))
+        text = local.isoformat()
+        return text.replace("+00:00", "Z") if self.tz == "UTC" else text
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"since": self.shown(self.since), "until": self.shown(self.until), "tz": self.tz}
+
+    def describe(self) -> str:
+        lo = self.shown(self.since) or "the first request"
+        hi = self.shown(self.until) or "the last request"
+        return f"{lo} to {hi} (half-open, {self.tz})"

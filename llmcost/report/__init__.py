@@ -1,0 +1,56 @@
+"""Renderers: a `llmcost.queries.Report` as a terminal table (rich), JSON, JSONL, CSV or Markdown.
+
+Values that come from logs (tenant, feature, model names, ...) are data, never markup: the
+terminal gets rich `Text` with control, bidi and zero-width characters made visible; Markdown
+escapes its punctuation; CSV neutralises cells a spreadsheet would run as a formula.
+JSON is documented in `llmcost.report.jsonfmt`.
+
+Only `render_terminal` imports rich, and only when called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from llmcost.report.csvfmt import render_csv
+from llmcost.report.jsonfmt import render_json, render_jsonl
+from llmcost.report.markdown import render_markdown
+from llmcost.report.output import write_atomic
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from llmcost.queries.model import Report
+
+FORMATS = ("table", "json", "jsonl", "csv", "md")
+
+
+def render_terminal(report: Report, console: Console) -> None:
+    from llmcost.report.terminal import print_report
+
+    print_report(report, console)
+
+
+def render_text(report: Report, fmt: str) -> str:
+    """Any format but `table` as the exact text to write."""
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "jsonl":
+        return render_jsonl(report)
+    if fmt == "csv":
+        return render_csv(report)
+    if fmt == "md":
+        return render_markdown(report)
+    raise ValueError(f"not a text format: {fmt!r}")
+
+
+__all__ = [
+    "FORMATS",
+    "render_csv",
+    "render_json",
+    "render_jsonl",
+    "render_markdown",
+    "render_terminal",
+    "render_text",
+    "write_atomic",
+]

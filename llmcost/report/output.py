@@ -1,0 +1,48 @@
+"""Writing a report file whole or not at all: a private temp file beside the target, fsync,
+rename over the target, fsync the directory. A reader never sees half a report, and a crash
+leaves the old file (or none), never a truncated one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from llmcost.errors import OutputError
+
+_PRIVATE = 0o600
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path = path.expanduser()
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a directory")
+    tmp = parent / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _PRIVATE)
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # left by a process with our pid that died: nobody else writes this name
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _PRIVATE)
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {e.strerror}") from None
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"cannot write {path}: {e.strerror}") from None
+    with contextlib.suppress(OSError):
+        dfd = os.open(parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)

@@ -1,0 +1,136 @@
+"""Resolution into price cells: every request falls in exactly one cell, or none when unpriced."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from llmcost.pricing import Catalog, PricingConfig, apply_prices, load_catalog
+from llmcost.pricing.config import Discount, Rate
+from llmcost.pricing.resolve import DAY_US, Cell, price_context
+from tests.pricing.rows import request, stage
+
+
+def _matches(cell: Cell, at: datetime, input_tokens: int) -> bool:
+    us = int((at - datetime(1970, 1, 1, tzinfo=UTC)) / timedelta(microseconds=1)) % DAY_US
+    return (
+        (cell.valid_from is None or at >= cell.valid_from)
+        and (cell.valid_until is None or at < cell.valid_until)
+        and cell.tod_from <= us < cell.tod_until
+        and cell.above < input_tokens <= cell.upto
+    )
+
+
+def test_cells_partition_time_of_day_and_tiers(catalog: Catalog):
+    rnd = random.Random(3)
+    models = [(p.id, m.id) for p in catalog.providers() for m in p.models]
+    picked = [
+        *rnd.sample(models, 150),
+        ("deepseek", "deepseek-chat"),
+        ("deepseek", "deepseek-v4-pro"),
+        ("google", "gemini-2.5-pro"),
+        ("google", "claude-opus-4-6"),
+    ]
+    for provider, model in picked:
+        for tier in (None, "batch", "flex"):
+            cells = catalog.cells((provider, model, tier))
+            for _ in range(40):
+                at = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=rnd.randint(0, 3 * 365 * 86400))
+                tokens = rnd.choice([0, 1, 128_000, 128_001, 200_000, 200_001, 272_001, 10**6])
+                hits = [c for c in cells if _matches(c, at, tokens)]
+                assert len(hits) == (1 if cells else 0), (provider, model, tier, at, tokens, hits)
+
+
+def test_rate_from_midday_with_time_of_day_catalog_prices(priced):
+    # A user rate starting at noon on a day that also has the catalog's peak/off-peak switch.
+    rate = Rate(
+        provider="deepseek",
+        model="deepseek-chat",
+        effective_from=datetime(2026, 5, 4, 12, 0, tzinfo=UTC),
+        input=Decimal("0.2"),
+        output=Decimal("0.2"),
+    )
+    cat = load_catalog(PricingConfig(rates=[rate]))
+    base = {"provider": "deepseek", "model": "deepseek-chat", "input_tokens": 1_000_000}
+    rows = [
+        request(**base, ts=datetime(2026, 5, 3, 20, 0, tzinfo=UTC)),  # catalog, off-peak
+        request(**base, ts=datetime(2026, 5, 4, 11, 59, tzinfo=UTC)),  # catalog, peak
+        request(**base, ts=datetime(2026, 5, 4, 12, 0, tzinfo=UTC)),  # the rate
+        request(**base, ts=datetime(2026, 5, 4, 17, 0, tzinfo=UTC)),  # the rate, off-peak hours
+    ]
+    assert [c for _, c, _ in priced(rows, cat)] == [
+        Decimal("0.135"),
+        Decimal("0.27"),
+        Decimal("0.2"),
+        Decimal("0.2"),
+    ]
+
+
+def test_last_listed_rate_and_discount_win_where_they_overlap(priced):
+    cat = load_catalog(
+        PricingConfig(
+            rates=[
+                Rate(model="claude-", match="prefix", input=Decimal(1), output=Decimal(1)),
+                Rate(model="claude-sonnet-4", input=Decimal(2), output=Decimal(2)),
+            ],
+            discounts=[
+                Discount(provider="openai", percent=Decimal(10)),
+                Discount(provider="openai", model="gpt-4.1-mini", percent=Decimal("12.5")),
+            ],
+        )
+    )
+    rows = [
+        request(model="claude-sonnet-4", input_tokens=1_000_000),
+        request(model="claude-opus-4-1", input_tokens=1_000_000),
+        request(provider="openai", model="gpt-4.1-mini", input_tokens=1_000_000),
+        request(provider="openai", model="gpt-4.1-nano", input_tokens=1_000_000),
+    ]
+    got = [c for _, c, _ in priced(rows, cat)]
+    assert got == [Decimal(2), Decimal(1), Decimal("0.35"), Decimal("0.09")]
+
+
+def test_where_clause_limits_the_rows_priced_and_extra_columns_are_kept(wh, catalog):
+    rows = [
+        request(
+            model="claude-sonnet-4", input_tokens=4200, output_tokens=380, ts=datetime(2026, 1, 1, tzinfo=UTC)
+        ),
+        request(
+            model="claude-sonnet-4", input_tokens=4200, output_tokens=380, ts=datetime(2026, 2, 1, tzinfo=UTC)
+        ),
+    ]
+    name = stage(wh, rows)
+    wh.con.execute(f"ALTER TABLE {name} ADD COLUMN _key UHUGEINT")  # ingest's staging carries extras
+    summary = apply_prices(
+        wh.con, name, catalog, where_sql="r.ts >= ?", params=[datetime(2026, 2, 1, tzinfo=UTC)]
+    )
+    assert summary.requests == 1 and summary.cost_usd == Decimal("0.0183")
+    got = wh.con.execute(f"SELECT cost_usd FROM {name} ORDER BY ts").fetchall()
+    assert got == [(None,), (Decimal("0.0183"),)]
+
+
+def test_price_context_for_logged_service_tiers():
+    assert price_context(None) is None and price_context(" ") is None
+    assert price_context("Batch") == {"service_tier": "batch", "processing": "batch"}
+    assert price_context("flex") == {"service_tier": "flex"}
+    assert price_context("fast") == {"service_tier": "fast", "speed": "fast"}
+
+
+def test_resolution_is_cached_across_batches(catalog: Catalog):
+    key = ("anthropic", "claude-sonnet-4", None)
+    assert catalog.cells(key) is catalog.cells(key)
+
+
+def test_prices_table_explains_every_ref(wh, catalog):
+    rows = [
+        request(provider="google", model="gemini-2.5-pro", input_tokens=n, output_tokens=10)
+        for n in (10, 300_000)
+    ]
+    name = stage(wh, rows)
+    apply_prices(wh.con, name, catalog)
+    got = wh.con.execute(
+        f"""SELECT p.input_mtok, p.output_mtok, p.source, p.catalog FROM {name} r
+            JOIN prices p USING (price_ref) ORDER BY r.input_tokens"""
+    ).fetchall()
+    assert [(g[0], g[1]) for g in got] == [(Decimal("1.25"), Decimal("10")), (Decimal("2.5"), Decimal("15"))]
+    assert got[0][2] == "genai-prices" and got[0][3] == catalog.info.stamp
