@@ -126,9 +126,10 @@ class Loader:
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
         self._conflicts: dict[str, int] = {}
         self.con.execute("SET TimeZone = 'UTC'")
+        # row order within a segment carries no meaning (source_line does): let DuckDB parallelise
+        self.con.execute("SET preserve_insertion_order = false")
         self.con.execute(_sql("macros.sql"))
-        self._requests_sql = _sql("requests.sql")
-        self._outcomes_sql = _sql("outcomes.sql")
+        self._select_sql = {"requests": _sql("requests.sql"), "outcomes": _sql("outcomes.sql")}
 
     # -- run ----------------------------------------------------------------------------------
     def run(
@@ -256,49 +257,43 @@ class Loader:
         con.register("batch_lines", table)
         try:
             self._stage(table)
+            c = Counts(read=table.num_rows)
+            kinds = dict(con.execute("SELECT kind, count(*) FROM staged GROUP BY kind").fetchall())
+            c.ignored = int(kinds.get("ignored", 0))
+            c.rejected = int(kinds.get("rejected", 0))
+            written: list[tuple[str, segments.WrittenSegment]] = []
+            conflict_kinds = []
+            for kind, label in (("requests", "request"), ("outcomes", "outcome")):
+                staged = int(kinds.get(label, 0))
+                if not staged:
+                    continue
+                select = _bind_view(self._select_sql[kind], source_id, ingest_id)
+                loaded, naive = self._dedupe(kind, label, select)
+                if loaded:
+                    if kind == "requests" and self.pricer is not None:
+                        self.pricer(con, "fresh_requests")
+                    seg = segments.write_segment(
+                        con, self.wh.segment_dir, kind, f"SELECT * EXCLUDE (_key) FROM fresh_{kind}"
+                    )
+                    written.append((kind, seg))
+                if staged > loaded and self._find_conflicts(kind, label, select):
+                    conflict_kinds.append(kind)
+                if kind == "requests":
+                    c.loaded_requests = loaded
+                else:
+                    c.loaded_outcomes = loaded
+                c.naive_ts += naive
+                c.duplicate += staged - loaded
+            c.conflicting = sum(self._conflicts.get(k, 0) for k in conflict_kinds)
+            c.bytes = end_offset - int(table.column("byte_offset")[0].as_py()) if table.num_rows else 0
+            try:
+                self._commit(ingest_id, source_id, display, c, written, end_offset, last_line, tail, conflict_kinds)
+            except BaseException:
+                segments.retire(self.wh.segment_dir, [seg.file for _, seg in written])
+                raise
+            return c
         finally:
             con.unregister("batch_lines")
-        c = Counts(read=table.num_rows)
-        kinds = dict(con.execute("SELECT kind, count(*) FROM staged GROUP BY kind").fetchall())
-        c.ignored = int(kinds.get("ignored", 0))
-        c.rejected = int(kinds.get("rejected", 0))
-        written: list[tuple[str, segments.WrittenSegment]] = []
-        self._conflicts = {}
-        if kinds.get("request"):
-            con.execute(_bind_view(self._requests_sql, source_id, ingest_id))
-            loaded, dup, conflicting, naive = self._dedupe("requests")
-            if loaded:
-                if self.pricer is not None:
-                    self.pricer(con, "fresh_requests")
-                seg = segments.write_segment(
-                    con, self.wh.segment_dir, "requests",
-                    "SELECT * EXCLUDE (_key) FROM fresh_requests",
-                )
-                written.append(("requests", seg))
-            c.loaded_requests, c.naive_ts = loaded, naive
-            c.duplicate += dup
-            c.conflicting += conflicting
-        if kinds.get("outcome"):
-            con.execute(_bind_view(self._outcomes_sql, source_id, ingest_id))
-            loaded, dup, conflicting, naive = self._dedupe("outcomes")
-            if loaded:
-                seg = segments.write_segment(
-                    con, self.wh.segment_dir, "outcomes",
-                    "SELECT * EXCLUDE (_key) FROM fresh_outcomes",
-                )
-                written.append(("outcomes", seg))
-            c.loaded_outcomes = loaded
-            c.naive_ts += naive
-            c.duplicate += dup
-            c.conflicting += conflicting
-        conflict_kinds = [k for k in ("requests", "outcomes") if self._conflicts.get(k)]
-        c.bytes = end_offset - int(table.column("byte_offset")[0].as_py()) if table.num_rows else 0
-        try:
-            self._commit(ingest_id, source_id, display, c, written, end_offset, last_line, tail, conflict_kinds)
-        except BaseException:
-            segments.retire(self.wh.segment_dir, [seg.file for _, seg in written])
-            raise
-        return c
 
     def _stage(self, table: Any) -> None:
         """Run stage.sql over the registered batch; a line that makes DuckDB's JSON reader
@@ -373,11 +368,8 @@ class Loader:
 
         def stage(t: Any) -> None:
             con.register("batch_lines", t)
-            try:
-                self._stage_once(guard=True)
-                parts.append(con.sql("SELECT * FROM staged").to_arrow_table())
-            finally:
-                con.unregister("batch_lines")
+            self._stage_once(guard=True)
+            parts.append(con.sql("SELECT * FROM staged").to_arrow_table())
 
         def go(t: Any) -> None:
             try:
@@ -396,42 +388,38 @@ class Loader:
                     .set_column(4, "raw", pa.array([line], pa.string()))
                 )
 
-        go(table)
+        try:
+            go(table)
+        finally:
+            con.register("batch_lines", table)
         con.register("staged_parts", pa.concat_tables(parts))
         try:
             con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_parts")
         finally:
             con.unregister("staged_parts")
 
-    def _dedupe(self, kind: str) -> tuple[int, int, int, int]:
-        """Split stage_<kind> into fresh_<kind> (first sightings) and duplicates.
-
-        Returns (loaded, duplicate, conflicting, naive timestamps among loaded)."""
+    def _dedupe(self, kind: str, label: str, select: str) -> tuple[int, int]:
+        """fresh_<kind>: the staged rows of this kind whose id was never loaded (first sighting
+        in the batch). Returns (loaded, naive timestamps among them)."""
         con = self.con
-        stage, fresh, keys_table = f"stage_{kind}", f"fresh_{kind}", _KEYS[kind]
-        repeated_in_batch = con.execute(
-            f"SELECT count(*) FROM (SELECT _key FROM {stage} GROUP BY _key HAVING count(*) > 1)"
+        row = con.execute(
+            "SELECT count(*) - count(DISTINCT record_id) FROM staged WHERE kind = ?", [label]
         ).fetchone()
         first_only = (
-            "QUALIFY row_number() OVER (PARTITION BY s._key ORDER BY s.source_line) = 1"
-            if repeated_in_batch and repeated_in_batch[0]
-            else ""
+            "QUALIFY row_number() OVER (PARTITION BY s._key ORDER BY s.line_no) = 1" if row and row[0] else ""
         )
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {fresh} AS "
-            f"SELECT s.* FROM {stage} s ANTI JOIN {keys_table} k ON s._key = k.key {first_only}"
+            f"""CREATE OR REPLACE TEMP TABLE fresh_{kind} AS
+                {select}, s._key
+                FROM (SELECT *, md5_number(record_id) AS _key FROM staged WHERE kind = '{label}') s
+                ANTI JOIN {_KEYS[kind]} k ON s._key = k.key
+                {first_only}"""
         )
-        row = con.execute(
-            f"SELECT (SELECT count(*) FROM {stage}), (SELECT count(*) FROM {fresh}), "
-            f"(SELECT count(*) FILTER (naive_ts) FROM {fresh})"
-        ).fetchone()
+        row = con.execute(f"SELECT count(*), count(*) FILTER (naive_ts) FROM fresh_{kind}").fetchone()
         assert row is not None
-        staged, loaded, naive = (int(v) for v in row)
-        conflicting = self._find_conflicts(kind) if staged > loaded else 0
-        self._conflicts[kind] = conflicting
-        return loaded, staged - loaded, conflicting, naive
+        return int(row[0]), int(row[1])
 
-    def _find_conflicts(self, kind: str) -> int:
+    def _find_conflicts(self, kind: str, label: str, select: str) -> int:
         """Duplicates whose content differs from the record that was kept (in this batch or
         already in the warehouse). Rare path: it reads the warehouse only for those ids."""
         id_col, compare = _IDENTITY[kind]
@@ -441,10 +429,12 @@ class Loader:
             f"""
             CREATE OR REPLACE TEMP TABLE conflicts_{kind} AS
             WITH dups AS (
-                SELECT s.* FROM stage_{kind} s ANTI JOIN fresh_{kind} f ON s.source_line = f.source_line
+                {select}
+                FROM staged
+                WHERE kind = '{label}' AND line_no NOT IN (SELECT source_line FROM fresh_{kind})
             ),
             kept AS (
-                SELECT {id_col}, {cols} FROM fresh_{kind} WHERE _key IN (SELECT _key FROM dups)
+                SELECT {id_col}, {cols} FROM fresh_{kind} WHERE {id_col} IN (SELECT {id_col} FROM dups)
                 UNION ALL
                 SELECT {id_col}, {cols} FROM {kind} WHERE {id_col} IN (SELECT {id_col} FROM dups)
             )
@@ -454,7 +444,9 @@ class Loader:
             """
         )
         row = self.con.execute(f"SELECT count(*) FROM conflicts_{kind}").fetchone()
-        return int(row[0]) if row else 0
+        n = int(row[0]) if row else 0
+        self._conflicts[kind] = n
+        return n
 
     def _commit(
         self,
@@ -486,20 +478,21 @@ class Loader:
             if c.rejected:
                 con.execute(
                     f"""INSERT INTO rejects
-                        SELECT ?, ?, ?, s.line_no, s.byte_offset, s.reason, s.detail,
-                               regexp_replace(left(rtrim(coalesce(s.raw, s.line), chr(13) || chr(10)), {RAW_CAP}),
+                        SELECT ?, ?, ?, s.line_no, s.byte_offset, s.reason,
+                               regexp_replace(s.detail, ?, '[REDACTED]', 'g'),
+                               regexp_replace(left(rtrim(s.raw, chr(13) || chr(10)), {RAW_CAP}),
                                               ?, '[REDACTED]', 'g'),
-                               coalesce(strlen(s.line), 0)
+                               coalesce(strlen(s.raw), 0)
                         FROM staged s WHERE s.kind = 'rejected'""",
-                    [ingest_id, source_id, display, SECRET_PATTERN],
+                    [ingest_id, source_id, display, SECRET_PATTERN, SECRET_PATTERN],
                 )
             for kind in conflict_kinds:
                 con.execute(
                     f"""INSERT INTO conflicts
                        SELECT ?, ?, regexp_replace(c.record_id, ?, '[REDACTED]', 'g'), ?, ?,
                               c.source_line, c.source_offset,
-                              regexp_replace(left(rtrim(s.line, chr(13) || chr(10)), {RAW_CAP}), ?, '[REDACTED]', 'g')
-                       FROM conflicts_{kind} c JOIN staged s ON s.line_no = c.source_line""",
+                              regexp_replace(left(rtrim(b.line, chr(13) || chr(10)), {RAW_CAP}), ?, '[REDACTED]', 'g')
+                       FROM conflicts_{kind} c JOIN batch_lines b ON b.line_no = c.source_line""",
                     [ingest_id, kind, SECRET_PATTERN, source_id, display, SECRET_PATTERN],
                 )
             if c.ignored:

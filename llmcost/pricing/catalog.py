@@ -7,6 +7,7 @@ never started, so a run prices the same way on an air-gapped machine as on a lap
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
     from llmcost.config import Config
     from llmcost.pricing.resolve import Cell, PriceKey
+
+
+_SERIALS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class Catalog:
     info: CatalogInfo
     rates: tuple[SourcedRate, ...] = ()
     discounts: tuple[SourcedDiscount, ...] = ()
+    # Never reused within a process (unlike id()): names this catalog's cells in a connection.
+    serial: int = field(default_factory=lambda: next(_SERIALS), repr=False)
     _cells: dict[PriceKey, tuple[Cell, ...]] = field(default_factory=dict, repr=False)
 
     def find_model(self, model: str, provider: str | None) -> tuple[Provider, ModelInfo] | None:

@@ -9,6 +9,7 @@ into a TEMP table, and one UPDATE ... FROM join sets `cost_usd` and `price_ref`.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -130,27 +131,71 @@ def apply_prices(
     to the warehouse's `prices` table (skipped when the connection has none).
     """
     params = list(params or [])
-    cells = load_cells(con, catalog, statement("keys.sql", table, where_sql), params)
-    con.execute(statement("clear.sql", table, where_sql), params)
+    groups = [
+        _Group(*row) for row in con.execute(statement("batch.sql", table, where_sql), params).fetchall()
+    ]
+    keys = sorted({g.key for g in groups if not g.cache_hit}, key=repr)
+    cells = load_cells(con, catalog, keys)
+    if any(g.dirty for g in groups):
+        con.execute(statement("clear.sql", table, where_sql), params)
+    priced = 0
     if cells:
-        con.execute(statement("price.sql", table, where_sql), params)
-    con.execute(statement("cache_hit.sql", table, where_sql), [CACHE_HIT_REF, *params])
+        done = con.execute(statement("price.sql", table, where_sql), params).fetchone()
+        priced = int(done[0]) if done else 0
+    cache_hits = sum(g.requests for g in groups if g.cache_hit)
+    if cache_hits:
+        con.execute(statement("cache_hit.sql", table, where_sql), [CACHE_HIT_REF, *params])
     if record and cells:
         record_prices(con, cells)
-    return _summarise(con, table, where_sql, params, catalog)
+    return _summarise(con, table, where_sql, params, catalog, groups, priced + cache_hits)
 
 
-def load_cells(
-    con: duckdb.DuckDBPyConnection, catalog: Catalog, keys_sql: str, params: list[Any]
-) -> list[Cell]:
-    """Resolve the distinct keys `keys_sql` returns and load their cells into the TEMP table
-    `_llmcost_price_cells` that the pricing statements join."""
-    keys: list[PriceKey] = [(p, m, t) for p, m, t in con.execute(keys_sql, params).fetchall()]
-    cells = [cell for key in keys for cell in catalog.cells(key)]
-    con.execute(sql("cells.sql"))
-    if cells:
-        _insert_cells(con, cells)
-    return cells
+@dataclass(frozen=True)
+class _Group:
+    provider: str | None
+    model: str
+    service_tier: str | None
+    cache_hit: bool
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    dirty: bool
+
+    @property
+    def key(self) -> PriceKey:
+        return (self.provider, self.model, self.service_tier)
+
+
+# Which price keys the TEMP cells table of each connection holds, and for which catalog: an
+# ingest run prices many batches of the same few models, so cells are loaded once per key.
+_LOADED: weakref.WeakKeyDictionary[Any, tuple[int, set[PriceKey]]] = weakref.WeakKeyDictionary()
+
+
+def load_cells(con: duckdb.DuckDBPyConnection, catalog: Catalog, keys: list[PriceKey]) -> list[Cell]:
+    """Make sure the TEMP table `_llmcost_price_cells` that the pricing statements join holds
+    the cells of `keys` (resolving them if new to the catalog); returns those cells."""
+    loaded = _LOADED.get(con)
+    if loaded is None or loaded[0] != catalog.serial or not _cells_table_exists(con):
+        con.execute(sql("cells.sql"))
+        loaded = (catalog.serial, set())
+        _LOADED[con] = loaded
+    fresh = [cell for key in keys if key not in loaded[1] for cell in catalog.cells(key)]
+    if fresh:
+        _insert_cells(con, fresh)
+    loaded[1].update(keys)
+    return [cell for key in keys for cell in catalog.cells(key)]
+
+
+def keys_in(con: duckdb.DuckDBPyConnection, keys_sql: str, params: list[Any]) -> list[PriceKey]:
+    return sorted({(p, m, t) for p, m, t in con.execute(keys_sql, params).fetchall()}, key=repr)
+
+
+def _cells_table_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    # A rolled-back transaction can take the TEMP table with it.
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_llmcost_price_cells' AND temporary"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _insert_cells(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
@@ -218,33 +263,60 @@ def record_prices(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
 
 
 def _summarise(
-    con: duckdb.DuckDBPyConnection, table: str, where_sql: str | None, params: list[Any], catalog: Catalog
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    where_sql: str | None,
+    params: list[Any],
+    catalog: Catalog,
+    groups: list[_Group],
+    priced: int,
 ) -> PricingSummary:
-    total = con.execute(statement("totals.sql", table, where_sql), params).fetchone()
-    assert total is not None
-    requests, priced, cache_hits, cost = total
-    grouped: dict[tuple[str | None, str], list[int]] = {}
-    known: dict[tuple[str | None, str], bool] = {}
-    for provider, model, tier, n, tin, tout, bad in con.execute(
-        statement("unpriced.sql", table, where_sql), params
-    ).fetchall():
-        acc = grouped.setdefault((provider, model), [0, 0, 0, 0])
-        for i, v in enumerate((n, tin, tout, bad)):
-            acc[i] += int(v or 0)
-        known[(provider, model)] = known.get((provider, model), False) or bool(
-            catalog.cells((provider, model, tier))
+    row = con.execute(statement("totals.sql", table, where_sql), params).fetchone()
+    cost = Decimal(row[0]) if row and row[0] is not None else Decimal(0)
+    requests = sum(g.requests for g in groups)
+    cache_hits = sum(g.requests for g in groups if g.cache_hit)
+    unknown = [g for g in groups if not g.cache_hit and not catalog.cells(g.key)]
+    models: dict[tuple[str | None, str], UnpricedModel] = {}
+    if priced + sum(g.requests for g in unknown) == requests:
+        # Every unpriced row belongs to a model with no price at all: the batch pass told us.
+        for g in unknown:
+            _add_unpriced(models, g.provider, g.model, g.requests, g.input_tokens, g.output_tokens, 0, False)
+    else:  # some rows of priced models were left out: ask which, and why
+        for prov, model, tier, n, tin, tout, bad in con.execute(
+            statement("unpriced.sql", table, where_sql), params
+        ).fetchall():
+            known = bool(catalog.cells((prov, model, tier)))
+            _add_unpriced(models, prov, model, int(n), int(tin or 0), int(tout or 0), int(bad), known)
+    ordered = sorted(models.values(), key=lambda m: (-m.requests, m.model, m.provider or ""))
+    return PricingSummary(requests, priced, cache_hits, cost, tuple(ordered))
+
+
+def _add_unpriced(
+    models: dict[tuple[str | None, str], UnpricedModel],
+    provider: str | None,
+    model: str,
+    n: int,
+    tin: int,
+    tout: int,
+    bad: int,
+    known: bool,
+) -> None:
+    prev = models.get((provider, model))
+    if prev is not None:
+        n, tin, tout, bad = (
+            n + prev.requests,
+            tin + prev.input_tokens,
+            tout + prev.output_tokens,
+            bad + prev.inconsistent,
         )
-    models = []
-    for (provider, model), (n, tin, tout, bad) in grouped.items():
-        if bad == n:
-            reason = "inconsistent token counts"
-        elif known[(provider, model)]:
-            reason = "no price in force at the request time"
-        else:
-            reason = "no price for this model"
-        models.append(UnpricedModel(provider, model, n, tin, tout, bad, reason))
-    models.sort(key=lambda m: (-m.requests, m.model, m.provider or ""))
-    return PricingSummary(int(requests), int(priced), int(cache_hits), Decimal(cost), tuple(models))
+        known = known or prev.reason != "no price for this model"
+    if bad == n:
+        reason = "inconsistent token counts"
+    elif known:
+        reason = "no price in force at the request time"
+    else:
+        reason = "no price for this model"
+    models[(provider, model)] = UnpricedModel(provider, model, n, tin, tout, bad, reason)
 
 
 # Which columns each cost mode reads, in order of preference.

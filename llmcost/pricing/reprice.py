@@ -17,7 +17,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
-from llmcost.pricing.derive import CACHE_HIT_REF, apply_prices, load_cells, record_prices, sql, statement
+from llmcost.pricing.derive import (
+    CACHE_HIT_REF,
+    apply_prices,
+    keys_in,
+    load_cells,
+    record_prices,
+    sql,
+    statement,
+)
 from llmcost.pricing.window import Window, midnight
 
 if TYPE_CHECKING:
@@ -220,9 +228,8 @@ def _reprice_segments(
     paths = list(by_path)
     where, wparams = todo.where("r.ts")
     source = "read_parquet(CAST(? AS VARCHAR[]), union_by_name = true)"
-    cells = load_cells(
-        con, catalog, statement("keys.sql", "requests", where, source=source), [paths, *wparams]
-    )
+    keys = keys_in(con, statement("keys.sql", "requests", where, source=source), [paths, *wparams])
+    cells = load_cells(con, catalog, keys)
     if cells and not dry_run:
         record_prices(con, cells)
     changed_files: set[str] = set()

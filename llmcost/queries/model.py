@@ -31,7 +31,12 @@ class Kind(StrEnum):
 class Column:
     name: str  # key in every row, and the JSON / CSV name
     kind: Kind
-    label: str  # heading in the terminal and Markdown
+    label: str  # heading: a newline splits it over two lines in the terminal
+
+    @property
+    def title(self) -> str:
+        """The heading on one line (Markdown, JSON)."""
+        return " ".join(self.label.split())
     detail: bool = False  # shown in JSON, JSONL, CSV and Markdown; left out of the terminal table
     when_nonzero: bool = False  # terminal: only when some row has a non-zero value
 

@@ -48,7 +48,7 @@ METRIC_COLUMNS = (
     Column("failures", Kind.COUNT, "failed"),
     Column("input_tokens", Kind.TOKENS, "input"),
     Column("cached_input_tokens", Kind.TOKENS, "cached", when_nonzero=True),
-    Column("cache_write_tokens", Kind.TOKENS, "cache wr", when_nonzero=True),
+    Column("cache_write_tokens", Kind.TOKENS, "cache\nwrite", when_nonzero=True),
     Column("output_tokens", Kind.TOKENS, "output"),
     Column("reasoning_tokens", Kind.TOKENS, "reasoning", when_nonzero=True),
     Column("cache_hits", Kind.COUNT, "cache hits", detail=True),
@@ -56,7 +56,7 @@ METRIC_COLUMNS = (
     Column("unpriced_requests", Kind.COUNT, "unpriced", when_nonzero=True),
     Column("unpriced_tokens", Kind.TOKENS, "unpriced tokens", detail=True),
     Column("share", Kind.SHARE, "share"),
-    Column("cost_per_request", Kind.UNIT_MONEY, "$/request"),
+    Column("cost_per_request", Kind.UNIT_MONEY, "cost per\nrequest"),
 )
 
 # --sort keys: name -> (row value, descending?)
@@ -208,9 +208,9 @@ def spend(
     """The spend report for `q` (what `llmcost report` prints)."""
     rows = aggregate(con, q.by, q.scope)
     shown, totals, dq, folded = finish(con, rows, q)
-    warnings = quality.warnings(dq)
-    if not rows:
-        warnings.insert(0, empty_window_warning(con, q.scope))
+    # Report.warnings holds what the data-quality facts do not already say (JSON lists both).
+    warnings = [] if rows else [empty_window_warning(con, q.scope)]
+    notes = [f"{folded:,} smaller row(s) folded into {OTHER} (--top {q.top})"] if folded else []
     group = ", ".join(d.name for d in q.by) or "everything"
     return Report(
         name=name,
@@ -224,5 +224,6 @@ def spend(
         quality=dq,
         price_catalog=quality.price_catalog(dq),
         warnings=warnings,
+        notes=notes,
         parameters={"top": q.top, "folded_rows": folded, "sort": q.sort_key()},
     )

@@ -84,7 +84,7 @@ def _tail(report: Report) -> dict[str, Any]:
 def document(report: Report) -> dict[str, Any]:
     return {
         **_head(report),
-        "columns": [{"name": c.name, "kind": str(c.kind), "label": c.label} for c in report.columns],
+        "columns": [{"name": c.name, "kind": str(c.kind), "label": c.title} for c in report.columns],
         "rows": [_row(report.columns, r) for r in report.rows],
         **_tail(report),
     }

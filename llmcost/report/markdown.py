@@ -20,7 +20,7 @@ def _cell(column: Column, value: object) -> str:
 def render_markdown(report: Report) -> str:
     columns = shown_columns(report)
     out = [f"## {markdown_cell(report.title)}", ""]
-    out.append("| " + " | ".join(markdown_cell(c.label) for c in columns) + " |")
+    out.append("| " + " | ".join(markdown_cell(c.title) for c in columns) + " |")
     out.append("|" + "|".join("---:" if is_number(c) else ":---" for c in columns) + "|")
     for r in report.rows:
         out.append("| " + " | ".join(_cell(c, r.get(c.name)) for c in columns) + " |")

@@ -27,12 +27,14 @@ def _cell(column: Column, value: object) -> Text:
 
 def table(report: Report) -> Table:
     columns = shown_columns(report)
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold")
+    # The box draws one space between columns and no padding is added: a spend table has a dozen
+    # columns and must fit 100 characters.
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold", padding=0)
     for c in columns:
         if is_number(c):
             t.add_column(Text(c.label), justify="right", no_wrap=True)
         else:
-            t.add_column(Text(c.label), justify="left", overflow="fold")
+            t.add_column(Text(c.label), justify="left", overflow="fold", min_width=8)
     for i, r in enumerate(report.rows):
         last = i == len(report.rows) - 1
         style = "italic" if r.get("other") else None

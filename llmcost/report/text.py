@@ -28,7 +28,9 @@ def neutral_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
+# Inline punctuation that could start emphasis, code, a link, HTML, an entity, math or a column
+# break. Line-start syntax (#, -, 1.) cannot occur: every cell and list item starts with our text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
 
 
 def markdown_cell(value: str) -> str:

@@ -134,3 +134,36 @@ def test_prices_table_explains_every_ref(wh, catalog):
     ).fetchall()
     assert [(g[0], g[1]) for g in got] == [(Decimal("1.25"), Decimal("10")), (Decimal("2.5"), Decimal("15"))]
     assert got[0][2] == "genai-prices" and got[0][3] == catalog.info.stamp
+
+
+def test_cells_loaded_for_one_catalog_are_not_used_by_another(wh, catalog):
+    rate = Rate(model="claude-sonnet-4", input=Decimal(1), output=Decimal(1))
+    rows = [request(model="claude-sonnet-4", input_tokens=1_000_000)]
+    name = stage(wh, rows)
+    for cat, want in [(load_catalog(PricingConfig(rates=[rate])), "1"), (catalog, "3"), (catalog, "3")]:
+        assert apply_prices(wh.con, name, cat).cost_usd == Decimal(want)
+
+
+def test_cells_survive_a_rolled_back_transaction(wh, catalog):
+    name = stage(wh, [request(model="gpt-4.1-mini", input_tokens=1_000_000)])
+    wh.con.execute("BEGIN")
+    apply_prices(wh.con, name, catalog)  # creates the TEMP cells table inside the transaction
+    wh.con.execute("ROLLBACK")
+    assert apply_prices(wh.con, name, catalog).cost_usd == Decimal("0.4")
+
+
+def test_summary_explains_rows_left_out_of_a_priced_model(wh):
+    rate = Rate(
+        model="llama-local",
+        effective_from=datetime(2026, 6, 1, tzinfo=UTC),
+        input=Decimal(1),
+        output=Decimal(1),
+    )
+    cat = load_catalog(PricingConfig(rates=[rate]))
+    rows = [
+        request(model="llama-local", input_tokens=10, ts=datetime(2026, 5, 1, tzinfo=UTC)),  # before the rate
+        request(model="llama-local", input_tokens=10, ts=datetime(2026, 6, 2, tzinfo=UTC)),
+    ]
+    summary = apply_prices(wh.con, stage(wh, rows), cat)
+    [m] = summary.unpriced_models
+    assert (m.requests, m.reason) == (1, "no price in force at the request time")

@@ -1,43 +1,34 @@
--- Canonical request rows from the staged batch, before de-duplication and pricing.
-CREATE OR REPLACE TEMP VIEW stage_requests AS
-WITH mapped AS (
-    SELECT
-        coalesce(nullif(trim(request_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10)))) AS request_id,
-        ts,
-        nullif(trim(trace_id), '') AS trace_id,
-        nullif(trim(tenant_id), '') AS tenant_id,
-        nullif(trim(user_id), '') AS user_id,
-        nullif(trim(feature), '') AS feature,
-        nullif(lower(trim(provider)), '') AS provider,
-        trim(model) AS model,
-        llmcost_operation(operation_raw, model) AS operation,
-        -- Anthropic's names mean input_tokens counted uncached input only: add the cache back
-        CASE WHEN anth_read_n IS NOT NULL OR anth_creation_n IS NOT NULL
-             THEN coalesce(input_n, 0) + coalesce(anth_read_n, 0) + coalesce(anth_creation_n, 0)
-             ELSE coalesce(input_n, 0) END AS input_tokens,
-        coalesce(anth_read_n, cached_n, 0) AS cached_input_tokens,
-        coalesce(anth_creation_n, cache_write_n, 0) AS cache_write_tokens,
-        coalesce(cache_write_1h_n, 0) AS cache_write_1h_tokens,
-        coalesce(output_n, 0) AS output_tokens,
-        coalesce(reasoning_n, 0) AS reasoning_tokens,
-        latency_n AS latency_ms,
-        llmcost_outcome(outcome_raw) AS outcome,
-        llmcost_bool(cache_hit_raw) AS cache_hit,
-        cost_n AS logged_cost_usd,
-        CAST(NULL AS DECIMAL(18, 9)) AS cost_usd,
-        CAST(NULL AS VARCHAR) AS price_ref,
-        nullif(trim(prompt_version), '') AS prompt_version,
-        nullif(trim(service_tier), '') AS service_tier,
-        naive_ts,
-        attrs,
-        CAST($source_id AS INTEGER) AS source_id,
-        byte_offset AS source_offset,
-        line_no AS source_line,
-        CAST($ingest_id AS INTEGER) AS ingest_id
-    FROM staged
-    WHERE kind = 'request'
-)
+-- Canonical request rows of the staged batch (the SELECT list; load.py adds the de-duplication).
 SELECT
-    *,
-    md5_number(request_id) AS _key
-FROM mapped;
+    record_id AS request_id,
+    ts,
+    nullif(trim(trace_id), '') AS trace_id,
+    nullif(trim(tenant_id), '') AS tenant_id,
+    nullif(trim(user_id), '') AS user_id,
+    nullif(trim(feature), '') AS feature,
+    nullif(lower(trim(provider)), '') AS provider,
+    trim(model) AS model,
+    llmcost_operation(operation_raw, model) AS operation,
+    -- Anthropic's names mean input_tokens counted uncached input only: add the cache back
+    CASE WHEN anth_read_n IS NOT NULL OR anth_creation_n IS NOT NULL
+         THEN coalesce(input_n, 0) + coalesce(anth_read_n, 0) + coalesce(anth_creation_n, 0)
+         ELSE coalesce(input_n, 0) END AS input_tokens,
+    coalesce(anth_read_n, cached_n, 0) AS cached_input_tokens,
+    coalesce(anth_creation_n, cache_write_n, 0) AS cache_write_tokens,
+    coalesce(cache_write_1h_n, 0) AS cache_write_1h_tokens,
+    coalesce(output_n, 0) AS output_tokens,
+    coalesce(reasoning_n, 0) AS reasoning_tokens,
+    latency_n AS latency_ms,
+    llmcost_outcome(outcome_raw) AS outcome,
+    llmcost_bool(cache_hit_raw) AS cache_hit,
+    cost_n AS logged_cost_usd,
+    CAST(NULL AS DECIMAL(18, 9)) AS cost_usd,
+    CAST(NULL AS VARCHAR) AS price_ref,
+    nullif(trim(prompt_version), '') AS prompt_version,
+    nullif(trim(service_tier), '') AS service_tier,
+    naive_ts,
+    attrs,
+    CAST($source_id AS INTEGER) AS source_id,
+    byte_offset AS source_offset,
+    line_no AS source_line,
+    CAST($ingest_id AS INTEGER) AS ingest_id

@@ -129,19 +129,28 @@ judged AS (
 SELECT
     line_no,
     byte_offset,
-    line,
-    raw,
-    CASE
-        WHEN reason IS NOT NULL THEN 'rejected'
-        WHEN s IS NULL THEN 'ignored'
-        ELSE candidate
-    END AS kind,
+    kind,
+    -- the line itself is kept only where a later step shows it: rejects
+    CASE WHEN kind = 'rejected' THEN coalesce(raw, line) END AS raw,
     reason,
     left(detail, 200) AS detail,
     CASE WHEN s IS NULL THEN '(blank line)' ELSE coalesce(list_filter(events, lambda e: e IS NOT NULL)[1], '(no event name)') END AS event,
+    -- identity: the logged id, else a hash of the line (so repeats of it are still caught)
+    CASE kind
+        WHEN 'request' THEN coalesce(nullif(trim(request_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10))))
+        WHEN 'outcome' THEN coalesce(nullif(trim(event_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10))))
+    END AS record_id,
     ts, naive_ts,
-    request_id, event_id, trace_id, tenant_id, user_id, feature, provider, model,
+    request_id, trace_id, tenant_id, user_id, feature, provider, model,
     operation_raw, prompt_version, service_tier,
     input_n, cached_n, cache_write_n, cache_write_1h_n, output_n, reasoning_n, anth_read_n, anth_creation_n,
     latency_n, outcome_raw, cache_hit_raw, cost_n, value_n, attrs
-FROM judged;
+FROM (
+    SELECT *,
+        CASE
+            WHEN reason IS NOT NULL THEN 'rejected'
+            WHEN s IS NULL THEN 'ignored'
+            ELSE candidate
+        END AS kind
+    FROM judged
+);

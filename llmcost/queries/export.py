@@ -1,0 +1,147 @@
+"""`llmcost export parquet DIR`: requests and outcomes as Hive-partitioned Parquet.
+
+Layout: `DIR/requests/date=YYYY-MM-DD/data_0.parquet` and `DIR/outcomes/date=.../data_0.parquet`,
+zstd-compressed, one file per table and UTC day, readable as they are by DuckDB
+(`read_parquet('DIR/requests/**/*.parquet', hive_partitioning = true)`), polars
+(`scan_parquet('DIR/requests/**/*.parquet', hive_partitioning=True)`), Spark and Trino.
+
+Whole days only: the window is widened to UTC midnights, so each partition always holds its whole
+day and re-exporting a day replaces it (incremental exports with --since / --until are
+idempotent). Atomicity: everything is written under a hidden temporary directory first (readers
+skip names starting with "."); a new DIR is then renamed into place at once, and into an existing
+DIR each day's file is renamed over the old one, so a reader sees a day whole, old or new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from llmcost.errors import OutputError
+from llmcost.queries import sqlfiles
+from llmcost.queries.window import Window
+
+if TYPE_CHECKING:
+    import duckdb
+
+TABLES = {"requests": "request_id", "outcomes": "event_id"}
+
+
+@dataclass
+class ExportResult:
+    directory: Path
+    window: Window
+    days: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> {date: rows}
+
+    def rows(self, table: str) -> int:
+        return sum(self.days.get(table, {}).values())
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "directory": str(self.directory),
+            "window": self.window.as_dict(),
+            "tables": {t: {"rows": self.rows(t), "days": self.days.get(t, {})} for t in TABLES},
+        }
+
+
+def whole_days(window: Window) -> Window:
+    """The window widened to UTC midnights (a partition is a whole UTC day)."""
+
+    def floor(at: datetime) -> datetime:
+        at = at.astimezone(UTC)
+        return datetime(at.year, at.month, at.day, tzinfo=UTC)
+
+    lo = floor(window.since) if window.since else None
+    hi = None
+    if window.until is not None:
+        hi = floor(window.until)
+        if hi < window.until:
+            hi += timedelta(days=1)
+    return Window(lo, hi, "UTC")
+
+
+def _sql_path(path: Path) -> str:
+    # COPY ... TO takes no parameter: the path is quoted as a literal (quotes doubled).
+    return str(path).replace("'", "''")
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write(con: duckdb.DuckDBPyConnection, staging: Path, window: Window) -> dict[str, dict[str, int]]:
+    days: dict[str, dict[str, int]] = {}
+    params = window.params()
+    for table, id_column in TABLES.items():
+        counts = sqlfiles.render("export_counts", table=table, window=window.predicate("t"))
+        days[table] = {str(d): int(n) for d, n in sqlfiles.run(con, counts, params)}
+        if not days[table]:
+            continue
+        copy = sqlfiles.render(
+            "export", table=table, id=id_column, window=window.predicate("t"), target=_sql_path(staging / table)
+        )
+        sqlfiles.run(con, copy, params)
+    for f in staging.rglob("*.parquet"):
+        _fsync(f)
+    return days
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, window: Window) -> ExportResult:
+    directory = directory.expanduser()
+    window = whole_days(window)
+    fresh = not directory.exists()
+    if not fresh and not directory.is_dir():
+        raise OutputError(f"cannot export to {directory}: not a directory")
+    parent = directory.parent if fresh else directory
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create {parent}: {e.strerror}") from None
+    staging = parent / f".{directory.name if fresh else 'export'}.{uuid.uuid4().hex[:12]}.tmp"
+    old_umask = os.umask(0o077)
+    try:
+        staging.mkdir(mode=0o700)
+        days = _write(con, staging, window)
+        if fresh:
+            os.rename(staging, directory)
+            _fsync(parent)
+        else:
+            _replace_days(staging, directory)
+    except OSError as e:
+        raise OutputError(f"cannot export to {directory}: {e.strerror or e}") from None
+    finally:
+        os.umask(old_umask)
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return ExportResult(directory, window, days)
+
+
+def _replace_days(staging: Path, directory: Path) -> None:
+    """Move each staged day over the exported one: one rename per file, so each day is whole."""
+    for table in TABLES:
+        src_root = staging / table
+        if not src_root.is_dir():
+            continue
+        for day in sorted(p for p in src_root.iterdir() if p.is_dir()):
+            target = directory / table / day.name
+            target.mkdir(parents=True, exist_ok=True, mode=0o700)
+            written = sorted(day.glob("*.parquet"))
+            for f in written:
+                os.replace(f, target / f.name)
+            # A day re-exported with fewer files must not keep a stale one beside the new.
+            keep = {f.name for f in written}
+            for old in target.glob("*.parquet"):
+                if old.name not in keep:
+                    old.unlink()
+            _fsync(target)

@@ -1,0 +1,8 @@
+-- What the staged cache hits would have cost, by the report's dimensions.
+SELECT
+    {columns}
+    count(*) AS hits,
+    sum(h.cost_usd) AS would_have_cost_usd,
+    count(*) FILTER (WHERE h.cost_usd IS NULL) AS unpriced_hits
+FROM _llmcost_cache_hits AS h
+GROUP BY ALL;

@@ -1,0 +1,284 @@
+"""Unit economics: what each successful action (an outcome event such as `draft_accepted`) cost,
+by tenant, feature or time, under two attributions shown side by side.
+
+- ratio: ALL spend of the scope (every request in the window with the scope's tenant / feature /
+  day, retries and failures included) / the success events of the scope in the window. This is
+  the article's "cost per accepted draft": $612 / 9,100 drafts = $0.067.
+- trace: the calls that share a trace_id with a success event (an event with only a request_id
+  takes that request's trace, or that request alone), / the events so matched. It answers "what
+  did the workflows that succeeded cost?"; the gap to ratio is what failed or abandoned work cost.
+
+Per tenant, ratio divides the tenant's OWN spend by the tenant's own events. The article's
+"$3.40 per draft" for a tenant with 2,200 requests and 180 drafts divides the WHOLE week's $612
+by that tenant's 180 drafts, mixing every tenant's spend into one tenant's outcome; llmcost does
+not do that, and shows each tenant's own figure instead.
+
+Outcome events that match no logged request (orphans) are counted in their scope and in the
+footer; they stay in the ratio's denominator (they are successes) and out of the trace
+attribution (there is nothing to attribute). Events are read as they are in the warehouse when
+the report runs, so an event that arrives late is joined by the next report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from llmcost.errors import UsageError
+from llmcost.queries import exact, quality, sqlfiles
+from llmcost.queries.dimensions import Dimension, select_list
+from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
+from llmcost.queries.scope import Scope
+from llmcost.queries.spend import aggregate, dimension_columns, dimension_order, empty_window_warning
+
+if TYPE_CHECKING:
+    import duckdb
+
+UNIT_DIMENSIONS = ("tenant", "feature", "user", "day", "week", "month")
+UNIT_FILTERS = ("tenant", "feature", "user")
+
+COUNTS = (
+    "requests",
+    "unpriced_requests",
+    "unpriced_tokens",
+    "input_tokens",
+    "output_tokens",
+    "events",
+    "orphan_events",
+    "traced_events",
+    "traced_requests",
+    "traced_unpriced_requests",
+    "traced_input_tokens",
+    "traced_output_tokens",
+)
+MONEYS = ("cost_usd", "traced_cost_usd")
+
+COLUMNS = (
+    Column("requests", Kind.COUNT, "requests"),
+    Column("cost_usd", Kind.MONEY, "spend"),
+    Column("cost_per_request", Kind.UNIT_MONEY, "cost per\nrequest"),
+    Column("events", Kind.COUNT, "events"),
+    Column("orphan_events", Kind.COUNT, "orphan\nevents", when_nonzero=True),
+    Column("cost_per_success", Kind.UNIT_MONEY, "ratio\n$/event"),
+    Column("tokens_per_success", Kind.NUMBER, "ratio\ntok/event"),
+    Column("traced_events", Kind.COUNT, "traced\nevents"),
+    Column("traced_cost_per_success", Kind.UNIT_MONEY, "trace\n$/event"),
+    Column("traced_tokens_per_success", Kind.NUMBER, "trace\ntok/event"),
+    Column("traced_calls_per_success", Kind.NUMBER, "calls/event", detail=True),
+    Column("traced_cost_usd", Kind.MONEY, "traced spend", detail=True),
+    Column("traced_requests", Kind.COUNT, "traced requests", detail=True),
+    Column("input_tokens", Kind.TOKENS, "input", detail=True),
+    Column("output_tokens", Kind.TOKENS, "output", detail=True),
+    Column("unpriced_requests", Kind.COUNT, "unpriced", detail=True),
+    Column("traced_unpriced_requests", Kind.COUNT, "traced unpriced", detail=True),
+)
+
+SORT_KEYS = ("cost", "requests", "events", "ratio", "trace", "name")
+
+NOTES = (
+    "ratio: all spend of the scope (retries and failures included) / its success events",
+    "trace: the calls sharing a trace (or request) with a success event / the events so matched",
+)
+
+
+@dataclass(frozen=True)
+class UnitQuery:
+    event: str
+    by: tuple[Dimension, ...]
+    scope: Scope
+    top: int | None = None
+    sort: str | None = None
+
+    def sort_key(self) -> str:
+        if self.sort is None:
+            return "name" if any(d.is_time for d in self.by) else "cost"
+        if self.sort not in SORT_KEYS:
+            raise UsageError(f"--sort: unknown key {self.sort[:30]!r}; choose from {', '.join(SORT_KEYS)}")
+        return self.sort
+
+
+def event_names(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """The outcome events the warehouse holds, most frequent first (to pick or suggest one)."""
+    return [
+        (str(e), int(n))
+        for e, n in con.execute(
+            "SELECT event, count(*) AS n FROM outcomes GROUP BY event ORDER BY n DESC, event"
+        ).fetchall()
+    ]
+
+
+def _keyed(rows: list[dict[str, Any]], by: Sequence[Dimension]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    return {tuple(r[d.name] for d in by): r for r in rows}
+
+
+def _grouped(
+    con: duckdb.DuckDBPyConnection, name: str, by: Sequence[Dimension], fragments: dict[str, str], params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    from llmcost.queries.spend import shown_value
+
+    sql = sqlfiles.render(name, **fragments)
+    cur = con.execute(sql, sqlfiles.used_params(sql, params))
+    names = [d[0] for d in cur.description or []]
+    out = []
+    for values in cur.fetchall():
+        raw = dict(zip(names, values, strict=True))
+        row = {d.name: shown_value(d, raw.pop(f"d{i}")) for i, d in enumerate(by)}
+        row.update(raw)
+        out.append(row)
+    return out
+
+
+def _merge(
+    by: Sequence[Dimension],
+    spend_rows: list[dict[str, Any]],
+    event_rows: list[dict[str, Any]],
+    trace_rows: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    spend, events, traced = _keyed(spend_rows, by), _keyed(event_rows, by), _keyed(trace_rows, by)
+    merged = []
+    for key in {*spend, *events, *traced}:
+        s, e, t = spend.get(key, {}), events.get(key, {}), traced.get(key, {})
+        row: dict[str, Any] = {d.name: key[i] for i, d in enumerate(by)}
+        row["requests"] = int(s.get("requests", 0))
+        row["cost_usd"] = s.get("cost_usd", Decimal(0))
+        row["unpriced_requests"] = int(s.get("unpriced_requests", 0))
+        row["unpriced_tokens"] = int(s.get("unpriced_tokens", 0))
+        row["input_tokens"] = int(s.get("input_tokens", 0))
+        row["output_tokens"] = int(s.get("output_tokens", 0))
+        row["naive_timestamps"] = int(s.get("naive_timestamps", 0)) + int(e.get("naive_timestamps") or 0)
+        row["events"] = int(e.get("events") or 0)
+        row["orphan_events"] = int(t.get("orphan_events") or 0)
+        row["traced_events"] = int(t.get("traced_events") or 0)
+        row["traced_requests"] = int(t.get("traced_requests") or 0)
+        row["traced_cost_usd"] = money(t.get("traced_cost_usd"))
+        row["traced_unpriced_requests"] = int(t.get("traced_unpriced_requests") or 0)
+        row["traced_input_tokens"] = int(t.get("traced_input_tokens") or 0)
+        row["traced_output_tokens"] = int(t.get("traced_output_tokens") or 0)
+        if row["traced_cost_usd"] is None and not row["traced_unpriced_requests"]:
+            row["traced_cost_usd"] = Decimal(0)
+        merged.append(row)
+    return merged
+
+
+def combine(rows: Sequence[dict[str, Any]], labels: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = dict(labels)
+    for key in (*COUNTS, "naive_timestamps"):
+        out[key] = sum(r[key] for r in rows)
+    for key in MONEYS:
+        total: Decimal | None = None
+        for r in rows:
+            total = exact.add(total, r[key])
+        unpriced = out["unpriced_requests" if key == "cost_usd" else "traced_unpriced_requests"]
+        out[key] = Decimal(0) if total is None and not unpriced else total
+    return out
+
+
+def add_ratios(row: dict[str, Any]) -> None:
+    priced = row["requests"] - row["unpriced_requests"]
+    row["cost_per_request"] = exact.per_unit(row["cost_usd"], priced)
+    # No requests in the scope: a ratio of $0 per event would claim the successes were free.
+    row["cost_per_success"] = exact.per_unit(row["cost_usd"], row["events"]) if row["requests"] else None
+    tokens = row["input_tokens"] + row["output_tokens"]
+    row["tokens_per_success"] = exact.average(tokens, row["events"]) if row["requests"] else None
+    row["traced_cost_per_success"] = exact.per_unit(row["traced_cost_usd"], row["traced_events"])
+    traced_tokens = row["traced_input_tokens"] + row["traced_output_tokens"]
+    row["traced_tokens_per_success"] = exact.average(traced_tokens, row["traced_events"])
+    row["traced_calls_per_success"] = exact.average(row["traced_requests"], row["traced_events"])
+
+
+def _order(rows: list[dict[str, Any]], by: Sequence[Dimension], sort: str) -> list[dict[str, Any]]:
+    ordered = sorted(rows, key=dimension_order(by))
+    if sort == "name":
+        return ordered
+    field = {
+        "cost": "cost_usd",
+        "requests": "requests",
+        "events": "events",
+        "ratio": "cost_per_success",
+        "trace": "traced_cost_per_success",
+    }[sort]
+    present = [r for r in ordered if r[field] is not None]
+    missing = [r for r in ordered if r[field] is None]
+    present.sort(key=lambda r: r[field], reverse=True)
+    return present + missing
+
+
+def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
+    """Cost and tokens per success of `q.event`, by scope, both attributions."""
+    if q.top is not None and q.top < 1:
+        raise UsageError("--top must be at least 1")
+    for d in q.by:
+        if d.name not in UNIT_DIMENSIONS:
+            raise UsageError(f"--by: unit economics group by {', '.join(UNIT_DIMENSIONS)}, not {d.name}")
+    scope, params = q.scope, {**q.scope.params(), "event": q.event}
+    spend_rows = aggregate(con, q.by, scope)
+    event_rows = _grouped(
+        con, "unit_events", q.by, {"dimensions": select_list(q.by, "o"), "scope": scope.where("o")}, params
+    )
+    first = "".join(f"arg_min(k.d{i}, (k.ts, k.event_id)) AS d{i}, " for i in range(len(q.by)))
+    trace_rows = _grouped(
+        con,
+        "unit_trace",
+        q.by,
+        {
+            "dimensions": select_list(q.by, "o"),
+            "scope": scope.where("o"),
+            "first_scope": first,
+            "cost": scope.cost("q"),
+            "scope_columns": "".join(f"w.d{i}, " for i in range(len(q.by))),
+        },
+        params,
+    )
+    rows = [r for r in _merge(q.by, spend_rows, event_rows, trace_rows) if r["requests"] or r["events"]]
+    totals = combine(rows, {})
+    ordered = _order(rows, q.by, q.sort_key())
+    folded = 0
+    if q.top is not None and len(ordered) > q.top:
+        rest = ordered[q.top :]
+        other = combine(rest, {d.name: OTHER for d in q.by})
+        other["other"] = True
+        ordered, folded = [*ordered[: q.top], other], len(rest)
+    for row in [*ordered, totals]:
+        add_ratios(row)
+        row.pop("naive_timestamps")
+    dq = quality.collect(
+        con,
+        scope,
+        quality.ScanCounts(
+            requests=totals["requests"],
+            unpriced_requests=totals["unpriced_requests"],
+            unpriced_tokens=totals["unpriced_tokens"],
+            naive_timestamps=sum(int(r.get("naive_timestamps", 0)) for r in [*spend_rows, *event_rows]),
+        ),
+    )
+    dq = _with_events(dq, totals["events"], totals["orphan_events"])
+    warnings: list[str] = []
+    if not rows:
+        warnings.append(empty_window_warning(con, scope))
+    elif not totals["events"]:
+        known = ", ".join(f"{e} ({n:,})" for e, n in event_names(con)[:5]) or "none"
+        warnings.append(f"no {q.event!r} events in the window; outcome events in the warehouse: {known}")
+    group = ", ".join(d.name for d in q.by) or "everything"
+    return Report(
+        name="unit",
+        title=f"Cost per {q.event} by {group}",
+        columns=(*dimension_columns(q.by), *COLUMNS),
+        rows=ordered,
+        totals=totals,
+        window=scope.window,
+        cost_mode=scope.cost_mode,
+        group_by=tuple(d.name for d in q.by),
+        quality=dq,
+        price_catalog=quality.price_catalog(dq),
+        warnings=warnings,
+        notes=list(NOTES),
+        parameters={"event": q.event, "top": q.top, "folded_rows": folded, "sort": q.sort_key()},
+    )
+
+
+def _with_events(dq: DataQuality, events: int, orphans: int) -> DataQuality:
+    from dataclasses import replace
+
+    return replace(dq, outcome_events=events, orphan_events=orphans)
