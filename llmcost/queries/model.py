@@ -39,6 +39,8 @@ class Column:
         return " ".join(self.label.split())
     detail: bool = False  # shown in JSON, JSONL, CSV and Markdown; left out of the terminal table
     when_nonzero: bool = False  # terminal: only when some row has a non-zero value
+    # A terminal too narrow for every column drops the lowest priority first (0, then 1; 2 stays).
+    priority: int = 1
 
 
 @dataclass(frozen=True)

@@ -141,10 +141,10 @@ def daily(con: duckdb.DuckDBPyConnection, scope: Scope, *, top: int | None = Non
 
 
 TOP_TENANT_COLUMNS = (
-    Column("cost_24h", Kind.MONEY, "cost\n24h"),
+    Column("cost_24h", Kind.MONEY, "cost\n24h", priority=2),
     Column("share_24h", Kind.SHARE, "share\n24h"),
     Column("requests_24h", Kind.COUNT, "requests\n24h"),
-    Column("cost_7d", Kind.MONEY, "cost\n7d"),
+    Column("cost_7d", Kind.MONEY, "cost\n7d", priority=2),
     Column("share_7d", Kind.SHARE, "share\n7d"),
     Column("requests_7d", Kind.COUNT, "requests\n7d"),
     Column("unpriced_7d", Kind.COUNT, "unpriced\n7d", when_nonzero=True),
@@ -241,7 +241,7 @@ IO_COLUMNS = (
     _metric("cached_input_tokens"),
     _metric("output_tokens"),
     _metric("reasoning_tokens"),
-    Column("input_share", Kind.SHARE, "input\nshare"),
+    Column("input_share", Kind.SHARE, "input\nshare", priority=2),
     Column("input_per_request", Kind.NUMBER, "input per\nrequest"),
     Column("output_per_request", Kind.NUMBER, "output per\nrequest"),
     _metric("cost_usd"),
@@ -356,10 +356,10 @@ CACHE_COLUMNS = (
     _metric("requests"),
     Column("cache_hits", Kind.COUNT, "cache\nhits"),
     Column("hit_rate", Kind.SHARE, "hit\nrate"),
-    Column("cost_usd", Kind.MONEY, "paid"),
-    Column("would_have_cost_usd", Kind.MONEY, "hits would\nhave cost"),
+    Column("cost_usd", Kind.MONEY, "paid", priority=2),
+    Column("would_have_cost_usd", Kind.MONEY, "hits would\nhave cost", priority=2),
     Column("saved_share", Kind.SHARE, "saved"),
-    Column("unpriced_hits", Kind.COUNT, "unpriced\nhits", when_nonzero=True),
+    Column("unpriced_hits", Kind.COUNT, "unpriced\nhits", when_nonzero=True, priority=0),
     _metric("unpriced_requests"),
 )
 

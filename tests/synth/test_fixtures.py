@@ -71,16 +71,26 @@ def test_expected_counts(name: str) -> None:
     requests = [_canonical(r) for r, k in zip(recs, kinds, strict=True) if k == "request"]
     if requests:
         totals = want["request_totals"]
-        for key in ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"):
+        for key in (
+            "input_tokens",
+            "cached_input_tokens",
+            "cache_write_tokens",
+            "output_tokens",
+            "reasoning_tokens",
+        ):
             assert sum(r[key] for r in requests) == totals[key], key
         costs = [r["cost"] for r in requests]
         logged = None if costs[0] is None else str(sum(Decimal(str(c)) for c in costs))
-        assert (logged and Decimal(logged)) == (totals["logged_cost_usd"] and Decimal(totals["logged_cost_usd"]))
+        assert (logged and Decimal(logged)) == (
+            totals["logged_cost_usd"] and Decimal(totals["logged_cost_usd"])
+        )
 
 
 def test_totals_and_disjoint_files() -> None:
     files = EXPECTED["files"]
-    assert EXPECTED["totals"] == {k: sum(f[k] for f in files.values()) for k in ("lines", "requests", "outcomes", "ignored")}
+    assert EXPECTED["totals"] == {
+        k: sum(f[k] for f in files.values()) for k in ("lines", "requests", "outcomes", "ignored")
+    }
     ids: list[str] = []
     traces: set[str] = set()
     for name in files:
@@ -92,10 +102,17 @@ def test_totals_and_disjoint_files() -> None:
                 if rid:
                     ids.append(rid)
                 traces.add(flat.get("traceId") or flat["trace_id"])
-    assert len(ids) == len(set(ids)) == EXPECTED["totals"]["requests"] - files["python_json_logger.jsonl"]["requests"]
+    assert (
+        len(ids)
+        == len(set(ids))
+        == EXPECTED["totals"]["requests"] - files["python_json_logger.jsonl"]["requests"]
+    )
     events = [orjson.loads(x) for x in _lines(APP / "outcomes.jsonl")]
     joined = [e for e in events if e["msg"] in EVENTS and e["traceId"] in traces]
-    assert len(joined) == files["outcomes.jsonl"]["outcomes"] - files["outcomes.jsonl"]["outcome_totals"]["orphans"]
+    assert (
+        len(joined)
+        == files["outcomes.jsonl"]["outcomes"] - files["outcomes.jsonl"]["outcome_totals"]["orphans"]
+    )
     assert all(e["requestId"] in set(ids) for e in joined if "requestId" in e)
 
 

@@ -114,7 +114,8 @@ def test_counts_and_totals_match_manifest(small: Manifest) -> None:
 def test_request_line_shape(small: Manifest) -> None:
     req = [r for r in records(small) if r["msg"] == "llm.request"]
     assert len({r["requestId"] for r in req}) == len(req)
-    outcomes, ops = Counter(), Counter()
+    outcomes: Counter[str] = Counter()
+    ops: Counter[str] = Counter()
     for r in req:
         keys = list(r)
         assert keys == [k for k in REQUEST_KEYS if k in r], keys

@@ -22,6 +22,7 @@ fields AS (
     SELECT
         line_no, byte_offset, line, bad, raw, s,
         {{events}} AS events,
+        {{event}} AS event_name,
         {{ts}} AS ts_raw,
         {{request_id}} AS request_id,
         {{event_id}} AS event_id,
@@ -134,11 +135,13 @@ SELECT
     CASE WHEN kind = 'rejected' THEN coalesce(raw, line) END AS raw,
     reason,
     left(detail, 200) AS detail,
-    CASE WHEN s IS NULL THEN '(blank line)' ELSE coalesce(list_filter(events, lambda e: e IS NOT NULL)[1], '(no event name)') END AS event,
-    -- identity: the logged id, else a hash of the line (so repeats of it are still caught)
-    CASE kind
-        WHEN 'request' THEN coalesce(nullif(trim(request_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10))))
-        WHEN 'outcome' THEN coalesce(nullif(trim(event_id), ''), 'line:' || md5(rtrim(line, chr(13) || chr(10))))
+    CASE WHEN s IS NULL THEN '(blank line)' ELSE coalesce(event_name, '(no event name)') END AS event,
+    -- identity: the logged id, else a hash of the line (so repeats of it are still caught);
+    -- CASE arms run only for their rows, so the md5 is paid only where an id is missing
+    CASE
+        WHEN kind = 'request' AND nullif(trim(request_id), '') IS NOT NULL THEN trim(request_id)
+        WHEN kind = 'outcome' AND nullif(trim(event_id), '') IS NOT NULL THEN trim(event_id)
+        WHEN kind IN ('request', 'outcome') THEN 'line:' || md5(rtrim(line, chr(13) || chr(10)))
     END AS record_id,
     ts, naive_ts,
     request_id, trace_id, tenant_id, user_id, feature, provider, model,
