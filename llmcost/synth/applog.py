@@ -11,8 +11,8 @@ import polars as pl
 
 from llmcost.synth import catalog as cat
 from llmcost.synth.features import EVENTS, KINDS
-from llmcost.synth.render import Field, boolean, lines, num, ts_rfc3339, usd
-from llmcost.synth.traces import OUTCOMES, SUCCESS, TIMEOUT, Calls, TraceBatch
+from llmcost.synth.render import Field, boolean, fragments, lines, num, ts_rfc3339, usd
+from llmcost.synth.traces import RATE_LIMITED, SUCCESS, TIMEOUT, Calls, TraceBatch
 
 I64 = npt.NDArray[np.int64]
 
@@ -26,17 +26,20 @@ _ERRORS = {
     "cohere": ("429 too many requests", "500 internal server error"),
     "self-hosted": ("503 queue full", "502 bad gateway"),
 }
-_ERROR_TEXT = pl.Series(
-    ["", "upstream timeout"] + [_ERRORS[p][0] for p in cat.PROVIDERS] + [_ERRORS[p][1] for p in cat.PROVIDERS]
+# Pre-rendered fragments of the low-cardinality fields of a request line, gathered by code.
+_MODEL_TEXT = fragments(
+    [f',"provider":"{m.provider}","model":"{m.name}","operation":"{m.operation}"' for m in cat.MODELS]
 )
-_MODEL = pl.Series([m.name for m in cat.MODELS])
-_PROVIDER = pl.Series([m.provider for m in cat.MODELS])
-_OPERATION = pl.Series([m.operation for m in cat.MODELS])
-_OUTCOME = pl.Series(list(OUTCOMES))
+# Outcome (and error text) by code: success, timeout, then rate_limited and error per provider.
+_OUTCOME_TEXT = fragments(
+    [',"outcome":"success"', ',"outcome":"timeout","error":"upstream timeout"']
+    + [f',"outcome":"rate_limited","error":"{_ERRORS[p][0]}"' for p in cat.PROVIDERS]
+    + [f',"outcome":"error","error":"{_ERRORS[p][1]}"' for p in cat.PROVIDERS]
+)
 _KIND_FEATURE = pl.Series([k.feature for k in KINDS])
-_KIND_JOB = pl.Series(
-    [{"rag_reindex": "reindex", "ticket_backfill": "backfill"}.get(k.name, "") for k in KINDS]
-)
+_FEATURE_TEXT = fragments([f',"feature":"{k.feature}"' for k in KINDS])
+_JOB_TEXT = fragments([{"rag_reindex": ',"job":"reindex"', "ticket_backfill": ',"job":"backfill"'}.get(k.name, "")
+                       for k in KINDS])  # fmt: skip
 _KIND_PATH = pl.Series([k.path for k in KINDS])
 _EVENT = pl.Series(list(EVENTS))
 _COMMON = [Field("service", pl.lit("api")), Field("env", pl.lit("prod"))]
@@ -62,23 +65,22 @@ def request_lines(
     kind = batch.kind[t]
     provider = cat.PROVIDER_OF[calls.model].astype(np.int64)
     n_prov = len(cat.PROVIDERS)
-    err = np.select(
-        [calls.outcome == SUCCESS, calls.outcome == TIMEOUT, calls.outcome == 2],
+    outcome_code = np.select(
+        [calls.outcome == SUCCESS, calls.outcome == TIMEOUT, calls.outcome == RATE_LIMITED],
         [0, 1, 2 + provider],
         2 + n_prov + provider,
     )
+    version_text = fragments(["", *(f',"promptVersion":"{v}"' for v in names.versions.to_list())])
     df = pl.DataFrame(
         {
             "ts": calls.ts_ms,
-            "level": np.where(calls.outcome == SUCCESS, "info", "warn"),
+            "ok": calls.outcome == SUCCESS,
             "requestId": request_ids,
             "traceId": _take(trace_ids, t),
             "tenantId": _take(names.tenants, batch.tenant[t]),
             "userId": _take(names.users, batch.user[t]),
-            "feature": _take(_KIND_FEATURE, kind),
-            "provider": _take(_PROVIDER, calls.model),
-            "model": _take(_MODEL, calls.model),
-            "operation": _take(_OPERATION, calls.model),
+            "feature": _take(_FEATURE_TEXT, kind),
+            "model": _take(_MODEL_TEXT, calls.model),
             "inputTokens": calls.input,
             "cachedInputTokens": calls.cached,
             "cacheWriteTokens": calls.cache_write,
@@ -86,48 +88,36 @@ def request_lines(
             "reasoningTokens": calls.reasoning,
             "is_reasoning": cat.REASONING[calls.model],
             "latencyMs": calls.latency,
-            "outcome": _take(_OUTCOME, calls.outcome),
-            "error": _take(_ERROR_TEXT, err),
+            "outcome": _take(_OUTCOME_TEXT, outcome_code),
             "attempt": calls.attempt + 1,
             "cacheHit": calls.cache_hit,
             "costUsd": calls.cost,
-            "version": calls.version,
-            "promptVersion": _take(names.versions, calls.version)
-            if len(names.versions)
-            else pl.Series([""] * len(t)),
-            "job": _take(_KIND_JOB, kind),
+            "version": _take(version_text, calls.version + 1),
+            "job": _take(_JOB_TEXT, kind),
         }
     )
     fields = [
         Field("ts", ts_rfc3339()),
-        Field("level", pl.col("level")),
+        Field("level", pl.when(pl.col("ok")).then(pl.lit("info")).otherwise(pl.lit("warn"))),
         Field("msg", pl.lit("llm.request")),
-        *(
-            Field(k, pl.col(k))
-            for k in (
-                "requestId",
-                "traceId",
-                "tenantId",
-                "userId",
-                "feature",
-                "provider",
-                "model",
-                "operation",
-            )
-        ),
+        Field("requestId", pl.col("requestId")),
+        Field("traceId", pl.col("traceId")),
+        Field("tenantId", pl.col("tenantId")),
+        Field("userId", pl.col("userId")),
+        Field("feature", pl.col("feature"), "raw"),
+        Field("model", pl.col("model"), "raw"),
         Field("inputTokens", num("inputTokens"), "num"),
         Field("cachedInputTokens", num("cachedInputTokens"), "num"),
         Field("cacheWriteTokens", num("cacheWriteTokens"), "num", when=pl.col("cacheWriteTokens") > 0),
         Field("outputTokens", num("outputTokens"), "num"),
         Field("reasoningTokens", num("reasoningTokens"), "num", when=pl.col("is_reasoning")),
         Field("latencyMs", num("latencyMs"), "num"),
-        Field("outcome", pl.col("outcome")),
-        Field("error", pl.col("error"), when=pl.col("error") != ""),
+        Field("outcome", pl.col("outcome"), "raw"),
         Field("attempt", num("attempt"), "num", when=pl.col("attempt") > 1),
         Field("cacheHit", boolean("cacheHit"), "bool"),
         Field("costUsd", usd("costUsd"), "num"),
-        Field("promptVersion", pl.col("promptVersion"), when=pl.col("version") >= 0),
-        Field("job", pl.col("job"), when=pl.col("job") != ""),
+        Field("promptVersion", pl.col("version"), "raw"),
+        Field("job", pl.col("job"), "raw"),
         *_COMMON,
     ]
     return lines(df, fields, order * 16 + ORDER_REQUEST)

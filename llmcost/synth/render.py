@@ -18,7 +18,7 @@ TS_FORMAT = "%Y-%m-%dT%H:%M:%S%.3fZ"
 class Field:
     key: str
     expr: pl.Expr
-    kind: str = "str"  # str | num | bool
+    kind: str = "str"  # str | num | bool | raw (expr is whole `,"key":value` text, possibly empty)
     when: pl.Expr | None = None  # written only where this holds
 
 
@@ -48,6 +48,10 @@ def json_object(fields: list[Field]) -> pl.Expr:
     pieces: list[pl.Expr] = []
     pending = "{"
     for i, f in enumerate(fields):
+        if f.kind == "raw":
+            pieces += [pl.lit(pending), f.expr]
+            pending = ""
+            continue
         quote = '"' if f.kind == "str" else ""
         sep = "" if i == 0 else ","
         head, tail = f'{sep}"{f.key}":{quote}', quote
@@ -62,6 +66,12 @@ def json_object(fields: list[Field]) -> pl.Expr:
             pieces.append(pl.when(f.when).then(part).otherwise(pl.lit("")))
     pieces.append(pl.lit(pending + "}"))
     return pl.concat_str(pieces)
+
+
+def fragments(texts: list[str]) -> pl.Series:
+    """A lookup table of pre-rendered JSON text, gathered by a small integer code per row: cheaper
+    than rendering several low-cardinality fields one by one."""
+    return pl.Series(texts, dtype=pl.String)
 
 
 def lines(df: pl.DataFrame, fields: list[Field], order: int) -> pl.DataFrame:
