@@ -43,6 +43,7 @@ CREATE OR REPLACE TEMP MACRO llmcost_bool(v) AS
 -- success | timeout | rate_limited | error | cancelled | unknown
 CREATE OR REPLACE TEMP MACRO llmcost_outcome(v) AS CASE
     WHEN v IS NULL THEN 'unknown'
+    WHEN v IN ('success', 'timeout', 'rate_limited', 'error', 'cancelled') THEN v  -- canonical already
     WHEN lower(trim(v)) IN ('success', 'succeeded', 'ok', 'completed', 'complete', 'done', '200', 'true')
         THEN 'success'
     WHEN lower(trim(v)) IN ('timeout', 'timed_out', 'timedout', 'deadline_exceeded', '504', '408')
@@ -57,6 +58,7 @@ END;
 
 -- chat | embedding | rerank | completion | image | audio | moderation (gateway spellings folded)
 CREATE OR REPLACE TEMP MACRO llmcost_operation(v, model) AS CASE
+    WHEN v IN ('chat', 'embedding', 'rerank', 'completion') THEN v  -- canonical already
     WHEN v IS NULL THEN CASE
         WHEN lower(coalesce(model, '')) LIKE '%embed%' THEN 'embedding'
         WHEN lower(coalesce(model, '')) LIKE '%rerank%' THEN 'rerank'
