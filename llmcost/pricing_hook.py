@@ -1,5 +1,4 @@
-"""Glue between ingest and pricing: the function that prices a staged batch (None until the
-pricing subsystem is configured)."""
+"""Glue between ingest and pricing: the function that prices each staged batch."""
 
 from __future__ import annotations
 
@@ -11,6 +10,35 @@ from llmcost.config import Config
 if TYPE_CHECKING:
     import duckdb
 
+    from llmcost.pricing.derive import PricingSummary
+
+
+class BatchPricer:
+    """Prices every batch with one catalog loaded for the whole run; keeps the summaries."""
+
+    def __init__(self, cfg: Config) -> None:
+        from llmcost.pricing import load_catalog
+
+        self.catalog = load_catalog(cfg)
+        self.summaries: list[PricingSummary] = []
+
+    def __call__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        from llmcost.pricing import apply_prices
+
+        self.summaries.append(apply_prices(con, table, self.catalog))
+
+    @property
+    def unpriced(self) -> int:
+        return sum(s.unpriced for s in self.summaries)
+
+    def unpriced_models(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for s in self.summaries:
+            for m in s.unpriced_models:
+                key = f"{m.provider}/{m.model}" if m.provider else m.model
+                out[key] = out.get(key, 0) + m.requests
+        return out
+
 
 def pricer_for(cfg: Config) -> Callable[[duckdb.DuckDBPyConnection, str], None] | None:
-    return None
+    return BatchPricer(cfg)

@@ -97,7 +97,8 @@ def summary(data: dict[str, Any], manifest_path: Path, seconds: float) -> list[s
         f"{t['unpriced_requests']:,} on models no catalog prices",
     ]
     for a in data["anomalies"]["planted"]:
-        out.append("  planted " + _describe(a))
+        weak = "" if a.get("meets_rule", True) else " -- too little traffic for the default rule to fire"
+        out.append("  planted " + _describe(a) + weak)
     for s in data["anomalies"]["skipped"]:
         out.append(f"  skipped {s['kind']}: {s['reason']}")
     if "article" in data:
@@ -114,7 +115,8 @@ def summary(data: dict[str, Any], manifest_path: Path, seconds: float) -> list[s
 def _describe(a: dict[str, Any]) -> str:
     kind = a["kind"]
     if kind == "spike":
-        return f"spike: {a['tenant_id']} on {a['date']}, {a['observed_ratio']}x its 7-day average (${a['day_cost_usd']})"
+        ratio = "n/a" if a["observed_ratio"] is None else f"{a['observed_ratio']}x"
+        return f"spike: {a['tenant_id']} on {a['date']}, {ratio} its 7-day average (${a['day_cost_usd']})"
     if kind == "regression":
         return (
             f"regression: {a['feature']} from {a['date']} ({a['prompt_version_before']} -> "

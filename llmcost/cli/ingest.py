@@ -33,7 +33,7 @@ def ingest(
     from llmcost.ingest.discover import discover
     from llmcost.ingest.load import Loader
     from llmcost.ingest.summary import render_summary, summary_json
-    from llmcost.pricing_hook import pricer_for
+    from llmcost.pricing_hook import BatchPricer, pricer_for
     from llmcost.warehouse import writer
 
     set_color(color)
@@ -42,8 +42,9 @@ def ingest(
     err = err_console()
     for s in skipped:
         err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
+    pricer = pricer_for(cfg)
     with writer(db_path, command="llmcost ingest") as wh:
-        loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer_for(cfg))
+        loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer)
         total_bytes = sum((p.path.stat().st_size if p.path else 0) for p in inputs)
         argv = " ".join(sys.argv[1:])[:1000]
         if err.is_terminal and not quiet and total_bytes > (8 << 20):
@@ -57,10 +58,19 @@ def ingest(
                 result = loader.run(inputs, skipped, argv=argv, progress=lambda n: bar.advance(task, n))
         else:
             result = loader.run(inputs, skipped, argv=argv)
+    unpriced = pricer.unpriced_models() if isinstance(pricer, BatchPricer) else {}
     if json_out:
-        write_stdout_json(summary_json(result, db_path))
+        doc = summary_json(result, db_path)
+        doc["unpriced_models"] = unpriced
+        doc["price_catalog"] = pricer.catalog.info.describe() if isinstance(pricer, BatchPricer) else None
+        write_stdout_json(doc)
     elif not quiet:
         render_summary(err, result, db_path)
+        if unpriced:
+            from rich.text import Text
+
+            listed = ", ".join(f"{m} ({n:,})" for m, n in sorted(unpriced.items(), key=lambda kv: -kv[1])[:5])
+            err.print(Text(f"unpriced requests (cost unknown, not $0): {listed}; see `llmcost pricing check`"))
     nothing_read = result.totals.read == 0 and (
         any(f.error for f in result.files) or (not inputs and skipped)
     )

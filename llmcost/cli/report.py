@@ -42,7 +42,9 @@ ByOption = Annotated[
 ]
 SinceOption = Annotated[
     str | None,
-    typer.Option("--since", help="Start, inclusive: YYYY-MM-DD (midnight in --tz), RFC 3339, or 24h / 7d ago."),
+    typer.Option(
+        "--since", help="Start, inclusive: YYYY-MM-DD (midnight in --tz), RFC 3339, or 24h / 7d ago."
+    ),
 ]
 UntilOption = Annotated[
     str | None,
@@ -59,10 +61,13 @@ WhereOption = Annotated[
         "An empty VALUE means not logged.",
     ),
 ]
-TopOption = Annotated[int | None, typer.Option("--top", help="Show the first N rows; fold the rest into (other).")]
+TopOption = Annotated[
+    int | None, typer.Option("--top", help="Show the first N rows; fold the rest into (other).")
+]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or md.")]
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file (atomically, mode 0600) instead of stdout.")
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically, mode 0600) instead of stdout."),
 ]
 CostOption = Annotated[
     str | None,
@@ -81,7 +86,9 @@ view_app = typer.Typer(
 )
 app.add_typer(view_app, name="view")
 
-export_app = typer.Typer(name="export", help="Export the warehouse's records for other tools.", no_args_is_help=True)
+export_app = typer.Typer(
+    name="export", help="Export the warehouse's records for other tools.", no_args_is_help=True
+)
 app.add_typer(export_app, name="export")
 
 
@@ -244,7 +251,9 @@ def _view(
     dims = _by(by)
     if name == "top-tenants":
         if since is not None:
-            raise UsageError("view top-tenants: the windows are the 24 hours and 7 days before --until (no --since)")
+            raise UsageError(
+                "view top-tenants: the windows are the 24 hours and 7 days before --until (no --since)"
+            )
         scope = _scope(cfg, None, until, tz, where, cost)
         anchor = scope.window.until or datetime.now(UTC)
     else:
@@ -282,7 +291,9 @@ def daily_cmd(
     until: UntilOption = None,
     tz: TzOption = "UTC",
     where: WhereOption = None,
-    top: Annotated[int | None, typer.Option("--top", help="Keep the N costliest features; fold the rest per day.")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", help="Keep the N costliest features; fold the rest per day.")
+    ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
     cost: CostOption = None,
@@ -298,12 +309,15 @@ def daily_cmd(
 @view_app.command("top-tenants")
 def top_tenants_cmd(
     until: Annotated[
-        str | None, typer.Option("--until", help="End of both windows (default: now): YYYY-MM-DD or RFC 3339.")
+        str | None,
+        typer.Option("--until", help="End of both windows (default: now): YYYY-MM-DD or RFC 3339."),
     ] = None,
     since: Annotated[str | None, typer.Option("--since", hidden=True)] = None,
     tz: TzOption = "UTC",
     where: WhereOption = None,
-    top: Annotated[int | None, typer.Option("--top", help="Tenants in the top N of either window (default 10).")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", help="Tenants in the top N of either window (default 10).")
+    ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
     cost: CostOption = None,
@@ -489,7 +503,9 @@ def unit_cmd(
 
 @export_app.command("parquet")
 def export_parquet_cmd(
-    directory: Annotated[Path, typer.Argument(help="Output directory (created; existing days are replaced).")],
+    directory: Annotated[
+        Path, typer.Argument(help="Output directory (created; existing days are replaced).")
+    ],
     since: Annotated[
         str | None, typer.Option("--since", help="First UTC day, inclusive (widened to midnight UTC).")
     ] = None,

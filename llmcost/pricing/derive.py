@@ -1,9 +1,11 @@
 """Vectorised cost derivation: resolve each distinct key once in Python, price every row in SQL.
 
 `apply_prices` is what ingest runs on each staged batch and what `reprice` runs on the warehouse.
-It never calls a price function per row: the distinct (provider, model, service tier) keys of the
-batch are resolved into price cells (cached in the Catalog across batches), the cells are loaded
-into a TEMP table, and one UPDATE ... FROM join sets `cost_usd` and `price_ref`.
+It never calls a price function per row: one aggregate pass finds the batch's distinct
+(provider, model, service tier) keys, each new key is resolved into price cells (cached in the
+Catalog for the run), the cells are loaded into a TEMP table (once per key and connection), and
+one UPDATE ... FROM join sets `cost_usd` and `price_ref`. A batch of already-seen models costs
+two small queries besides the UPDATE itself.
 """
 
 from __future__ import annotations
@@ -219,25 +221,29 @@ def _insert_cells(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
                 c.price.ref,
             ]
         )
-    # One multi-row INSERT: DuckDB's executemany runs a statement per row (~1 ms each).
-    one = sql("cells_insert.sql").strip().rstrip(";")
-    head, _, values = one.partition("VALUES")
-    con.execute(head + "VALUES " + ",\n".join([values.strip()] * len(rows)), [v for row in rows for v in row])
+    con.execute(*_multi_row(sql("cells_insert.sql"), rows))
+
+
+# The price_refs each connection has recorded in its `prices` table (None: it has no such
+# table), so a batch of already-seen models costs no query. A caller's rolled-back transaction
+# can drop rows this believes recorded; `prices` explains refs, the ref itself still names the
+# price (origin, qualifiers, catalog, digest).
+_RECORDED: weakref.WeakKeyDictionary[Any, set[str] | None] = weakref.WeakKeyDictionary()
 
 
 def record_prices(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
-    has_table = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'prices' AND NOT temporary"
-    ).fetchone()
-    if not has_table or not has_table[0]:
+    """Add the prices of `cells` to the warehouse's `prices` table, once each."""
+    if con not in _RECORDED:
+        has_table = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'prices' AND NOT temporary"
+        ).fetchone()
+        _RECORDED[con] = set() if has_table and has_table[0] else None
+    done = _RECORDED[con]
+    if done is None:
         return
-    prices = {c.price.ref: c.price for c in cells}
-    known = {
-        r[0]
-        for r in con.execute(
-            "SELECT price_ref FROM prices WHERE list_contains(?, price_ref)", [list(prices)]
-        ).fetchall()
-    }
+    prices = {c.price.ref: c.price for c in cells if c.price.ref not in done}
+    if not prices:
+        return
     rows = [
         [
             p.ref,
@@ -255,11 +261,28 @@ def record_prices(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
             p.discount_percent,
             p.discount_name,
         ]
-        for ref, p in sorted(prices.items())
-        if ref not in known
+        for _, p in sorted(prices.items())
     ]
-    if rows:
-        con.executemany(sql("record_prices.sql"), rows)
+    con.execute(*_multi_row(sql("record_prices.sql"), rows))
+    done.update(prices)
+
+
+def _multi_row(statement_sql: str, rows: list[list[Any]]) -> tuple[str, list[Any]]:
+    """One INSERT of all rows: DuckDB's executemany runs a statement per row (~1 ms each)."""
+    head, _, tail = statement_sql.strip().rstrip(";").partition("VALUES")
+    tail = tail.lstrip()
+    end = _closing_paren(tail)
+    one, rest = tail[: end + 1], tail[end + 1 :]
+    return f"{head}VALUES {', '.join([one] * len(rows))}{rest}", [v for row in rows for v in row]
+
+
+def _closing_paren(text: str) -> int:
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            return i
+    raise ValueError("unbalanced parentheses in a VALUES row")
 
 
 def _summarise(

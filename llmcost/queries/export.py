@@ -89,7 +89,11 @@ def _write(con: duckdb.DuckDBPyConnection, staging: Path, window: Window) -> dic
         if not days[table]:
             continue
         copy = sqlfiles.render(
-            "export", table=table, id=id_column, window=window.predicate("t"), target=_sql_path(staging / table)
+            "export",
+            table=table,
+            id=id_column,
+            window=window.predicate("t"),
+            target=_sql_path(staging / table),
         )
         sqlfiles.run(con, copy, params)
     for f in staging.rglob("*.parquet"):

@@ -37,6 +37,7 @@ class Column:
     def title(self) -> str:
         """The heading on one line (Markdown, JSON)."""
         return " ".join(self.label.split())
+
     detail: bool = False  # shown in JSON, JSONL, CSV and Markdown; left out of the terminal table
     when_nonzero: bool = False  # terminal: only when some row has a non-zero value
     # A terminal too narrow for every column drops the lowest priority first (0, then 1; 2 stays).
@@ -51,7 +52,12 @@ class UnpricedModel:
     tokens: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"provider": self.provider, "model": self.model, "requests": self.requests, "tokens": self.tokens}
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "requests": self.requests,
+            "tokens": self.tokens,
+        }
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ def cost_expr(mode: str, alias: str) -> str:
     try:
         return cost_sql(mode, alias)
     except ValueError:
-        raise UsageError(f"--cost: unknown cost mode {mode[:20]!r}; choose from {', '.join(COST_MODES)}") from None
+        raise UsageError(
+            f"--cost: unknown cost mode {mode[:20]!r}; choose from {', '.join(COST_MODES)}"
+        ) from None
 
 
 @dataclass(frozen=True)

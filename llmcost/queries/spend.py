@@ -53,7 +53,7 @@ METRIC_COLUMNS = (
     Column("reasoning_tokens", Kind.TOKENS, "reasoning", when_nonzero=True, priority=0),
     Column("cache_hits", Kind.COUNT, "cache hits", detail=True),
     Column("cost_usd", Kind.MONEY, "cost", priority=2),
-    Column("unpriced_requests", Kind.COUNT, "unpriced", when_nonzero=True, priority=0),
+    Column("unpriced_requests", Kind.COUNT, "unpriced", when_nonzero=True),
     Column("unpriced_tokens", Kind.TOKENS, "unpriced tokens", detail=True),
     Column("share", Kind.SHARE, "share"),
     Column("cost_per_request", Kind.UNIT_MONEY, "cost per\nrequest"),
@@ -103,7 +103,9 @@ def dimension_columns(by: Sequence[Dimension]) -> tuple[Column, ...]:
 
 def aggregate(con: duckdb.DuckDBPyConnection, by: Sequence[Dimension], scope: Scope) -> list[dict[str, Any]]:
     """One scan: the grouped rows with counts and cost (shares and ratios are added later)."""
-    sql = sqlfiles.render("spend", dimensions=select_list(by, "r"), scope=scope.where("r"), cost=scope.cost("r"))
+    sql = sqlfiles.render(
+        "spend", dimensions=select_list(by, "r"), scope=scope.where("r"), cost=scope.cost("r")
+    )
     cur = con.execute(sql, sqlfiles.used_params(sql, scope.params()))
     names = [d[0] for d in cur.description or []]
     rows = []
@@ -156,7 +158,9 @@ def order(rows: list[dict[str, Any]], by: Sequence[Dimension], sort: str) -> lis
     return present + missing
 
 
-def fold_top(rows: list[dict[str, Any]], by: Sequence[Dimension], top: int | None) -> tuple[list[dict[str, Any]], int]:
+def fold_top(
+    rows: list[dict[str, Any]], by: Sequence[Dimension], top: int | None
+) -> tuple[list[dict[str, Any]], int]:
     """The first `top` rows and one "(other)" row summing the rest; returns (rows, rows folded)."""
     if top is None or len(rows) <= top:
         return rows, 0

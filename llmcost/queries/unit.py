@@ -114,7 +114,11 @@ def _keyed(rows: list[dict[str, Any]], by: Sequence[Dimension]) -> dict[tuple[An
 
 
 def _grouped(
-    con: duckdb.DuckDBPyConnection, name: str, by: Sequence[Dimension], fragments: dict[str, str], params: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    by: Sequence[Dimension],
+    fragments: dict[str, str],
+    params: dict[str, Any],
 ) -> list[dict[str, Any]]:
     from llmcost.queries.spend import shown_value
 

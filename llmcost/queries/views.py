@@ -149,7 +149,14 @@ TOP_TENANT_COLUMNS = (
     Column("requests_7d", Kind.COUNT, "requests\n7d"),
     Column("unpriced_7d", Kind.COUNT, "unpriced\n7d", when_nonzero=True),
 )
-_TOP_COUNTS = ("requests_24h", "unpriced_24h", "requests_7d", "unpriced_7d", "unpriced_tokens", "naive_timestamps")
+_TOP_COUNTS = (
+    "requests_24h",
+    "unpriced_24h",
+    "requests_7d",
+    "unpriced_7d",
+    "unpriced_tokens",
+    "naive_timestamps",
+)
 
 
 def _combine_tenants(rows: Sequence[dict[str, Any]], labels: dict[str, Any]) -> dict[str, Any]:
@@ -263,7 +270,9 @@ def io_share(
     """Input vs output tokens by feature (or `by`): high input per request points at context
     assembly (full histories, unstripped HTML), high output at rambling generations."""
     dims = tuple(by) or (DIMENSIONS["feature"],)
-    rep = spend(con, SpendQuery(dims, scope, top=top, sort="tokens"), name="io", title="Input vs output tokens")
+    rep = spend(
+        con, SpendQuery(dims, scope, top=top, sort="tokens"), name="io", title="Input vs output tokens"
+    )
     for row in [*rep.rows, *([rep.totals] if rep.totals else [])]:
         _io_ratios(row)
     rep.columns = (*dimension_columns(dims), *IO_COLUMNS)
@@ -329,9 +338,7 @@ def failures(
     """Spend by outcome (then `by`): what failed, timed-out and rate-limited requests cost."""
     outcome = DIMENSIONS["outcome"]
     dims = (outcome, *(d for d in by if d != outcome))
-    rep = spend(
-        con, SpendQuery(dims, scope, top=top), name="failures", title="Requests and cost by outcome"
-    )
+    rep = spend(con, SpendQuery(dims, scope, top=top), name="failures", title="Requests and cost by outcome")
     rep.columns = (*dimension_columns(dims), *FAILURE_COLUMNS)
     failed = [r for r in rep.rows if not r.get("other") and r["outcome"] != "success"]
     if rep.totals and rep.totals["requests"]:

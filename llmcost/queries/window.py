@@ -23,7 +23,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"--tz: unknown time zone {name[:60]!r} (use an IANA name such as Europe/Berlin)") from None
+        raise UsageError(
+            f"--tz: unknown time zone {name[:60]!r} (use an IANA name such as Europe/Berlin)"
+        ) from None
 
 
 def parse_instant(text: str, *, option: str, tz: str, now: datetime) -> datetime:

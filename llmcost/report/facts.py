@@ -23,9 +23,9 @@ def fact_lines(report: Report) -> list[str]:
     q = report.quality
     lines = [f"window: {report.window.describe()}", cost_line(q)]
     if q.unpriced_requests:
-        models = ", ".join(
-            f"{m.model} ({m.requests:,})" for m in q.unpriced_models[:5]
-        ) + (", ..." if len(q.unpriced_models) > 5 else "")
+        models = ", ".join(f"{m.model} ({m.requests:,})" for m in q.unpriced_models[:5]) + (
+            ", ..." if len(q.unpriced_models) > 5 else ""
+        )
         lines.append(
             f"unpriced: {_plural(q.unpriced_requests, 'request')}, {_plural(q.unpriced_tokens, 'token')}"
             + (f" - {models}" if models else "")

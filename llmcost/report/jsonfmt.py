@@ -96,7 +96,9 @@ def render_json(report: Report) -> str:
 
 def render_jsonl(report: Report) -> str:
     lines = [
-        orjson.dumps({"type": "other" if r.get("other") else "row", **_row(report.columns, r)}).decode("utf-8")
+        orjson.dumps({"type": "other" if r.get("other") else "row", **_row(report.columns, r)}).decode(
+            "utf-8"
+        )
         for r in report.rows
     ]
     lines.append(orjson.dumps({"type": "summary", **_head(report), **_tail(report)}).decode("utf-8"))

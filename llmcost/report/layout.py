@@ -10,7 +10,5 @@ def shown_columns(report: Report) -> tuple[Column, ...]:
     zero in every row (cache writes and reasoning are often absent)."""
     rows = [*report.rows, *([report.totals] if report.totals else [])]
     return tuple(
-        c
-        for c in report.columns
-        if not c.detail and (not c.when_nonzero or any(r.get(c.name) for r in rows))
+        c for c in report.columns if not c.detail and (not c.when_nonzero or any(r.get(c.name) for r in rows))
     )

@@ -65,7 +65,9 @@ def _natural_width(table: Table) -> int:
 
 def _droppable(columns: list[Column]) -> Column | None:
     """The least important column, the rightmost of its priority; never a dimension or priority 2."""
-    candidates = [(c.priority, -i, c) for i, c in enumerate(columns) if c.kind is not Kind.DIMENSION and c.priority < 2]
+    candidates = [
+        (c.priority, -i, c) for i, c in enumerate(columns) if c.kind is not Kind.DIMENSION and c.priority < 2
+    ]
     return min(candidates, key=lambda x: (x[0], x[1]))[2] if candidates else None
 
 

@@ -7,7 +7,9 @@ import re
 # C0 and C1 controls (ESC starts ANSI sequences), DEL, zero-width and joiner characters, line and
 # paragraph separators, bidi embeddings, overrides and isolates (a right-to-left override can make
 # "acme" sort or read as something else), and the BOM.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

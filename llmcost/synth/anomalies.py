@@ -40,10 +40,7 @@ class Regression:
 
 @dataclass(frozen=True)
 class EmbedSurge:
-    day: int
-    calls: int = 0  # re-index embedding calls, sized from the expected generation tokens
-    start_hour: int = 2
-    end_hour: int = 14
+    day: int  # the re-index calls are fitted to the day's actual generation tokens
 
 
 @dataclass(frozen=True)

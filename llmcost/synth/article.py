@@ -32,7 +32,7 @@ from llmcost.synth.calendar import DAY_MS, DIURNAL_P, HOUR_MS, WEEKDAY, epoch_ms
 from llmcost.synth.features import EVENTS, KIND_INDEX, ROLE_INDEX
 from llmcost.synth.ids import hex_ids, uuid4s
 from llmcost.synth.manifest import Params
-from llmcost.synth.roster import tenant_names, zipf_weights
+from llmcost.synth.roster import PLANS, tenant_names, zipf_weights
 from llmcost.synth.sink import Sink
 from llmcost.synth.traces import (
     ERROR,
@@ -192,12 +192,13 @@ def run_article(params: Params, sink: Sink) -> dict[str, Any]:
         },
     }
     data["budget"] = {
-        "org_monthly_usd": 0,
+        "org_monthly_usd": None,
         "month": None,
         "fires": False,
         "note": "no budget in this scenario",
     }
     data["anomalies"] = {"requested": [], "planted": [], "skipped": []}
+    data["plans"] = {p: {"daily_usd": v} for p, v in PLANS.items()}
     data["tenants"] = [
         {"tenant_id": n, "plan": "enterprise" if i < 3 else "pro", "weight": 0.0} for i, n in enumerate(names)
     ]

@@ -69,7 +69,6 @@ RATE_CALL = _column("per_call")
 OPERATION_OF = np.array([OPERATIONS.index(m.operation) for m in MODELS], dtype=np.int8)
 PROVIDER_OF = np.array([PROVIDERS.index(m.provider) for m in MODELS], dtype=np.int8)
 REASONING = np.array([m.reasoning for m in MODELS], dtype=bool)
-ANTHROPIC = np.array([m.cache_style == "anthropic" for m in MODELS], dtype=bool)
 
 
 def cost_micros(

@@ -1,4 +1,21 @@
-"""What a generator run was asked for (Params) and what it wrote (Manifest, the ground truth)."""
+"""What a generator run was asked for (Params) and what it wrote (Manifest, the ground truth).
+
+manifest.json (schema_version 1) holds:
+- params, window {start, end, days} (end exclusive; every line's ts is inside), generator version;
+- files: path (relative), lines, bytes (uncompressed), compressed_bytes, first_ts, last_ts, oldest first;
+- counts: lines = llm_request + outcome_events + ignored; outcome_by_event; orphan_outcomes (reference
+  no logged request or trace); trace_only_outcomes (no requestId); ignored_by_msg; rejected and
+  duplicates (always 0: the generator writes no bad lines);
+- totals: requests, input/cached_input/cache_write/output/reasoning tokens (DESIGN.md semantics),
+  tokens (input + output), cost_usd (the exact sum of costUsd, a string), cache_hits (and the tokens
+  they stand for), unpriced_requests and unpriced_models (not in genai-prices) with their logged cost;
+- by_outcome, by_operation, by_feature, by_model, by_tenant: the same sums per key (plus outcome_events
+  for features and tenants); daily: per-day org totals incl. embedding/chat tokens and failures;
+- tenants [{tenant_id, plan, weight}], plans {plan: {daily_usd}}, prompt_versions (deploys), budget;
+- anomalies: requested, planted (each with kind, date, subject, observed values, meets_rule), skipped
+  (with reasons), rules, spike_noise (the floor above which no other tenant-day looks like a spike);
+- rate_table: the middleware's USD-per-1M rates behind costUsd; article: the worked example's figures.
+"""
 
 from __future__ import annotations
 
@@ -76,8 +93,10 @@ class Manifest:
         return next((a for a in self.planted if a["kind"] == kind), None)
 
     @property
-    def budget_usd(self) -> int:
-        return int(self.data["budget"]["org_monthly_usd"])
+    def budget_usd(self) -> int | None:
+        """The org monthly budget the budget-pace anomaly is sized against (None: no budget)."""
+        value = self.data["budget"]["org_monthly_usd"]
+        return None if value is None else int(value)
 
 
 def write_manifest(out_dir: Path, data: dict[str, Any]) -> Manifest:

@@ -3,13 +3,13 @@ traces, expand them into calls, events and unrelated lines, and stream them to t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from llmcost.synth.anomalies import SPIKE_FACTOR
+from llmcost.synth.anomalies import EMBED_SURGE_RATIO, SPIKE_FACTOR
 from llmcost.synth.applog import (
     background_lines,
     budget_check_lines,
@@ -28,8 +28,10 @@ from llmcost.synth.truth import Truth
 from llmcost.synth.world import World, sample_kinds
 
 I64 = npt.NDArray[np.int64]
-CHUNK_TRACES = 100_000  # bounds memory: a chunk's calls, ids and lines are ~150 MB at most
+CHUNK_TRACES = 60_000  # bounds memory: a chunk's calls, ids and lines stay under ~100 MB
 HTTP_SHARE = 0.05
+SPIKE_HOUR = 13  # the bulk run starts after lunch UTC
+SURGE_HOUR = 15  # the re-index job a deploy kicked off
 BUDGET_CHECK_SHARE = 0.01
 
 
@@ -55,19 +57,6 @@ def _day_traces(world: World, rng: np.random.Generator, day: int) -> TraceBatch:
         )
     ]
 
-    surge = plan.embed_surge
-    if surge is not None and surge.day == day:
-        m = surge.calls
-        t = rng.choice(len(roster), size=m, p=roster.weight).astype(np.int64)
-        lo, hi = day_start + surge.start_hour * HOUR_MS, min(day_start + surge.end_hour * HOUR_MS, limit)
-        parts.append(
-            (
-                np.sort(rng.integers(lo, hi, m)),
-                t,
-                np.full(m, world.service_user["svc_reindex"]),
-                np.full(m, KIND_INDEX["rag_reindex"]),
-            )
-        )
     pace = plan.budget_pace
     if pace is not None and day in pace.days and world.new_tenant is not None:
         m = pace.calls_per_day
@@ -133,19 +122,34 @@ def _lines(
     return pl.concat(frames)
 
 
-def _spike_burst(
-    world: World, rng: np.random.Generator, truth: Truth, day: int, seq: int
-) -> tuple[pl.DataFrame, int]:
+def _prefix(
+    world: World,
+    rng: np.random.Generator,
+    batch: TraceBatch,
+    amount: Callable[[Calls], npt.NDArray[np.int64]],
+    target: float,
+) -> tuple[TraceBatch, Calls, Traces]:
+    """The leading traces of `batch` whose calls' `amount` (per call) adds up closest to `target`."""
+    calls, traces = build_calls(rng, batch, world.tenancy, world.versions, _incidents(world))
+    done = np.cumsum(np.bincount(calls.trace, weights=amount(calls), minlength=len(batch)))
+    k = 0 if target <= 0 else int(np.argmin(np.abs(done - target))) + 1
+    m = int(np.searchsorted(calls.trace, k))
+    head = TraceBatch(batch.start_ms[:k], batch.tenant[:k], batch.user[:k], batch.kind[:k])
+    calls = Calls(**{f: getattr(calls, f)[:m] for f in Calls.__dataclass_fields__})
+    traces = Traces(traces.ok[:k], traces.last_call[:k], traces.end_ms[:k], traces.accept[:k])
+    return head, calls, traces
+
+
+def _spike_burst(world: World, rng: np.random.Generator, truth: Truth, day: int, seq: int) -> pl.DataFrame:
     """The tenant bulk-runs its workflows in the afternoon until its day costs SPIKE_FACTOR x its
-    trailing 7-day average: sized against what the tenant actually spent, so the planted ratio holds
-    at any scale. Returns the lines and the number of extra traces."""
+    trailing 7-day average: sized against what it actually spent, so the ratio holds at any scale."""
     sp = world.plan.spike
     assert sp is not None
     trailing = truth.tenant_cost(sp.tenant, day - 7, day) / 7
     deficit = SPIKE_FACTOR * trailing - truth.tenant_cost(sp.tenant, day, day + 1)
     per_trace = max(float(world.economics.tenant_cost_micros[sp.tenant]), 1.0)
     n = int(np.ceil(1.6 * max(deficit, 0.0) / per_trace)) + 10
-    lo = world.start_ms + day * DAY_MS + 13 * HOUR_MS
+    lo = world.start_ms + day * DAY_MS + SPIKE_HOUR * HOUR_MS
     tenant = np.full(n, sp.tenant, dtype=np.int64)
     batch = TraceBatch(
         start_times(rng, n, lo, lo + 5 * HOUR_MS, uniform=True),
@@ -153,14 +157,30 @@ def _spike_burst(
         sample_users(world.roster, rng, tenant),
         sample_kinds(rng, world.roster, tenant),
     )
-    calls, traces = build_calls(rng, batch, world.tenancy, world.versions, _incidents(world))
-    spent = np.cumsum(np.bincount(calls.trace, weights=calls.cost, minlength=n))
-    k = 0 if deficit <= 0 else int(np.argmin(np.abs(spent - deficit))) + 1  # the closest prefix
-    m = int(np.searchsorted(calls.trace, k))
-    batch = TraceBatch(batch.start_ms[:k], batch.tenant[:k], batch.user[:k], batch.kind[:k])
-    calls = Calls(**{f: getattr(calls, f)[:m] for f in Calls.__dataclass_fields__})
-    traces = Traces(traces.ok[:k], traces.last_call[:k], traces.end_ms[:k], traces.accept[:k])
-    return _lines(world, rng, batch, calls, traces, truth, seq), k
+    batch, calls, traces = _prefix(world, rng, batch, lambda c: c.cost, deficit)
+    world.spike_traces = len(batch)
+    return _lines(world, rng, batch, calls, traces, truth, seq)
+
+
+def _embed_surge(world: World, rng: np.random.Generator, truth: Truth, day: int, seq: int) -> pl.DataFrame:
+    """A re-index job run amok: embedding calls over every tenant's documents until the day's
+    embedding tokens are EMBED_SURGE_RATIO x its generation (chat) tokens."""
+    es = world.plan.embed_surge
+    assert es is not None
+    embedded, generated = truth.day_tokens(day)
+    deficit = EMBED_SURGE_RATIO * generated - embedded
+    n = int(np.ceil(1.3 * max(deficit, 0.0) / world.economics.reindex_tokens)) + 10
+    lo = world.start_ms + day * DAY_MS + SURGE_HOUR * HOUR_MS
+    limit = min(world.start_ms + (day + 1) * DAY_MS, world.end_ms - END_MARGIN_MS)
+    batch = TraceBatch(
+        start_times(rng, n, lo, min(lo + 6 * HOUR_MS, limit), uniform=True),
+        rng.choice(len(world.roster), size=n, p=world.roster.weight).astype(np.int64),
+        np.full(n, world.service_user["svc_reindex"], dtype=np.int64),
+        np.full(n, KIND_INDEX["rag_reindex"], dtype=np.int64),
+    )
+    batch, calls, traces = _prefix(world, rng, batch, lambda c: c.input, deficit)
+    world.surge_calls = len(calls)
+    return _lines(world, rng, batch, calls, traces, truth, seq)
 
 
 def _chunks(batch: TraceBatch) -> Iterator[TraceBatch]:
@@ -171,6 +191,7 @@ def _chunks(batch: TraceBatch) -> Iterator[TraceBatch]:
 
 def run_month(world: World, seed: int, sink: Sink, truth: Truth) -> None:
     seq = 0
+    plan = world.plan
     for day in range(world.days):
         rng = np.random.default_rng([seed, 100, day])
         day_start = world.start_ms + day * DAY_MS
@@ -180,8 +201,15 @@ def run_month(world: World, seed: int, sink: Sink, truth: Truth) -> None:
         for msg, n in background.group_by(pl.col("line").str.extract(r'"msg":"([^"]+)"')).len().iter_rows():
             truth.ignored[msg] += n
         next_day = day_start + DAY_MS if day + 1 < world.days else None
-        spike = world.plan.spike is not None and world.plan.spike.day == day
-        burst_from = day_start + 13 * HOUR_MS  # no later row of this day comes before the burst
+        # Plants sized against the day's actual traffic run after it, from a fixed hour on; rows of
+        # the day at or after that hour wait in the sink until the plant is written.
+        late = []
+        if plan.spike is not None and plan.spike.day == day:
+            late.append((day_start + SPIKE_HOUR * HOUR_MS, _spike_burst))
+        if plan.embed_surge is not None and plan.embed_surge.day == day:
+            late.append((day_start + SURGE_HOUR * HOUR_MS, _embed_surge))
+        late.sort(key=lambda x: x[0])
+        hold = late[0][0] if late else None
         chunks = list(_chunks(batch))
         for i, chunk in enumerate(chunks):
             seq += 1
@@ -189,11 +217,9 @@ def run_month(world: World, seed: int, sink: Sink, truth: Truth) -> None:
             if i == 0:
                 frame = pl.concat([background, frame])
             horizon = int(chunks[i + 1].start_ms[0]) if i + 1 < len(chunks) else next_day
-            if spike:
-                horizon = burst_from if horizon is None else min(horizon, burst_from)
+            if hold is not None:
+                horizon = hold if horizon is None else min(horizon, hold)
             sink.push(frame, horizon)
-        if spike:
+        for j, (_, plant) in enumerate(late):
             seq += 1
-            frame, burst = _spike_burst(world, rng, truth, day, seq)
-            world.spike_traces = burst
-            sink.push(frame, next_day)
+            sink.push(plant(world, rng, truth, day, seq), late[j + 1][0] if j + 1 < len(late) else next_day)

@@ -95,7 +95,7 @@ def embed_surge(world: World, daily: list[dict[str, Any]]) -> dict[str, Any] | N
         "date": _date(world, es.day),
         "day": es.day,
         "feature": "rag_index",
-        "calls": es.calls,
+        "calls": world.surge_calls,
         "embedding_tokens": d["embedding_tokens"],
         "chat_tokens": d["chat_tokens"],
         "chat_output_tokens": d["chat_output_tokens"],
@@ -196,6 +196,29 @@ def spike_noise(world: World, calls: pl.DataFrame) -> dict[str, Any]:
     }
 
 
+RULES = {
+    "spike": "observed_ratio > 2 (a detector also needs day_cost_usd above its floor)",
+    "regression": "observed_ratio >= 1.4",
+    "embed-surge": "embedding_tokens > chat_tokens",
+    "error-burn": "error_timeout_rate > 0.05 and tokens > previous_day_tokens",
+    "budget-pace": "observed_share >= 0.8",
+}
+
+
+def _meets_rule(a: dict[str, Any]) -> bool:
+    """Whether the plant came out big enough for the default rule (tiny data sets may not be)."""
+    kind = a["kind"]
+    if kind == "spike":
+        return bool(a["observed_ratio"] and a["observed_ratio"] > 2)
+    if kind == "regression":
+        return bool(a["observed_ratio"] and a["observed_ratio"] >= 1.4)
+    if kind == "embed-surge":
+        return bool(a["embedding_tokens"] > a["chat_tokens"])
+    if kind == "error-burn":
+        return bool(a["error_timeout_rate"] > 0.05 and a["tokens"] > a["previous_day_tokens"])
+    return bool(a["observed_share"] >= BUDGET_THRESHOLD)
+
+
 def planted(
     world: World, calls: pl.DataFrame, events: pl.DataFrame, daily: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -208,10 +231,14 @@ def planted(
         error_burn(world, daily),
         budget_pace(world, b),
     ]
+    planted_items = [x for x in items if x is not None]
+    for x in planted_items:
+        x["meets_rule"] = _meets_rule(x)
     return {
         "requested": list(plan.requested),
-        "planted": [x for x in items if x is not None],
+        "planted": planted_items,
         "skipped": plan.skipped,
+        "rules": RULES,
         "spike_noise": spike_noise(world, calls),
         "budget": b,
     }

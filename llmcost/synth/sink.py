@@ -18,7 +18,7 @@ import polars as pl
 
 from llmcost.synth.calendar import DAY_MS
 
-GZIP_LEVEL = 6  # logrotate's default (gzip -6)
+GZIP_LEVEL = 3  # fast; logrotate uses 6, which reads the same but takes twice as long to write
 
 
 @dataclass

@@ -225,14 +225,8 @@ def build_calls(
         fail_p[sel] = inc.probs
         max_att[sel] = np.maximum(max_att[sel], inc.max_attempts)
     fail_p[hit] = 0.0  # a response-cache hit never reaches a provider
-    p_any = fail_p.sum(axis=2)
-    fails = rng.random((t_n, s_n, MAX_ATTEMPTS)) < p_any[:, :, None]
-    fails |= np.arange(MAX_ATTEMPTS)[None, None, :] >= max_att[:, :, None]
-    first_ok = np.argmax(~fails, axis=2)
-    step_ok = ~fails[np.arange(t_n)[:, None], np.arange(s_n)[None, :], first_ok]
-    attempts = np.where(step_ok, first_ok + 1, max_att)
-    step_ok |= ~planned
-    alive = np.ones((t_n, s_n), dtype=bool)
+    step_ok, attempts = _attempts(rng, fail_p, max_att, planned)
+    alive = np.ones((t_n, s_n), dtype=bool)  # a failed step ends the workflow
     alive[:, 1:] = np.cumprod(step_ok[:, :-1], axis=1).astype(bool)
     executed = planned & alive
 
@@ -272,20 +266,7 @@ def build_calls(
     reasoning = np.where(cat.REASONING[cmodel], reasoning, 0)
 
     latency = latency_ms(rng, cmodel, op.ravel()[step_id], inp, output, outcome, cache_hit)
-    prev_failed = np.zeros(n, dtype=bool)
-    prev_failed[1:] = (outcome[:-1] != SUCCESS) & (trace[1:] == trace[:-1])
-    first_call = np.ones(n, dtype=bool)
-    first_call[1:] = trace[1:] != trace[:-1]
-    backoff = (500 * 2 ** np.maximum(attempt - 1, 0) + rng.integers(0, 500, n)) * np.where(
-        outcome == RATE_LIMITED, 2, 1
-    )
-    gap = np.where(first_call, 0, np.where(prev_failed, backoff, rng.integers(20, 250, n)))
-    elapsed = np.cumsum(gap + latency)
-    trace_first = np.flatnonzero(first_call)
-    base = np.zeros(n, dtype=np.int64)
-    base[trace_first] = elapsed[trace_first] - (gap + latency)[trace_first]
-    base = np.maximum.accumulate(base)  # elapsed before each call's trace began
-    ts = batch.start_ms[trace] + elapsed - base
+    ts = _timestamps(rng, batch.start_ms, trace, attempt, outcome, latency)
 
     billed = ~cache_hit & ((outcome == SUCCESS) | (outcome == TIMEOUT))
     cost = cat.cost_micros(cmodel, inp, cached, write, output, billed)
@@ -312,6 +293,37 @@ def build_calls(
         attempt=attempt,
     )
     return calls, Traces(ok=ok, last_call=last_call, end_ms=end_ms, accept=facc)
+
+
+def _attempts(rng: np.random.Generator, fail_p: F64, max_att: I64, planned: B) -> tuple[B, I64]:
+    """Per (trace, step): did an attempt succeed within the retry budget, and how many were made."""
+    t_n, s_n = planned.shape
+    fails = rng.random((t_n, s_n, MAX_ATTEMPTS)) < fail_p.sum(axis=2)[:, :, None]
+    fails |= np.arange(MAX_ATTEMPTS)[None, None, :] >= max_att[:, :, None]
+    first_ok = np.argmax(~fails, axis=2)
+    step_ok = ~fails[np.arange(t_n)[:, None], np.arange(s_n)[None, :], first_ok]
+    attempts = np.where(step_ok, first_ok + 1, max_att)
+    return step_ok | ~planned, attempts
+
+
+def _timestamps(
+    rng: np.random.Generator, start_ms: I64, trace: I64, attempt: I64, outcome: I64, latency: I64
+) -> I64:
+    """When each call completes (and is logged): calls of a trace run one after another, a short
+    pause between steps, an exponential backoff (doubled after a 429) before a retry."""
+    n = len(trace)
+    same_trace = np.zeros(n, dtype=bool)
+    same_trace[1:] = trace[1:] == trace[:-1]
+    prev = np.r_[SUCCESS, outcome[:-1]]
+    backoff = (500 * 2 ** np.maximum(attempt - 1, 0) + rng.integers(0, 500, n)) * np.where(
+        prev == RATE_LIMITED, 2, 1
+    )
+    gap = np.where(~same_trace, 0, np.where(prev != SUCCESS, backoff, rng.integers(20, 250, n)))
+    step = gap + latency
+    elapsed = np.cumsum(step)
+    base = np.where(~same_trace, elapsed - step, 0)
+    base = np.maximum.accumulate(base)  # time elapsed before each call's trace began
+    return (start_ms[trace] + elapsed - base).astype(np.int64)
 
 
 def _reasoning(rng: np.random.Generator, model: I64, n: int) -> I64:

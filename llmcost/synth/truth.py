@@ -21,6 +21,16 @@ TOKENS = ("input", "cached", "cache_write", "output", "reasoning")
 _FEATURE_OF_KIND = pl.Series([k.feature for k in KINDS])
 
 
+_CALL_KEYS = ["day", "tenant", "kind", "model", "outcome", "cache_hit"]
+_CALL_SUMS = ["calls", *TOKENS, "cost"]
+_EVENT_KEYS = ["day", "tenant", "kind", "event", "orphan", "trace_only"]
+_COMPACT_EVERY = 16
+
+
+def _merge(parts: list[pl.DataFrame], keys: list[str], sums: list[str]) -> pl.DataFrame:
+    return pl.concat(parts).group_by(keys).agg(*map(pl.sum, sums)).sort(keys)
+
+
 def money(micros: int) -> str:
     """Exact USD with six decimals, as a string (JSON numbers would round)."""
     return str(Decimal(int(micros)).scaleb(-6).quantize(Decimal("0.000001")))
@@ -53,10 +63,9 @@ class Truth:
                 "cost": calls.cost,
             }
         )
-        keys = ["day", "tenant", "kind", "model", "outcome", "cache_hit"]
-        self._calls.append(
-            df.group_by(keys).agg(pl.len().alias("calls"), *(pl.sum(c) for c in (*TOKENS, "cost")))
-        )
+        self._calls.append(df.group_by(_CALL_KEYS).agg(pl.len().alias("calls"), *map(pl.sum, _CALL_SUMS[1:])))
+        if len(self._calls) >= _COMPACT_EVERY:  # memory stays flat however long the run
+            self._calls = [_merge(self._calls, _CALL_KEYS, _CALL_SUMS)]
 
     def add_events(self, ev: Events, batch: TraceBatch) -> None:
         df = pl.DataFrame(
@@ -69,8 +78,9 @@ class Truth:
                 "trace_only": ev.request < 0,
             }
         )
-        keys = ["day", "tenant", "kind", "event", "orphan", "trace_only"]
-        self._events.append(df.group_by(keys).agg(pl.len().alias("events")))
+        self._events.append(df.group_by(_EVENT_KEYS).agg(pl.len().alias("events")))
+        if len(self._events) >= _COMPACT_EVERY:
+            self._events = [_merge(self._events, _EVENT_KEYS, ["events"])]
 
     def tenant_cost(self, tenant: int, lo: int, hi: int) -> int:
         """Micro-USD the tenant spent on days [lo, hi) so far."""
@@ -80,14 +90,20 @@ class Truth:
             total += int(part["cost"].sum())
         return total
 
+    def day_tokens(self, day: int) -> tuple[int, int]:
+        """(embedding, chat) tokens (input + output) logged on `day` so far."""
+        embed = chat = 0
+        for df in self._calls:
+            part = df.filter(pl.col("day") == day)
+            op = cat.OPERATION_OF[part["model"].to_numpy()]
+            tokens = (part["input"] + part["output"]).to_numpy()
+            embed += int(tokens[op == 1].sum())
+            chat += int(tokens[op == 0].sum())
+        return embed, chat
+
     def calls(self) -> pl.DataFrame:
         """The call cube with names: day, tenant, feature, model, provider, operation, outcome, ..."""
-        keys = ["day", "tenant", "kind", "model", "outcome", "cache_hit"]
-        cube = (
-            pl.concat(self._calls)
-            .group_by(keys)
-            .agg(pl.sum("calls"), *(pl.sum(c) for c in (*TOKENS, "cost")))
-        )
+        cube = _merge(self._calls, _CALL_KEYS, _CALL_SUMS)
         return cube.with_columns(
             pl.Series("tenant_id", self.tenant_names).gather(cube["tenant"]),
             _FEATURE_OF_KIND.gather(cube["kind"]).alias("feature"),
@@ -114,8 +130,7 @@ class Truth:
                     "event_name": pl.String,
                 }
             )
-        keys = ["day", "tenant", "kind", "event", "orphan", "trace_only"]
-        cube = pl.concat(self._events).group_by(keys).agg(pl.sum("events"))
+        cube = _merge(self._events, _EVENT_KEYS, ["events"])
         return cube.with_columns(
             pl.Series("tenant_id", self.tenant_names).gather(cube["tenant"]),
             _FEATURE_OF_KIND.gather(cube["kind"]).alias("feature"),

@@ -60,6 +60,7 @@ class World:
     new_tenant: int | None
     service_user: dict[str, int]
     spike_traces: int = 0  # the planted spike's extra traces (known once generated)
+    surge_calls: int = 0  # the planted embed surge's calls (known once generated)
 
     @property
     def tenant_names(self) -> list[str]:
@@ -175,11 +176,6 @@ def build_world(
     traces = requests / (econ.calls + extra_calls_per_trace)
 
     budget = _budget(traces * normal_month)
-    if plan.embed_surge is not None:
-        calls = math.ceil(
-            EMBED_SURGE_RATIO * traces * w[plan.embed_surge.day] * econ.chat_tokens / econ.reindex_tokens
-        )
-        plan.embed_surge = replace(plan.embed_surge, calls=calls)
     if plan.budget_pace is not None:
         m = plan.budget_pace.month_day
         spend = BUDGET_TARGET * budget * 1e6 - traces * float(daily_cost[m : m + 7].sum())

@@ -10,7 +10,9 @@ from llmcost.queries import sqlfiles
 
 
 def test_every_statement_is_a_packaged_file_with_a_comment_saying_why() -> None:
-    files = [f for f in resources.files("llmcost.queries").joinpath("sql").iterdir() if f.name.endswith(".sql")]
+    files = [
+        f for f in resources.files("llmcost.queries").joinpath("sql").iterdir() if f.name.endswith(".sql")
+    ]
     assert len(files) >= 10
     for f in files:
         assert f.read_text("utf-8").lstrip().startswith("--"), f.name

@@ -34,6 +34,7 @@ def test_everything_planted(planted: Manifest) -> None:
         "error-burn",
         "budget-pace",
     ]
+    assert all(a["meets_rule"] for a in planted.planted)
     assert planted.data["anomalies"]["skipped"] == []
 
 

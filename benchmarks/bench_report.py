@@ -1,0 +1,254 @@
+"""Report speed on a 10M-request warehouse, against the same aggregation as one hand-written query.
+
+    .venv/bin/python benchmarks/bench_report.py [--requests 10000000] [--events 7000000]
+        [--segment-rows 1000000] [--repeat 3] [--dir DIR] [--keep]
+
+The warehouse is real: a DuckDB file whose `requests` and `outcomes` views read Parquet segments,
+written with DuckDB from range() (500 tenants, 4 features, 6 models over 30 days, traces of two
+calls, 2% failures, some calls without a logged cost) and registered through the warehouse API
+(segments.write_segment + the `segments` table + rebuild_views), as ingest registers its own.
+Outcome events reference their trace and request; 10% carry only the trace, 1% are orphans.
+
+Timed in one process, best of --repeat (after one warm-up run), wall seconds:
+- llmcost:  the library call the CLI makes (query + data-quality facts), and the whole CLI
+            (`llmcost.cli.main`, rendering a table to /dev/null) for report and unit
+- baseline: one hand-written DuckDB statement computing the same numbers over the same views
+Targets (issue 4): report < 1 s, unit < 2 s, llmcost / baseline <= 1.3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+DAYS = 30
+
+REQUESTS_SQL = """
+SELECT
+    'req_' || i AS request_id,
+    TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds((i * 7919) % ({days} * 86400)) AS ts,
+    'trace_' || (i // 2) AS trace_id,
+    'tenant_' || ((i * i) % 500) AS tenant_id,
+    'user_' || (i % 20000) AS user_id,
+    ['copilot', 'search', 'summarize', 'classifier'][i % 4 + 1] AS feature,
+    ['openai', 'anthropic', 'openai', 'google', 'openai', 'anthropic'][i % 6 + 1] AS provider,
+    ['gpt-4.1-mini', 'claude-sonnet-4', 'text-embedding-3-small', 'gemini-2.5-flash', 'gpt-4.1',
+     'claude-haiku-4'][i % 6 + 1] AS model,
+    CASE WHEN i % 6 = 2 THEN 'embedding' ELSE 'chat' END AS operation,
+    500 + (i * 31) % 6000 AS input_tokens,
+    (i % 4) * 100 AS cached_input_tokens,
+    0 AS cache_write_tokens,
+    0 AS cache_write_1h_tokens,
+    CASE WHEN i % 6 = 2 THEN 0 ELSE 20 + (i * 17) % 900 END AS output_tokens,
+    0 AS reasoning_tokens,
+    100 + i % 2000 AS latency_ms,
+    CASE WHEN i % 50 = 0 THEN 'timeout' WHEN i % 97 = 0 THEN 'error' ELSE 'success' END AS outcome,
+    i % 41 = 0 AS cache_hit,
+    CASE WHEN i % 13 = 0 THEN NULL ELSE CAST((500 + (i * 31) % 6000) * 0.0000004 AS DECIMAL(18, 9)) END
+        AS logged_cost_usd,
+    CASE WHEN i % 1000 = 7 THEN NULL
+         ELSE CAST((500 + (i * 31) % 6000) * 0.0000004 + (20 + (i * 17) % 900) * 0.0000016 AS DECIMAL(18, 9))
+    END AS cost_usd,
+    'bench-price' AS price_ref,
+    ['v3', 'v4'][i % 2 + 1] AS prompt_version,
+    CAST(NULL AS VARCHAR) AS service_tier,
+    false AS naive_ts,
+    CAST(NULL AS JSON) AS attrs,
+    1 AS source_id,
+    i * 300 AS source_offset,
+    i + 1 AS source_line,
+    1 AS ingest_id
+FROM range({lo}, {hi}) AS t(i)
+"""
+
+# Event j closes trace (j * 3) % traces; 10% name only the trace, 1% name nothing logged.
+OUTCOMES_SQL = """
+SELECT
+    'ev_' || j AS event_id,
+    TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds(((j * 3 % {traces}) * 2 * 7919) % ({days} * 86400) + 60)
+        AS ts,
+    'draft_accepted' AS event,
+    CASE WHEN j % 10 = 0 THEN NULL WHEN j % 100 = 1 THEN 'req_missing_' || j
+         ELSE 'req_' || ((j * 3 % {traces}) * 2 + 1) END AS request_id,
+    CASE WHEN j % 100 = 1 THEN 'trace_missing_' || j ELSE 'trace_' || (j * 3 % {traces}) END AS trace_id,
+    'tenant_' || ((((j * 3 % {traces}) * 2 + 1) * ((j * 3 % {traces}) * 2 + 1)) % 500) AS tenant_id,
+    ['copilot', 'search', 'summarize', 'classifier'][((j * 3 % {traces}) * 2 + 1) % 4 + 1] AS feature,
+    'user_' || (j % 20000) AS user_id,
+    CAST(NULL AS DOUBLE) AS value,
+    false AS naive_ts,
+    CAST(NULL AS JSON) AS attrs,
+    1 AS source_id,
+    j * 200 AS source_offset,
+    j + 1 AS source_line,
+    1 AS ingest_id
+FROM range({lo}, {hi}) AS t(j)
+"""
+
+BASELINE_TENANT = """
+SELECT tenant_id, count(*), count(*) FILTER (WHERE outcome = 'success'), count(*) FILTER (WHERE outcome <> 'success'),
+       sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens),
+       sum(reasoning_tokens), count(*) FILTER (WHERE cache_hit), sum(cost_usd),
+       count(*) FILTER (WHERE cost_usd IS NULL), count(*) FILTER (WHERE naive_ts)
+FROM requests GROUP BY tenant_id
+"""
+
+BASELINE_FEATURE_DAY = """
+SELECT feature, CAST(date_trunc('day', timezone('UTC', ts)) AS DATE) AS day, count(*),
+       count(*) FILTER (WHERE outcome = 'success'), count(*) FILTER (WHERE outcome <> 'success'),
+       sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens),
+       sum(reasoning_tokens), count(*) FILTER (WHERE cache_hit), sum(cost_usd),
+       count(*) FILTER (WHERE cost_usd IS NULL), count(*) FILTER (WHERE naive_ts)
+FROM requests GROUP BY ALL
+"""
+
+# Ratio and trace attribution by tenant, written as directly as one can.
+BASELINE_UNIT = """
+WITH spend AS (
+    SELECT tenant_id, count(*) AS requests, sum(cost_usd) AS cost FROM requests GROUP BY tenant_id
+),
+ev AS (SELECT tenant_id, count(*) AS events FROM outcomes WHERE event = 'draft_accepted' GROUP BY tenant_id),
+keyed AS (
+    SELECT o.tenant_id, coalesce(o.trace_id, r.trace_id) AS trace_id
+    FROM outcomes o LEFT JOIN requests r ON o.trace_id IS NULL AND r.request_id = o.request_id
+    WHERE o.event = 'draft_accepted'
+),
+wf AS (SELECT trace_id, min(tenant_id) AS tenant_id, count(*) AS events FROM keyed GROUP BY trace_id),
+traced AS (
+    SELECT wf.tenant_id, sum(wf.events) AS events, sum(c.cost) AS cost
+    FROM wf JOIN (SELECT trace_id, sum(cost_usd) AS cost FROM requests GROUP BY trace_id) c USING (trace_id)
+    GROUP BY wf.tenant_id
+)
+SELECT s.tenant_id, s.requests, s.cost, ev.events, s.cost / ev.events, t.events, t.cost / t.events
+FROM spend s LEFT JOIN ev USING (tenant_id) LEFT JOIN traced t USING (tenant_id)
+"""
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm-up: file cache, DuckDB's metadata cache
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def build(db: Path, n_requests: int, n_events: int, segment_rows: int) -> None:
+    from llmcost.warehouse import segments, writer
+
+    traces = n_requests // 2
+    with writer(db, command="bench_report build") as wh:
+        con, seg_dir = wh.con, wh.segment_dir
+        con.execute("SET TimeZone = 'UTC'")
+        now = datetime.now(UTC)
+        for kind, total, template in (
+            ("requests", n_requests, REQUESTS_SQL),
+            ("outcomes", n_events, OUTCOMES_SQL),
+        ):
+            for lo in range(0, total, segment_rows):
+                hi = min(total, lo + segment_rows)
+                sql = template.format(lo=lo, hi=hi, days=DAYS, traces=traces)
+                seg = segments.write_segment(con, seg_dir, kind, sql)
+                con.execute(
+                    "INSERT INTO segments SELECT (SELECT coalesce(max(segment_id), 0) + 1 FROM segments), "
+                    "?, ?, ?, min(ts), max(ts), 1, ? FROM read_parquet(?)",
+                    [kind, seg.file, seg.rows, now, str(seg_dir / seg.file)],
+                )
+        con.execute("BEGIN")
+        segments.rebuild_views(con, seg_dir)
+        con.execute("COMMIT")
+
+
+def cli(*args: str) -> None:
+    from llmcost.cli import main
+
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink), contextlib.redirect_stderr(io.StringIO()):
+        code = main(list(args))
+    if code != 0:
+        raise SystemExit(f"llmcost {' '.join(args)} exited {code}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--requests", type=int, default=10_000_000)
+    ap.add_argument("--events", type=int, default=7_000_000)
+    ap.add_argument("--segment-rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--dir", type=Path, default=None, help="where to build (default: a temp dir)")
+    ap.add_argument("--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)")
+    args = ap.parse_args()
+
+    from llmcost.queries import Scope, SpendQuery, UnitQuery, Window, parse_by, spend, unit
+    from llmcost.queries.session import prepare
+    from llmcost.warehouse import reader
+
+    root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-report-"))
+    root.mkdir(parents=True, exist_ok=True)
+    db = root / f"bench-{args.requests}-{args.events}-{args.segment_rows}.duckdb"
+    os.environ.setdefault("LLMCOST_HOME", str(root))
+    os.environ["NO_COLOR"] = "1"
+    os.environ["COLUMNS"] = "100"
+    t0 = time.perf_counter()
+    if not db.exists():
+        build(db, args.requests, args.events, args.segment_rows)
+    t_build = time.perf_counter() - t0
+    print(f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows")
+    print(f"built in {t_build:.1f} s at {db}\n")
+
+    rows: list[tuple[str, float, float, float]] = []
+    with reader(db) as wh:
+        con = prepare(wh)
+        scope = Scope(Window(), cost_mode="derived")
+        cases = [
+            (
+                "report --by tenant",
+                lambda: spend(con, SpendQuery(parse_by(["tenant"]), scope)),
+                BASELINE_TENANT,
+                ["report", "--by", "tenant"],
+            ),
+            (
+                "report --by feature,day",
+                lambda: spend(con, SpendQuery(parse_by(["feature,day"]), scope)),
+                BASELINE_FEATURE_DAY,
+                ["report", "--by", "feature,day"],
+            ),
+            (
+                "unit --by tenant",
+                lambda: unit(con, UnitQuery("draft_accepted", parse_by(["tenant"]), scope)),
+                BASELINE_UNIT,
+                ["unit", "--event", "draft_accepted", "--by", "tenant"],
+            ),
+        ]
+        measured = []
+        for name, fn, sql, _ in cases:
+            t_lib = best(fn, args.repeat)
+            t_sql = best(lambda sql=sql: con.execute(sql).fetchall(), args.repeat)
+            measured.append((name, t_lib, t_sql))
+    for (name, t_lib, t_sql), (_, _, _, argv) in zip(measured, cases, strict=True):
+        t_cli = best(lambda argv=argv: cli(*argv, "--db", str(db)), args.repeat)
+        rows.append((name, t_lib, t_cli, t_sql))
+
+    print("| query | llmcost library s | llmcost CLI s | hand-written SQL s | library / SQL | CLI / SQL |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, t_lib, t_cli, t_sql in rows:
+        print(f"| {name} | {t_lib:.3f} | {t_cli:.3f} | {t_sql:.3f} | {t_lib / t_sql:.2f} | {t_cli / t_sql:.2f} |")
+    print(f"\n{os.cpu_count()} CPUs; best of {args.repeat} after a warm-up; CLI = llmcost.cli.main in-process,")
+    print("table rendered to /dev/null (Python start-up and imports not included).")
+    if not args.keep and args.dir is None:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
