@@ -87,8 +87,12 @@ def main() -> None:
     rss_big, rss_small = max(r_big["rss"]), max(r_small["rss"])
     mb = big.stat().st_size / 1e6
     print(f"input: {n_big:,} lines, {mb:,.0f} MB ({big})")
-    print(f"baseline duckdb read_json -> parquet: {base:.2f} s (runs {', '.join(f'{x:.2f}' for x in r_big['base'])})")
-    print(f"llmcost ingest (fresh warehouse):     {ours:.2f} s (runs {', '.join(f'{x:.2f}' for x in r_big['ours'])})")
+    print(
+        f"baseline duckdb read_json -> parquet: {base:.2f} s (runs {', '.join(f'{x:.2f}' for x in r_big['base'])})"
+    )
+    print(
+        f"llmcost ingest (fresh warehouse):     {ours:.2f} s (runs {', '.join(f'{x:.2f}' for x in r_big['ours'])})"
+    )
     print(f"ratio llmcost / baseline: {ours / base:.2f}  (target <= 1.50)   {n_big / ours:,.0f} lines/s")
     print(
         f"peak RSS: {rss_big / 1024:,.0f} MiB at {n_big:,} lines, {rss_small / 1024:,.0f} MiB at 1/10 of that: "

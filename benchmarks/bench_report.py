@@ -39,7 +39,7 @@ SELECT
     'req_' || i AS request_id,
     TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds((i * 7919) % ({days} * 86400)) AS ts,
     'trace_' || (i // 2) AS trace_id,
-    'tenant_' || ((i * i) % 500) AS tenant_id,
+    'tenant_' || ((i * 2654435761) % 500) AS tenant_id,
     'user_' || (i % 20000) AS user_id,
     ['copilot', 'search', 'summarize', 'classifier'][i % 4 + 1] AS feature,
     ['openai', 'anthropic', 'openai', 'google', 'openai', 'anthropic'][i % 6 + 1] AS provider,
@@ -82,7 +82,7 @@ SELECT
     CASE WHEN j % 10 = 0 THEN NULL WHEN j % 100 = 1 THEN 'req_missing_' || j
          ELSE 'req_' || ((j * 3 % {traces}) * 2 + 1) END AS request_id,
     CASE WHEN j % 100 = 1 THEN 'trace_missing_' || j ELSE 'trace_' || (j * 3 % {traces}) END AS trace_id,
-    'tenant_' || ((((j * 3 % {traces}) * 2 + 1) * ((j * 3 % {traces}) * 2 + 1)) % 500) AS tenant_id,
+    'tenant_' || ((((j * 3 % {traces}) * 2 + 1) * 2654435761) % 500) AS tenant_id,
     ['copilot', 'search', 'summarize', 'classifier'][((j * 3 % {traces}) * 2 + 1) % 4 + 1] AS feature,
     'user_' || (j % 20000) AS user_id,
     CAST(NULL AS DOUBLE) AS value,
@@ -112,6 +112,13 @@ SELECT feature, CAST(date_trunc('day', timezone('UTC', ts)) AS DATE) AS day, cou
 FROM requests GROUP BY ALL
 """
 
+BASELINE_UNIT_RATIO = """
+SELECT s.tenant_id, s.requests, s.cost, e.events, s.cost / e.events
+FROM (SELECT tenant_id, count(*) AS requests, sum(cost_usd) AS cost FROM requests GROUP BY tenant_id) s
+LEFT JOIN (SELECT tenant_id, count(*) AS events FROM outcomes WHERE event = 'draft_accepted' GROUP BY tenant_id) e
+USING (tenant_id)
+"""
+
 # Ratio and trace attribution by tenant, written as directly as one can.
 BASELINE_UNIT = """
 WITH spend AS (
@@ -134,14 +141,18 @@ FROM spend s LEFT JOIN ev USING (tenant_id) LEFT JOIN traced t USING (tenant_id)
 """
 
 
-def best(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm-up: file cache, DuckDB's metadata cache
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
+def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Best wall time of each function, run in turn `repeat` times after one warm-up round, so a
+    busy machine slows every contender alike."""
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - t0)
+    return [min(t) for t in times]
 
 
 def build(db: Path, n_requests: int, n_events: int, segment_rows: int) -> None:
@@ -189,10 +200,6 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)")
     args = ap.parse_args()
 
-    from llmcost.queries import Scope, SpendQuery, UnitQuery, Window, parse_by, spend, unit
-    from llmcost.queries.session import prepare
-    from llmcost.warehouse import reader
-
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-report-"))
     root.mkdir(parents=True, exist_ok=True)
     db = root / f"bench-{args.requests}-{args.events}-{args.segment_rows}.duckdb"
@@ -206,45 +213,57 @@ def main() -> int:
     print(f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows")
     print(f"built in {t_build:.1f} s at {db}\n")
 
+    import duckdb
+
+    from llmcost.queries import Scope, SpendQuery, UnitQuery, Window, parse_by, spend, unit
+    from llmcost.queries.session import prepare
+    from llmcost.warehouse import reader
+
+    scope = Scope(Window(), cost_mode="derived")
+
+    def library(make: Callable[[duckdb.DuckDBPyConnection], object]) -> Callable[[], object]:
+        def run() -> object:
+            with reader(db) as wh:  # a fresh connection, as the CLI has
+                return make(prepare(wh))
+
+        return run
+
+    def handwritten(sql: str) -> Callable[[], object]:
+        def run() -> object:
+            con = duckdb.connect(str(db), read_only=True)
+            try:
+                con.execute("SET TimeZone = 'UTC'")
+                return con.execute(sql).fetchall()
+            finally:
+                con.close()
+
+        return run
+
+    cases = [
+        ("report --by tenant", lambda con: spend(con, SpendQuery(parse_by(["tenant"]), scope)), BASELINE_TENANT,
+         ["report", "--by", "tenant"]),
+        ("report --by feature,day", lambda con: spend(con, SpendQuery(parse_by(["feature,day"]), scope)),
+         BASELINE_FEATURE_DAY, ["report", "--by", "feature,day"]),
+        ("unit --by tenant", lambda con: unit(con, UnitQuery("draft_accepted", parse_by(["tenant"]), scope)),
+         BASELINE_UNIT, ["unit", "--event", "draft_accepted", "--by", "tenant"]),
+        ("unit --by tenant, ratio only", lambda con: unit(
+            con, UnitQuery("draft_accepted", parse_by(["tenant"]), scope, attribution="ratio")),
+         BASELINE_UNIT_RATIO, ["unit", "--event", "draft_accepted", "--by", "tenant", "--attribution", "ratio"]),
+    ]  # fmt: skip
     rows: list[tuple[str, float, float, float]] = []
-    with reader(db) as wh:
-        con = prepare(wh)
-        scope = Scope(Window(), cost_mode="derived")
-        cases = [
-            (
-                "report --by tenant",
-                lambda: spend(con, SpendQuery(parse_by(["tenant"]), scope)),
-                BASELINE_TENANT,
-                ["report", "--by", "tenant"],
-            ),
-            (
-                "report --by feature,day",
-                lambda: spend(con, SpendQuery(parse_by(["feature,day"]), scope)),
-                BASELINE_FEATURE_DAY,
-                ["report", "--by", "feature,day"],
-            ),
-            (
-                "unit --by tenant",
-                lambda: unit(con, UnitQuery("draft_accepted", parse_by(["tenant"]), scope)),
-                BASELINE_UNIT,
-                ["unit", "--event", "draft_accepted", "--by", "tenant"],
-            ),
-        ]
-        measured = []
-        for name, fn, sql, _ in cases:
-            t_lib = best(fn, args.repeat)
-            t_sql = best(lambda sql=sql: con.execute(sql).fetchall(), args.repeat)
-            measured.append((name, t_lib, t_sql))
-    for (name, t_lib, t_sql), (_, _, _, argv) in zip(measured, cases, strict=True):
-        t_cli = best(lambda argv=argv: cli(*argv, "--db", str(db)), args.repeat)
+    for name, make, sql, argv in cases:
+        t_lib, t_sql, t_cli = interleaved(
+            [library(make), handwritten(sql), lambda argv=argv: cli(*argv, "--db", str(db))], args.repeat
+        )
         rows.append((name, t_lib, t_cli, t_sql))
 
     print("| query | llmcost library s | llmcost CLI s | hand-written SQL s | library / SQL | CLI / SQL |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, t_lib, t_cli, t_sql in rows:
         print(f"| {name} | {t_lib:.3f} | {t_cli:.3f} | {t_sql:.3f} | {t_lib / t_sql:.2f} | {t_cli / t_sql:.2f} |")
-    print(f"\n{os.cpu_count()} CPUs; best of {args.repeat} after a warm-up; CLI = llmcost.cli.main in-process,")
-    print("table rendered to /dev/null (Python start-up and imports not included).")
+    print(f"\n{os.cpu_count()} CPUs; best of {args.repeat} after a warm-up, the three contenders interleaved;")
+    print("each run opens its own connection (as a command does); CLI = llmcost.cli.main in-process with")
+    print("the table rendered to /dev/null (Python start-up and imports not included).")
     if not args.keep and args.dir is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0

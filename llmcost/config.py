@@ -50,7 +50,16 @@ class IngestConfig(_Section):
     )
     # Objects whose keys are read as if they stood at the root (nested `extra`, `fields`, …).
     containers: list[str] = Field(
-        default_factory=lambda: ["extra", "fields", "context", "data", "attributes", "labels", "meta", "metadata"]
+        default_factory=lambda: [
+            "extra",
+            "fields",
+            "context",
+            "data",
+            "attributes",
+            "labels",
+            "meta",
+            "metadata",
+        ]
     )
     # Extra source names per canonical column, tried before the built-in ones: dotted paths allowed.
     aliases: dict[str, list[str]] = Field(default_factory=dict)
@@ -72,14 +81,14 @@ class IngestConfig(_Section):
 
 
 class Config(_Section):
-    warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig)
-    ingest: IngestConfig = Field(default_factory=IngestConfig)
-    pricing: PricingConfig = Field(default_factory=PricingConfig)
+    warehouse: WarehouseConfig = Field(default_factory=lambda: WarehouseConfig())
+    ingest: IngestConfig = Field(default_factory=lambda: IngestConfig())
+    pricing: PricingConfig = Field(default_factory=lambda: PricingConfig())
     # Sections owned by later features; validated by their own modules.
     alerts: dict[str, Any] = Field(default_factory=dict)
     budgets: dict[str, Any] = Field(default_factory=dict)
     reconcile: dict[str, Any] = Field(default_factory=dict)
-    source_path: Path | None = Field(None, exclude=True)
+    source_path: Path | None = Field(default=None, exclude=True)
 
 
 def llmcost_home() -> Path | None:

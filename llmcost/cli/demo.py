@@ -13,10 +13,12 @@ from llmcost.cli.common import ColorOption, err_console, set_color
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--dir", help="Where to put the sample logs, warehouse and report.")] = Path(
-        "llmcost-demo"
-    ),
-    requests: Annotated[int, typer.Option("--requests", min=100, help="About how many llm.request lines.")] = 60_000,
+    out: Annotated[
+        Path, typer.Option("--dir", help="Where to put the sample logs, warehouse and report.")
+    ] = Path("llmcost-demo"),
+    requests: Annotated[
+        int, typer.Option("--requests", min=100, help="About how many llm.request lines.")
+    ] = 60_000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generator (same seed, same data).")] = 7,
     color: ColorOption = "auto",
 ) -> None:

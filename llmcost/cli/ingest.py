@@ -8,20 +8,34 @@ from typing import Annotated
 import typer
 
 from llmcost.cli import app
-from llmcost.cli.common import ColorOption, ConfigOption, DbOption, err_console, resolve, set_color, write_stdout_json
+from llmcost.cli.common import (
+    ColorOption,
+    ConfigOption,
+    DbOption,
+    err_console,
+    resolve,
+    set_color,
+    write_stdout_json,
+)
 from llmcost.errors import ExitCode, InputError
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")
+    ],
     db: DbOption = None,
     config: ConfigOption = None,
     complete_partial: Annotated[
         bool,
-        typer.Option("--complete-partial", help="Take a last line without a newline as complete (file is finished)."),
+        typer.Option(
+            "--complete-partial", help="Take a last line without a newline as complete (file is finished)."
+        ),
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table.")] = False,
     color: ColorOption = "auto",
 ) -> None:
@@ -51,8 +65,12 @@ def ingest(
             from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
             with Progress(
-                "[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                console=err, transient=True,
+                "[progress.description]{task.description}",
+                BarColumn(),
+                DownloadColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
             ) as bar:
                 task = bar.add_task("ingesting", total=total_bytes)
                 result = loader.run(inputs, skipped, argv=argv, progress=lambda n: bar.advance(task, n))
@@ -70,7 +88,9 @@ def ingest(
             from rich.text import Text
 
             listed = ", ".join(f"{m} ({n:,})" for m, n in sorted(unpriced.items(), key=lambda kv: -kv[1])[:5])
-            err.print(Text(f"unpriced requests (cost unknown, not $0): {listed}; see `llmcost pricing check`"))
+            err.print(
+                Text(f"unpriced requests (cost unknown, not $0): {listed}; see `llmcost pricing check`")
+            )
     nothing_read = result.totals.read == 0 and (
         any(f.error for f in result.files) or (not inputs and skipped)
     )

@@ -458,6 +458,14 @@ def unit_cmd(
     sort: Annotated[
         str | None, typer.Option("--sort", help="cost, requests, events, ratio, trace or name.")
     ] = None,
+    attribution: Annotated[
+        str,
+        typer.Option(
+            "--attribution",
+            help="both (ratio and trace, the default) or ratio (skips joining events to their "
+            "workflows' calls: much faster on a large warehouse; orphans are then not checked).",
+        ),
+    ] = "both",
     fmt: FormatOption = "table",
     output: OutputOption = None,
     cost: CostOption = None,
@@ -492,7 +500,7 @@ def unit_cmd(
                 names = ", ".join(f"{e} ({n:,})" for e, n in known[:8]) or "none yet"
                 raise UsageError(f"--event: name the success event; the warehouse holds: {names}")
             event = known[0][0]
-        query = UnitQuery(event, dims, scope, top=top, sort=sort)
+        query = UnitQuery(event, dims, scope, top=top, sort=sort, attribution=attribution)
         query.sort_key()
         rep = unit(con, query)
     _emit(rep, fmt, output)

@@ -22,7 +22,9 @@ from llmcost.cli.common import (
 def status(
     db: DbOption = None,
     config: ConfigOption = None,
-    rejects: Annotated[bool, typer.Option("--rejects", help="List rejected lines: file, line, reason, text.")] = False,
+    rejects: Annotated[
+        bool, typer.Option("--rejects", help="List rejected lines: file, line, reason, text.")
+    ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --rejects: only this reason.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="With --rejects: how many.")] = 50,
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
@@ -63,7 +65,9 @@ def _print_rejects(rows: list[dict[str, Any]]) -> None:
         why = r["reason"] + (f": {r['detail']!r}" if r["detail"] else "")
         con.print(Text(f"{where}: {why}"))
         raw = (r["raw"] or "")[:300]
-        con.print(Text("    " + raw.encode("unicode_escape").decode("ascii") if _unsafe(raw) else "    " + raw))
+        con.print(
+            Text("    " + raw.encode("unicode_escape").decode("ascii") if _unsafe(raw) else "    " + raw)
+        )
 
 
 def _unsafe(s: str) -> bool:
@@ -77,7 +81,9 @@ def _print_inventory(path: str, inv: Any) -> None:
     con = out_console()
     con.print(Text(f"warehouse {path}"))
     span = f"{inv.first_ts:%Y-%m-%d %H:%M} .. {inv.last_ts:%Y-%m-%d %H:%M} UTC" if inv.first_ts else "empty"
-    con.print(Text(f"requests {inv.requests:,}   outcomes {inv.outcomes:,}   {span}   segments {inv.segments}"))
+    con.print(
+        Text(f"requests {inv.requests:,}   outcomes {inv.outcomes:,}   {span}   segments {inv.segments}")
+    )
     if inv.unpriced_requests:
         con.print(Text(f"unpriced requests {inv.unpriced_requests:,} (see `llmcost pricing check`)"))
     if inv.naive_ts:
@@ -98,17 +104,40 @@ def _print_inventory(path: str, inv: Any) -> None:
             t.add_row(Text(event), f"{n:,}")
         con.print(t)
     if inv.last_ingests:
-        t = Table("run", "started", "status", "files", "read", "requests", "outcomes", "dup", "ignored", "rejected",
-                  box=None, pad_edge=False)
+        t = Table(
+            "run",
+            "started",
+            "status",
+            "files",
+            "read",
+            "requests",
+            "outcomes",
+            "dup",
+            "ignored",
+            "rejected",
+            box=None,
+            pad_edge=False,
+        )
         for r in inv.last_ingests:
-            t.add_row(str(r["ingest_id"]), f"{r['started_at']:%Y-%m-%d %H:%M:%S}", r["status"], str(r["files"]),
-                      f"{r['lines_read']:,}", f"{r['loaded_requests']:,}", f"{r['loaded_outcomes']:,}",
-                      f"{r['duplicate']:,}", f"{r['ignored']:,}", f"{r['rejected']:,}")
+            t.add_row(
+                str(r["ingest_id"]),
+                f"{r['started_at']:%Y-%m-%d %H:%M:%S}",
+                r["status"],
+                str(r["files"]),
+                f"{r['lines_read']:,}",
+                f"{r['loaded_requests']:,}",
+                f"{r['loaded_outcomes']:,}",
+                f"{r['duplicate']:,}",
+                f"{r['ignored']:,}",
+                f"{r['rejected']:,}",
+            )
         con.print(t)
     if inv.sources:
         t = Table("source (last seen as)", "lines", "loaded", "offset", box=None, pad_edge=False)
         for s in inv.sources[:10]:
-            t.add_row(Text(s["path"]), f"{s['lines_read']:,}", f"{s['loaded']:,}", f"{s['committed_offset']:,}")
+            t.add_row(
+                Text(s["path"]), f"{s['lines_read']:,}", f"{s['loaded']:,}", f"{s['committed_offset']:,}"
+            )
         con.print(t)
         if len(inv.sources) > 10:
             con.print(f"… {len(inv.sources) - 10} more sources")

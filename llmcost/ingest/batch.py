@@ -50,7 +50,10 @@ def to_arrow(batch: Batch, max_line: int) -> pa.Table:
             keep[i] = False
         validity = pa.py_buffer(np.packbits(keep, bitorder="little"))
         lines = pa.Array.from_buffers(
-            pa.large_string(), n, [validity, pa.py_buffer(offsets), pa.py_buffer(data)], null_count=int(n - keep.sum())
+            pa.large_string(),
+            n,
+            [validity, pa.py_buffer(offsets), pa.py_buffer(data)],
+            null_count=int(n - keep.sum()),
         )
     line_nos = np.arange(batch.first_line, batch.first_line + n, dtype=np.int64)
     byte_offsets = starts + batch.start

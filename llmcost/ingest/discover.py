@@ -64,7 +64,9 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
     kept = []
     for p in found:
         if p.is_symlink() and not _is_within(p, root):
-            skipped.append(Skipped(str(p), f"symlink to {os.readlink(p)} points outside {root}: not followed"))
+            skipped.append(
+                Skipped(str(p), f"symlink to {os.readlink(p)} points outside {root}: not followed")
+            )
             continue
         kept.append(p)
     return kept

@@ -19,51 +19,155 @@ from dataclasses import dataclass
 EVENT_NAME = ["msg", "message", "event", "body", "event_name", "eventName"]
 
 REQUEST = {
-    "request_id": ["requestId", "request_id", "reqId", "req_id", "llmRequestId", "llm_request_id",
-                   "responseId", "response_id"],
-    "ts": ["ts", "timestamp", "time", "@timestamp", "asctime", "datetime", "created_at", "createdAt",
-           "startTime", "start_time"],
-    "trace_id": ["traceId", "trace_id", "trace.id", "workflowId", "workflow_id", "sessionId", "session_id",
-                 "conversationId", "conversation_id"],
-    "tenant_id": ["tenantId", "tenant_id", "tenant", "orgId", "org_id", "organizationId", "organization_id",
-                  "accountId", "account_id", "customerId", "customer_id", "workspaceId", "workspace_id"],
+    "request_id": [
+        "requestId",
+        "request_id",
+        "reqId",
+        "req_id",
+        "llmRequestId",
+        "llm_request_id",
+        "responseId",
+        "response_id",
+    ],
+    "ts": [
+        "ts",
+        "timestamp",
+        "time",
+        "@timestamp",
+        "asctime",
+        "datetime",
+        "created_at",
+        "createdAt",
+        "startTime",
+        "start_time",
+    ],
+    "trace_id": [
+        "traceId",
+        "trace_id",
+        "trace.id",
+        "workflowId",
+        "workflow_id",
+        "sessionId",
+        "session_id",
+        "conversationId",
+        "conversation_id",
+    ],
+    "tenant_id": [
+        "tenantId",
+        "tenant_id",
+        "tenant",
+        "orgId",
+        "org_id",
+        "organizationId",
+        "organization_id",
+        "accountId",
+        "account_id",
+        "customerId",
+        "customer_id",
+        "workspaceId",
+        "workspace_id",
+    ],
     "user_id": ["userId", "user_id", "user", "endUserId", "end_user_id", "endUser", "end_user"],
     "feature": ["feature", "featureName", "feature_name", "useCase", "use_case"],
     "provider": ["provider", "llmProvider", "llm_provider", "vendor", "modelProvider", "model_provider"],
     "model": ["model", "modelName", "model_name", "modelId", "model_id", "llmModel", "llm_model"],
-    "operation": ["operation", "operationName", "operation_name", "callType", "call_type", "requestType",
-                  "request_type"],
-    "input_tokens": ["inputTokens", "input_tokens", "promptTokens", "prompt_tokens", "tokensIn", "tokens_in",
-                     "usage.input_tokens", "usage.prompt_tokens", "usage.inputTokens", "usage.promptTokens"],
-    "cached_input_tokens": ["cachedInputTokens", "cached_input_tokens", "cachedTokens", "cached_tokens",
-                            "cacheReadTokens", "cache_read_tokens", "usage.cached_input_tokens",
-                            "usage.cachedInputTokens", "usage.cached_tokens",
-                            "usage.prompt_tokens_details.cached_tokens",
-                            "usage.input_tokens_details.cached_tokens"],
-    "cache_write_tokens": ["cacheWriteTokens", "cache_write_tokens", "cacheCreationTokens",
-                           "cache_creation_tokens", "usage.cache_write_tokens", "usage.cacheWriteTokens"],
-    "cache_write_1h_tokens": ["cacheWrite1hTokens", "cache_write_1h_tokens",
-                              "usage.cache_creation.ephemeral_1h_input_tokens",
-                              "cache_creation.ephemeral_1h_input_tokens"],
-    "output_tokens": ["outputTokens", "output_tokens", "completionTokens", "completion_tokens", "tokensOut",
-                      "tokens_out", "usage.output_tokens", "usage.completion_tokens", "usage.outputTokens",
-                      "usage.completionTokens"],
-    "reasoning_tokens": ["reasoningTokens", "reasoning_tokens", "usage.reasoning_tokens",
-                         "usage.reasoningTokens", "usage.completion_tokens_details.reasoning_tokens",
-                         "usage.output_tokens_details.reasoning_tokens"],
+    "operation": [
+        "operation",
+        "operationName",
+        "operation_name",
+        "callType",
+        "call_type",
+        "requestType",
+        "request_type",
+    ],
+    "input_tokens": [
+        "inputTokens",
+        "input_tokens",
+        "promptTokens",
+        "prompt_tokens",
+        "tokensIn",
+        "tokens_in",
+        "usage.input_tokens",
+        "usage.prompt_tokens",
+        "usage.inputTokens",
+        "usage.promptTokens",
+    ],
+    "cached_input_tokens": [
+        "cachedInputTokens",
+        "cached_input_tokens",
+        "cachedTokens",
+        "cached_tokens",
+        "cacheReadTokens",
+        "cache_read_tokens",
+        "usage.cached_input_tokens",
+        "usage.cachedInputTokens",
+        "usage.cached_tokens",
+        "usage.prompt_tokens_details.cached_tokens",
+        "usage.input_tokens_details.cached_tokens",
+    ],
+    "cache_write_tokens": [
+        "cacheWriteTokens",
+        "cache_write_tokens",
+        "cacheCreationTokens",
+        "cache_creation_tokens",
+        "usage.cache_write_tokens",
+        "usage.cacheWriteTokens",
+    ],
+    "cache_write_1h_tokens": [
+        "cacheWrite1hTokens",
+        "cache_write_1h_tokens",
+        "usage.cache_creation.ephemeral_1h_input_tokens",
+        "cache_creation.ephemeral_1h_input_tokens",
+    ],
+    "output_tokens": [
+        "outputTokens",
+        "output_tokens",
+        "completionTokens",
+        "completion_tokens",
+        "tokensOut",
+        "tokens_out",
+        "usage.output_tokens",
+        "usage.completion_tokens",
+        "usage.outputTokens",
+        "usage.completionTokens",
+    ],
+    "reasoning_tokens": [
+        "reasoningTokens",
+        "reasoning_tokens",
+        "usage.reasoning_tokens",
+        "usage.reasoningTokens",
+        "usage.completion_tokens_details.reasoning_tokens",
+        "usage.output_tokens_details.reasoning_tokens",
+    ],
     "latency_ms": ["latencyMs", "latency_ms", "durationMs", "duration_ms", "elapsedMs", "elapsed_ms"],
     "outcome": ["outcome", "status", "result"],
     "cache_hit": ["cacheHit", "cache_hit", "fromCache", "from_cache", "responseCacheHit"],
-    "logged_cost_usd": ["costUsd", "cost_usd", "costUSD", "estimatedCostUsd", "estimated_cost_usd", "cost",
-                        "usage.cost_usd", "usage.costUsd"],
+    "logged_cost_usd": [
+        "costUsd",
+        "cost_usd",
+        "costUSD",
+        "estimatedCostUsd",
+        "estimated_cost_usd",
+        "cost",
+        "usage.cost_usd",
+        "usage.costUsd",
+    ],
     "prompt_version": ["promptVersion", "prompt_version"],
     "service_tier": ["serviceTier", "service_tier", "usage.service_tier"],
     # Anthropic's own usage names: there, input_tokens counts UNCACHED input only, so the total is
     # input + cache reads + cache writes (FORMATS.md §2).
-    "anthropic_cache_read": ["cache_read_input_tokens", "cacheReadInputTokens",
-                             "usage.cache_read_input_tokens", "usage.cacheReadInputTokens"],
-    "anthropic_cache_creation": ["cache_creation_input_tokens", "cacheCreationInputTokens",
-                                 "usage.cache_creation_input_tokens", "usage.cacheCreationInputTokens"],
+    "anthropic_cache_read": [
+        "cache_read_input_tokens",
+        "cacheReadInputTokens",
+        "usage.cache_read_input_tokens",
+        "usage.cacheReadInputTokens",
+    ],
+    "anthropic_cache_creation": [
+        "cache_creation_input_tokens",
+        "cacheCreationInputTokens",
+        "usage.cache_creation_input_tokens",
+        "usage.cacheCreationInputTokens",
+    ],
 }
 
 OUTCOME = {
@@ -187,7 +291,9 @@ class FieldMap:
                             node = cur
                     if not ok:
                         continue
-                    ref = f"n{_parent_index(path[0], nested_tree)}." + ".".join(_quote_ident(p) for p in path[1:])
+                    ref = f"n{_parent_index(path[0], nested_tree)}." + ".".join(
+                        _quote_ident(p) for p in path[1:]
+                    )
                 refs.setdefault(col, []).append((path, ref))
         nested = [
             (f"n{i}", f"s.{_quote_ident(parent)}", json.dumps(tree, sort_keys=True))
@@ -197,19 +303,18 @@ class FieldMap:
             top = {"\u0000none": "VARCHAR"}
         exprs = {}
         for col in self.columns:
-            col_refs = [r for _, r in refs.get(col, [])]
-            exprs[col] = f"coalesce({', '.join(col_refs)})" if col_refs else "NULL::VARCHAR"
+            sqls = [r for _, r in refs.get(col, [])]
+            exprs[col] = f"coalesce({', '.join(sqls)})" if sqls else "NULL::VARCHAR"
         events = "[" + ", ".join(r for _, r in refs.get("event", [])) + "]"
         # attrs: every top-level key that no column reads, plus alias keys that lost to a
-        # higher-priority alias of their column (their values kept, as text). Rows that have
-        # all the leftover keys and no losing alias (the usual case) skip the null-dropping merge.
+        # higher-priority alias of their column (their values kept, as text).
         kept = [k for k, t in top.items() if t == "JSON"]
         losers = []
-        for col_refs in refs.values():
-            for i, (path, ref) in enumerate(col_refs):
+        for ranked in refs.values():
+            for i, (path, ref) in enumerate(ranked):
                 if i == 0 or len(path) != 1 or top.get(path[0]) != "VARCHAR":
                     continue
-                winners = ", ".join(r for _, r in col_refs[:i])
+                winners = ", ".join(r for _, r in ranked[:i])
                 losers.append((path[0], f"CASE WHEN coalesce({winners}) IS NOT NULL THEN {ref} END"))
         # JSON text built by concatenation: JSON-typed values are raw JSON already, losers are
         # text and get quoted; concat_ws skips the NULLs of absent keys. (A struct -> to_json ->

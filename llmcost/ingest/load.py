@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from importlib import resources
 from pathlib import Path
-import re
 from typing import IO, TYPE_CHECKING, Any
 
 from llmcost.config import Config
@@ -43,8 +44,15 @@ FUTURE_SLACK = timedelta(days=1)
 SECRET_PATTERN = r"(sk-[A-Za-z0-9_\-]{8,}|AKIA[0-9A-Z]{16}|(?i:bearer)\s+[A-Za-z0-9._\-]{16,})"
 
 
+@cache
 def _sql(name: str) -> str:
     return resources.files("llmcost.ingest").joinpath("sql", name).read_text("utf-8")
+
+
+def _render_sql(name: str, **names: str) -> str:
+    """Fill the {{placeholders}} of an SQL file with our own identifiers and generated SQL
+    (never input values: those are always bound parameters)."""
+    return _PLACEHOLDER.sub(lambda m: names[m.group(1)], _sql(name))
 
 
 @dataclass
@@ -122,7 +130,6 @@ class Loader:
             self.fields = FieldMap(cfg.ingest.aliases, cfg.ingest.containers)
         except ValueError as e:
             raise ConfigError(str(e)) from None
-        self._stage_template = _sql("stage.sql")
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
         self._conflicts: dict[str, int] = {}
         self.con.execute("SET TimeZone = 'UTC'")
@@ -217,8 +224,15 @@ class Loader:
             tail = (tail + batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes())[-TAIL_WINDOW:]
             if source_id is None:
                 source_id = self._new_source(resume.head_fp, display, ingest_id)
-            counts = self._load_batch(ingest_id, source_id, display, table, batch.end, batch.first_line
-                                      + len(batch.starts) + len(batch.oversize) - 1, tail)
+            counts = self._load_batch(
+                ingest_id,
+                source_id,
+                display,
+                table,
+                batch.end,
+                batch.first_line + len(batch.starts) + len(batch.oversize) - 1,
+                tail,
+            )
             res.counts.add(counts)
             if progress is not None:
                 progress(batch.end - batch.start)
@@ -273,7 +287,10 @@ class Loader:
                     if kind == "requests" and self.pricer is not None:
                         self.pricer(con, "fresh_requests")
                     seg = segments.write_segment(
-                        con, self.wh.segment_dir, kind, f"SELECT * EXCLUDE (_key) FROM fresh_{kind}"
+                        con,
+                        self.wh.segment_dir,
+                        kind,
+                        f"SELECT * EXCLUDE (_key) FROM fresh_{kind}",  # noqa: S608 - kind is ours
                     )
                     written.append((kind, seg))
                 if staged > loaded and self._find_conflicts(kind, label, select):
@@ -287,7 +304,9 @@ class Loader:
             c.conflicting = sum(self._conflicts.get(k, 0) for k in conflict_kinds)
             c.bytes = end_offset - int(table.column("byte_offset")[0].as_py()) if table.num_rows else 0
             try:
-                self._commit(ingest_id, source_id, display, c, written, end_offset, last_line, tail, conflict_kinds)
+                self._commit(
+                    ingest_id, source_id, display, c, written, end_offset, last_line, tail, conflict_kinds
+                )
             except BaseException:
                 segments.retire(self.wh.segment_dir, [seg.file for _, seg in written])
                 raise
@@ -312,30 +331,20 @@ class Loader:
 
     def _stage_once(self, *, guard: bool) -> None:
         con = self.con
-        con.execute(_CLEAN_LINES)
+        con.execute(_sql("clean_lines.sql"))
         check = "AND json_valid(line)" if guard else ""
-        keys = frozenset(
-            r[0]
-            for r in con.execute(
-                f"SELECT DISTINCT unnest(json_keys(line)) FROM clean_lines "
-                f"WHERE bad IS NULL AND starts_with(ltrim(line), '{{') {check}"
-            ).fetchall()
-        )
-        present = [c for c in self.fields.containers if c in keys]
-        container_keys: frozenset[tuple[str, str]] = frozenset()
-        if present:
-            union = " UNION ".join(
-                f"SELECT DISTINCT {_sql_str(c)}, unnest(json_keys(line, {_sql_str('$.' + _json_path_key(c))})) "
-                f"FROM clean_lines WHERE bad IS NULL AND starts_with(ltrim(line), '{{') {check}"
-                for c in present
-            )
-            container_keys = frozenset((r[0], r[1]) for r in con.execute(union).fetchall())
-        plan = self.fields.plan(keys, container_keys)
+        keys = frozenset(r[0] for r in con.execute(_render_sql("batch_keys.sql", guard=check)).fetchall())
+        inner: set[tuple[str, str]] = set()
+        for c in (c for c in self.fields.containers if c in keys):
+            sql = _render_sql("container_keys.sql", guard=check)
+            inner.update((c, r[0]) for r in con.execute(sql, {"path": "$." + _json_path_key(c)}).fetchall())
+        plan = self.fields.plan(keys, frozenset(inner))
         con.execute(self._render(plan, check), self._stage_params())
 
     def _render(self, plan: FieldPlan, guard: str) -> str:
         nested = ", ".join(
-            f"json_transform({ref}, {_sql_str(structure)}) AS {alias}" for alias, ref, structure in plan.nested
+            f"json_transform({ref}, {_sql_str(structure)}) AS {alias}"
+            for alias, ref, structure in plan.nested
         )
         values = {
             **plan.exprs,
@@ -345,7 +354,7 @@ class Loader:
             "events": plan.events,
             "attrs": plan.attrs,
         }
-        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self._stage_template)
+        return _render_sql("stage.sql", **values)
 
     def _stage_params(self) -> dict[str, Any]:
         ic = self.cfg.ingest
@@ -405,45 +414,37 @@ class Loader:
         row = con.execute(
             "SELECT count(*) - count(DISTINCT record_id) FROM staged WHERE kind = ?", [label]
         ).fetchone()
-        first_only = (
-            "QUALIFY row_number() OVER (PARTITION BY s._key ORDER BY s.line_no) = 1" if row and row[0] else ""
-        )
+        repeats = bool(row and row[0])
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE fresh_{kind} AS
-                {select}, s._key
-                FROM (SELECT *, md5_number(record_id) AS _key FROM staged WHERE kind = '{label}') s
-                ANTI JOIN {_KEYS[kind]} k ON s._key = k.key
-                {first_only}"""
+            _render_sql(
+                "fresh.sql",
+                kind=kind,
+                label=label,
+                select=select,
+                keys=_KEYS[kind],
+                first_only="QUALIFY row_number() OVER (PARTITION BY s._key ORDER BY s.line_no) = 1"
+                if repeats
+                else "",
+            )
         )
-        row = con.execute(f"SELECT count(*), count(*) FILTER (naive_ts) FROM fresh_{kind}").fetchone()
+        row = con.execute(_render_sql("fresh_counts.sql", kind=kind)).fetchone()
         assert row is not None
         return int(row[0]), int(row[1])
 
     def _find_conflicts(self, kind: str, label: str, select: str) -> int:
-        """Duplicates whose content differs from the record that was kept (in this batch or
-        already in the warehouse). Rare path: it reads the warehouse only for those ids."""
+        """Duplicates whose content differs from the record that was kept."""
         id_col, compare = _IDENTITY[kind]
-        differs = " OR ".join(f"d.{c} IS DISTINCT FROM k.{c}" for c in compare)
-        cols = ", ".join(compare)
-        self.con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE conflicts_{kind} AS
-            WITH dups AS (
-                {select}
-                FROM staged
-                WHERE kind = '{label}' AND line_no NOT IN (SELECT source_line FROM fresh_{kind})
-            ),
-            kept AS (
-                SELECT {id_col}, {cols} FROM fresh_{kind} WHERE {id_col} IN (SELECT {id_col} FROM dups)
-                UNION ALL
-                SELECT {id_col}, {cols} FROM {kind} WHERE {id_col} IN (SELECT {id_col} FROM dups)
-            )
-            SELECT DISTINCT d.{id_col} AS record_id, d.source_line, d.source_offset
-            FROM dups d JOIN kept k ON d.{id_col} = k.{id_col}
-            WHERE {differs}
-            """
+        sql = _render_sql(
+            "conflicts.sql",
+            kind=kind,
+            label=label,
+            select=select,
+            id=id_col,
+            cols=", ".join(compare),
+            differs=" OR ".join(f"d.{c} IS DISTINCT FROM k.{c}" for c in compare),
         )
-        row = self.con.execute(f"SELECT count(*) FROM conflicts_{kind}").fetchone()
+        self.con.execute(sql)
+        row = self.con.execute(_render_sql("conflict_count.sql", kind=kind)).fetchone()
         n = int(row[0]) if row else 0
         self._conflicts[kind] = n
         return n
@@ -462,61 +463,53 @@ class Loader:
     ) -> None:
         con = self.con
         now = datetime.now(UTC)
+        where = {"ingest_id": ingest_id, "source_id": source_id, "path": display}
+        redact = {"secret": SECRET_PATTERN, "cap": RAW_CAP}
         con.execute("BEGIN")
         try:
             for kind, seg in written:
-                fresh = f"fresh_{kind}"
-                con.execute(f"INSERT INTO {_KEYS[kind]} SELECT _key FROM {fresh}")
+                con.execute(_render_sql("commit_keys.sql", kind=kind, keys=_KEYS[kind]))
                 con.execute(
-                    f"""INSERT INTO segments
-                        SELECT (SELECT coalesce(max(segment_id), 0) + 1 FROM segments), ?, ?, ?,
-                               min(ts), max(ts), ?, ? FROM {fresh}""",
-                    [kind, seg.file, seg.rows, ingest_id, now],
+                    _render_sql("commit_segment.sql", kind=kind),
+                    {"kind": kind, "file": seg.file, "rows": seg.rows, "ingest_id": ingest_id, "now": now},
                 )
             if written:
                 segments.rebuild_views(con, self.wh.segment_dir)
             if c.rejected:
-                con.execute(
-                    f"""INSERT INTO rejects
-                        SELECT ?, ?, ?, s.line_no, s.byte_offset, s.reason,
-                               regexp_replace(s.detail, ?, '[REDACTED]', 'g'),
-                               regexp_replace(left(rtrim(s.raw, chr(13) || chr(10)), {RAW_CAP}),
-                                              ?, '[REDACTED]', 'g'),
-                               coalesce(strlen(s.raw), 0)
-                        FROM staged s WHERE s.kind = 'rejected'""",
-                    [ingest_id, source_id, display, SECRET_PATTERN, SECRET_PATTERN],
-                )
+                con.execute(_sql("commit_rejects.sql"), {**where, **redact})
             for kind in conflict_kinds:
-                con.execute(
-                    f"""INSERT INTO conflicts
-                       SELECT ?, ?, regexp_replace(c.record_id, ?, '[REDACTED]', 'g'), ?, ?,
-                              c.source_line, c.source_offset,
-                              regexp_replace(left(rtrim(b.line, chr(13) || chr(10)), {RAW_CAP}), ?, '[REDACTED]', 'g')
-                       FROM conflicts_{kind} c JOIN batch_lines b ON b.line_no = c.source_line""",
-                    [ingest_id, kind, SECRET_PATTERN, source_id, display, SECRET_PATTERN],
-                )
+                con.execute(_render_sql("commit_conflicts.sql", kind=kind), {**where, **redact, "kind": kind})
             if c.ignored:
-                con.execute(
-                    """INSERT INTO ignored_events
-                       SELECT left(event, 200), count(*) FROM staged WHERE kind = 'ignored' GROUP BY 1"""
-                )
+                con.execute(_sql("commit_ignored.sql"))
             con.execute(
-                """UPDATE sources SET committed_offset = ?, committed_lines = ?, tail_fp = ?,
-                       lines_read = lines_read + ?, loaded = loaded + ?, duplicate = duplicate + ?,
-                       ignored = ignored + ?, rejected = rejected + ?, path = ?, last_seen = ?,
-                       last_ingest_id = ?
-                   WHERE source_id = ?""",
-                [end_offset, last_line, tail_fingerprint(tail), c.read, c.loaded, c.duplicate, c.ignored,
-                 c.rejected, display, now, ingest_id, source_id],
+                _sql("commit_source.sql"),
+                {
+                    **where,
+                    "offset": end_offset,
+                    "lines": last_line,
+                    "tail_fp": tail_fingerprint(tail),
+                    "read": c.read,
+                    "loaded": c.loaded,
+                    "duplicate": c.duplicate,
+                    "ignored": c.ignored,
+                    "rejected": c.rejected,
+                    "now": now,
+                },
             )
             con.execute(
-                """UPDATE ingests SET lines_read = lines_read + ?, loaded_requests = loaded_requests + ?,
-                       loaded_outcomes = loaded_outcomes + ?, duplicate = duplicate + ?,
-                       ignored = ignored + ?, rejected = rejected + ?, conflicting = conflicting + ?,
-                       naive_ts = naive_ts + ?, bytes_read = bytes_read + ?
-                   WHERE ingest_id = ?""",
-                [c.read, c.loaded_requests, c.loaded_outcomes, c.duplicate, c.ignored, c.rejected,
-                 c.conflicting, c.naive_ts, c.bytes, ingest_id],
+                _sql("commit_ingest.sql"),
+                {
+                    "ingest_id": ingest_id,
+                    "read": c.read,
+                    "loaded_requests": c.loaded_requests,
+                    "loaded_outcomes": c.loaded_outcomes,
+                    "duplicate": c.duplicate,
+                    "ignored": c.ignored,
+                    "rejected": c.rejected,
+                    "conflicting": c.conflicting,
+                    "naive_ts": c.naive_ts,
+                    "bytes": c.bytes,
+                },
             )
             con.execute("COMMIT")
         except BaseException:
@@ -525,36 +518,33 @@ class Loader:
             raise
 
 
-def _poisoned_row(con: duckdb.DuckDBPyConnection, t: Any, reason: str) -> Any:
-    """A staged row for a line the SQL reader rejected outright."""
-    con.register("poison_line", t)
-    try:
-        return con.execute(
-            """SELECT s.* REPLACE ('rejected' AS kind, ? AS reason, NULL AS detail)
-               FROM (SELECT * FROM staged LIMIT 0) s
-               RIGHT JOIN poison_line p ON false""",
-            [reason],
-        ).to_arrow_table()
-    finally:
-        con.unregister("poison_line")
-
-
 _KEYS = {"requests": "request_keys", "outcomes": "outcome_keys"}
 # (identity column, columns that must agree for a repeat to be a plain duplicate)
 _IDENTITY = {
-    "requests": ("request_id", ["ts", "model", "provider", "input_tokens", "cached_input_tokens",
-                                "cache_write_tokens", "output_tokens", "reasoning_tokens", "outcome",
-                                "logged_cost_usd", "tenant_id", "feature", "user_id", "trace_id"]),
-    "outcomes": ("event_id", ["ts", "event", "request_id", "trace_id", "tenant_id", "feature", "user_id", "value"]),
+    "requests": (
+        "request_id",
+        [
+            "ts",
+            "model",
+            "provider",
+            "input_tokens",
+            "cached_input_tokens",
+            "cache_write_tokens",
+            "output_tokens",
+            "reasoning_tokens",
+            "outcome",
+            "logged_cost_usd",
+            "tenant_id",
+            "feature",
+            "user_id",
+            "trace_id",
+        ],
+    ),
+    "outcomes": (
+        "event_id",
+        ["ts", "event", "request_id", "trace_id", "tenant_id", "feature", "user_id", "value"],
+    ),
 }
-
-_CLEAN_LINES = """
-CREATE OR REPLACE TEMP VIEW clean_lines AS
-SELECT line_no, byte_offset, bad, raw,
-       -- a byte-order mark may open any line (concatenated files), not only the first
-       CASE WHEN starts_with(line, chr(65279)) THEN substr(line, 2) ELSE line END AS line
-FROM batch_lines
-"""
 
 
 def _bind_view(sql: str, source_id: int, ingest_id: int) -> str:

@@ -77,7 +77,9 @@ def locate(
         if offset <= len(got):
             window = got[max(0, offset - TAIL_WINDOW) : offset]
             if fingerprint(window) == tail_fp:
-                return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, got[offset:], offset), window)
+                return Resume(
+                    source_id, offset, lines + 1, head_fp, Pushback(stream, got[offset:], offset), window
+                )
             continue
         if stream.position != len(got):  # an earlier candidate read past our buffer: start over
             stream.close()

@@ -184,7 +184,9 @@ class ZstdStream(_Decompressing):
 
         self._zerr = zstandard.ZstdError
         self._r = zstandard.ZstdDecompressor().stream_reader(
-            _Counting(raw, self), read_across_frames=True, read_size=_READ
+            _Counting(raw, self),  # type: ignore[arg-type]  # any object with read() will do
+            read_across_frames=True,
+            read_size=_READ,
         )
 
     def _more(self) -> bytes:

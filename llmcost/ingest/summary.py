@@ -58,19 +58,39 @@ def render_summary(console: Console, result: IngestResult, db_path: Path) -> Non
 
     t = result.totals
     table = Table(title=None, show_edge=False, pad_edge=False, box=None)
-    for col, justify in [("file", "left"), ("read", "right"), ("loaded", "right"), ("duplicate", "right"),
-                         ("ignored", "right"), ("rejected", "right"), ("note", "left")]:
+    for col, justify in [
+        ("file", "left"),
+        ("read", "right"),
+        ("loaded", "right"),
+        ("duplicate", "right"),
+        ("ignored", "right"),
+        ("rejected", "right"),
+        ("note", "left"),
+    ]:
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    shown = result.files if len(result.files) <= 20 else [f for f in result.files if f.counts.read or f.error][:20]
+    shown = (
+        result.files
+        if len(result.files) <= 20
+        else [f for f in result.files if f.counts.read or f.error][:20]
+    )
     for f in shown:
         note = f.error or f.note or ""
         if f.pending_bytes and not f.error:
-            note = (note + "; " if note else "") + f"{f.pending_bytes} bytes of an unfinished last line wait for the next run"
+            note = (
+                note + "; " if note else ""
+            ) + f"{f.pending_bytes} bytes of an unfinished last line wait for the next run"
         if f.resumed_at and not note:
             note = f"resumed at byte {f.resumed_at}"
         c = f.counts
-        table.add_row(Text(f.display), f"{c.read:,}", f"{c.loaded:,}", f"{c.duplicate:,}", f"{c.ignored:,}",
-                      f"{c.rejected:,}", Text(note))
+        table.add_row(
+            Text(f.display),
+            f"{c.read:,}",
+            f"{c.loaded:,}",
+            f"{c.duplicate:,}",
+            f"{c.ignored:,}",
+            f"{c.rejected:,}",
+            Text(note),
+        )
     if len(shown) < len(result.files):
         table.add_row(Text(f"… {len(result.files) - len(shown)} more files"), "", "", "", "", "", "")
     console.print(table)
@@ -81,11 +101,21 @@ def render_summary(console: Console, result: IngestResult, db_path: Path) -> Non
     )
     console.print(Text(line))
     rate = t.read / result.seconds if result.seconds > 0 else 0
-    console.print(Text(f"ingest #{result.ingest_id} into {db_path} in {result.seconds:.2f} s ({rate:,.0f} lines/s)"))
+    console.print(
+        Text(f"ingest #{result.ingest_id} into {db_path} in {result.seconds:.2f} s ({rate:,.0f} lines/s)")
+    )
     if t.rejected:
-        console.print(Text(f"{t.rejected:,} line(s) rejected: see `llmcost status --rejects` for file, line and reason"))
+        console.print(
+            Text(f"{t.rejected:,} line(s) rejected: see `llmcost status --rejects` for file, line and reason")
+        )
     if t.conflicting:
-        console.print(Text(f"{t.conflicting:,} duplicate id(s) with different content: the first one loaded was kept "
-                           "(see `llmcost status`)"))
+        console.print(
+            Text(
+                f"{t.conflicting:,} duplicate id(s) with different content: the first one loaded was kept "
+                "(see `llmcost status`)"
+            )
+        )
     if t.naive_ts:
-        console.print(Text(f"{t.naive_ts:,} timestamp(s) had no time zone and were read in the configured zone"))
+        console.print(
+            Text(f"{t.naive_ts:,} timestamp(s) had no time zone and were read in the configured zone")
+        )

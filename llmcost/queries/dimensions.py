@@ -17,6 +17,23 @@ from llmcost.errors import UsageError
 RETRIEVAL_OPERATIONS = ("embedding", "rerank")
 
 
+# Time buckets are computed in two stages, because converting 10M timestamps to a zone's
+# calendar (ICU) costs about ten times the whole aggregation. The scan groups by an integer
+# "slot" (epoch microseconds // slot length, shifted so that floor division stays a plain integer
+# division for any date after year 1); only the few aggregated slots are turned into days, weeks or
+# months in the zone. A UTC day is a whole number of slots of a day; any other zone's midnight is
+# a whole number of 15-minute slots (every offset in use is a multiple of 15 minutes).
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "GMT", "Etc/GMT", "Zulu", "Etc/Zulu", "Universal"})
+DAY_US = 86_400_000_000
+QUARTER_HOUR_US = 900_000_000
+_SHIFT_US = 1_157_408 * DAY_US  # > 3,000 years before 1970, a whole number of days
+
+
+def slot_us(tz: str) -> int:
+    """The length of a time slot in microseconds for buckets in zone `tz`."""
+    return DAY_US if tz in UTC_NAMES else QUARTER_HOUR_US
+
+
 @dataclass(frozen=True)
 class Dimension:
     name: str
@@ -30,16 +47,24 @@ class Dimension:
     def is_time(self) -> bool:
         return self.bucket is not None
 
-    def expr(self, alias: str) -> str:
-        """This dimension's SQL expression over the table aliased `alias` (an identifier we chose)."""
+    def expr(self, alias: str, slot: int = DAY_US) -> str:
+        """This dimension's SQL over the table aliased `alias` (an identifier we chose): the value
+        itself, or for a time bucket the integer slot the row falls in (see `bucket_of`)."""
         if not re.fullmatch(r"[a-z]+", alias):
             raise ValueError(f"not an alias: {alias!r}")
         if self.bucket is not None:
-            # timezone($tz, ts) is the wall-clock time in the report's zone; bucket that.
-            return f"CAST(date_trunc('{self.bucket}', timezone($tz, {alias}.ts)) AS DATE)"
+            return f"(epoch_us({alias}.ts) + {_SHIFT_US}) // {int(slot)}"
         if self.derived is not None:
             return self.derived.replace("{a}", alias)
         return f"{alias}.{self.column}"
+
+    def bucket_of(self, column: str, slot: int = DAY_US) -> str:
+        """The value shown for an aggregated `column` of `expr`: for a time bucket, the slot's
+        start read in the zone `$tz` and truncated to the day, week (Monday) or month."""
+        if self.bucket is None:
+            return column
+        start = f"make_timestamptz({column} * {int(slot)} - {_SHIFT_US})"
+        return f"CAST(date_trunc('{self.bucket}', timezone($tz, {start})) AS DATE)"
 
 
 _RETRIEVAL_LIST = ", ".join(f"'{op}'" for op in RETRIEVAL_OPERATIONS)
@@ -161,11 +186,12 @@ def filter_sql(filters: Sequence[Filter], alias: str, prefix: str = "w") -> tupl
     return (" AND ".join(clauses) or "TRUE"), params
 
 
-def select_list(dims: Sequence[Dimension], alias: str) -> str:
-    """`expr AS d0, expr AS d1, ` — positional aliases, so a dimension named like a column or a
-    keyword (`day`, `user`) never collides with anything in the statement."""
-    return "".join(f"{d.expr(alias)} AS d{i}, " for i, d in enumerate(dims))
+def select_list(dims: Sequence[Dimension], alias: str, slot: int = DAY_US) -> str:
+    """`expr AS d0, expr AS d1, ` (time buckets as slots) — positional aliases, so a dimension
+    named like a column or a keyword (`day`, `user`) never collides with anything in the statement."""
+    return "".join(f"{d.expr(alias, slot)} AS d{i}, " for i, d in enumerate(dims))
 
 
-def uses_tz(dims: Sequence[Dimension]) -> bool:
-    return any(d.is_time for d in dims)
+def bucket_list(dims: Sequence[Dimension], alias: str, slot: int = DAY_US) -> str:
+    """`bucket AS d0, ...` over the aggregated columns `alias.d0, ...` of `select_list`."""
+    return "".join(f"{d.bucket_of(f'{alias}.d{i}', slot)} AS d{i}, " for i, d in enumerate(dims))

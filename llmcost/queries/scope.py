@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmcost.errors import UsageError
-from llmcost.queries.dimensions import Filter, filter_sql
+from llmcost.queries.dimensions import Filter, filter_sql, slot_us
 from llmcost.queries.window import Window
 
 COST_MODES = ("derived", "logged", "auto")
@@ -42,6 +42,11 @@ class Scope:
         when the caller allowed only those)."""
         clause, _ = filter_sql(self.filters, alias)
         return f"{self.window.predicate(alias)} AND {clause}"
+
+    @property
+    def slot(self) -> int:
+        """Microseconds per time slot for this window's zone (see llmcost.queries.dimensions)."""
+        return slot_us(self.window.tz)
 
     def cost(self, alias: str) -> str:
         return cost_expr(self.cost_mode, alias)

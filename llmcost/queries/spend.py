@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
 from llmcost.queries import exact, quality, sqlfiles
-from llmcost.queries.dimensions import Dimension, select_list
+from llmcost.queries.dimensions import Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
 from llmcost.queries.scope import Scope
 
@@ -104,7 +104,11 @@ def dimension_columns(by: Sequence[Dimension]) -> tuple[Column, ...]:
 def aggregate(con: duckdb.DuckDBPyConnection, by: Sequence[Dimension], scope: Scope) -> list[dict[str, Any]]:
     """One scan: the grouped rows with counts and cost (shares and ratios are added later)."""
     sql = sqlfiles.render(
-        "spend", dimensions=select_list(by, "r"), scope=scope.where("r"), cost=scope.cost("r")
+        "spend",
+        dimensions=select_list(by, "r", scope.slot),
+        buckets=bucket_list(by, "s", scope.slot),
+        scope=scope.where("r"),
+        cost=scope.cost("r"),
     )
     cur = con.execute(sql, sqlfiles.used_params(sql, scope.params()))
     names = [d[0] for d in cur.description or []]

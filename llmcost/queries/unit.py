@@ -22,14 +22,14 @@ the report runs, so an event that arrives late is joined by the next report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
 from llmcost.queries import exact, quality, sqlfiles
-from llmcost.queries.dimensions import Dimension, select_list
-from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
+from llmcost.queries.dimensions import Dimension, bucket_list, select_list
+from llmcost.queries.model import OTHER, Column, Kind, Report, money
 from llmcost.queries.scope import Scope
 from llmcost.queries.spend import aggregate, dimension_columns, dimension_order, empty_window_warning
 
@@ -75,6 +75,21 @@ COLUMNS = (
     Column("traced_unpriced_requests", Kind.COUNT, "traced unpriced", detail=True),
 )
 
+# Columns only the trace attribution fills (left out with attribution="ratio").
+TRACE_ONLY = frozenset(
+    {
+        "orphan_events",
+        "traced_events",
+        "traced_cost_per_success",
+        "traced_tokens_per_success",
+        "traced_calls_per_success",
+        "traced_cost_usd",
+        "traced_requests",
+        "traced_unpriced_requests",
+    }
+)
+ATTRIBUTIONS = ("both", "ratio")
+
 SORT_KEYS = ("cost", "requests", "events", "ratio", "trace", "name")
 
 NOTES = (
@@ -90,10 +105,17 @@ class UnitQuery:
     scope: Scope
     top: int | None = None
     sort: str | None = None
+    # "ratio" skips the trace attribution: two aggregations instead of joining every event to its
+    # workflow's calls (the join dominates on a large warehouse; see benchmarks/bench_report.py).
+    attribution: str = "both"
 
     def sort_key(self) -> str:
+        if self.attribution not in ATTRIBUTIONS:
+            raise UsageError(f"--attribution: choose from {', '.join(ATTRIBUTIONS)}")
         if self.sort is None:
             return "name" if any(d.is_time for d in self.by) else "cost"
+        if self.sort == "trace" and self.attribution == "ratio":
+            raise UsageError("--sort trace needs the trace attribution (--attribution both)")
         if self.sort not in SORT_KEYS:
             raise UsageError(f"--sort: unknown key {self.sort[:30]!r}; choose from {', '.join(SORT_KEYS)}")
         return self.sort
@@ -209,35 +231,59 @@ def _order(rows: list[dict[str, Any]], by: Sequence[Dimension], sort: str) -> li
     return present + missing
 
 
+def _trace_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+    slot, n = q.scope.slot, len(q.by)
+
+    def columns(alias: str, named: bool = False) -> str:
+        return "".join(f"{alias}.d{i}" + (f" AS d{i}" if named else "") + ", " for i in range(n))
+
+    return _grouped(
+        con,
+        "unit_trace",
+        q.by,
+        {
+            "dimensions": select_list(q.by, "o", slot),
+            "scope": q.scope.where("o"),
+            "first_scope": "".join(f"min(k.d{i}) AS d{i}, " for i in range(n)),
+            "workflow_scope": columns("w", named=True),
+            "cost": q.scope.cost("q"),
+            "call_scope": columns("c"),
+            "found_scope": columns("f"),
+            "matched_scope": columns("m"),
+            "same_scope": " AND ".join(f"t.d{i} IS NOT DISTINCT FROM m.d{i}" for i in range(n)) or "TRUE",
+            "buckets": bucket_list(q.by, "s", slot),
+        },
+        params,
+    )
+
+
 def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
-    """Cost and tokens per success of `q.event`, by scope, both attributions."""
+    """Cost and tokens per success of `q.event`, by scope, under both attributions (or, with
+    attribution="ratio", the ratio alone)."""
+    sort = q.sort_key()
     if q.top is not None and q.top < 1:
         raise UsageError("--top must be at least 1")
     for d in q.by:
         if d.name not in UNIT_DIMENSIONS:
             raise UsageError(f"--by: unit economics group by {', '.join(UNIT_DIMENSIONS)}, not {d.name}")
+    traced = q.attribution == "both"
     scope, params = q.scope, {**q.scope.params(), "event": q.event}
     spend_rows = aggregate(con, q.by, scope)
     event_rows = _grouped(
-        con, "unit_events", q.by, {"dimensions": select_list(q.by, "o"), "scope": scope.where("o")}, params
-    )
-    first = "".join(f"arg_min(k.d{i}, (k.ts, k.event_id)) AS d{i}, " for i in range(len(q.by)))
-    trace_rows = _grouped(
         con,
-        "unit_trace",
+        "unit_events",
         q.by,
         {
-            "dimensions": select_list(q.by, "o"),
+            "dimensions": select_list(q.by, "o", scope.slot),
+            "buckets": bucket_list(q.by, "s", scope.slot),
             "scope": scope.where("o"),
-            "first_scope": first,
-            "cost": scope.cost("q"),
-            "scope_columns": "".join(f"w.d{i}, " for i in range(len(q.by))),
         },
         params,
     )
+    trace_rows = _trace_rows(con, q, params) if traced else []
     rows = [r for r in _merge(q.by, spend_rows, event_rows, trace_rows) if r["requests"] or r["events"]]
     totals = combine(rows, {})
-    ordered = _order(rows, q.by, q.sort_key())
+    ordered = _order(rows, q.by, sort)
     folded = 0
     if q.top is not None and len(ordered) > q.top:
         rest = ordered[q.top :]
@@ -247,6 +293,9 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
     for row in [*ordered, totals]:
         add_ratios(row)
         row.pop("naive_timestamps")
+        if not traced:
+            for key in TRACE_ONLY:
+                row.pop(key, None)
     dq = quality.collect(
         con,
         scope,
@@ -257,7 +306,7 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
             naive_timestamps=sum(int(r.get("naive_timestamps", 0)) for r in [*spend_rows, *event_rows]),
         ),
     )
-    dq = _with_events(dq, totals["events"], totals["orphan_events"])
+    dq = replace(dq, outcome_events=totals["events"], orphan_events=totals.get("orphan_events") if traced else None)
     warnings: list[str] = []
     if not rows:
         warnings.append(empty_window_warning(con, scope))
@@ -265,10 +314,11 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
         known = ", ".join(f"{e} ({n:,})" for e, n in event_names(con)[:5]) or "none"
         warnings.append(f"no {q.event!r} events in the window; outcome events in the warehouse: {known}")
     group = ", ".join(d.name for d in q.by) or "everything"
+    notes = list(NOTES) if traced else [NOTES[0], "trace attribution not computed (--attribution ratio)"]
     return Report(
         name="unit",
         title=f"Cost per {q.event} by {group}",
-        columns=(*dimension_columns(q.by), *COLUMNS),
+        columns=(*dimension_columns(q.by), *(c for c in COLUMNS if traced or c.name not in TRACE_ONLY)),
         rows=ordered,
         totals=totals,
         window=scope.window,
@@ -277,12 +327,12 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
         quality=dq,
         price_catalog=quality.price_catalog(dq),
         warnings=warnings,
-        notes=list(NOTES),
-        parameters={"event": q.event, "top": q.top, "folded_rows": folded, "sort": q.sort_key()},
+        notes=notes,
+        parameters={
+            "event": q.event,
+            "attribution": q.attribution,
+            "top": q.top,
+            "folded_rows": folded,
+            "sort": sort,
+        },
     )
-
-
-def _with_events(dq: DataQuality, events: int, orphans: int) -> DataQuality:
-    from dataclasses import replace
-
-    return replace(dq, outcome_events=events, orphan_events=orphans)

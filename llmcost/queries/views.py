@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.queries import exact, quality, sqlfiles
-from llmcost.queries.dimensions import DIMENSIONS, Dimension, select_list
+from llmcost.queries.dimensions import DIMENSIONS, Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, Kind, Report, money
 from llmcost.queries.scope import Scope
 from llmcost.queries.spend import (
@@ -385,12 +385,12 @@ def cache(
 
     dims = tuple(by) or (DIMENSIONS["feature"],)
     rep = spend(con, SpendQuery(dims, scope, top=top), name="cache", title="Response-cache hits and savings")
-    stage = sqlfiles.render("cache_stage", dimensions=select_list(dims, "r"), scope=scope.where("r"))
+    stage = sqlfiles.render("cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r"))
     con.execute(stage, sqlfiles.used_params(stage, scope.params()))
     try:
         apply_prices(con, "_llmcost_cache_hits", catalog, record=False)
-        columns = "".join(f"h.d{i}, " for i in range(len(dims)))
-        savings = sqlfiles.run(con, sqlfiles.render("cache_savings", columns=columns), {})
+        savings_sql = sqlfiles.render("cache_savings", buckets=bucket_list(dims, "h", scope.slot))
+        savings = sqlfiles.run(con, savings_sql, {"tz": scope.window.tz})
     finally:
         con.execute("DROP TABLE IF EXISTS _llmcost_cache_hits")
     from llmcost.queries.spend import shown_value

@@ -40,7 +40,6 @@ def fact_lines(report: Report) -> list[str]:
     lines.append(f"timestamps without a zone: {q.naive_timestamps:,}")
     lines.append(f"duplicate ids with different content: {q.conflicting_duplicates:,} (first loaded counted)")
     if q.outcome_events is not None:
-        lines.append(
-            f"outcome events: {q.outcome_events:,}, of which matching no logged request: {q.orphan_events or 0:,}"
-        )
+        orphans = "not checked" if q.orphan_events is None else f"{q.orphan_events:,}"
+        lines.append(f"outcome events: {q.outcome_events:,}, of which matching no logged request: {orphans}")
     return lines

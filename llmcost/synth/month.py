@@ -28,6 +28,7 @@ from llmcost.synth.truth import Truth
 from llmcost.synth.world import World, sample_kinds
 
 I64 = npt.NDArray[np.int64]
+Fit = Callable[[Calls], I64]  # what a fitted plant adds up per call (cost, tokens)
 CHUNK_TRACES = 60_000  # bounds memory: a chunk's calls, ids and lines stay under ~100 MB
 HTTP_SHARE = 0.05
 SPIKE_HOUR = 13  # the bulk run starts after lunch UTC
@@ -129,10 +130,11 @@ def _prefix(
     amount: Callable[[Calls], npt.NDArray[np.int64]],
     target: float,
 ) -> tuple[TraceBatch, Calls, Traces]:
-    """The leading traces of `batch` whose calls' `amount` (per call) adds up closest to `target`."""
+    """The leading traces of `batch` whose calls' `amount` adds up closest to `target` (maybe none)."""
     calls, traces = build_calls(rng, batch, world.tenancy, world.versions, _incidents(world))
-    done = np.cumsum(np.bincount(calls.trace, weights=amount(calls), minlength=len(batch)))
-    k = 0 if target <= 0 else int(np.argmin(np.abs(done - target))) + 1
+    per_trace = np.bincount(calls.trace, weights=amount(calls), minlength=len(batch))
+    done = np.concatenate([[0.0], np.cumsum(per_trace)])
+    k = int(np.argmin(np.abs(done - target)))
     m = int(np.searchsorted(calls.trace, k))
     head = TraceBatch(batch.start_ms[:k], batch.tenant[:k], batch.user[:k], batch.kind[:k])
     calls = Calls(**{f: getattr(calls, f)[:m] for f in Calls.__dataclass_fields__})
@@ -140,7 +142,39 @@ def _prefix(
     return head, calls, traces
 
 
-def _spike_burst(world: World, rng: np.random.Generator, truth: Truth, day: int, seq: int) -> pl.DataFrame:
+def _push_fitted(
+    world: World,
+    rng: np.random.Generator,
+    truth: Truth,
+    sink: Sink,
+    candidates: TraceBatch,
+    amount: Callable[[Calls], npt.NDArray[np.int64]],
+    target: float,
+    seq: int,
+    horizon: int | None,
+) -> tuple[int, int, int]:
+    """Write leading candidate traces, chunk by chunk, until their `amount` reaches `target`.
+    Returns (seq, traces written, calls written)."""
+    chunks = list(_chunks(candidates))
+    n_traces = n_calls = 0
+    for i, chunk in enumerate(chunks):
+        head, calls, traces = _prefix(world, rng, chunk, amount, target)
+        target -= float(amount(calls).sum())
+        n_traces, n_calls = n_traces + len(head), n_calls + len(calls)
+        more = len(head) == len(chunk) and i + 1 < len(chunks)
+        seq += 1
+        sink.push(
+            _lines(world, rng, head, calls, traces, truth, seq),
+            int(chunks[i + 1].start_ms[0]) if more else horizon,
+        )
+        if not more:
+            break
+    return seq, n_traces, n_calls
+
+
+def _spike_burst(
+    world: World, rng: np.random.Generator, truth: Truth, day: int
+) -> tuple[TraceBatch, Fit, float]:
     """The tenant bulk-runs its workflows in the afternoon until its day costs SPIKE_FACTOR x its
     trailing 7-day average: sized against what it actually spent, so the ratio holds at any scale."""
     sp = world.plan.spike
@@ -157,16 +191,14 @@ def _spike_burst(world: World, rng: np.random.Generator, truth: Truth, day: int,
         sample_users(world.roster, rng, tenant),
         sample_kinds(rng, world.roster, tenant),
     )
-    batch, calls, traces = _prefix(world, rng, batch, lambda c: c.cost, deficit)
-    world.spike_traces = len(batch)
-    return _lines(world, rng, batch, calls, traces, truth, seq)
+    return batch, lambda c: c.cost, deficit
 
 
-def _embed_surge(world: World, rng: np.random.Generator, truth: Truth, day: int, seq: int) -> pl.DataFrame:
+def _embed_surge(
+    world: World, rng: np.random.Generator, truth: Truth, day: int
+) -> tuple[TraceBatch, Fit, float]:
     """A re-index job run amok: embedding calls over every tenant's documents until the day's
     embedding tokens are EMBED_SURGE_RATIO x its generation (chat) tokens."""
-    es = world.plan.embed_surge
-    assert es is not None
     embedded, generated = truth.day_tokens(day)
     deficit = EMBED_SURGE_RATIO * generated - embedded
     n = int(np.ceil(1.3 * max(deficit, 0.0) / world.economics.reindex_tokens)) + 10
@@ -178,9 +210,7 @@ def _embed_surge(world: World, rng: np.random.Generator, truth: Truth, day: int,
         np.full(n, world.service_user["svc_reindex"], dtype=np.int64),
         np.full(n, KIND_INDEX["rag_reindex"], dtype=np.int64),
     )
-    batch, calls, traces = _prefix(world, rng, batch, lambda c: c.input, deficit)
-    world.surge_calls = len(calls)
-    return _lines(world, rng, batch, calls, traces, truth, seq)
+    return batch, lambda c: c.input, deficit
 
 
 def _chunks(batch: TraceBatch) -> Iterator[TraceBatch]:
@@ -205,9 +235,9 @@ def run_month(world: World, seed: int, sink: Sink, truth: Truth) -> None:
         # the day at or after that hour wait in the sink until the plant is written.
         late = []
         if plan.spike is not None and plan.spike.day == day:
-            late.append((day_start + SPIKE_HOUR * HOUR_MS, _spike_burst))
+            late.append((day_start + SPIKE_HOUR * HOUR_MS, _spike_burst, "spike"))
         if plan.embed_surge is not None and plan.embed_surge.day == day:
-            late.append((day_start + SURGE_HOUR * HOUR_MS, _embed_surge))
+            late.append((day_start + SURGE_HOUR * HOUR_MS, _embed_surge, "embed-surge"))
         late.sort(key=lambda x: x[0])
         hold = late[0][0] if late else None
         chunks = list(_chunks(batch))
@@ -220,6 +250,10 @@ def run_month(world: World, seed: int, sink: Sink, truth: Truth) -> None:
             if hold is not None:
                 horizon = hold if horizon is None else min(horizon, hold)
             sink.push(frame, horizon)
-        for j, (_, plant) in enumerate(late):
-            seq += 1
-            sink.push(plant(world, rng, truth, day, seq), late[j + 1][0] if j + 1 < len(late) else next_day)
+        for j, (_, plant, name) in enumerate(late):
+            candidates, amount, target = plant(world, rng, truth, day)
+            horizon = late[j + 1][0] if j + 1 < len(late) else next_day
+            seq, n_traces, n_calls = _push_fitted(
+                world, rng, truth, sink, candidates, amount, target, seq, horizon
+            )
+            world.fitted[name] = (n_traces, n_calls)

@@ -4,7 +4,7 @@ sample), and the sizes of the planted anomalies derived from them."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -59,8 +59,8 @@ class World:
     budget_month_day: int | None  # window day index of the budget month's 1st
     new_tenant: int | None
     service_user: dict[str, int]
-    spike_traces: int = 0  # the planted spike's extra traces (known once generated)
-    surge_calls: int = 0  # the planted embed surge's calls (known once generated)
+    # (traces, calls) written by each plant fitted to the day's actual traffic, once generated.
+    fitted: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def tenant_names(self) -> list[str]:

@@ -257,4 +257,3 @@ def reader(path: Path) -> Iterator[Warehouse]:
         yield wh
     finally:
         wh.close()
-

@@ -89,7 +89,7 @@ def reject_rows(
     where, params = ("WHERE reason = ?", [reason]) if reason else ("", [])
     return _rows(
         con,
-        f"SELECT path, line_no, byte_offset, reason, detail, raw FROM rejects {where} "
+        f"SELECT path, line_no, byte_offset, reason, detail, raw FROM rejects {where} "  # noqa: S608 - where is ours; values bound
         "ORDER BY ingest_id DESC, path, line_no LIMIT ?",
         [*params, limit],
     )

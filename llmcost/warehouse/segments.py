@@ -38,11 +38,11 @@ def view_sql(con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, *, temp: 
         ).fetchall()
     ]
     scope = "TEMP " if temp else ""
-    body = f"SELECT * FROM {kind}_columns"
+    body = f"SELECT * FROM {kind}_columns"  # noqa: S608 - kind is one of KINDS
     if files:
         listing = ", ".join(_sql_str(str(seg_dir / f)) for f in files)
         # union_by_name: segments written before a migration added a column read it as NULL.
-        body += f" UNION ALL BY NAME SELECT * FROM read_parquet([{listing}], union_by_name = true)"
+        body += f" UNION ALL BY NAME SELECT * FROM read_parquet([{listing}], union_by_name = true)"  # noqa: S608 - quoted paths
     return f"CREATE OR REPLACE {scope}VIEW {kind} AS {body}"
 
 
@@ -65,7 +65,9 @@ class WrittenSegment:
     rows: int
 
 
-def write_segment(con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, select_sql: str) -> WrittenSegment:
+def write_segment(
+    con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, select_sql: str
+) -> WrittenSegment:
     """Write the rows of `select_sql` as a new Parquet file; the caller registers it."""
     (seg_dir / kind).mkdir(parents=True, exist_ok=True, mode=0o700)
     name = f"{kind}/{uuid.uuid4().hex}.parquet"

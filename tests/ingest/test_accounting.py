@@ -40,7 +40,10 @@ def test_every_line_lands_in_exactly_one_bucket(cli: Cli, tmp_path: Path) -> Non
         "residual": 0,
     }
     assert _query(cli.db, "SELECT count(*), count(DISTINCT request_id) FROM requests") == [(50, 50)]
-    run = _query(cli.db, "SELECT lines_read, loaded_requests + loaded_outcomes + duplicate + ignored + rejected FROM ingests")
+    run = _query(
+        cli.db,
+        "SELECT lines_read, loaded_requests + loaded_outcomes + duplicate + ignored + rejected FROM ingests",
+    )
     assert run == [(64, 64)]
 
 
@@ -115,9 +118,9 @@ def test_same_request_id_with_different_content_first_wins_and_is_reported(cli: 
     b.write_bytes(jsonl([request(2), request(1, costUsd=0.05), request(1, costUsd=0.01, level="debug")]))
     s = cli.ingest(b)["totals"]
     assert (s["loaded_requests"], s["duplicate"], s["conflicting_duplicates"]) == (1, 2, 1)
-    assert _query(cli.db, "SELECT logged_cost_usd::VARCHAR FROM requests WHERE request_id = 'req-000001'") == [
-        ("0.010000000",)
-    ]
+    assert _query(
+        cli.db, "SELECT logged_cost_usd::VARCHAR FROM requests WHERE request_id = 'req-000001'"
+    ) == [("0.010000000",)]
     assert _query(cli.db, "SELECT record_id, line_no FROM conflicts") == [("req-000001", 2)]
 
 

@@ -15,7 +15,13 @@ from tests.conftest import Cli
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "app"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["files"]
-TOKEN_COLUMNS = ["input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens"]
+TOKEN_COLUMNS = [
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+]
 
 
 def _config(tmp_path: Path) -> Path:

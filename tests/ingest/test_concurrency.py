@@ -30,7 +30,9 @@ def test_second_writer_exits_75_quickly_with_the_holder_named(tmp_path: Path) ->
         t0 = time.monotonic()
         r = subprocess.run(
             [sys.executable, "-m", "llmcost", "ingest", str(f), "--db", str(db)],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         elapsed = time.monotonic() - t0
         assert r.returncode == 75, r.stderr
@@ -41,7 +43,10 @@ def test_second_writer_exits_75_quickly_with_the_holder_named(tmp_path: Path) ->
         assert elapsed < 3.0
         # readers are told too, rather than hanging
         r = subprocess.run(
-            [sys.executable, "-m", "llmcost", "status", "--db", str(db)], capture_output=True, text=True, timeout=60
+            [sys.executable, "-m", "llmcost", "status", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert r.returncode == 75 and "busy" in r.stderr
     finally:
@@ -50,5 +55,7 @@ def test_second_writer_exits_75_quickly_with_the_holder_named(tmp_path: Path) ->
         if holder.stdout is not None:
             holder.stdout.close()
     # after the holder is gone (even killed), the warehouse opens and works
-    r = subprocess.run([sys.executable, "-m", "llmcost", "ingest", str(f), "--db", str(db)], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "llmcost", "ingest", str(f), "--db", str(db)], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr

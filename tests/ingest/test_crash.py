@@ -35,7 +35,18 @@ def _write_inputs(root: Path, files: int, per_file: int) -> tuple[int, int]:
 
 def _ingest(root: Path, db: Path, cfg: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "llmcost", "ingest", str(root), "--db", str(db), "--config", str(cfg), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "llmcost",
+            "ingest",
+            str(root),
+            "--db",
+            str(db),
+            "--config",
+            str(cfg),
+            "--quiet",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -98,7 +98,7 @@ def test_gzip_cut_mid_stream_keeps_what_came_before_and_says_where(cli: Cli, tmp
     blob = gzip.compress(data)
     f = tmp_path / "cut.log.gz"
     f.write_bytes(blob[: len(blob) // 2])
-    code, out, err = cli("ingest", str(f), "--json")
+    code, out, _err = cli("ingest", str(f), "--json")
     s = json.loads(out)
     assert code == 0
     assert 0 < s["totals"]["loaded_requests"] < 2000
@@ -117,7 +117,10 @@ def test_gzip_missing_trailer(cli: Cli, tmp_path: Path) -> None:
 
 def test_concatenated_gzip_members(cli: Cli, tmp_path: Path) -> None:
     f = tmp_path / "multi.log.gz"
-    f.write_bytes(gzip.compress(jsonl([request(i) for i in range(5)])) + gzip.compress(jsonl([request(i) for i in range(5, 9)])))
+    f.write_bytes(
+        gzip.compress(jsonl([request(i) for i in range(5)]))
+        + gzip.compress(jsonl([request(i) for i in range(5, 9)]))
+    )
     s = cli.ingest(f)
     assert s["totals"]["loaded_requests"] == 9 and s["files"][0]["error"] is None
 
@@ -155,7 +158,7 @@ def test_decompression_bomb_is_refused_quickly(cli: Cli, tmp_path: Path) -> None
     f = tmp_path / "bomb.log.gz"
     f.write_bytes(blob)
     t0 = time.monotonic()
-    code, out, _ = cli("ingest", str(f), "--json")
+    _code, out, _ = cli("ingest", str(f), "--json")
     assert time.monotonic() - t0 < 20
     s = json.loads(out)
     assert "decompression bomb" in s["files"][0]["error"]
@@ -200,10 +203,14 @@ def test_invalid_utf8_bom_crlf_and_nul(cli: Cli, tmp_path: Path) -> None:
     good = json.dumps(request(1)).encode()
     f = tmp_path / "enc.log"
     f.write_bytes(
-        b"\xef\xbb\xbf" + good + b"\r\n"  # BOM + CRLF: fine
-        + json.dumps(request(2)).encode()[:-2] + b'\xff"}\n'  # invalid UTF-8
+        b"\xef\xbb\xbf"
+        + good
+        + b"\r\n"  # BOM + CRLF: fine
+        + json.dumps(request(2)).encode()[:-2]
+        + b'\xff"}\n'  # invalid UTF-8
         + b'{"msg":"llm.request","model":"a\x00b"}\n'  # raw NUL inside a string
-        + json.dumps(request(3, tenantId="t\u2028x")).encode() + b"\n"  # escaped U+2028: fine
+        + json.dumps(request(3, tenantId="t\u2028x")).encode()
+        + b"\n"  # escaped U+2028: fine
     )
     s = cli.ingest(f)["totals"]
     assert (s["read"], s["loaded_requests"], s["rejected"]) == (4, 2, 2)
@@ -285,7 +292,10 @@ def test_nan_literal_is_not_json(cli: Cli, tmp_path: Path) -> None:
         ({"ts": "yesterday"}, "unreadable timestamp"),
         ({"model": None}, "missing model"),
         ({"inputTokens": None, "outputTokens": None}, "missing token counts"),
-        ({"cachedInputTokens": 5000}, "cached + cache-write tokens exceed input_tokens (input must include them)"),
+        (
+            {"cachedInputTokens": 5000},
+            "cached + cache-write tokens exceed input_tokens (input must include them)",
+        ),
         ({"ts": "2099-01-01T00:00:00Z"}, "timestamp in the future"),
         ({"ts": "1970-01-02T00:00:00Z"}, "timestamp before 2000-01-01"),
     ],

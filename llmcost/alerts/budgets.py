@@ -1,0 +1,199 @@
+"""`llmcost budgets`: per-tenant utilisation against the tenant's plan, and the org's monthly budget:
+month-to-date spend, pace, month-end forecast and the day the budget runs out.
+
+One scan: cost per tenant per day over the month (and the run-rate days before it, early in a
+month); the org's days are the sum over tenants.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from llmcost.alerts import numbers as fmt
+from llmcost.alerts.config import Settings
+from llmcost.alerts.facts import ZERO, Facts
+from llmcost.alerts.forecast import Pace, month_end, month_start, pace
+from llmcost.alerts.model import SCHEMA_VERSION, Span, json_value, money_str
+from llmcost.alerts.rules import tenant_label
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass(frozen=True)
+class TenantBudget:
+    tenant: str | None
+    plan: str | None
+    daily_limit: Decimal | None
+    day_spend: Decimal  # on the as-of day
+    max_day: Decimal
+    max_day_on: date | None
+    days_over_daily: int
+    pace: Pace  # month-to-date against the plan's monthly_usd (budget None when the plan has none)
+    unpriced: int
+
+    @property
+    def monthly_limit(self) -> Decimal | None:
+        return self.pace.budget
+
+    @property
+    def daily_share(self) -> float | None:
+        return float(self.day_spend / self.daily_limit) if self.daily_limit else None
+
+    @property
+    def utilisation(self) -> float | None:
+        """The worse of the as-of day against the daily limit and the month against the monthly one."""
+        shares = [s for s in (self.daily_share, self.pace.share) if s is not None]
+        return max(shares) if shares else None
+
+    def as_dict(self) -> dict[str, Any]:
+        p = self.pace
+        return {
+            "tenant_id": self.tenant,
+            "plan": self.plan,
+            "daily_limit_usd": json_value(self.daily_limit),
+            "day_spend_usd": money_str(self.day_spend),
+            "daily_share": json_value(self.daily_share),
+            "max_day_usd": money_str(self.max_day),
+            "max_day_on": json_value(self.max_day_on),
+            "days_over_daily_limit": self.days_over_daily,
+            "monthly_limit_usd": json_value(self.monthly_limit),
+            "month_to_date_usd": money_str(p.spent),
+            "monthly_share": json_value(p.share),
+            "forecast_month_end_usd": json_value(p.forecast),
+            "runs_out_on": json_value(p.runs_out),
+            "unpriced_requests": self.unpriced,
+        }
+
+
+@dataclass
+class BudgetReport:
+    month: date
+    as_of: date
+    cost_mode: str
+    org: Pace
+    tenants: list[TenantBudget]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.as_of == month_end(self.month)
+
+    @property
+    def unmapped(self) -> list[TenantBudget]:
+        return [t for t in self.tenants if t.plan is None]
+
+    def as_dict(self) -> dict[str, Any]:
+        o = self.org
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "report": "budgets",
+            "month": self.month.strftime("%Y-%m"),
+            "as_of": self.as_of.isoformat(),
+            "complete": self.complete,
+            "cost_mode": self.cost_mode,
+            "org": {
+                "budget_usd": json_value(o.budget),
+                "month_to_date_usd": money_str(o.spent),
+                "share": json_value(o.share),
+                "days_elapsed": o.days_elapsed,
+                "days_in_month": o.days_in_month,
+                "elapsed_share": json_value(o.elapsed_share),
+                "run_rate_usd_per_day": json_value(o.run_rate),
+                "run_rate_days": o.run_rate_days,
+                "forecast_month_end_usd": json_value(o.forecast),
+                "forecast_share": json_value(o.forecast_share),
+                "runs_out_on": json_value(o.runs_out),
+                "exhausted": o.exhausted,
+            },
+            "tenants": [t.as_dict() for t in self.tenants],
+            "notes": list(self.notes),
+        }
+
+
+def _sort_key(t: TenantBudget) -> tuple[int, float, Decimal, str]:
+    u = t.utilisation
+    return (0 if u is not None else 1, -(u or 0.0), -t.pace.spent, tenant_label(t.tenant))
+
+
+def budget_report(
+    con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, *, cost_mode: str = "derived"
+) -> BudgetReport:
+    """The month of `as_of`, counted through the end of `as_of` (a UTC day)."""
+    budgets = settings.budgets
+    start = month_start(as_of)
+    facts = Facts(con, as_of, cost_mode)
+    facts.need(
+        "tenant_days", Span(min(start, as_of - timedelta(days=budgets.forecast_days - 1)), as_of + timedelta(days=1))
+    )
+    first = facts.extent().first_day
+    org_daily: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    tenants: list[TenantBudget] = []
+    unpriced_total = 0
+    for tenant, days in facts.tenant_days().items():
+        for d, c in days.items():
+            org_daily[d] += c.cost
+        month_days = {d: c for d, c in days.items() if start <= d <= as_of}
+        if not month_days:
+            continue
+        plan_name = settings.plan_of(tenant)
+        plan = budgets.plans.get(plan_name) if plan_name else None
+        daily_limit = plan.daily_usd if plan else None
+        max_on = max(month_days, key=lambda d: (month_days[d].cost, d))
+        unpriced = sum(c.unpriced for c in month_days.values())
+        unpriced_total += unpriced
+        tenants.append(
+            TenantBudget(
+                tenant=tenant,
+                plan=plan_name,
+                daily_limit=daily_limit,
+                day_spend=days[as_of].cost if as_of in days else ZERO,
+                max_day=month_days[max_on].cost,
+                max_day_on=max_on,
+                days_over_daily=sum(1 for c in month_days.values() if daily_limit is not None and c.cost > daily_limit),
+                pace=pace(
+                    {d: c.cost for d, c in days.items()},
+                    as_of,
+                    plan.monthly_usd if plan else None,
+                    budgets.forecast_days,
+                    first,
+                ),
+                unpriced=unpriced,
+            )
+        )
+    tenants.sort(key=_sort_key)
+    org = pace(dict(org_daily), as_of, budgets.org_monthly_usd, budgets.forecast_days, first)
+    report = BudgetReport(start, as_of, cost_mode, org, tenants)
+    report.notes.extend(_notes(report, settings, first, unpriced_total))
+    return report
+
+
+def _notes(report: BudgetReport, settings: Settings, first: date | None, unpriced: int) -> list[str]:
+    notes = []
+    budgets = settings.budgets
+    if budgets.org_monthly_usd is None:
+        notes.append("no org budget: set [budgets] org_monthly_usd to see pace and the day it runs out")
+    if first is None:
+        notes.append("the warehouse holds no requests yet")
+    elif report.org.run_rate_days < budgets.forecast_days and not report.complete:
+        notes.append(
+            f"the run rate averages {report.org.run_rate_days} day(s), not {budgets.forecast_days}: "
+            "the warehouse starts on " + first.isoformat()
+        )
+    unmapped = report.unmapped
+    if unmapped:
+        spend = sum((t.pace.spent for t in unmapped), ZERO)
+        notes.append(
+            f"{len(unmapped)} tenant(s) with spend this month have no plan ({fmt.usd(spend)}): "
+            "map them in [budgets.tenants], budgets.tenants_file or set budgets.default_plan"
+        )
+    if unpriced:
+        notes.append(
+            f"{unpriced:,} request(s) this month have no cost under this cost mode (unpriced): "
+            "dollar figures leave them out"
+        )
+    return notes

@@ -1,0 +1,1 @@
+SELECT count(*), count(*) FILTER (naive_ts) FROM fresh_{{kind}};
