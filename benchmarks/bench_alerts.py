@@ -163,14 +163,21 @@ def build(db: Path, n_requests: int, n_events: int, tenants: int, segment_rows: 
 
 
 def write_config(path: Path, tenants: int) -> None:
-    plans = [f'tenant_{k} = "{"enterprise" if k < 10 else "pro" if k < 100 else "starter"}"' for k in range(tenants)]
+    plans = [
+        f'tenant_{k} = "{"enterprise" if k < 10 else "pro" if k < 100 else "starter"}"'
+        for k in range(tenants)
+    ]
     path.write_text(CONFIG.format(tenants="\n".join(plans)), "utf-8")
 
 
 def cli(*args: str) -> None:
     from llmcost.cli import main
 
-    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink), contextlib.redirect_stderr(io.StringIO()):
+    with (
+        open(os.devnull, "w") as sink,
+        contextlib.redirect_stdout(sink),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
         code = main(list(args))
     if code not in (0, 1):
         raise SystemExit(f"llmcost {' '.join(args)} exited {code}")
@@ -184,7 +191,9 @@ def main() -> int:
     ap.add_argument("--segment-rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--dir", type=Path, default=None, help="where to build (default: a temp dir)")
-    ap.add_argument("--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)")
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)"
+    )
     args = ap.parse_args()
 
     import llmcost.cli.alerts  # noqa: F401  (registers the commands until the CLI imports it)
@@ -223,7 +232,10 @@ def main() -> int:
         ("every rule, library (`evaluate`)", t_rules),
         ("`llmcost alerts`", best(lambda: cli("alerts", *at, *common), args.repeat)),
         ("`llmcost budgets`", best(lambda: cli("budgets", *at, *common), args.repeat)),
-        ("`llmcost export-prometheus`", best(lambda: cli("export-prometheus", str(out), *at, *common), args.repeat)),
+        (
+            "`llmcost export-prometheus`",
+            best(lambda: cli("export-prometheus", str(out), *at, *common), args.repeat),
+        ),
     ]
     print("| what | wall s |")
     print("|---|---:|")

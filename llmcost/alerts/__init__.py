@@ -12,7 +12,14 @@ Nothing here imports typer, rich or jinja2: the CLI and the renderers do.
 """
 
 from llmcost.alerts.budgets import BudgetReport, TenantBudget, budget_report
-from llmcost.alerts.config import AlertsConfig, BudgetsConfig, Settings, Severity, load_settings, parse_settings
+from llmcost.alerts.config import (
+    AlertsConfig,
+    BudgetsConfig,
+    Settings,
+    Severity,
+    load_settings,
+    parse_settings,
+)
 from llmcost.alerts.evaluate import closed_day, evaluate, parse_rules
 from llmcost.alerts.model import Alert, Evaluation, Rule, RuleResult, Status
 

@@ -45,9 +45,14 @@ class TenantBudget:
         return float(self.day_spend / self.daily_limit) if self.daily_limit else None
 
     @property
+    def peak_daily_share(self) -> float | None:
+        return float(self.max_day / self.daily_limit) if self.daily_limit else None
+
+    @property
     def utilisation(self) -> float | None:
-        """The worse of the as-of day against the daily limit and the month against the monthly one."""
-        shares = [s for s in (self.daily_share, self.pace.share) if s is not None]
+        """The worse of the month's dearest day against the daily limit and the month to date against
+        the monthly limit (None when the plan has neither)."""
+        shares = [s for s in (self.peak_daily_share, self.pace.share) if s is not None]
         return max(shares) if shares else None
 
     def as_dict(self) -> dict[str, Any]:
@@ -60,6 +65,7 @@ class TenantBudget:
             "daily_share": json_value(self.daily_share),
             "max_day_usd": money_str(self.max_day),
             "max_day_on": json_value(self.max_day_on),
+            "peak_daily_share": json_value(self.peak_daily_share),
             "days_over_daily_limit": self.days_over_daily,
             "monthly_limit_usd": json_value(self.monthly_limit),
             "month_to_date_usd": money_str(p.spent),
@@ -115,9 +121,9 @@ class BudgetReport:
         }
 
 
-def _sort_key(t: TenantBudget) -> tuple[int, float, Decimal, str]:
+def _sort_key(t: TenantBudget) -> tuple[int, int, float, Decimal, str]:
     u = t.utilisation
-    return (0 if u is not None else 1, -(u or 0.0), -t.pace.spent, tenant_label(t.tenant))
+    return (0 if u is not None else 1, -t.days_over_daily, -(u or 0.0), -t.pace.spent, tenant_label(t.tenant))
 
 
 def budget_report(
@@ -128,7 +134,8 @@ def budget_report(
     start = month_start(as_of)
     facts = Facts(con, as_of, cost_mode)
     facts.need(
-        "tenant_days", Span(min(start, as_of - timedelta(days=budgets.forecast_days - 1)), as_of + timedelta(days=1))
+        "tenant_days",
+        Span(min(start, as_of - timedelta(days=budgets.forecast_days - 1)), as_of + timedelta(days=1)),
     )
     first = facts.extent().first_day
     org_daily: dict[date, Decimal] = defaultdict(lambda: ZERO)
@@ -154,7 +161,9 @@ def budget_report(
                 day_spend=days[as_of].cost if as_of in days else ZERO,
                 max_day=month_days[max_on].cost,
                 max_day_on=max_on,
-                days_over_daily=sum(1 for c in month_days.values() if daily_limit is not None and c.cost > daily_limit),
+                days_over_daily=sum(
+                    1 for c in month_days.values() if daily_limit is not None and c.cost > daily_limit
+                ),
                 pace=pace(
                     {d: c.cost for d, c in days.items()},
                     as_of,

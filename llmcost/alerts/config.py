@@ -222,7 +222,9 @@ class BudgetsConfig(_Strict):
         if plans is not None:
             unknown = sorted({p for p in v.values() if p not in plans})
             if unknown:
-                raise ValueError(f"unknown plan(s) {', '.join(map(repr, unknown))}; known: {', '.join(plans)}")
+                raise ValueError(
+                    f"unknown plan(s) {', '.join(map(repr, unknown))}; known: {', '.join(plans)}"
+                )
         return v
 
     @field_validator("default_plan")
@@ -284,7 +286,9 @@ def read_tenants_file(path: Path, plans: dict[str, Plan]) -> dict[str, str]:
         if not tenant:
             raise ConfigError(f"{path}:{line_no}: empty tenant_id")
         if plan not in plans:
-            raise ConfigError(f"{path}:{line_no}: unknown plan {plan!r} for {tenant}; known: {', '.join(plans)}")
+            raise ConfigError(
+                f"{path}:{line_no}: unknown plan {plan!r} for {tenant}; known: {', '.join(plans)}"
+            )
         if out.get(tenant, plan) != plan:
             raise ConfigError(f"{path}:{line_no}: {tenant} is mapped to both {out[tenant]!r} and {plan!r}")
         out[tenant] = plan

@@ -50,10 +50,18 @@ def evaluate(
     rules: Iterable[Rule] | None = None,
     cost_mode: str = "derived",
     now: datetime | None = None,
+    facts: Facts | None = None,
 ) -> Evaluation:
-    """Every selected rule (all by default) for `day`; disabled rules are reported as such."""
+    """Every selected rule (all by default) for `day`; disabled rules are reported as such.
+
+    `facts` lets a caller that needs more aggregates of the same day (the Prometheus export)
+    declare them first, so a shared aggregate is computed once.
+    """
     selected = list(rules) if rules is not None else list(Rule)
-    facts = Facts(con, day, cost_mode)
+    if facts is None:
+        facts = Facts(con, day, cost_mode)
+    elif facts.day != day or facts.cost_mode != cost_mode:
+        raise ValueError("facts were prepared for another day or cost mode")
     ctx = Context(day, settings, facts)
     specs = registry()
     enabled = [r for r in selected if ctx.config(r).enabled]
@@ -64,7 +72,9 @@ def evaluate(
         if rule in enabled:
             results.append(specs[rule].evaluate(ctx))
         else:
-            results.append(RuleResult(rule, Status.DISABLED, notes=[f"disabled in [alerts.{rule.config_key}]"]))
+            results.append(
+                RuleResult(rule, Status.DISABLED, notes=[f"disabled in [alerts.{rule.config_key}]"])
+            )
     requests, unpriced = facts.day_totals(Span.day(day))
     ext = facts.extent()
     data = DataFacts(requests, unpriced, ext.first_request, ext.latest_request, ext.last_ingest)

@@ -36,7 +36,9 @@ def cost_expression(mode: str) -> str:
     try:
         return cost_sql(mode)
     except ValueError:
-        raise UsageError(f"--cost: unknown cost mode {mode[:20]!r}; choose from derived, logged, auto") from None
+        raise UsageError(
+            f"--cost: unknown cost mode {mode[:20]!r}; choose from derived, logged, auto"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,8 @@ class Facts:
     def org_days(self) -> dict[date, DayCost]:
         if "org_days_map" not in self._cache:
             self._cache["org_days_map"] = {
-                from_epoch_day(d): DayCost(int(n), c or ZERO, int(u)) for d, n, c, u in self._cached("org_days")
+                from_epoch_day(d): DayCost(int(n), c or ZERO, int(u))
+                for d, n, c, u in self._cached("org_days")
             }
         result: dict[date, DayCost] = self._cache["org_days_map"]
         return result

@@ -81,7 +81,9 @@ def pace(
     rate_days = 0
     if window_start is not None and window_start <= as_of:
         rate_days = (as_of - window_start).days + 1
-        rate = (sum((c for d, c in daily.items() if window_start <= d <= as_of), ZERO) / rate_days).quantize(NANO)
+        rate = (sum((c for d, c in daily.items() if window_start <= d <= as_of), ZERO) / rate_days).quantize(
+            NANO
+        )
     left = days_in_month(as_of) - as_of.day
     forecast = spent + rate * left if rate is not None else None
     runs_out: date | None = None

@@ -60,7 +60,9 @@ class Span:
 
     def label(self) -> str:
         last = self.end - timedelta(days=1)
-        return self.start.isoformat() if last == self.start else f"{self.start.isoformat()}..{last.isoformat()}"
+        return (
+            self.start.isoformat() if last == self.start else f"{self.start.isoformat()}..{last.isoformat()}"
+        )
 
     def as_dict(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
@@ -180,7 +182,10 @@ class Evaluation:
             "schema_version": SCHEMA_VERSION,
             "report": "alerts",
             "day": self.day.isoformat(),
-            "window": {"start": iso(day_start(self.day)), "end": iso(day_start(self.day + timedelta(days=1)))},
+            "window": {
+                "start": iso(day_start(self.day)),
+                "end": iso(day_start(self.day + timedelta(days=1))),
+            },
             "cost_mode": self.cost_mode,
             "fired": len(alerts),
             "max_severity": alerts[0].severity.value if alerts else None,

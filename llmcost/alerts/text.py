@@ -69,7 +69,7 @@ def markdown(ev: Evaluation) -> str:
     if alerts:
         lines += _md_table(ALERT_COLUMNS, [alert_cells(a) for a in alerts])
         lines.append("")
-        lines += [f"- **{a.rule.value}** {_md_cell(a.subject)}: {_md_cell(a.message)}" for a in alerts]
+        lines += [f"- **{a.rule.value}**: {_md_cell(a.message)}" for a in alerts]
         lines.append("")
     lines += ["## Rules", ""]
     lines += _md_table(
@@ -110,7 +110,7 @@ TENANT_COLUMNS = (
     "days over",
     "month to date",
     "monthly limit",
-    "used",
+    "month used",
     "forecast",
     "runs out",
 )
@@ -131,7 +131,7 @@ def tenant_cells(t: TenantBudget) -> list[str]:
         str(t.days_over_daily) if t.daily_limit is not None else "-",
         fmt.usd(p.spent),
         fmt.usd(p.budget) if p.budget is not None else "-",
-        share(t.utilisation),
+        share(p.share),
         fmt.usd(p.forecast) if p.forecast is not None else "-",
         p.runs_out.isoformat() if p.runs_out else "-",
     ]
@@ -144,9 +144,7 @@ def org_lines(r: BudgetReport) -> list[str]:
     lines = [f"{month}, {state}; cost mode {r.cost_mode}."]
     spent = f"Org spend {fmt.usd(o.spent)}"
     if o.budget is not None:
-        spent += (
-            f" of a {fmt.usd(o.budget)} budget ({share(o.share)} used, {share(o.elapsed_share)} of the month gone)"
-        )
+        spent += f" of a {fmt.usd(o.budget)} budget ({share(o.share)} used, {share(o.elapsed_share)} of the month gone)"
     lines.append(spent + ".")
     if o.forecast is not None and not r.complete:
         fc = f"Forecast month-end {fmt.usd(o.forecast)} at {fmt.usd(o.run_rate)}/day over {o.run_rate_days} day(s)"

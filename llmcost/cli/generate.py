@@ -33,7 +33,7 @@ def _parse_files(value: str) -> int | str:
 
 @app.command("generate")
 def generate_cmd(
-    out_dir: Annotated[Path, typer.Argument(help="Directory to write the logs and manifest.json into.")],
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the logs and .manifest.json into.")],
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives byte-identical files.")] = 7,
     start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default 2026-10-01).")] = None,
     days: Annotated[int, typer.Option(help="Days of traffic (month scenario).")] = 30,

@@ -15,7 +15,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _ROTATION = re.compile(r"^(?P<base>.+?)\.(?P<n>\d+)(?P<ext>(\.gz|\.zst|\.zstd)?)$")
-_SKIP_SUFFIXES = (".duckdb", ".duckdb.wal", ".lock", ".parquet", ".tmp")
+# In a directory walk, files that are plainly not logs (a file named explicitly is always read).
+_SKIP_SUFFIXES = (
+    ".duckdb",
+    ".wal",
+    ".lock",
+    ".parquet",
+    ".tmp",
+    ".prom",
+    ".md",
+    ".rst",
+    ".toml",
+    ".py",
+    ".yaml",
+    ".yml",
+    ".csv",
+    ".html",
+    ".sh",
+    ".png",
+    ".svg",
+)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,11 @@ def redact(url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or "?"
     port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}/…" if parts.path not in ("", "/") else f"{parts.scheme}://{host}{port}"
+    return (
+        f"{parts.scheme}://{host}{port}/…"
+        if parts.path not in ("", "/")
+        else f"{parts.scheme}://{host}{port}"
+    )
 
 
 def check_url(url: str) -> str:
@@ -107,6 +111,8 @@ def post_json(
         if retry_after is not None:
             delay = max(delay, retry_after)
         if on_retry is not None:
-            on_retry(f"webhook {target}: attempt {attempt} of {attempts} failed ({reason}); retrying in {delay:g} s")
+            on_retry(
+                f"webhook {target}: attempt {attempt} of {attempts} failed ({reason}); retrying in {delay:g} s"
+            )
         sleep(delay)
     raise AssertionError("unreachable")

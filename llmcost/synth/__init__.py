@@ -40,7 +40,7 @@ def generate(
     gzip: bool = False,
     files: int | str = 1,
 ) -> Manifest:
-    """Write synthetic logs and `manifest.json` under `out_dir`; the same arguments always give
+    """Write synthetic logs and `.manifest.json` under `out_dir`; the same arguments always give
     byte-identical files. `requests` is the approximate number of `llm.request` lines; `files` is a
     number of rotated files (`app.log`, `app.log.1`, ...) or `"day"` (`app-YYYY-MM-DD.jsonl`)."""
     if scenario not in SCENARIOS:

@@ -26,7 +26,8 @@ from typing import Any
 
 import orjson
 
-MANIFEST_NAME = "manifest.json"
+# A dot-file, so `llmcost ingest OUT_DIR` (which skips hidden files) does not read it as a log.
+MANIFEST_NAME = ".manifest.json"
 SCHEMA_VERSION = 1
 
 

@@ -153,3 +153,24 @@ def test_data_quality_facts(con: duckdb.DuckDBPyConnection) -> None:
     assert (dq.rejected_in_window, dq.rejected_undated) == (1, 1)  # a cut line with a ts; "not json"
     outside = spend(con, SpendQuery((), Scope(Window.parse("2026-05-06", None), cost_mode="logged"))).quality
     assert (outside.rejected_in_window, outside.conflicting_duplicates, outside.naive_timestamps) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "tz", ["UTC", "America/Los_Angeles", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Kiritimati"]
+)
+@pytest.mark.parametrize("bucket", ["day", "week", "month"])
+def test_time_buckets_match_python_in_any_zone(con: duckdb.DuckDBPyConnection, tz: str, bucket: str) -> None:
+    """Buckets are computed from integer slots; check them against zoneinfo, row by row."""
+    from collections import Counter
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    def local_bucket(ts: object) -> str:
+        d = ts.astimezone(ZoneInfo(tz)).date()  # type: ignore[attr-defined]
+        if bucket == "week":
+            return (d - timedelta(days=d.weekday())).isoformat()
+        return d.strftime("%Y-%m") if bucket == "month" else d.isoformat()
+
+    want = Counter(local_bucket(ts) for (ts,) in con.execute("SELECT ts FROM requests").fetchall())
+    q = SpendQuery(parse_by([bucket]), Scope(Window(tz=tz), cost_mode="logged"))
+    assert {r[bucket]: r["requests"] for r in spend(con, q).rows} == dict(want)

@@ -84,3 +84,18 @@ def test_unknown_event_warns_with_the_events_present(con: duckdb.DuckDBPyConnect
 def test_unit_dimensions_are_limited(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(UsageError):
         unit(con, UnitQuery("draft_accepted", parse_by(["model"]), Scope(Window())))
+
+
+def test_ratio_only_skips_the_trace_join(con: duckdb.DuckDBPyConnection) -> None:
+    both = unit(con, UnitQuery("draft_accepted", parse_by(["tenant"]), Scope(Window(), cost_mode="logged")))
+    ratio = unit(
+        con,
+        UnitQuery("draft_accepted", parse_by(["tenant"]), Scope(Window(), cost_mode="logged"), attribution="ratio"),
+    )
+    assert "traced_events" not in {c.name for c in ratio.columns}
+    assert [(r["tenant"], r["cost_per_success"]) for r in ratio.rows] == [
+        (r["tenant"], r["cost_per_success"]) for r in both.rows
+    ]
+    assert ratio.quality.orphan_events is None and both.quality.orphan_events == 2
+    with pytest.raises(UsageError):
+        unit(con, UnitQuery("draft_accepted", (), Scope(Window()), attribution="ratio", sort="trace"))

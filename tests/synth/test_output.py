@@ -48,7 +48,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     generate(tmp_path / "b", **kw)  # type: ignore[arg-type]
     a, b = tree_bytes(tmp_path / "a"), tree_bytes(tmp_path / "b")
     assert a == b
-    assert set(a) == {"app.log.gz", "app.log.1.gz", "manifest.json"}
+    assert set(a) == {"app.log.gz", "app.log.1.gz", ".manifest.json"}
     generate(tmp_path / "c", **{**kw, "seed": 4})  # type: ignore[arg-type]
     assert tree_bytes(tmp_path / "c")["app.log.gz"] != a["app.log.gz"]
 

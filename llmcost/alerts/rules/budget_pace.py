@@ -110,4 +110,3 @@ def _alert(ctx: Context, p: Pace, budget: Decimal, *, early: bool, over: bool, o
             "forecast_overrun": overrun,
         },
     )
-

@@ -38,7 +38,9 @@ def evaluate(ctx: Context) -> RuleResult:
             prev_tokens += row.tokens
     if requests < cfg.min_requests:
         result.status = Status.SKIPPED
-        result.notes.append(f"not evaluated: {requests:,} request(s) on {day}; the rule needs {cfg.min_requests:,}")
+        result.notes.append(
+            f"not evaluated: {requests:,} request(s) on {day}; the rule needs {cfg.min_requests:,}"
+        )
         return result
     if ctx.facts.extent().history_days(day) < 1:
         result.status = Status.SKIPPED
@@ -57,9 +59,13 @@ def evaluate(ctx: Context) -> RuleResult:
         return result
     where = ctx.facts.detail("failures_by_model", Span.day(day), outcomes=list(cfg.outcomes))
     top = [
-        {"provider": p, "model": m, "failures": int(f), "requests": int(n)} for p, m, f, n in where if int(f) > 0
+        {"provider": p, "model": m, "failures": int(f), "requests": int(n)}
+        for p, m, f, n in where
+        if int(f) > 0
     ]
-    worst = f"; most from {top[0]['provider'] or '?'}/{top[0]['model']} ({top[0]['failures']:,})" if top else ""
+    worst = (
+        f"; most from {top[0]['provider'] or '?'}/{top[0]['model']} ({top[0]['failures']:,})" if top else ""
+    )
     result.alerts.append(
         Alert(
             rule=RULE,

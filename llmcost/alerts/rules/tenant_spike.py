@@ -89,7 +89,8 @@ def _alert(ctx: Context, tenant: str | None, today: DayCost, baseline: Decimal, 
         "ratio": ratio,
         "requests": today.requests,
         "top_features": [
-            {"feature": f, "requests": int(n), "cost_usd": c if c is not None else None} for f, n, c in features
+            {"feature": f, "requests": int(n), "cost_usd": c if c is not None else None}
+            for f, n, c in features
         ],
     }
     if today.unpriced:
@@ -109,7 +110,8 @@ def _alert(ctx: Context, tenant: str | None, today: DayCost, baseline: Decimal, 
         baseline_window=base,
         message=(
             f"{name} spent {fmt.usd(today.cost)} on {day}, {fmt.times(ratio)} its {cfg.baseline_days}-day "
-            f"average of {fmt.usd(baseline)} (alerts above {cfg.factor:g}×)" + (f"; top: {top}" if top else "")
+            f"average of {fmt.usd(baseline)} (alerts above {cfg.factor:g}×)"
+            + (f"; top: {top}" if top else "")
         ),
         action=cfg.action_for(name),
         details=details,

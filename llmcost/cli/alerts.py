@@ -1,0 +1,408 @@
+"""`llmcost alerts`, `llmcost budgets` and `llmcost export-prometheus FILE` (also `llmcost export
+prometheus FILE` when the export group exists): parse, call llmcost.alerts, render, exit.
+
+Exit codes: 0 nothing at or above --fail-on fired; 1 an alert at or above --fail-on fired;
+2 usage or config error; 73 the textfile cannot be written; 74 the webhook did not accept the
+alerts after every retry; 75 the warehouse is busy.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from llmcost.cli import app
+from llmcost.cli.common import (
+    ColorOption,
+    ConfigOption,
+    DbOption,
+    err_console,
+    out_console,
+    resolve,
+    set_color,
+    write_stdout_json,
+)
+from llmcost.errors import CheckFailed, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from llmcost.alerts import BudgetReport, Evaluation
+    from llmcost.config import Config
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="The UTC day to evaluate: YYYY-MM-DD, today or yesterday (default: yesterday)."
+    ),
+]
+CostOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cost",
+        help="derived (re-derived from prices), logged (as the application logged it) or auto "
+        "(logged, else derived). Default: [pricing] cost_mode, else derived.",
+    ),
+]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or md.")]
+
+_FORMATS = ("table", "json", "md")
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def parse_day(text: str | None, option: str = "--at") -> date:
+    if text is None or text.strip().lower() == "yesterday":
+        return _today() - timedelta(days=1)
+    value = text.strip().lower()
+    if value == "today":
+        return _today()
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: expected YYYY-MM-DD, today or yesterday (got {text[:40]!r})") from None
+    if day > _today():
+        raise UsageError(f"{option}: {day} is in the future (UTC today is {_today()})")
+    return day
+
+
+def parse_month(text: str) -> date:
+    try:
+        month = datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        raise UsageError(f"--month: expected YYYY-MM (got {text[:40]!r})") from None
+    if month > _today():
+        raise UsageError(f"--month: {text.strip()} is in the future")
+    return month
+
+
+def _format(fmt: str) -> str:
+    value = fmt.strip().lower()
+    value = "md" if value == "markdown" else value
+    if value not in _FORMATS:
+        raise UsageError(f"--format: choose from {', '.join(_FORMATS)} (got {fmt[:20]!r})")
+    return value
+
+
+def _cost_mode(cost: str | None, cfg: Config) -> str:
+    mode = cost or cfg.pricing.cost_mode
+    if mode not in ("derived", "logged", "auto"):
+        raise UsageError(f"--cost: unknown cost mode {mode[:20]!r}; choose from derived, logged, auto")
+    return mode
+
+
+def _table_console() -> Console:
+    console = out_console()
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        from rich.console import Console
+
+        # Piped: whole rows, not rows cut to an assumed 80 columns.
+        return Console(file=sys.stdout, width=1000, color_system=None, highlight=False, emoji=False)
+    return console
+
+
+# -- llmcost alerts ----------------------------------------------------------------------------
+
+
+@app.command("alerts")
+def alerts_cmd(
+    at: AtOption = None,
+    rule: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rule",
+            help="Only these rules (repeatable or comma list): tenant-spike, feature-regression, error-burn, "
+            "budget-pace, embed-surge, tenant-budget, no-data.",
+        ),
+    ] = None,
+    fmt: FormatOption = "table",
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when an alert at or above this severity fires: warning, critical or never "
+            "(default: [alerts] fail_on, else warning).",
+        ),
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook",
+            envvar="LLMCOST_WEBHOOK_URL",
+            show_envvar=True,
+            help="POST the alerts as JSON (Slack-compatible `text` + structured `alerts`) when any fire "
+            "(default: [alerts.webhook] url).",
+        ),
+    ] = None,
+    cost: CostOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    color: ColorOption = "auto",
+) -> None:
+    """Evaluate the anomaly rules for the UTC day that just closed (or --at): tenant spike, feature
+    regression, error burn, budget pace, embed surge, tenant over its plan, no data.
+
+    Every alert names its rule, subject, observed value, threshold and baseline, window, severity
+    and the runbook action configured for it. Rules that cannot be evaluated (too little history,
+    no budget configured) say so. Exit 1 when an alert at or above --fail-on fires; 74 when the
+    webhook does not accept the alerts after its retries.
+    """
+    from llmcost.alerts import evaluate, load_settings, parse_rules
+    from llmcost.queries.session import prepare
+    from llmcost.warehouse import reader
+
+    set_color(color)
+    fmt = _format(fmt)
+    db_path, cfg = resolve(db, config)
+    settings = load_settings(cfg)
+    threshold = (fail_on or settings.alerts.fail_on).strip().lower()
+    if threshold not in ("warning", "critical", "never"):
+        raise UsageError(f"--fail-on: choose from warning, critical, never (got {threshold[:20]!r})")
+    rules = parse_rules(rule)
+    day = parse_day(at)
+    mode = _cost_mode(cost, cfg)
+    url = webhook or settings.alerts.webhook.url
+    if url:
+        from llmcost.report.webhook import check_url
+
+        url = check_url(url)
+    with reader(db_path) as wh:
+        evaluation = evaluate(prepare(wh), settings, day, rules=rules, cost_mode=mode)
+
+    if fmt == "json":
+        write_stdout_json(evaluation.as_dict(threshold))
+    elif fmt == "md":
+        from llmcost.alerts.text import markdown
+
+        sys.stdout.write(markdown(evaluation))
+        sys.stdout.flush()
+    else:
+        _render_alerts(evaluation, _table_console())
+
+    if url:
+        _deliver(evaluation, url, threshold, settings.alerts.webhook)
+    if evaluation.trips(threshold):
+        tripped = [a for a in evaluation.alerts if threshold == "warning" or a.severity.value == "critical"]
+        raise CheckFailed(f"{len(tripped)} alert(s) at or above {threshold} for {evaluation.day}")
+
+
+def _deliver(evaluation: Evaluation, url: str, fail_on: str, hook: object) -> None:
+    from rich.text import Text
+
+    from llmcost.alerts.config import WebhookConfig
+    from llmcost.alerts.payload import webhook_payload
+    from llmcost.report.webhook import post_json, redact
+
+    assert isinstance(hook, WebhookConfig)
+    err = err_console()
+    if not evaluation.alerts:
+        err.print(Text(f"llmcost: no alerts: nothing sent to {redact(url)}"), markup=False, highlight=False)
+        return
+
+    def say(line: str) -> None:
+        err.print(Text(f"llmcost: {line}"), markup=False, highlight=False)
+
+    delivery = post_json(
+        url,
+        webhook_payload(evaluation, fail_on),
+        timeout_s=hook.timeout_s,
+        retries=hook.retries,
+        backoff_s=hook.backoff_s,
+        on_retry=say,
+    )
+    say(
+        f"sent {len(evaluation.alerts)} alert(s) to {delivery.target} "
+        f"(HTTP {delivery.status}, {delivery.attempts} attempt(s))"
+    )
+
+
+def _render_alerts(ev: Evaluation, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from llmcost.alerts.text import ALERT_COLUMNS, alert_cells, summary
+
+    alerts = ev.alerts
+    console.print(Text(summary(ev) + f" Cost mode: {ev.cost_mode}."), markup=False, highlight=False)
+    if alerts:
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for name in ALERT_COLUMNS[:-1]:
+            table.add_column(
+                name, justify="right" if name in ("observed", "threshold", "baseline") else "left"
+            )
+        for a in alerts:
+            cells = alert_cells(a)[:-1]
+            style = "bold red" if a.severity.value == "critical" else "yellow"
+            table.add_row(Text(cells[0], style=style), *(Text(c) for c in cells[1:]))
+        console.print(table)
+        for i, a in enumerate(alerts, start=1):
+            console.print(Text(f"{i}. {a.message}"), markup=False, highlight=False, soft_wrap=True)
+            console.print(Text(f"   action: {a.action}"), markup=False, highlight=False, soft_wrap=True)
+    notes = ev.all_notes()
+    if notes:
+        console.print(Text("notes:"), markup=False, highlight=False)
+        for n in notes:
+            console.print(Text(f"- {n}"), markup=False, highlight=False, soft_wrap=True)
+
+
+# -- llmcost budgets ---------------------------------------------------------------------------
+
+
+@app.command("budgets")
+def budgets_cmd(
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="YYYY-MM (default: the month of --at, else of yesterday)."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Count through this UTC day, YYYY-MM-DD (default: the month's last day, or yesterday "
+            "for the current month).",
+        ),
+    ] = None,
+    fmt: FormatOption = "table",
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the first N tenants.")] = None,
+    cost: CostOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    color: ColorOption = "auto",
+) -> None:
+    """Budgets for a month: each tenant's spend against its plan's daily and monthly limits, and the
+    org's monthly budget: month-to-date, pace, forecast month-end spend and the day it runs out.
+
+    Plans, the tenant → plan mapping (inline or a CSV file) and the org budget come from [budgets].
+    """
+    from llmcost.alerts import budget_report, load_settings
+    from llmcost.alerts.forecast import month_end, month_start
+    from llmcost.queries.session import prepare
+    from llmcost.warehouse import reader
+
+    set_color(color)
+    fmt = _format(fmt)
+    db_path, cfg = resolve(db, config)
+    settings = load_settings(cfg)
+    mode = _cost_mode(cost, cfg)
+    if at is not None:
+        as_of = parse_day(at)
+        if month is not None and month_start(as_of) != parse_month(month):
+            raise UsageError(f"--at {as_of} is not in --month {month.strip()}")
+    elif month is not None:
+        first = parse_month(month)
+        as_of = min(month_end(first), _today() - timedelta(days=1))
+        if as_of < first:
+            raise UsageError(
+                f"--month {month.strip()} has no closed day yet; use --at today for the day so far"
+            )
+    else:
+        as_of = _today() - timedelta(days=1)
+    with reader(db_path) as wh:
+        report = budget_report(prepare(wh), settings, as_of, cost_mode=mode)
+
+    if fmt == "json":
+        doc = report.as_dict()
+        if top:
+            doc["tenants"] = doc["tenants"][:top]
+        write_stdout_json(doc)
+    elif fmt == "md":
+        from llmcost.alerts.text import budgets_markdown
+
+        sys.stdout.write(budgets_markdown(report, top))
+        sys.stdout.flush()
+    else:
+        _render_budgets(report, _table_console(), top)
+
+
+def _render_budgets(report: BudgetReport, console: Console, top: int | None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from llmcost.alerts.text import TENANT_COLUMNS, org_lines, tenant_cells
+
+    for line in org_lines(report):
+        console.print(Text(line), markup=False, highlight=False, soft_wrap=True)
+    tenants = report.tenants[:top] if top else report.tenants
+    if tenants:
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for name in TENANT_COLUMNS:
+            table.add_column(name, justify="left" if name in ("tenant", "plan", "runs out") else "right")
+        for t in tenants:
+            over = (t.utilisation or 0.0) > 1
+            table.add_row(*(Text(c, style="red" if over else "") for c in tenant_cells(t)))
+        console.print(table)
+    if top and len(report.tenants) > top:
+        console.print(
+            Text(f"{len(report.tenants) - top} more tenant(s) not shown (--top {top})."), markup=False
+        )
+    if report.notes:
+        console.print(Text("notes:"), markup=False, highlight=False)
+        for n in report.notes:
+            console.print(Text(f"- {n}"), markup=False, highlight=False, soft_wrap=True)
+
+
+# -- llmcost export-prometheus / export prometheus ---------------------------------------------
+
+
+def export_prometheus_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The .prom file to write (atomically), e.g. in node_exporter's textfile dir."),
+    ],
+    at: AtOption = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top", min=1, help="Tenants, features and models kept as labels; the rest is (other)."
+        ),
+    ] = 10,
+    cost: CostOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    color: ColorOption = "auto",
+) -> None:
+    """Write a Prometheus textfile-collector file: spend and tokens by tenant (top N + other), feature
+    and model for the day and the month to date; alerts firing by rule; the org budget and forecast;
+    the latest request and the last successful ingest. Exits 0 whether or not alerts fire."""
+    from rich.text import Text
+
+    from llmcost.alerts import load_settings
+    from llmcost.alerts.metrics import snapshot
+    from llmcost.queries.session import prepare
+    from llmcost.report.prometheus import write_textfile
+    from llmcost.warehouse import reader
+
+    set_color(color)
+    db_path, cfg = resolve(db, config)
+    settings = load_settings(cfg)
+    mode = _cost_mode(cost, cfg)
+    day = parse_day(at)
+    with reader(db_path) as wh:
+        snap = snapshot(
+            prepare(wh), settings, day, cost_mode=mode, top={d: top for d in ("tenant", "feature", "model")}
+        )
+    samples = write_textfile(file, snap)
+    err_console().print(
+        Text(
+            f"llmcost: wrote {file} ({samples} samples for {day}, {len(snap.evaluation.alerts)} alert(s) firing)"
+        ),
+        markup=False,
+        highlight=False,
+    )
+
+
+app.command("export-prometheus")(export_prometheus_cmd)
+
+try:
+    from llmcost.cli.report import export_app
+
+    export_app.command("prometheus")(export_prometheus_cmd)
+except (ImportError, AttributeError):  # the export group is not there (yet): the top-level command still is
+    pass
