@@ -184,7 +184,11 @@ def build(db: Path, n_requests: int, n_events: int, segment_rows: int) -> None:
 def cli(*args: str) -> None:
     from llmcost.cli import main
 
-    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink), contextlib.redirect_stderr(io.StringIO()):
+    with (
+        open(os.devnull, "w") as sink,
+        contextlib.redirect_stdout(sink),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
         code = main(list(args))
     if code != 0:
         raise SystemExit(f"llmcost {' '.join(args)} exited {code}")
@@ -197,7 +201,9 @@ def main() -> int:
     ap.add_argument("--segment-rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--dir", type=Path, default=None, help="where to build (default: a temp dir)")
-    ap.add_argument("--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)")
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)"
+    )
     args = ap.parse_args()
 
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-report-"))
@@ -210,7 +216,9 @@ def main() -> int:
     if not db.exists():
         build(db, args.requests, args.events, args.segment_rows)
     t_build = time.perf_counter() - t0
-    print(f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows")
+    print(
+        f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows"
+    )
     print(f"built in {t_build:.1f} s at {db}\n")
 
     import duckdb
@@ -251,17 +259,23 @@ def main() -> int:
          BASELINE_UNIT_RATIO, ["unit", "--event", "draft_accepted", "--by", "tenant", "--attribution", "ratio"]),
     ]  # fmt: skip
     rows: list[tuple[str, float, float, float]] = []
+
+    def command(argv: list[str]) -> Callable[[], object]:
+        return lambda: cli(*argv, "--db", str(db))
+
     for name, make, sql, argv in cases:
-        t_lib, t_sql, t_cli = interleaved(
-            [library(make), handwritten(sql), lambda argv=argv: cli(*argv, "--db", str(db))], args.repeat
-        )
+        t_lib, t_sql, t_cli = interleaved([library(make), handwritten(sql), command(argv)], args.repeat)
         rows.append((name, t_lib, t_cli, t_sql))
 
     print("| query | llmcost library s | llmcost CLI s | hand-written SQL s | library / SQL | CLI / SQL |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, t_lib, t_cli, t_sql in rows:
-        print(f"| {name} | {t_lib:.3f} | {t_cli:.3f} | {t_sql:.3f} | {t_lib / t_sql:.2f} | {t_cli / t_sql:.2f} |")
-    print(f"\n{os.cpu_count()} CPUs; best of {args.repeat} after a warm-up, the three contenders interleaved;")
+        print(
+            f"| {name} | {t_lib:.3f} | {t_cli:.3f} | {t_sql:.3f} | {t_lib / t_sql:.2f} | {t_cli / t_sql:.2f} |"
+        )
+    print(
+        f"\n{os.cpu_count()} CPUs; best of {args.repeat} after a warm-up, the three contenders interleaved;"
+    )
     print("each run opens its own connection (as a command does); CLI = llmcost.cli.main in-process with")
     print("the table rendered to /dev/null (Python start-up and imports not included).")
     if not args.keep and args.dir is None:

@@ -122,9 +122,9 @@ class RuleConfig(_Strict):
 
 class TenantSpikeConfig(RuleConfig):
     action: str = "Notify CS and throttle AI features for tenant {subject}; look for a runaway agent or abuse"
-    factor: float = Field(2.0, gt=1)
-    baseline_days: int = Field(7, ge=1, le=90)
-    min_history_days: int = Field(7, ge=0, le=365)
+    factor: float = Field(default=2.0, gt=1)
+    baseline_days: int = Field(default=7, ge=1, le=90)
+    min_history_days: int = Field(default=7, ge=0, le=365)
     min_daily_usd: Money = Decimal(5)
 
 
@@ -132,34 +132,34 @@ class FeatureRegressionConfig(RuleConfig):
     action: str = (
         "Roll back the last prompt version of {subject}; compare prompt_version before and after the deploy"
     )
-    min_increase: float = Field(0.40, gt=0)
-    window_days: int = Field(7, ge=1, le=90)
-    min_successes: int = Field(30, ge=1)
+    min_increase: float = Field(default=0.40, gt=0)
+    window_days: int = Field(default=7, ge=1, le=90)
+    min_successes: int = Field(default=30, ge=1)
     success_events: list[str] = Field(default_factory=list)
 
 
 class ErrorBurnConfig(RuleConfig):
     severity: Severity = Severity.CRITICAL
     action: str = "Likely a retry storm: tighten timeouts and max retries; check the provider's status page"
-    max_rate: float = Field(0.05, gt=0, lt=1)
+    max_rate: float = Field(default=0.05, gt=0, lt=1)
     outcomes: list[str] = Field(default_factory=lambda: ["error", "timeout"], min_length=1)
-    min_requests: int = Field(100, ge=1)
+    min_requests: int = Field(default=100, ge=1)
 
 
 class BudgetPaceConfig(RuleConfig):
     severity: Severity = Severity.CRITICAL
     action: str = "Page platform; enable the kill switch for non-critical AI features"
-    threshold: float = Field(0.8, gt=0, le=1)
-    within_days: int = Field(7, ge=1, le=31)
+    threshold: float = Field(default=0.8, gt=0, le=1)
+    within_days: int = Field(default=7, ge=1, le=31)
     forecast: bool = True
-    forecast_days: int = Field(7, ge=1, le=31)
+    forecast_days: int = Field(default=7, ge=1, le=31)
     forecast_severity: Severity = Severity.WARNING
 
 
 class EmbedSurgeConfig(RuleConfig):
     action: str = "Chunking or a re-index job run amok: check the batch pipelines"
-    max_ratio: float = Field(1.0, gt=0)
-    min_embedding_tokens: int = Field(100_000, ge=0)
+    max_ratio: float = Field(default=1.0, gt=0)
+    min_embedding_tokens: int = Field(default=100_000, ge=0)
     embedding_operations: list[str] = Field(default_factory=lambda: ["embedding"], min_length=1)
     generation_operations: list[str] = Field(default_factory=lambda: ["chat", "completion"], min_length=1)
 
@@ -174,9 +174,9 @@ class NoDataConfig(RuleConfig):
 
 class WebhookConfig(_Strict):
     url: str | None = None
-    timeout_s: float = Field(10.0, gt=0, le=300)
-    retries: int = Field(3, ge=0, le=10)
-    backoff_s: float = Field(1.0, ge=0, le=60)
+    timeout_s: float = Field(default=10.0, gt=0, le=300)
+    retries: int = Field(default=3, ge=0, le=10)
+    backoff_s: float = Field(default=1.0, ge=0, le=60)
 
 
 def _rule(default: type[RuleConfig], name: str) -> Any:
@@ -213,7 +213,7 @@ class BudgetsConfig(_Strict):
     tenants: dict[str, str] = Field(default_factory=dict)
     tenants_file: Path | None = None
     default_plan: str | None = None
-    forecast_days: int = Field(7, ge=1, le=31)
+    forecast_days: int = Field(default=7, ge=1, le=31)
 
     @field_validator("tenants")
     @classmethod

@@ -306,7 +306,9 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
             naive_timestamps=sum(int(r.get("naive_timestamps", 0)) for r in [*spend_rows, *event_rows]),
         ),
     )
-    dq = replace(dq, outcome_events=totals["events"], orphan_events=totals.get("orphan_events") if traced else None)
+    dq = replace(
+        dq, outcome_events=totals["events"], orphan_events=totals.get("orphan_events") if traced else None
+    )
     warnings: list[str] = []
     if not rows:
         warnings.append(empty_window_warning(con, scope))

@@ -385,7 +385,9 @@ def cache(
 
     dims = tuple(by) or (DIMENSIONS["feature"],)
     rep = spend(con, SpendQuery(dims, scope, top=top), name="cache", title="Response-cache hits and savings")
-    stage = sqlfiles.render("cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r"))
+    stage = sqlfiles.render(
+        "cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r")
+    )
     con.execute(stage, sqlfiles.used_params(stage, scope.params()))
     try:
         apply_prices(con, "_llmcost_cache_hits", catalog, record=False)

@@ -39,7 +39,9 @@ def _cell(column: Column, value: object) -> Cell:
 
 def _grid(report: Report, columns: list[Column]) -> list[tuple[list[Cell], str]]:
     """Every body row as cells, with the row's style; the totals last."""
-    rows = [([_cell(c, r.get(c.name)) for c in columns], "italic" if r.get("other") else "") for r in report.rows]
+    rows = [
+        ([_cell(c, r.get(c.name)) for c in columns], "italic" if r.get("other") else "") for r in report.rows
+    ]
     if report.totals is not None and any(c.kind is Kind.DIMENSION for c in columns):
         cells: list[Cell] = []
         for i, c in enumerate(columns):
@@ -56,12 +58,17 @@ def _widths(columns: list[Column], grid: list[tuple[list[Cell], str]]) -> list[i
     for cells, _ in grid:
         for i, (text, _) in enumerate(cells):
             widths[i] = max(widths[i], cell_len(text))
-    return [min(w, DIMENSION_MAX_WIDTH) if c.kind is Kind.DIMENSION else w for w, c in zip(widths, columns, strict=True)]
+    return [
+        min(w, DIMENSION_MAX_WIDTH) if c.kind is Kind.DIMENSION else w
+        for w, c in zip(widths, columns, strict=True)
+    ]
 
 
 def _droppable(columns: list[Column]) -> Column | None:
     """The least important column, the rightmost of its priority; never a dimension or priority 2."""
-    candidates = [(c.priority, -i) for i, c in enumerate(columns) if c.kind is not Kind.DIMENSION and c.priority < 2]
+    candidates = [
+        (c.priority, -i) for i, c in enumerate(columns) if c.kind is not Kind.DIMENSION and c.priority < 2
+    ]
     return columns[-min(candidates)[1]] if candidates else None
 
 
@@ -80,7 +87,9 @@ def layout(report: Report, width: int) -> tuple[list[Column], list[int], list[Co
         hidden.insert(0, victim)
     # Still too wide with every optional column gone: fold the names narrower.
     while sum(widths) + len(widths) - 1 > width:
-        dims = [i for i, c in enumerate(columns) if c.kind is Kind.DIMENSION and widths[i] > DIMENSION_MIN_WIDTH]
+        dims = [
+            i for i, c in enumerate(columns) if c.kind is Kind.DIMENSION and widths[i] > DIMENSION_MIN_WIDTH
+        ]
         if not dims:
             break
         widest = max(dims, key=lambda i: widths[i])
@@ -113,7 +122,8 @@ def table_lines(report: Report, width: int) -> tuple[list[Text], list[Column]]:
         if has_totals and n == len(grid) - 1:
             lines.append(Text(""))
         folded = [
-            chop_cells(text, widths[i]) or [""] if not right[i] else [text] for i, (text, _) in enumerate(cells)
+            chop_cells(text, widths[i]) or [""] if not right[i] else [text]
+            for i, (text, _) in enumerate(cells)
         ]
         for k in range(max(len(f) for f in folded)):
             line = Text(style=row_style)
@@ -139,7 +149,8 @@ def print_report(report: Report, console: Console) -> None:
     if hidden:
         names = ", ".join(c.title for c in hidden)
         console.print(
-            Text(f"not shown at this width: {names} (see --format md, csv or json)", style="dim"), soft_wrap=True
+            Text(f"not shown at this width: {names} (see --format md, csv or json)", style="dim"),
+            soft_wrap=True,
         )
     for w in report.warnings:
         console.print(Text("warning: " + visible(w), style="yellow"), soft_wrap=True)

@@ -90,7 +90,9 @@ def test_ratio_only_skips_the_trace_join(con: duckdb.DuckDBPyConnection) -> None
     both = unit(con, UnitQuery("draft_accepted", parse_by(["tenant"]), Scope(Window(), cost_mode="logged")))
     ratio = unit(
         con,
-        UnitQuery("draft_accepted", parse_by(["tenant"]), Scope(Window(), cost_mode="logged"), attribution="ratio"),
+        UnitQuery(
+            "draft_accepted", parse_by(["tenant"]), Scope(Window(), cost_mode="logged"), attribution="ratio"
+        ),
     )
     assert "traced_events" not in {c.name for c in ratio.columns}
     assert [(r["tenant"], r["cost_per_success"]) for r in ratio.rows] == [

@@ -75,10 +75,8 @@ def _alert(ctx: Context, p: Pace, budget: Decimal, *, early: bool, over: bool, o
         )
     if p.runs_out is not None and not over:
         parts.append(f"runs out on {p.runs_out}")
-    if early and not over:
-        threshold = (Decimal(str(cfg.threshold)) * budget).quantize(NANO)
-    else:
-        threshold = budget
+    # The first-week rule's line while it is the reason; the budget itself once over or forecast over.
+    threshold = (Decimal(str(cfg.threshold)) * budget).quantize(NANO) if early and not over else budget
     observed = p.forecast if (overrun and not (early or over)) and p.forecast is not None else p.spent
     return Alert(
         rule=RULE,
