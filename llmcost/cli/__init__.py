@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
 
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        # with standalone_mode off, a command's typer.Exit(code) comes back as the return value
+        rv = app(args=argv, standalone_mode=False)
     except LlmcostError as e:
         err_console().print(f"llmcost: {e}", markup=False, highlight=False)
         return _exit(int(e.exit_code), argv)
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return _exit(ExitCode.USAGE, argv)
     except typer.Abort:
         return _exit(130, argv)
-    return _exit(0, argv)
+    return _exit(rv if isinstance(rv, int) else 0, argv)
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

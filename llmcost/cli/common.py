@@ -15,7 +15,9 @@ from llmcost.config import Config, default_db_path, load_config
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Warehouse file (default: LLMCOST_DB, llmcost.toml, LLMCOST_HOME, user data dir)."),
+    typer.Option(
+        "--db", help="Warehouse file (default: LLMCOST_DB, llmcost.toml, LLMCOST_HOME, user data dir)."
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -57,7 +59,10 @@ def out_console() -> Console:
 @cache
 def err_console() -> Console:
     force, no_color = _color_system(_color_choice)
-    return Console(file=sys.stderr, force_terminal=force, no_color=no_color, highlight=False, emoji=False)
+    # soft_wrap: a diagnostic naming a long path stays one greppable line
+    return Console(
+        file=sys.stderr, force_terminal=force, no_color=no_color, highlight=False, emoji=False, soft_wrap=True
+    )
 
 
 def resolve(db: Path | None, config: Path | None) -> tuple[Path, Config]:

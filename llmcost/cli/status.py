@@ -63,11 +63,10 @@ def _print_rejects(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         where = f"{r['path']}:{r['line_no']} (byte {r['byte_offset']})"
         why = r["reason"] + (f": {r['detail']!r}" if r["detail"] else "")
-        con.print(Text(f"{where}: {why}"))
+        con.print(Text(f"{where}: {why}"), soft_wrap=True)
         raw = (r["raw"] or "")[:300]
-        con.print(
-            Text("    " + raw.encode("unicode_escape").decode("ascii") if _unsafe(raw) else "    " + raw)
-        )
+        shown = raw.encode("unicode_escape").decode("ascii") if _unsafe(raw) else raw
+        con.print(Text("    " + shown), soft_wrap=True)
 
 
 def _unsafe(s: str) -> bool:
