@@ -137,6 +137,7 @@ def build(db: Path, n_requests: int, n_events: int, tenants: int, segment_rows: 
     with writer(db, command="bench_alerts build") as wh:
         con, seg_dir = wh.con, wh.segment_dir
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
         now = datetime.now(UTC)
         for kind, total, template in (
             ("requests", n_requests, REQUESTS_SQL),

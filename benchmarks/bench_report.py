@@ -95,50 +95,59 @@ SELECT
 FROM range({lo}, {hi}) AS t(j)
 """
 
+# The same numbers as each llmcost query, written by hand as one statement each.
 BASELINE_TENANT = """
 SELECT tenant_id, count(*), count(*) FILTER (WHERE outcome = 'success'), count(*) FILTER (WHERE outcome <> 'success'),
        sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens),
        sum(reasoning_tokens), count(*) FILTER (WHERE cache_hit), sum(cost_usd),
-       count(*) FILTER (WHERE cost_usd IS NULL), count(*) FILTER (WHERE naive_ts)
+       count(*) FILTER (WHERE cost_usd IS NULL), sum(input_tokens + output_tokens) FILTER (WHERE cost_usd IS NULL),
+       count(*) FILTER (WHERE naive_ts)
 FROM requests GROUP BY tenant_id
 """
 
-BASELINE_FEATURE_DAY = """
-SELECT feature, CAST(date_trunc('day', timezone('UTC', ts)) AS DATE) AS day, count(*),
-       count(*) FILTER (WHERE outcome = 'success'), count(*) FILTER (WHERE outcome <> 'success'),
-       sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens),
-       sum(reasoning_tokens), count(*) FILTER (WHERE cache_hit), sum(cost_usd),
-       count(*) FILTER (WHERE cost_usd IS NULL), count(*) FILTER (WHERE naive_ts)
-FROM requests GROUP BY ALL
+BASELINE_FEATURE_DAY = BASELINE_TENANT.replace(
+    "SELECT tenant_id,", "SELECT feature, CAST(date_trunc('day', timezone('UTC', ts)) AS DATE) AS day,"
+).replace("GROUP BY tenant_id", "GROUP BY ALL")
+
+_SPEND = """
+    SELECT tenant_id, count(*) AS requests, sum(cost_usd) AS cost, count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced,
+           sum(input_tokens + output_tokens) FILTER (WHERE cost_usd IS NULL) AS unpriced_tokens,
+           sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+           count(*) FILTER (WHERE naive_ts) AS naive
+    FROM requests GROUP BY tenant_id
 """
 
 BASELINE_UNIT_RATIO = """
-SELECT s.tenant_id, s.requests, s.cost, e.events, s.cost / e.events
-FROM (SELECT tenant_id, count(*) AS requests, sum(cost_usd) AS cost FROM requests GROUP BY tenant_id) s
-LEFT JOIN (SELECT tenant_id, count(*) AS events FROM outcomes WHERE event = 'draft_accepted' GROUP BY tenant_id) e
-USING (tenant_id)
-"""
+WITH spend AS ({spend}),
+ev AS (SELECT tenant_id, count(*) AS events, count(*) FILTER (WHERE naive_ts) AS naive
+       FROM outcomes WHERE event = 'draft_accepted' GROUP BY tenant_id)
+SELECT * FROM spend FULL JOIN ev USING (tenant_id)
+""".replace("{spend}", _SPEND)
 
-# Ratio and trace attribution by tenant, written as directly as one can.
+# Both attributions: a workflow is the event's trace (or its request's trace); its calls are
+# summed per trace, joined to the workflows, and workflows without calls are the orphans.
 BASELINE_UNIT = """
-WITH spend AS (
-    SELECT tenant_id, count(*) AS requests, sum(cost_usd) AS cost FROM requests GROUP BY tenant_id
-),
-ev AS (SELECT tenant_id, count(*) AS events FROM outcomes WHERE event = 'draft_accepted' GROUP BY tenant_id),
+WITH spend AS ({spend}),
+ev AS (SELECT tenant_id, event_id, trace_id, request_id, naive_ts FROM outcomes WHERE event = 'draft_accepted'),
+ev_n AS (SELECT tenant_id, count(*) AS events, count(*) FILTER (WHERE naive_ts) AS naive FROM ev GROUP BY tenant_id),
 keyed AS (
-    SELECT o.tenant_id, coalesce(o.trace_id, r.trace_id) AS trace_id
-    FROM outcomes o LEFT JOIN requests r ON o.trace_id IS NULL AND r.request_id = o.request_id
-    WHERE o.event = 'draft_accepted'
+    SELECT ev.tenant_id, coalesce(ev.trace_id, r.trace_id) AS trace_id
+    FROM ev LEFT JOIN requests r ON ev.trace_id IS NULL AND r.request_id = ev.request_id
 ),
 wf AS (SELECT trace_id, min(tenant_id) AS tenant_id, count(*) AS events FROM keyed GROUP BY trace_id),
+per_trace AS (
+    SELECT trace_id, count(*) AS calls, sum(cost_usd) AS cost, count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced,
+           sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens
+    FROM requests WHERE trace_id IS NOT NULL GROUP BY trace_id
+),
 traced AS (
-    SELECT wf.tenant_id, sum(wf.events) AS events, sum(c.cost) AS cost
-    FROM wf JOIN (SELECT trace_id, sum(cost_usd) AS cost FROM requests GROUP BY trace_id) c USING (trace_id)
-    GROUP BY wf.tenant_id
+    SELECT wf.tenant_id, sum(wf.events) FILTER (WHERE p.calls IS NOT NULL) AS matched,
+           sum(wf.events) FILTER (WHERE p.calls IS NULL) AS orphans, sum(p.calls) AS calls, sum(p.cost) AS cost,
+           sum(p.unpriced) AS unpriced, sum(p.input_tokens) AS input_tokens, sum(p.output_tokens) AS output_tokens
+    FROM wf LEFT JOIN per_trace p USING (trace_id) GROUP BY wf.tenant_id
 )
-SELECT s.tenant_id, s.requests, s.cost, ev.events, s.cost / ev.events, t.events, t.cost / t.events
-FROM spend s LEFT JOIN ev USING (tenant_id) LEFT JOIN traced t USING (tenant_id)
-"""
+SELECT * FROM spend FULL JOIN ev_n USING (tenant_id) FULL JOIN traced USING (tenant_id)
+""".replace("{spend}", _SPEND)
 
 
 def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[float]:

@@ -35,7 +35,6 @@ min_requests = 100
 threshold = 0.8                     # share of the monthly budget ...
 within_days = 7                     # ... spent by this day of the month
 forecast = true                     # also alert when the month-end forecast overruns
-forecast_days = 7                   # run rate: the mean day over this many trailing days
 forecast_severity = "warning"
 
 [alerts.embed_surge]
@@ -52,6 +51,7 @@ generation_operations = ["chat", "completion"]
 org_monthly_usd = 20000
 default_plan = "starter"            # for tenants not mapped; omit to leave them unchecked
 tenants_file = "tenants.csv"        # CSV with tenant_id,plan columns, relative to this file
+forecast_days = 7                   # run rate: the mean day over this many trailing days
 
 [budgets.plans]                     # default: starter $5/day, pro $50/day, enterprise unlimited
 starter = { daily_usd = 5 }
@@ -152,7 +152,6 @@ class BudgetPaceConfig(RuleConfig):
     threshold: float = Field(default=0.8, gt=0, le=1)
     within_days: int = Field(default=7, ge=1, le=31)
     forecast: bool = True
-    forecast_days: int = Field(default=7, ge=1, le=31)
     forecast_severity: Severity = Severity.WARNING
 
 

@@ -59,7 +59,7 @@ def evaluate(
     """
     selected = list(rules) if rules is not None else list(Rule)
     if facts is None:
-        facts = Facts(con, day, cost_mode)
+        facts = Facts(con, day, cost_mode, settings.budgets.forecast_days)
     elif facts.day != day or facts.cost_mode != cost_mode:
         raise ValueError("facts were prepared for another day or cost mode")
     ctx = Context(day, settings, facts)

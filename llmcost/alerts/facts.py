@@ -49,6 +49,14 @@ class DayCost:
 
 
 @dataclass(frozen=True)
+class TenantPeriod:
+    requests: int  # month to date
+    cost: Decimal
+    unpriced: int
+    rate_cost: Decimal  # in the run-rate window
+
+
+@dataclass(frozen=True)
 class FeatureDay:
     day: date
     feature: str | None
@@ -84,10 +92,11 @@ def _union(a: Span | None, b: Span) -> Span:
 class Facts:
     """Lazy, cached aggregates over the warehouse for one evaluation."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, day: date, cost_mode: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, day: date, cost_mode: str, rate_days: int = 7) -> None:
         self.con = con
         self.day = day
         self.cost_mode = cost_mode
+        self.rate_days = rate_days  # the run-rate window of month-end forecasts
         self.cost = cost_expression(cost_mode)
         self._spans: dict[str, Span] = {}
         self._cache: dict[Any, Any] = {}
@@ -98,9 +107,6 @@ class Facts:
         if name in self._cache:
             raise RuntimeError(f"{name} already computed; declare every need before reading")
         self._spans[name] = _union(self._spans.get(name), span)
-
-    def span(self, name: str) -> Span:
-        return self._spans[name]
 
     def _bounds(self, span: Span) -> dict[str, datetime]:
         return {"since": day_start(span.start), "until": day_start(span.end)}
@@ -153,21 +159,45 @@ class Facts:
         rows: list[FeatureDay] = self._cache["feature_days_list"]
         return rows
 
-    def org_days(self) -> dict[date, DayCost]:
-        if "org_days_map" not in self._cache:
-            self._cache["org_days_map"] = {
-                from_epoch_day(d): DayCost(int(n), c or ZERO, int(u))
-                for d, n, c, u in self._cached("org_days")
+    @property
+    def month_start(self) -> date:
+        return self.day.replace(day=1)
+
+    @property
+    def rate_start(self) -> date:
+        return self.day - timedelta(days=self.rate_days - 1)
+
+    def need_period(self) -> None:
+        """Declare the month-to-date and run-rate scan (`tenant_period`)."""
+        self.need("tenant_period", Span(min(self.month_start, self.rate_start), self.day + timedelta(days=1)))
+
+    def tenant_period(self) -> dict[str | None, TenantPeriod]:
+        """tenant → month to date and run-rate window spend, through the evaluated day."""
+        if "tenant_period_map" not in self._cache:
+            span = self._spans["tenant_period"]
+            params = {
+                "until": day_start(span.end),
+                "month_start": day_start(self.month_start),
+                "rate_start": day_start(self.rate_start),
             }
-        result: dict[date, DayCost] = self._cache["org_days_map"]
+            out: dict[str | None, TenantPeriod] = {}
+            for part, t, n, c, u in self.query("tenant_period", params, cost=self.cost):
+                had = out.get(t, TenantPeriod(0, ZERO, 0, ZERO))
+                if part == "month":
+                    out[t] = TenantPeriod(int(n), c or ZERO, int(u), had.rate_cost)
+                else:
+                    out[t] = TenantPeriod(had.requests, had.cost, had.unpriced, c or ZERO)
+            self._cache["tenant_period_map"] = out
+        result: dict[str | None, TenantPeriod] = self._cache["tenant_period_map"]
         return result
 
-    def tenant_period(self) -> dict[str | None, DayCost]:
-        if "tenant_period_map" not in self._cache:
-            self._cache["tenant_period_map"] = {
-                t: DayCost(int(n), c or ZERO, int(u)) for t, n, c, u in self._cached("tenant_period")
-            }
-        result: dict[str | None, DayCost] = self._cache["tenant_period_map"]
+    def org_days(self, span: Span) -> dict[date, Decimal]:
+        """The org's cost per day over `span`: asked only when a budget ran out, for the day it did."""
+        key = ("org_days", span)
+        if key not in self._cache:
+            rows = self.query("org_days", self._bounds(span), cost=self.cost)
+            self._cache[key] = {from_epoch_day(d): c or ZERO for d, _, c, _ in rows}
+        result: dict[date, Decimal] = self._cache[key]
         return result
 
     def outcome_days(self, events: list[str]) -> dict[tuple[str | None, date], int]:
@@ -196,7 +226,3 @@ class Facts:
         """A small query run only when an alert fires, to say where the spend or the failures came from."""
         fragments = {"cost": self.cost} if "{cost}" in sqlfiles.load(name) else {}
         return self.query(name, {**self._bounds(span), **params}, **fragments)
-
-
-def days_back(day: date, n: int) -> date:
-    return day - timedelta(days=n)

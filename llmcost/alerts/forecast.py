@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -66,6 +67,60 @@ class Pace:
         return float(self.forecast / self.budget) if self.budget and self.forecast is not None else None
 
 
+def rate_window(as_of: date, days: int, first_data: date | None) -> tuple[date, int] | None:
+    """(first day, number of days) of the run-rate window: the `days` ending with `as_of`, from the
+    warehouse's first day on; None when the warehouse holds nothing by `as_of`."""
+    if first_data is None:
+        return None
+    start = max(as_of - timedelta(days=days - 1), first_data)
+    return (start, (as_of - start).days + 1) if start <= as_of else None
+
+
+def crossing_day(daily: dict[date, Decimal], as_of: date, budget: Decimal) -> date | None:
+    """The first day of as_of's month by whose end the cumulative spend reached `budget`."""
+    total = ZERO
+    start = month_start(as_of)
+    for i in range(as_of.day):
+        d = start + timedelta(days=i)
+        total += daily.get(d, ZERO)
+        if total >= budget:
+            return d
+    return None
+
+
+def pace_from(
+    as_of: date,
+    spent: Decimal,
+    budget: Decimal | None,
+    rate_total: Decimal | None,
+    rate_days: int,
+    crossed: Callable[[], date | None],
+) -> Pace:
+    """A Pace from month-to-date spend and the run-rate window's total; `crossed` is asked for the
+    day the budget ran out only when it has."""
+    rate = (rate_total / rate_days).quantize(NANO) if rate_total is not None and rate_days else None
+    forecast = spent + rate * (days_in_month(as_of) - as_of.day) if rate is not None else None
+    exhausted = budget is not None and spent >= budget
+    runs_out: date | None = None
+    if budget is not None:
+        if exhausted:
+            runs_out = crossed()
+        elif rate is not None and rate > 0:
+            at = as_of + timedelta(days=math.ceil((budget - spent) / rate))
+            runs_out = at if at <= month_end(as_of) else None
+    return Pace(
+        month_start(as_of),
+        as_of,
+        spent,
+        budget,
+        rate,
+        rate_days if rate is not None else 0,
+        forecast,
+        runs_out,
+        exhausted,
+    )
+
+
 def pace(
     daily: dict[date, Decimal],
     as_of: date,
@@ -76,29 +131,15 @@ def pace(
     """The month of `as_of`, from day costs (missing days are $0)."""
     start = month_start(as_of)
     spent = sum((c for d, c in daily.items() if start <= d <= as_of), ZERO)
-    window_start = max(as_of - timedelta(days=days - 1), first_data) if first_data else None
-    rate: Decimal | None = None
-    rate_days = 0
-    if window_start is not None and window_start <= as_of:
-        rate_days = (as_of - window_start).days + 1
-        rate = (sum((c for d, c in daily.items() if window_start <= d <= as_of), ZERO) / rate_days).quantize(
-            NANO
-        )
-    left = days_in_month(as_of) - as_of.day
-    forecast = spent + rate * left if rate is not None else None
-    runs_out: date | None = None
-    exhausted = budget is not None and spent >= budget
-    if budget is not None:
-        if exhausted:
-            total = ZERO
-            for i in range(as_of.day):
-                d = start + timedelta(days=i)
-                total += daily.get(d, ZERO)
-                if total >= budget:
-                    runs_out = d
-                    break
-        elif rate is not None and rate > 0:
-            more = math.ceil((budget - spent) / rate)
-            at = as_of + timedelta(days=more)
-            runs_out = at if at <= month_end(as_of) else None
-    return Pace(start, as_of, spent, budget, rate, rate_days, forecast, runs_out, exhausted)
+    window = rate_window(as_of, days, first_data)
+    total: Decimal | None = None
+    if window is not None:
+        total = sum((c for d, c in daily.items() if window[0] <= d <= as_of), ZERO)
+    return pace_from(
+        as_of,
+        spent,
+        budget,
+        total,
+        window[1] if window else 0,
+        lambda: crossing_day(daily, as_of, budget) if budget is not None else None,
+    )

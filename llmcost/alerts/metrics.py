@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from llmcost.alerts.config import Settings
 from llmcost.alerts.evaluate import evaluate
 from llmcost.alerts.facts import ZERO, Extent, Facts
-from llmcost.alerts.forecast import Pace, month_start, pace
-from llmcost.alerts.model import Evaluation, Rule, Span, day_start
+from llmcost.alerts.forecast import Pace, month_start
+from llmcost.alerts.model import Evaluation, Rule, day_start
+from llmcost.alerts.rules.budget_pace import org_pace
 
 if TYPE_CHECKING:
     import duckdb
@@ -86,38 +87,26 @@ def snapshot(
     now: datetime | None = None,
 ) -> Snapshot:
     limits = {"tenant": 10, "feature": 20, "model": 20, **(top or {})}
-    facts = Facts(con, day, cost_mode)
+    facts = Facts(con, day, cost_mode, settings.budgets.forecast_days)
     start = month_start(day)
     end = day + timedelta(days=1)
-    days = settings.budgets.forecast_days
-    facts.need("org_days", Span(min(start, day - timedelta(days=days - 1)), end))
+    facts.need_period()
     evaluation = evaluate(con, settings, day, cost_mode=cost_mode, now=now, facts=facts)
-    params: dict[str, Any] = {"since": day_start(start), "until": day_start(end), "day": day_start(day)}
-    rows: dict[str, list[Spend]] = {d: [] for d in DIMENSIONS}
+    params: dict[str, Any] = {"month_start": day_start(start), "until": day_start(end), "day": day_start(day)}
+    rows: dict[str, dict[str, Spend]] = {d: {} for d in DIMENSIONS}
     unpriced = day_unpriced = 0
-    for dim, key, cost, tokens, requests, dcost, dtokens, drequests, unp, dunp in facts.query(
-        "spend_by", params, cost=facts.cost
-    ):
-        rows[dim].append(
-            Spend(
-                key if key is not None else NOT_LOGGED,
-                cost or ZERO,
-                int(tokens or 0),
-                int(requests),
-                dcost or ZERO,
-                int(dtokens),
-                int(drequests),
-            )
-        )
+    for part, dim, key, cost, tokens, requests, unp in facts.query("spend_by", params, cost=facts.cost):
+        name = key if key is not None else NOT_LOGGED
+        row = rows[dim].setdefault(name, Spend(name))
+        if part == "month":
+            row.cost, row.tokens, row.requests = cost or ZERO, int(tokens or 0), int(requests)
+        else:
+            row.day_cost, row.day_tokens, row.day_requests = cost or ZERO, int(tokens or 0), int(requests)
         if dim == "tenant":  # every request is in exactly one row of each grouping set
-            unpriced += int(unp)
-            day_unpriced += int(dunp)
-    org = pace(
-        {d: c.cost for d, c in facts.org_days().items()},
-        day,
-        settings.budgets.org_monthly_usd,
-        days,
-        facts.extent().first_day,
-    )
-    spend = {d: _fold(rows[d], max(1, limits[d])) for d in DIMENSIONS}
+            if part == "month":
+                unpriced += int(unp)
+            else:
+                day_unpriced += int(unp)
+    org = org_pace(facts, settings.budgets.org_monthly_usd)
+    spend = {d: _fold(list(rows[d].values()), max(1, limits[d])) for d in DIMENSIONS}
     return Snapshot(day, cost_mode, spend, unpriced, day_unpriced, evaluation, org, facts.extent())

@@ -29,6 +29,7 @@ def _register() -> None:
         report,
         status,
     )
+    from llmcost.cli import alerts  # noqa: F401  (after report: it joins report's `export` group)
 
 
 def main(argv: list[str] | None = None) -> int:

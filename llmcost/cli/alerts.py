@@ -270,7 +270,15 @@ def budgets_cmd(
         ),
     ] = None,
     fmt: FormatOption = "table",
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the first N tenants.")] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=0,
+            help="Show the first N tenants, most used first (default: 20 in a table or Markdown, all in "
+            "JSON; 0: all).",
+        ),
+    ] = None,
     cost: CostOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -307,6 +315,8 @@ def budgets_cmd(
     with reader(db_path) as wh:
         report = budget_report(prepare(wh), settings, as_of, cost_mode=mode)
 
+    if top is None:
+        top = 0 if fmt == "json" else 20
     if fmt == "json":
         doc = report.as_dict()
         if top:

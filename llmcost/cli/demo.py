@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,21 +45,47 @@ def demo(
         extra.unlink(missing_ok=True)
     err.print(f"1/3 generating about {requests:,} llm.request lines into {logs} …", markup=False)
     manifest = generate(logs, seed=seed, requests=requests, anomalies="all", files=3)
+    config = _write_demo_config(out, manifest.data)
     err.print(f"2/3 ingesting {len(manifest.files)} files into {db} …", markup=False)
-    code = run(["ingest", *map(str, manifest.files), "--db", str(db), "--color", color])
+    common = ["--db", str(db), "--config", str(config), "--color", color]
+    code = run(["ingest", *map(str, manifest.files), *common])
     if code:
         raise typer.Exit(code)
     err.print("3/3 reporting …", markup=False)
+    spike = next((a for a in manifest.planted if a["kind"] == "spike"), None)
     steps = [
         ["report", "--by", "tenant", "--top", "10"],
         ["report", "--by", "feature"],
         ["report", "--by", "model"],
+        ["unit", "--event", "draft_accepted", "--by", "feature"],
+        ["budgets", "--month", manifest.data["window"]["start"][:7], "--top", "10"],
     ]
+    if spike is not None:
+        steps.append(["alerts", "--at", spike["date"], "--fail-on", "never"])
     for argv in steps:
-        code = run([*argv, "--db", str(db), "--color", color])
+        code = run([*argv, *common])
         if code:
             raise typer.Exit(code)
     err.print(
         f"done. Try: llmcost status --db {db}   |   llmcost report --by tenant,feature --db {db}",
         markup=False,
     )
+
+
+def _write_demo_config(out: Path, manifest: dict[str, Any]) -> Path:
+    """llmcost.toml for the demo: the generated tenants' plans and the org budget."""
+    import tomli_w
+
+    plans = {
+        name: {k: v for k, v in limits.items() if v is not None} for name, limits in manifest["plans"].items()
+    }
+    doc = {
+        "budgets": {
+            "org_monthly_usd": manifest["budget"]["org_monthly_usd"],
+            "plans": plans,  # a plan without limits (enterprise) is an empty table
+            "tenants": {t["tenant_id"]: t["plan"] for t in manifest["tenants"]},
+        }
+    }
+    path = out / "llmcost.toml"
+    path.write_bytes(tomli_w.dumps(doc).encode())
+    return path

@@ -31,7 +31,7 @@ from llmcost.queries import exact, quality, sqlfiles
 from llmcost.queries.dimensions import Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, Kind, Report, money
 from llmcost.queries.scope import Scope
-from llmcost.queries.spend import aggregate, dimension_columns, dimension_order, empty_window_warning
+from llmcost.queries.spend import dimension_columns, dimension_order, empty_window_warning
 
 if TYPE_CHECKING:
     import duckdb
@@ -167,13 +167,12 @@ def _merge(
     for key in {*spend, *events, *traced}:
         s, e, t = spend.get(key, {}), events.get(key, {}), traced.get(key, {})
         row: dict[str, Any] = {d.name: key[i] for i, d in enumerate(by)}
-        row["requests"] = int(s.get("requests", 0))
-        row["cost_usd"] = s.get("cost_usd", Decimal(0))
-        row["unpriced_requests"] = int(s.get("unpriced_requests", 0))
-        row["unpriced_tokens"] = int(s.get("unpriced_tokens", 0))
-        row["input_tokens"] = int(s.get("input_tokens", 0))
-        row["output_tokens"] = int(s.get("output_tokens", 0))
-        row["naive_timestamps"] = int(s.get("naive_timestamps", 0)) + int(e.get("naive_timestamps") or 0)
+        for k in ("requests", "unpriced_requests", "unpriced_tokens", "input_tokens", "output_tokens"):
+            row[k] = int(s.get(k) or 0)
+        row["cost_usd"] = money(s.get("cost_usd"))
+        if row["cost_usd"] is None and not row["unpriced_requests"]:
+            row["cost_usd"] = Decimal(0)  # no requests in the scope: nothing was spent
+        row["naive_timestamps"] = int(s.get("naive_timestamps") or 0) + int(e.get("naive_timestamps") or 0)
         row["events"] = int(e.get("events") or 0)
         row["orphan_events"] = int(t.get("orphan_events") or 0)
         row["traced_events"] = int(t.get("traced_events") or 0)
@@ -268,7 +267,18 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
             raise UsageError(f"--by: unit economics group by {', '.join(UNIT_DIMENSIONS)}, not {d.name}")
     traced = q.attribution == "both"
     scope, params = q.scope, {**q.scope.params(), "event": q.event}
-    spend_rows = aggregate(con, q.by, scope)
+    spend_rows = _grouped(
+        con,
+        "unit_spend",
+        q.by,
+        {
+            "dimensions": select_list(q.by, "r", scope.slot),
+            "buckets": bucket_list(q.by, "s", scope.slot),
+            "scope": scope.where("r"),
+            "cost": scope.cost("r"),
+        },
+        params,
+    )
     event_rows = _grouped(
         con,
         "unit_events",
@@ -303,7 +313,7 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
             requests=totals["requests"],
             unpriced_requests=totals["unpriced_requests"],
             unpriced_tokens=totals["unpriced_tokens"],
-            naive_timestamps=sum(int(r.get("naive_timestamps", 0)) for r in [*spend_rows, *event_rows]),
+            naive_timestamps=sum(int(r.get("naive_timestamps") or 0) for r in [*spend_rows, *event_rows]),
         ),
     )
     dq = replace(

@@ -66,7 +66,7 @@ class Window:
         cls, since: str | None, until: str | None, tz: str = "UTC", *, now: datetime | None = None
     ) -> Window:
         zone(tz)
-        now = now or datetime.now(UTC)
+        now = (now or datetime.now(UTC)).replace(microsecond=0)  # relative bounds print as whole seconds
         lo = parse_instant(since, option="--since", tz=tz, now=now) if since else None
         hi = parse_instant(until, option="--until", tz=tz, now=now) if until else None
         if lo is not None and hi is not None and lo >= hi:

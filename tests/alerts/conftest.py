@@ -7,6 +7,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,11 @@ class Month:
     manifest: Manifest
     db: Path
     config: Path
+
+    def anomaly(self, kind: str) -> dict[str, Any]:
+        found = self.manifest.anomaly(kind)
+        assert found is not None, f"{kind} was not planted"
+        return found
 
     def cli_args(self) -> list[str]:
         return ["--db", str(self.db), "--config", str(self.config)]

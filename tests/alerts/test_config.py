@@ -33,6 +33,20 @@ def test_defaults_are_the_articles() -> None:
     assert a.fail_on == "warning" and s.budgets.org_monthly_usd is None
 
 
+def test_the_documented_example_is_valid(tmp_path: Path) -> None:
+    import tomllib
+
+    import llmcost.alerts.config as module
+
+    text = (module.__doc__ or "").split("```toml", 1)[1].split("```", 1)[0]
+    data = tomllib.loads(text)
+    (tmp_path / "tenants.csv").write_text("tenant_id,plan\nbeta,pro\n", "utf-8")
+    s = parse_settings(data["alerts"], data["budgets"], tmp_path / "llmcost.toml")
+    assert s.tenant_plans == {"beta": "pro", "tenant_acme": "enterprise"}
+    assert s.alerts.feature_regression.action_for("copilot") == "disable feature=copilot via flag AI_COPILOT"
+    assert s.budgets.org_monthly_usd == 20000 and s.budgets.plans["pro"].monthly_usd == 1000
+
+
 def test_hyphenated_rule_tables_and_per_subject_actions() -> None:
     s = parse_settings(
         {

@@ -48,17 +48,20 @@ def _on(evaluations: dict[date, Evaluation], rule: str) -> dict[date, list[str]]
 def test_exactly_the_planted_alerts_over_the_month(
     planted: Month, planted_days: dict[date, Evaluation]
 ) -> None:
-    m = planted.manifest
     fired = {(a.rule.value, a.subject) for ev in planted_days.values() for a in ev.alerts}
     assert fired == PLANTED
     assert _on(planted_days, "tenant-spike") == {
-        date.fromisoformat(m.anomaly("spike")["date"]): ["tenant_acme"]
+        date.fromisoformat(planted.anomaly("spike")["date"]): ["tenant_acme"]
     }
-    assert _on(planted_days, "embed-surge") == {date.fromisoformat(m.anomaly("embed-surge")["date"]): ["org"]}
-    assert _on(planted_days, "error-burn") == {date.fromisoformat(m.anomaly("error-burn")["date"]): ["org"]}
+    assert _on(planted_days, "embed-surge") == {
+        date.fromisoformat(planted.anomaly("embed-surge")["date"]): ["org"]
+    }
+    assert _on(planted_days, "error-burn") == {
+        date.fromisoformat(planted.anomaly("error-burn")["date"]): ["org"]
+    }
     # Tokens per success compares the week ending each day with the week before: it fires while a
     # week after the deploy is compared with a week (partly) before it, and only then.
-    rg = m.anomaly("regression")
+    rg = planted.anomaly("regression")
     deploy = date.fromisoformat(rg["date"])
     regression_days = set(_on(planted_days, "feature-regression"))
     assert date.fromisoformat(rg["window_after"][1]) - timedelta(days=1) in regression_days
@@ -66,7 +69,7 @@ def test_exactly_the_planted_alerts_over_the_month(
     # The org spends 80% of its budget in the first week, then runs over it: budget pace from the
     # day it crossed the line to the end of the month.
     pace_days = sorted(_on(planted_days, "budget-pace"))
-    assert pace_days[0] == date.fromisoformat(m.anomaly("budget-pace")["fires_on"])
+    assert pace_days[0] == date.fromisoformat(planted.anomaly("budget-pace")["fires_on"])
     assert pace_days == [pace_days[0] + timedelta(days=i) for i in range(len(pace_days))]
     assert pace_days[-1] == max(planted_days)
     # Nobody is over their plan (the generator keeps every tenant inside it).
@@ -74,7 +77,7 @@ def test_exactly_the_planted_alerts_over_the_month(
 
 
 def test_spike_is_the_manifest_spike(planted: Month, planted_days: dict[date, Evaluation]) -> None:
-    sp = planted.manifest.anomaly("spike")
+    sp = planted.anomaly("spike")
     assert sp is not None
     (alert,) = [a for a in planted_days[date.fromisoformat(sp["date"])].alerts if a.rule is Rule.TENANT_SPIKE]
     assert alert.subject_kind == "tenant" and alert.subject == "tenant_acme"
@@ -90,7 +93,7 @@ def test_spike_is_the_manifest_spike(planted: Month, planted_days: dict[date, Ev
 
 
 def test_regression_is_the_manifest_regression(planted: Month, planted_days: dict[date, Evaluation]) -> None:
-    rg = planted.manifest.anomaly("regression")
+    rg = planted.anomaly("regression")
     assert rg is not None
     last = date.fromisoformat(rg["window_after"][1]) - timedelta(days=1)
     (alert,) = [a for a in planted_days[last].alerts if a.rule is Rule.FEATURE_REGRESSION]
@@ -109,13 +112,13 @@ def test_regression_is_the_manifest_regression(planted: Month, planted_days: dic
 def test_embed_surge_and_error_burn_are_the_manifests(
     planted: Month, planted_days: dict[date, Evaluation]
 ) -> None:
-    es = planted.manifest.anomaly("embed-surge")
+    es = planted.anomaly("embed-surge")
     assert es is not None
     (alert,) = [a for a in planted_days[date.fromisoformat(es["date"])].alerts if a.rule is Rule.EMBED_SURGE]
     assert (alert.observed, alert.baseline) == (es["embedding_tokens"], es["chat_tokens"])
     assert alert.details["top_features"][0]["feature"] == es["feature"]
 
-    eb = planted.manifest.anomaly("error-burn")
+    eb = planted.anomaly("error-burn")
     assert eb is not None
     (alert,) = [a for a in planted_days[date.fromisoformat(eb["date"])].alerts if a.rule is Rule.ERROR_BURN]
     assert alert.observed == pytest.approx(eb["error_timeout_rate"], abs=1e-4)
@@ -129,7 +132,7 @@ def test_embed_surge_and_error_burn_are_the_manifests(
 
 
 def test_budget_pace_is_the_manifests(planted: Month, planted_days: dict[date, Evaluation]) -> None:
-    bp = planted.manifest.anomaly("budget-pace")
+    bp = planted.anomaly("budget-pace")
     budget = planted.manifest.data["budget"]
     assert bp is not None
     fires_on = date.fromisoformat(bp["fires_on"])
@@ -172,7 +175,7 @@ def test_cli_quiet_exit_0_planted_exit_1(
     assert (doc["fired"], doc["tripped"], doc["alerts"]) == (0, False, [])
     assert [r["status"] for r in doc["rules"]] == ["ok"] * 7
 
-    spike_day = planted.manifest.anomaly("spike")["date"]
+    spike_day = planted.anomaly("spike")["date"]
     code, out, err = run(capsys, "alerts", "--at", spike_day, *planted.cli_args())
     assert code == 1
     assert "tenant-spike" in out and "tenant=tenant_acme" in out and "action: Notify CS" in out
@@ -199,7 +202,7 @@ def test_cli_quiet_exit_0_planted_exit_1(
 def test_markdown_names_rule_subject_values_window_and_action(
     planted: Month, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    es = planted.manifest.anomaly("embed-surge")
+    es = planted.anomaly("embed-surge")
     code, out, _ = run(
         capsys, "alerts", "--at", es["date"], "--rule", "embed-surge", "-f", "md", *planted.cli_args()
     )

@@ -31,7 +31,7 @@ def test_textfile_totals_labels_and_alerts(
     planted: Month, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     m = planted.manifest
-    spike = m.anomaly("spike")
+    spike = planted.anomaly("spike")
     out = tmp_path / "textfile" / "llmcost.prom"
     out.parent.mkdir()
     out.write_text("stale\n", "utf-8")

@@ -161,7 +161,7 @@ def test_cli_posts_slack_text_and_structured_alerts(
     planted: Month, serve: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server = serve(502, 200)
-    day = planted.manifest.anomaly("spike")["date"]
+    day = planted.anomaly("spike")["date"]
     code, out, err = run(capsys, "alerts", "--at", day, "--webhook", server.url, *planted.cli_args())
     assert code == 1  # alerts fired, and were delivered
     assert "tenant_acme" in out
@@ -180,7 +180,7 @@ def test_cli_delivery_failure_is_exit_74_and_on_stderr(
     planted: Month, serve: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server = serve(500)
-    day = planted.manifest.anomaly("spike")["date"]
+    day = planted.anomaly("spike")["date"]
     monkeypatch.setenv("LLMCOST_WEBHOOK_URL", server.url)  # the URL carries a secret: env, not the config
     code, out, err = run(capsys, "alerts", "--at", day, *planted.cli_args())
     assert code == 74

@@ -1,17 +1,18 @@
 """Budget pace: `threshold` (80%) of the org's monthly budget spent within the first `within_days`
 (7) days of the month, or the month already over budget (both at `severity`, critical by default:
 "page platform; enable the kill switch"), or, with `forecast`, a month-end forecast over budget
-(`forecast_severity`). The forecast needs `forecast_days` days of data; with fewer it is not
-alerted on, and the notes say so.
+(`forecast_severity`). The forecast's run rate is the mean day over `[budgets] forecast_days`
+(7) days; with fewer days of data it is not alerted on, and the notes say so.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from llmcost.alerts import numbers as fmt
-from llmcost.alerts.forecast import Pace, month_start, pace
+from llmcost.alerts.facts import ZERO, Facts
+from llmcost.alerts.forecast import Pace, crossing_day, month_start, pace_from, rate_window
 from llmcost.alerts.model import NANO, Alert, Rule, RuleResult, Span, Status
 from llmcost.alerts.rules import Context
 
@@ -19,9 +20,22 @@ RULE = Rule.BUDGET_PACE
 
 
 def needs(ctx: Context) -> None:
-    cfg = ctx.settings.alerts.budget_pace
-    start = min(month_start(ctx.day), ctx.day - timedelta(days=cfg.forecast_days - 1))
-    ctx.facts.need("org_days", Span(start, ctx.day + timedelta(days=1)))
+    ctx.facts.need_period()
+
+
+def org_pace(facts: Facts, budget: Decimal | None) -> Pace:
+    """The org's month through the evaluated day, from the per-tenant month-to-date scan."""
+    day = facts.day
+    period = facts.tenant_period().values()
+    spent = sum((p.cost for p in period), ZERO)
+    window = rate_window(day, facts.rate_days, facts.extent().first_day)
+    rate_total = sum((p.rate_cost for p in period), ZERO) if window else None
+
+    def crossed() -> date | None:
+        daily = facts.org_days(Span(month_start(day), day + timedelta(days=1)))
+        return crossing_day(daily, day, budget) if budget is not None else None
+
+    return pace_from(day, spent, budget, rate_total, window[1] if window else 0, crossed)
 
 
 def evaluate(ctx: Context) -> RuleResult:
@@ -33,17 +47,17 @@ def evaluate(ctx: Context) -> RuleResult:
         result.status = Status.SKIPPED
         result.notes.append("not evaluated: no org budget (set [budgets] org_monthly_usd)")
         return result
-    daily = {d: c.cost for d, c in ctx.facts.org_days().items()}
-    p = pace(daily, day, budget, cfg.forecast_days, ctx.facts.extent().first_day)
+    p = org_pace(ctx.facts, budget)
+    days = ctx.facts.rate_days
     result.checked = 1
     early = day.day <= cfg.within_days and p.spent >= Decimal(str(cfg.threshold)) * budget
     over = p.exhausted
-    forecast_ok = cfg.forecast and p.run_rate_days >= cfg.forecast_days and p.forecast is not None
+    forecast_ok = cfg.forecast and p.run_rate_days >= days and p.forecast is not None
     overrun = forecast_ok and p.forecast is not None and p.forecast > budget
     if cfg.forecast and not forecast_ok and not (early or over):
         result.notes.append(
             f"month-end forecast not evaluated: {p.run_rate_days} day(s) of data in the "
-            f"{cfg.forecast_days}-day run-rate window ending {day}"
+            f"{days}-day run-rate window ending {day} ([budgets] forecast_days)"
         )
     if not (early or over or overrun):
         return result
@@ -68,7 +82,7 @@ def _alert(ctx: Context, p: Pace, budget: Decimal, *, early: bool, over: bool, o
             f"{fmt.usd(p.spent)} of the {fmt.usd(budget)} {month} budget ({fmt.pct(share)}) spent by {day}, "
             f"day {day.day} (alerts at {fmt.pct(cfg.threshold)} within the first {cfg.within_days} days)"
         )
-    if p.forecast is not None and (overrun or p.run_rate_days >= cfg.forecast_days):
+    if p.forecast is not None and (overrun or p.run_rate_days >= ctx.facts.rate_days):
         parts.append(
             f"forecast month-end {fmt.usd(p.forecast)} ({fmt.pct(p.forecast_share or 0.0)} of budget) at "
             f"{fmt.usd(p.run_rate)}/day over {p.run_rate_days} day(s)"

@@ -38,7 +38,19 @@ def evaluate(ctx: Context) -> RuleResult:
             baseline=None,
             window=Span(day, day + timedelta(days=1)),
             baseline_window=None,
-            message=f"no requests on {day}: the latest request is from {latest}, the last ingest finished {ingest}",
+            message=(
+                f"no requests on {day}: "
+                + (
+                    f"the latest request is from {latest}"
+                    if ext.latest_request
+                    else "the warehouse holds none yet"
+                )
+                + (
+                    f"; the last ingest finished {ingest}"
+                    if ext.last_ingest
+                    else "; nothing was ever ingested"
+                )
+            ),
             action=cfg.action_for("requests"),
             details={"latest_request": latest, "last_ingest_finished": ingest},
         )

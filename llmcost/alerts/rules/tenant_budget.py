@@ -27,7 +27,7 @@ def _monthly(ctx: Context) -> bool:
 def needs(ctx: Context) -> None:
     ctx.facts.need("tenant_days", Span.day(ctx.day))
     if _monthly(ctx):
-        ctx.facts.need("tenant_period", Span(month_start(ctx.day), ctx.day + timedelta(days=1)))
+        ctx.facts.need_period()
 
 
 def evaluate(ctx: Context) -> RuleResult:

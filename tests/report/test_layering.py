@@ -1,0 +1,25 @@
+"""The core knows nothing of the terminal: queries import neither typer nor rich, renderers no typer,
+and none of them pulls in DuckDB, polars or pandas just by being imported (CLI start-up)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def imported_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return {name.split(".")[0] for name in out.split()}
+
+
+def test_queries_and_renderers_import_light() -> None:
+    queries = imported_after("import llmcost.queries, llmcost.queries.views, llmcost.queries.export")
+    assert not queries & {"typer", "rich", "duckdb", "polars", "pandas", "pyarrow", "jinja2"}
+    report = imported_after("import llmcost.report")
+    assert not report & {"typer", "rich", "duckdb", "polars", "pandas", "jinja2"}
+
+
+def test_the_report_commands_register_without_heavy_imports() -> None:
+    cli = imported_after("from llmcost.cli import _register; _register()")
+    assert not cli & {"duckdb", "polars", "pandas", "pyarrow"}
