@@ -19,17 +19,16 @@ app = typer.Typer(
 )
 
 
+# Command modules, imported for their side effect of adding commands to `app`, in --help order.
+# `alerts` comes after `report`: it adds `prometheus` to report's `export` group.
+COMMAND_MODULES = ("demo", "generate", "ingest", "status", "report", "alerts", "pricing")
+
+
 def _register() -> None:
-    # Imported for their side effect of adding commands to `app`; order is the --help order.
-    from llmcost.cli import (  # noqa: F401
-        demo,
-        generate,
-        ingest,
-        pricing,
-        report,
-        status,
-    )
-    from llmcost.cli import alerts  # noqa: F401  (after report: it joins report's `export` group)
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"llmcost.cli.{name}")
 
 
 def main(argv: list[str] | None = None) -> int:
