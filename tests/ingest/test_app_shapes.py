@@ -1,6 +1,6 @@
 """Every app-log shape of FORMATS.md §1 loads into the same canonical columns: counts, token
 totals, money, time range and attribution checked against the generator's own ledger
-(fixtures/app/expected.json, written by fixtures/make_fixtures.py)."""
+(fixtures/app/.expected.json, written by fixtures/make_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import Cli
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "app"
-EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["files"]
+EXPECTED = json.loads((FIXTURES / ".expected.json").read_text())["files"]
 TOKEN_COLUMNS = [
     "input_tokens",
     "cached_input_tokens",
@@ -26,7 +26,7 @@ TOKEN_COLUMNS = [
 
 def _config(tmp_path: Path) -> Path:
     cfg = tmp_path / "llmcost.toml"
-    # python-json-logger's asctime is local time without a zone (see expected.json notes)
+    # python-json-logger's asctime is local time without a zone (see .expected.json notes)
     cfg.write_text('[ingest]\ntimezone = "America/New_York"\n')
     return cfg
 

@@ -1,4 +1,4 @@
-"""fixtures/app/: the committed files are what make_fixtures.py writes, and expected.json (which the
+"""fixtures/app/: the committed files are what make_fixtures.py writes, and .expected.json (which the
 ingest tests assert against) holds exactly what an independent reading of each file finds."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "fixtures"
 APP = ROOT / "app"
 EVENTS = {"draft_accepted", "ticket_resolved", "search_answered"}
-EXPECTED: dict[str, Any] = orjson.loads((APP / "expected.json").read_bytes())
+EXPECTED: dict[str, Any] = orjson.loads((APP / ".expected.json").read_bytes())
 
 
 def _lines(path: Path) -> list[bytes]:
