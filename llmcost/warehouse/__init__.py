@@ -195,7 +195,7 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
     Readers open read-only and never create anything; a reader of a warehouse that does not
     exist yet gets a UsageError telling it to ingest first.
     """
-    path = path.expanduser()
+    path = path.expanduser().absolute()  # segment paths in the views must not depend on the cwd
     if not write:
         if not path.exists():
             raise UsageError(f"no warehouse at {path}: run `llmcost ingest PATH` first (or pass --db)")

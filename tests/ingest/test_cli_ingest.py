@@ -99,3 +99,20 @@ def test_human_summary_states_the_conservation_line(cli: Cli, tmp_path: Path) ->
     assert "read 2 = loaded 1 (1 requests, 0 outcomes) + duplicate 1 + ignored 0 + rejected 0" in " ".join(
         err.split()
     )
+
+
+def test_relative_db_path_works_from_any_directory(tmp_path: Path, monkeypatch, capsys) -> None:
+    from llmcost.cli import main
+
+    work = tmp_path / "work"
+    work.mkdir()
+    f = work / "a.log"
+    f.write_bytes(jsonl([request(1), request(2)]))
+    monkeypatch.chdir(work)
+    assert main(["ingest", "a.log", "--db", "wh.duckdb", "--quiet"]) == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    capsys.readouterr()
+    assert main(["status", "--json", "--db", str(work / "wh.duckdb")]) == 0
+    assert json.loads(capsys.readouterr().out)["requests"] == 2
