@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +11,22 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path_factory.mktemp("llmcost-home")
-    monkeypatch.setenv("LLMCOST_HOME", str(home))
-    for var in ("LLMCOST_DB", "LLMCOST_CONFIG", "FORCE_COLOR"):
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No test reads or writes a real home, or a config in the working directory; output is
+    uncoloured and 100 columns wide (folders that want another width set COLUMNS again)."""
+    from llmcost.cli import common
+
+    monkeypatch.setenv("LLMCOST_HOME", str(tmp_path))
+    for var in ("LLMCOST_DB", "LLMCOST_CONFIG", "LLMCOST_WEBHOOK_URL", "FORCE_COLOR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
-    return home
+    monkeypatch.chdir(tmp_path)
+    common.out_console.cache_clear()
+    common.err_console.cache_clear()
+    yield tmp_path
+    common.out_console.cache_clear()
+    common.err_console.cache_clear()
 
 
 class Cli:

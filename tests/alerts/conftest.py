@@ -4,7 +4,6 @@ segments, ingested by the CLI) from synthetic months with and without planted an
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,21 +20,9 @@ SPIKE_FLOOR_USD = 2.5
 
 
 @pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test reads or writes a real home or a config in the working directory; plain output."""
-    from llmcost.cli import common
-
-    monkeypatch.setenv("LLMCOST_HOME", str(tmp_path))
-    for var in ("LLMCOST_DB", "LLMCOST_CONFIG", "LLMCOST_WEBHOOK_URL", "FORCE_COLOR"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
+def _home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The isolation itself is tests/conftest.py's; these tables are 160 columns wide."""
     monkeypatch.setenv("COLUMNS", "160")
-    monkeypatch.chdir(tmp_path)
-    common.out_console.cache_clear()
-    common.err_console.cache_clear()
-    yield
-    common.out_console.cache_clear()
-    common.err_console.cache_clear()
 
 
 @dataclass(frozen=True)

@@ -14,20 +14,9 @@ from tests.pricing.rows import stage
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from llmcost.cli import common
-
-    monkeypatch.setenv("LLMCOST_HOME", str(tmp_path))
-    for var in ("LLMCOST_DB", "LLMCOST_CONFIG", "FORCE_COLOR"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
+def _isolated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The isolation itself is tests/conftest.py's; these tables are 250 columns wide."""
     monkeypatch.setenv("COLUMNS", "250")
-    monkeypatch.chdir(tmp_path)
-    common.out_console.cache_clear()
-    common.err_console.cache_clear()
-    yield
-    common.out_console.cache_clear()
-    common.err_console.cache_clear()
 
 
 @pytest.fixture(scope="session")
