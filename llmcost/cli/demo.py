@@ -62,6 +62,7 @@ def demo(
     ]
     if spike is not None:
         steps.append(["alerts", "--at", spike["date"], "--fail-on", "never"])
+    steps.append(["report", "--format", "html", "-o", str(out / "report.html")])
     for argv in steps:
         code = run([*argv, *common])
         if code:

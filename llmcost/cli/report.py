@@ -64,7 +64,9 @@ WhereOption = Annotated[
 TopOption = Annotated[
     int | None, typer.Option("--top", help="Show the first N rows; fold the rest into (other).")
 ]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or md.")]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="table, json, jsonl, csv or md (report: also html, the dashboard).")
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file (atomically, mode 0600) instead of stdout."),
@@ -211,6 +213,9 @@ def report_cmd(
     from llmcost.warehouse import reader
 
     set_color(color)
+    if fmt.strip().lower() == "html":
+        _emit_html(db, config, since, until, tz, where, cost, output)
+        return
     fmt = _format(fmt)
     db_path, cfg = resolve(db, config)
     dims = _by(by) if by else _by(["tenant"])
@@ -220,6 +225,40 @@ def report_cmd(
     with reader(db_path) as wh:
         rep = spend(prepare(wh), query)
     _emit(rep, fmt, output)
+
+
+def _emit_html(
+    db: Path | None,
+    config: Path | None,
+    since: str | None,
+    until: str | None,
+    tz: str,
+    where: list[str] | None,
+    cost: str | None,
+    output: Path | None,
+) -> None:
+    """The dashboard report (llmcost.report.html): one self-contained file; --by, --top and --sort
+    do not apply (it draws its own views)."""
+    from rich.text import Text
+
+    from llmcost.alerts import load_settings
+    from llmcost.pricing import load_catalog
+    from llmcost.queries.session import prepare
+    from llmcost.report import write_atomic
+    from llmcost.report.html import collect, render_html
+    from llmcost.warehouse import reader
+
+    db_path, cfg = resolve(db, config)
+    scope = _scope(cfg, since, until, tz, where, cost)
+    settings, catalog = load_settings(cfg), load_catalog(cfg)
+    with reader(db_path) as wh:
+        text = render_html(collect(prepare(wh), scope, settings=settings, catalog=catalog))
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomic(output, text.encode("utf-8"))
+    err_console().print(Text(f"llmcost: wrote {output}"), markup=False, highlight=False)
 
 
 # -- llmcost view NAME -------------------------------------------------------------------------

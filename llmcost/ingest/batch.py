@@ -20,9 +20,13 @@ def printable(raw: bytes, limit: int = RAW_CAP) -> str:
     return raw[:limit].decode("utf-8", errors="backslashreplace").rstrip("\r\n")
 
 
-def to_arrow(batch: Batch, max_line: int) -> pa.Table:
-    """line_no, byte_offset, line (NULL when unusable), bad (why), raw (for those), per line."""
+def to_arrow(batch: Batch, max_line: int, *, copy: bool = False) -> pa.Table:
+    """line_no, byte_offset, line (NULL when unusable), bad (why), raw (for those), per line.
+
+    With copy, the table owns its bytes (the batch's buffer is reused for the next batch)."""
     data, starts, ends = batch.data, batch.starts, batch.ends
+    if copy:
+        data = data.copy()
     n = len(starts)
     offsets = np.empty(n + 1, dtype=np.int64)
     offsets[:n] = starts

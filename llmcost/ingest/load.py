@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from functools import cache
-from importlib import resources
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -29,30 +27,23 @@ from llmcost.config import Config
 from llmcost.errors import ConfigError
 from llmcost.ingest.batch import RAW_CAP, to_arrow
 from llmcost.ingest.discover import Input, Skipped
-from llmcost.ingest.fields import FieldMap, FieldPlan
+from llmcost.ingest.fields import FieldMap
 from llmcost.ingest.lines import LineBatcher
 from llmcost.ingest.sources import TAIL_WINDOW, Resume, locate, tail_fingerprint
+from llmcost.ingest.sqlfiles import render, sql
+from llmcost.ingest.stage import Stager, prepare_connection
 from llmcost.ingest.streams import ByteStream, ExpansionLimit, open_stream
 from llmcost.warehouse import Warehouse, segments
 
 if TYPE_CHECKING:
     import duckdb
 
-_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-FUTURE_SLACK = timedelta(days=1)
 SECRET_PATTERN = r"(sk-[A-Za-z0-9_\-]{8,}|AKIA[0-9A-Z]{16}|(?i:bearer)\s+[A-Za-z0-9._\-]{16,})"
 
 
-@cache
-def _sql(name: str) -> str:
-    return resources.files("llmcost.ingest").joinpath("sql", name).read_text("utf-8")
-
-
-def _render_sql(name: str, **names: str) -> str:
-    """Fill the {{placeholders}} of an SQL file with our own identifiers and generated SQL
-    (never input values: those are always bound parameters)."""
-    return _PLACEHOLDER.sub(lambda m: names[m.group(1)], _sql(name))
+_sql = sql
+_render_sql = render
 
 
 @dataclass
@@ -132,12 +123,9 @@ class Loader:
             raise ConfigError(str(e)) from None
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
         self._conflicts: dict[str, int] = {}
-        self.con.execute("SET TimeZone = 'UTC'")
-        # row order within a segment carries no meaning (source_line does): let DuckDB parallelise
-        self.con.execute("SET preserve_insertion_order = false")
-        # hand freed batch memory back to the OS promptly: peak memory stays flat as input grows
-        self.con.execute("SET allocator_flush_threshold = '32MB'")
-        self.con.execute(_sql("macros.sql"))
+        prepare_connection(self.con)
+        # staging runs on its own connection, one batch ahead of the rest (see _load_stream)
+        self.stager = Stager(self.con.cursor(), self.fields, cfg.ingest, now=self.now, earliest=EARLIEST)
         self._select_sql = {"requests": _sql("requests.sql"), "outcomes": _sql("outcomes.sql")}
 
     # -- run ----------------------------------------------------------------------------------
@@ -220,24 +208,32 @@ class Loader:
         )
         source_id = resume.source_id
         tail = resume.window
-        for batch in batcher:
-            table = to_arrow(batch, ic.max_line_bytes)
-            end_rel = batch.end - batch.start
-            tail = (tail + batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes())[-TAIL_WINDOW:]
-            if source_id is None:
-                source_id = self._new_source(resume.head_fp, display, ingest_id)
-            counts = self._load_batch(
-                ingest_id,
-                source_id,
-                display,
-                table,
-                batch.end,
-                batch.first_line + len(batch.starts) + len(batch.oversize) - 1,
-                tail,
-            )
-            res.counts.add(counts)
-            if progress is not None:
-                progress(batch.end - batch.start)
+        # Two-stage pipeline: while batch N is de-duplicated, priced, written and committed here,
+        # batch N+1 is staged on the stager's connection in a worker thread (DuckDB releases the
+        # GIL). Commits stay strictly in order, so crash safety is unchanged.
+        pending: tuple[Future[Any], Any, int, int, bytes, int] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llmcost-stage") as pool:
+            try:
+                for batch in batcher:
+                    # own copy of the bytes: the batcher reuses its buffer for the next batch
+                    table = to_arrow(batch, ic.max_line_bytes, copy=True)
+                    end_rel = batch.end - batch.start
+                    tail = (tail + batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes())[
+                        -TAIL_WINDOW:
+                    ]
+                    last_line = batch.first_line + len(batch.starts) + len(batch.oversize) - 1
+                    staged = pool.submit(self.stager.stage, table)
+                    if pending is not None:
+                        source_id = self._finish(
+                            ingest_id, source_id, resume, display, res, pending, progress
+                        )
+                    pending = (staged, table, batch.end, last_line, tail, batch.end - batch.start)
+                if pending is not None:
+                    source_id = self._finish(ingest_id, source_id, resume, display, res, pending, progress)
+                    pending = None
+            finally:
+                if pending is not None:
+                    pending[0].cancel()
         res.source_id = source_id
         res.pending_bytes = batcher.tail.pending_bytes
         if batcher.tail.damage:
@@ -247,6 +243,25 @@ class Loader:
                 "UPDATE sources SET pending_bytes = ?, path = ?, last_seen = ? WHERE source_id = ?",
                 [res.pending_bytes, display, datetime.now(UTC), source_id],
             )
+
+    def _finish(
+        self,
+        ingest_id: int,
+        source_id: int | None,
+        resume: Resume,
+        display: str,
+        res: FileResult,
+        pending: tuple[Future[Any], Any, int, int, bytes, int],
+        progress: Progress | None,
+    ) -> int:
+        staged_future, table, end, last_line, tail, size = pending
+        staged = staged_future.result()
+        if source_id is None:
+            source_id = self._new_source(resume.head_fp, display, ingest_id)
+        res.counts.add(self._load_batch(ingest_id, source_id, display, table, staged, end, last_line, tail))
+        if progress is not None:
+            progress(size)
+        return source_id
 
     def _new_source(self, head_fp: str, display: str, ingest_id: int) -> int:
         row = self.con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchone()
@@ -265,14 +280,15 @@ class Loader:
         source_id: int,
         display: str,
         table: Any,
+        staged: Any,
         end_offset: int,
         last_line: int,
         tail: bytes,
     ) -> Counts:
         con = self.con
         con.register("batch_lines", table)
+        con.register("staged", staged)
         try:
-            self._stage(table)
             c = Counts(read=table.num_rows)
             kinds = dict(con.execute("SELECT kind, count(*) FROM staged GROUP BY kind").fetchall())
             c.ignored = int(kinds.get("ignored", 0))
@@ -315,99 +331,7 @@ class Loader:
             return c
         finally:
             con.unregister("batch_lines")
-
-    def _stage(self, table: Any) -> None:
-        """Run stage.sql over the registered batch; a line that makes DuckDB's JSON reader
-        raise (rather than return false) is isolated by bisection and rejected alone."""
-        import duckdb
-
-        try:
-            self._stage_once(guard=False)
-            return
-        except duckdb.Error:
-            pass
-        try:
-            self._stage_once(guard=True)  # the batch has malformed JSON: check each line first
-        except duckdb.Error:
-            self._stage_bisect(table)
-
-    def _stage_once(self, *, guard: bool) -> None:
-        con = self.con
-        con.execute(_sql("clean_lines.sql"))
-        check = "AND json_valid(line)" if guard else ""
-        keys = frozenset(r[0] for r in con.execute(_render_sql("batch_keys.sql", guard=check)).fetchall())
-        inner: set[tuple[str, str]] = set()
-        for c in (c for c in self.fields.containers if c in keys):
-            sql = _render_sql("container_keys.sql", guard=check)
-            inner.update((c, r[0]) for r in con.execute(sql, {"path": "$." + _json_path_key(c)}).fetchall())
-        plan = self.fields.plan(keys, frozenset(inner))
-        con.execute(self._render(plan, check), self._stage_params())
-
-    def _render(self, plan: FieldPlan, guard: str) -> str:
-        nested = ", ".join(
-            f"json_transform({ref}, {_sql_str(structure)}) AS {alias}"
-            for alias, ref, structure in plan.nested
-        )
-        values = {
-            **plan.exprs,
-            "guard": guard,
-            "structure": _sql_str(plan.structure),
-            "nested": nested or "NULL AS no_nested",
-            "events": plan.events,
-            "attrs": plan.attrs,
-        }
-        return _render_sql("stage.sql", **values)
-
-    def _stage_params(self) -> dict[str, Any]:
-        ic = self.cfg.ingest
-        return {
-            "request_events": ic.request_events,
-            "outcome_events": ic.outcome_events,
-            "tz": ic.timezone,
-            "latest": self.now + FUTURE_SLACK,
-            "earliest": EARLIEST,
-        }
-
-    def _stage_bisect(self, table: Any) -> None:
-        """Stage the batch in halves until each failing line stands alone; reject those lines
-        with DuckDB's own reason (e.g. a lone surrogate escape in a JSON string)."""
-        import duckdb
-        import pyarrow as pa
-
-        con = self.con
-        parts: list[Any] = []
-
-        def stage(t: Any) -> None:
-            con.register("batch_lines", t)
-            self._stage_once(guard=True)
-            parts.append(con.sql("SELECT * FROM staged").to_arrow_table())
-
-        def go(t: Any) -> None:
-            try:
-                stage(t)
-            except duckdb.Error as e:
-                if t.num_rows > 1:
-                    half = t.num_rows // 2
-                    go(t.slice(0, half))
-                    go(t.slice(half))
-                    return
-                why = "unreadable JSON: " + str(e).splitlines()[0][:200]
-                line = t.column("line")[0].as_py()
-                stage(
-                    t.set_column(2, "line", pa.nulls(1, pa.large_string()))
-                    .set_column(3, "bad", pa.array([why], pa.string()))
-                    .set_column(4, "raw", pa.array([line], pa.string()))
-                )
-
-        try:
-            go(table)
-        finally:
-            con.register("batch_lines", table)
-        con.register("staged_parts", pa.concat_tables(parts))
-        try:
-            con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_parts")
-        finally:
-            con.unregister("staged_parts")
+            con.unregister("staged")
 
     def _dedupe(self, kind: str, label: str, select: str) -> tuple[int, int]:
         """fresh_<kind>: the staged rows of this kind whose id was never loaded (first sighting
@@ -552,14 +476,6 @@ _IDENTITY = {
 def _bind_view(sql: str, source_id: int, ingest_id: int) -> str:
     """Views cannot hold parameters: the two integers are written in (they are ours, not input)."""
     return sql.replace("$source_id", str(int(source_id))).replace("$ingest_id", str(int(ingest_id)))
-
-
-def _sql_str(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _json_path_key(key: str) -> str:
-    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @contextlib.contextmanager

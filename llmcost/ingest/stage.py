@@ -1,0 +1,156 @@
+"""Staging: one batch of lines -> one row per line, classified, mapped and typed (stage.sql).
+
+A Stager owns its own DuckDB connection (a cursor of the warehouse), so the loader can stage
+batch N+1 on one core while it de-duplicates, prices, writes and commits batch N on the other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from llmcost.config import IngestConfig
+from llmcost.ingest.fields import FieldMap, FieldPlan
+from llmcost.ingest.sqlfiles import render, sql, sql_str
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+FUTURE_SLACK = timedelta(days=1)
+
+
+def prepare_connection(con: duckdb.DuckDBPyConnection) -> None:
+    """Session settings and macros every ingest connection needs."""
+    con.execute("SET TimeZone = 'UTC'")
+    # row order within a batch carries no meaning (line numbers do): let DuckDB parallelise
+    con.execute("SET preserve_insertion_order = false")
+    # hand freed batch memory back to the OS promptly: peak memory stays flat as input grows
+    con.execute("SET allocator_flush_threshold = '32MB'")
+    con.execute(sql("macros.sql"))
+
+
+class Stager:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        fields: FieldMap,
+        ingest: IngestConfig,
+        *,
+        now: datetime,
+        earliest: datetime,
+    ) -> None:
+        self.con = con
+        self.fields = fields
+        self.ingest = ingest
+        self.now = now
+        self.earliest = earliest
+        self._table: Any = None
+        prepare_connection(con)
+
+    def stage(self, table: pa.Table) -> pa.Table:
+        """The staged rows of one batch (see stage.sql for the columns)."""
+        self._table = table
+        self.con.register("batch_lines", table)
+        try:
+            self._stage()
+            return self.con.sql("SELECT * FROM staged").to_arrow_table()
+        finally:
+            self.con.unregister("batch_lines")
+            self._table = None
+
+    def _stage(self) -> None:
+        """Run stage.sql over the registered batch; a line that makes DuckDB's JSON reader
+        raise (rather than return false) is isolated by bisection and rejected alone."""
+        import duckdb
+
+        try:
+            self._once(guard=False)
+            return
+        except duckdb.Error:
+            pass
+        try:
+            self._once(guard=True)  # the batch has malformed JSON: check each line first
+        except duckdb.Error:
+            self._bisect(self._table)
+
+    def _once(self, *, guard: bool) -> None:
+        con = self.con
+        con.execute(sql("clean_lines.sql"))
+        check = "AND json_valid(line)" if guard else ""
+        keys = frozenset(r[0] for r in con.execute(render("batch_keys.sql", guard=check)).fetchall())
+        inner: set[tuple[str, str]] = set()
+        query = render("container_keys.sql", guard=check)
+        for c in (c for c in self.fields.containers if c in keys):
+            inner.update((c, r[0]) for r in con.execute(query, {"path": "$." + _json_path_key(c)}).fetchall())
+        plan = self.fields.plan(keys, frozenset(inner))
+        con.execute(self._render(plan, check), self._params())
+
+    def _render(self, plan: FieldPlan, guard: str) -> str:
+        nested = ", ".join(
+            f"json_transform({ref}, {sql_str(structure)}) AS {alias}" for alias, ref, structure in plan.nested
+        )
+        values = {
+            **plan.exprs,
+            "guard": guard,
+            "structure": sql_str(plan.structure),
+            "nested": nested or "NULL AS no_nested",
+            "events": plan.events,
+            "attrs": plan.attrs,
+        }
+        return render("stage.sql", **values)
+
+    def _params(self) -> dict[str, Any]:
+        ic = self.ingest
+        return {
+            "request_events": ic.request_events,
+            "outcome_events": ic.outcome_events,
+            "tz": ic.timezone,
+            "latest": self.now + FUTURE_SLACK,
+            "earliest": self.earliest,
+        }
+
+    def _bisect(self, table: Any) -> None:
+        """Stage the batch in halves until each failing line stands alone; reject those lines
+        with DuckDB's own reason (e.g. a lone surrogate escape in a JSON string)."""
+        import duckdb
+        import pyarrow as pa
+
+        con = self.con
+        parts: list[Any] = []
+
+        def stage(t: Any) -> None:
+            con.register("batch_lines", t)
+            self._once(guard=True)
+            parts.append(con.sql("SELECT * FROM staged").to_arrow_table())
+
+        def go(t: Any) -> None:
+            try:
+                stage(t)
+            except duckdb.Error as e:
+                if t.num_rows > 1:
+                    half = t.num_rows // 2
+                    go(t.slice(0, half))
+                    go(t.slice(half))
+                    return
+                why = "unreadable JSON: " + str(e).splitlines()[0][:200]
+                line = t.column("line")[0].as_py()
+                stage(
+                    t.set_column(2, "line", pa.nulls(1, pa.large_string()))
+                    .set_column(3, "bad", pa.array([why], pa.string()))
+                    .set_column(4, "raw", pa.array([line], pa.string()))
+                )
+
+        try:
+            go(table)
+        finally:
+            con.register("batch_lines", table)
+        con.register("staged_parts", pa.concat_tables(parts))
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_parts")
+        finally:
+            con.unregister("staged_parts")
+
+
+def _json_path_key(key: str) -> str:
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,50 @@
+"""JSON exports as pages: one page object, a JSON array of pages, or JSON Lines (a page a line)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from llmcost.reconcile.lines import LineError
+
+
+def load_pages(raw: bytes) -> list[dict[str, Any]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise LineError(f"not UTF-8 (byte {e.start})") from None
+    try:
+        doc = json.loads(text, parse_float=Decimal)
+        pages = doc if isinstance(doc, list) else [doc]
+    except json.JSONDecodeError:
+        pages = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                pages.append(json.loads(line, parse_float=Decimal))
+            except json.JSONDecodeError as e:
+                raise LineError(f"line {n}: not JSON: {e.msg}") from None
+    for i, page in enumerate(pages, 1):
+        if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+            raise LineError(f"page {i}: expected an object with a `data` list of buckets")
+    return pages
+
+
+def sniff_json(raw: bytes) -> list[dict[str, Any]] | None:
+    """The first bucket's first result of a paged JSON export, or None if this is not one."""
+    head = raw.lstrip()[:1]
+    if head not in (b"{", b"["):
+        return None
+    try:
+        pages = load_pages(raw)
+    except LineError:
+        return None
+    for page in pages:
+        for bucket in page["data"]:
+            if isinstance(bucket, dict):
+                results = bucket.get("results")
+                if isinstance(results, list) and results and isinstance(results[0], dict):
+                    return [bucket, results[0]]
+    return None

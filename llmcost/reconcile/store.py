@@ -1,0 +1,121 @@
+"""Importing invoice files into the warehouse: detect the format, read every line, then commit
+all the files of one call in one transaction. A file is keyed by the sha256 of its bytes, so the
+same export imported twice adds nothing; a malformed file stops the import before anything is
+written, with an error naming the file and the row."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from llmcost.errors import InputError, UsageError
+from llmcost.reconcile.formats import FORMAT_NAMES, InvoiceFormat, formats
+from llmcost.reconcile.lines import InvoiceLine, LineError
+from llmcost.reconcile.sqlfiles import load
+
+if TYPE_CHECKING:
+    import duckdb
+
+MAX_INVOICE_BYTES = 256 << 20
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: str
+    format: str
+    sha256: str
+    file_id: int
+    lines: int
+    amount_usd: Decimal
+    already: bool  # the same bytes were imported before: nothing added
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "sha256": self.sha256,
+            "file_id": self.file_id,
+            "lines": self.lines,
+            "amount_usd": f"{self.amount_usd:f}",
+            "already_imported": self.already,
+        }
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    path: Path
+    format: str
+    sha256: str
+    lines: tuple[InvoiceLine, ...]
+
+
+def detect(raw: bytes, path: Path) -> InvoiceFormat:
+    for fmt in formats():
+        if fmt.sniff(raw):
+            return fmt
+    names = ", ".join(FORMAT_NAMES)
+    raise InputError(f"{path}: not a known invoice format (pass --invoice-format: {names})")
+
+
+def parse_file(path: Path, fmt_name: str = "auto") -> ParsedFile:
+    try:
+        if path.stat().st_size > MAX_INVOICE_BYTES:
+            raise InputError(f"{path}: larger than {MAX_INVOICE_BYTES >> 20} MiB; not an invoice export")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such invoice file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory; name the invoice files") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    if fmt_name == "auto":
+        fmt = detect(raw, path)
+    else:
+        chosen = [f for f in formats() if f.name == fmt_name]
+        if not chosen:
+            raise UsageError(f"--invoice-format: unknown format {fmt_name!r} (use auto, {', '.join(FORMAT_NAMES)})")
+        fmt = chosen[0]
+    try:
+        lines = tuple(fmt.read(raw))
+    except LineError as e:
+        raise InputError(f"{path}: {fmt.name}: {e}") from None
+    return ParsedFile(path, fmt.name, hashlib.sha256(raw).hexdigest(), lines)
+
+
+def import_files(con: duckdb.DuckDBPyConnection, paths: list[Path], fmt_name: str = "auto") -> list[ImportResult]:
+    """Import every file or none (a malformed one raises InputError before anything is written)."""
+    parsed = [parse_file(p, fmt_name) for p in paths]
+    results: list[ImportResult] = []
+    con.execute("BEGIN")
+    try:
+        for pf in parsed:
+            results.append(_import_one(con, pf))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return results
+
+
+def _import_one(con: duckdb.DuckDBPyConnection, pf: ParsedFile) -> ImportResult:
+    found = con.execute(load("file_by_hash"), [pf.sha256]).fetchone()
+    if found is not None:
+        file_id, fmt, lines, amount = found
+        return ImportResult(str(pf.path), fmt, pf.sha256, int(file_id), int(lines), Decimal(amount), True)
+    row = con.execute(load("next_file_id")).fetchone()
+    file_id = int(row[0]) if row else 1
+    total = sum((line.amount_usd for line in pf.lines), Decimal(0))
+    con.execute(
+        load("insert_file"), [file_id, pf.sha256, str(pf.path.absolute()), pf.format, len(pf.lines), total]
+    )
+    for start in range(0, len(pf.lines), 500):  # one multi-row INSERT per chunk, values bound
+        chunk = pf.lines[start : start + 500]
+        one = "(" + ", ".join(["?"] * 12) + ")"
+        con.execute(
+            load("insert_lines").replace("{rows}", ", ".join([one] * len(chunk))),
+            [v for line in chunk for v in line.row(file_id)],
+        )
+    return ImportResult(str(pf.path), pf.format, pf.sha256, file_id, len(pf.lines), total, False)
