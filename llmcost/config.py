@@ -51,14 +51,9 @@ class IngestConfig(_Section):
     # Objects whose keys are read as if they stood at the root (nested `extra`, `fields`, …).
     containers: list[str] = Field(
         default_factory=lambda: [
-            "extra",
-            "fields",
-            "context",
-            "data",
-            "attributes",
-            "labels",
-            "meta",
-            "metadata",
+            *("extra", "fields", "context", "data", "attributes", "labels", "meta", "metadata"),
+            "jsonPayload",  # GCP Cloud Logging
+            "_envelope",  # a shipper's fields around an unwrapped record (ingest/sql/unwrap.sql)
         ]
     )
     # Extra source names per canonical column, tried before the built-in ones: dotted paths allowed.

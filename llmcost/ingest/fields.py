@@ -40,6 +40,8 @@ REQUEST = {
         "createdAt",
         "startTime",
         "start_time",
+        "timeUnixNano",  # OTLP log records (nanoseconds, as a decimal string)
+        "observedTimeUnixNano",
     ],
     "trace_id": [
         "traceId",

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 FUTURE_SLACK = timedelta(days=1)
 
 
+# Fields in which log shippers carry the application's record as a JSON string.
+ENVELOPE_FIELDS = ("line", "log", "message", "body")
+
+
 def prepare_connection(con: duckdb.DuckDBPyConnection) -> None:
     """Session settings and macros every ingest connection needs."""
     con.execute("SET TimeZone = 'UTC'")
@@ -79,12 +83,36 @@ class Stager:
         con.execute(sql("clean_lines.sql"))
         check = "AND json_valid(line)" if guard else ""
         keys = frozenset(r[0] for r in con.execute(render("batch_keys.sql", guard=check)).fetchall())
+        envelopes = self._envelope_fields(keys)
+        if envelopes:
+            pick = (
+                "CASE "
+                + " ".join(
+                    f"WHEN contains(coalesce(json_extract_string(line, {sql_str('$.' + _json_path_key(f))}), ''), '{{') "
+                    f"THEN {sql_str(f)}"
+                    for f in envelopes
+                )
+                + " END"
+            )
+            con.execute(render("unwrap.sql", pick=pick))
+            keys = frozenset(r[0] for r in con.execute(render("batch_keys.sql", guard=check)).fetchall())
         inner: set[tuple[str, str]] = set()
         query = render("container_keys.sql", guard=check)
         for c in (c for c in self.fields.containers if c in keys):
             inner.update((c, r[0]) for r in con.execute(query, {"path": "$." + _json_path_key(c)}).fetchall())
         plan = self.fields.plan(keys, frozenset(inner))
         con.execute(self._render(plan, check), self._params())
+
+    def _envelope_fields(self, keys: frozenset[str]) -> list[str]:
+        """The fields whose string values hold records in this batch (a sample decides)."""
+        found = []
+        for field in ENVELOPE_FIELDS:
+            if field in keys:
+                probe = render("envelope_probe.sql", field=sql_str("$." + _json_path_key(field)))
+                row = self.con.execute(probe).fetchone()
+                if row and row[0]:
+                    found.append(field)
+        return found
 
     def _render(self, plan: FieldPlan, guard: str) -> str:
         nested = ", ".join(
