@@ -93,6 +93,8 @@ REQUEST = {
         "usage.prompt_tokens",
         "usage.inputTokens",
         "usage.promptTokens",
+        "usageMetadata.promptTokenCount",  # Gemini (includes cached content)
+        "input.inputTokenCount",  # Bedrock invocation log (uncached: see bedrock_* below)
     ],
     "cached_input_tokens": [
         "cachedInputTokens",
@@ -106,6 +108,7 @@ REQUEST = {
         "usage.cached_tokens",
         "usage.prompt_tokens_details.cached_tokens",
         "usage.input_tokens_details.cached_tokens",
+        "usageMetadata.cachedContentTokenCount",
     ],
     "cache_write_tokens": [
         "cacheWriteTokens",
@@ -132,6 +135,7 @@ REQUEST = {
         "usage.completion_tokens",
         "usage.outputTokens",
         "usage.completionTokens",
+        "output.outputTokenCount",  # Bedrock invocation log
     ],
     "reasoning_tokens": [
         "reasoningTokens",
@@ -140,6 +144,7 @@ REQUEST = {
         "usage.reasoningTokens",
         "usage.completion_tokens_details.reasoning_tokens",
         "usage.output_tokens_details.reasoning_tokens",
+        "usageMetadata.thoughtsTokenCount",
     ],
     "latency_ms": ["latencyMs", "latency_ms", "durationMs", "duration_ms", "elapsedMs", "elapsed_ms"],
     "outcome": ["outcome", "status", "result"],
@@ -158,18 +163,25 @@ REQUEST = {
     "service_tier": ["serviceTier", "service_tier", "usage.service_tier"],
     # Anthropic's own usage names: there, input_tokens counts UNCACHED input only, so the total is
     # input + cache reads + cache writes (FORMATS.md §2).
+    # Bedrock (invocation logs and Converse) counts the same way under its own names.
     "anthropic_cache_read": [
         "cache_read_input_tokens",
         "cacheReadInputTokens",
         "usage.cache_read_input_tokens",
         "usage.cacheReadInputTokens",
+        "input.cacheReadInputTokenCount",
     ],
     "anthropic_cache_creation": [
         "cache_creation_input_tokens",
         "cacheCreationInputTokens",
         "usage.cache_creation_input_tokens",
         "usage.cacheCreationInputTokens",
+        "usage.cacheWriteInputTokens",
+        "cacheWriteInputTokens",
+        "input.cacheWriteInputTokenCount",
     ],
+    # Gemini's candidatesTokenCount EXCLUDES thinking: output = candidates + thoughts.
+    "gemini_candidates": ["usageMetadata.candidatesTokenCount", "candidatesTokenCount"],
 }
 
 OUTCOME = {

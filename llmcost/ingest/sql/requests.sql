@@ -16,7 +16,9 @@ SELECT
     coalesce(anth_read_n, cached_n, 0) AS cached_input_tokens,
     coalesce(anth_creation_n, cache_write_n, 0) AS cache_write_tokens,
     coalesce(cache_write_1h_n, 0) AS cache_write_1h_tokens,
-    coalesce(output_n, 0) AS output_tokens,
+    -- Gemini's candidates exclude thinking tokens, which output includes
+    CASE WHEN candidates_n IS NOT NULL THEN candidates_n + coalesce(reasoning_n, 0)
+         ELSE coalesce(output_n, 0) END AS output_tokens,
     coalesce(reasoning_n, 0) AS reasoning_tokens,
     latency_n AS latency_ms,
     llmcost_outcome(outcome_raw) AS outcome,

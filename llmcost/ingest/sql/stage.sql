@@ -41,6 +41,7 @@ fields AS (
         {{reasoning_tokens}} AS reasoning_raw,
         {{anthropic_cache_read}} AS anth_read_raw,
         {{anthropic_cache_creation}} AS anth_creation_raw,
+        {{gemini_candidates}} AS candidates_raw,
         {{latency_ms}} AS latency_raw,
         {{outcome}} AS outcome_raw,
         {{cache_hit}} AS cache_hit_raw,
@@ -74,6 +75,7 @@ typed AS (
         llmcost_count(reasoning_raw) AS reasoning_n,
         llmcost_count(anth_read_raw) AS anth_read_n,
         llmcost_count(anth_creation_raw) AS anth_creation_n,
+        llmcost_count(candidates_raw) AS candidates_n,
         llmcost_count(latency_raw) AS latency_n,
         llmcost_money(cost_raw) AS cost_n,
         llmcost_number(value_raw) AS value_n
@@ -93,7 +95,8 @@ judged AS (
             WHEN ts < $earliest THEN 'timestamp before ' || strftime($earliest, '%Y-%m-%d')
             WHEN candidate = 'outcome' THEN NULL
             WHEN model IS NULL OR trim(model) = '' THEN 'missing model'
-            WHEN input_raw IS NULL AND output_raw IS NULL AND anth_read_raw IS NULL THEN 'missing token counts'
+            WHEN input_raw IS NULL AND output_raw IS NULL AND anth_read_raw IS NULL AND candidates_raw IS NULL
+                THEN 'missing token counts'
             WHEN input_raw IS NOT NULL AND input_n IS NULL THEN 'invalid input_tokens'
             WHEN output_raw IS NOT NULL AND output_n IS NULL THEN 'invalid output_tokens'
             WHEN cached_raw IS NOT NULL AND cached_n IS NULL THEN 'invalid cached_input_tokens'
@@ -102,6 +105,7 @@ judged AS (
             WHEN reasoning_raw IS NOT NULL AND reasoning_n IS NULL THEN 'invalid reasoning_tokens'
             WHEN anth_read_raw IS NOT NULL AND anth_read_n IS NULL THEN 'invalid cache_read_input_tokens'
             WHEN anth_creation_raw IS NOT NULL AND anth_creation_n IS NULL THEN 'invalid cache_creation_input_tokens'
+            WHEN candidates_raw IS NOT NULL AND candidates_n IS NULL THEN 'invalid candidatesTokenCount'
             WHEN latency_raw IS NOT NULL AND latency_n IS NULL THEN 'invalid latency_ms'
             WHEN cost_raw IS NOT NULL AND cost_n IS NULL THEN 'invalid cost'
             WHEN anth_read_raw IS NULL AND anth_creation_raw IS NULL
@@ -109,7 +113,8 @@ judged AS (
                 THEN 'cached + cache-write tokens exceed input_tokens (input must include them)'
             WHEN coalesce(cache_write_1h_n, 0) > coalesce(anth_creation_n, cache_write_n, 0)
                 THEN 'cache_write_1h_tokens exceed cache_write_tokens'
-            WHEN coalesce(reasoning_n, 0) > coalesce(output_n, 0) THEN 'reasoning_tokens exceed output_tokens'
+            WHEN candidates_n IS NULL AND coalesce(reasoning_n, 0) > coalesce(output_n, 0)
+                THEN 'reasoning_tokens exceed output_tokens'
         END AS reason,
         CASE
             WHEN candidate = 'ignored' OR bad IS NOT NULL OR s IS NULL THEN NULL
@@ -122,6 +127,7 @@ judged AS (
             WHEN reasoning_raw IS NOT NULL AND reasoning_n IS NULL THEN reasoning_raw
             WHEN anth_read_raw IS NOT NULL AND anth_read_n IS NULL THEN anth_read_raw
             WHEN anth_creation_raw IS NOT NULL AND anth_creation_n IS NULL THEN anth_creation_raw
+            WHEN candidates_raw IS NOT NULL AND candidates_n IS NULL THEN candidates_raw
             WHEN latency_raw IS NOT NULL AND latency_n IS NULL THEN latency_raw
             WHEN cost_raw IS NOT NULL AND cost_n IS NULL THEN cost_raw
         END AS detail
@@ -147,6 +153,7 @@ SELECT
     request_id, trace_id, tenant_id, user_id, feature, provider, model,
     operation_raw, prompt_version, service_tier,
     input_n, cached_n, cache_write_n, cache_write_1h_n, output_n, reasoning_n, anth_read_n, anth_creation_n,
+    candidates_n,
     latency_n, outcome_raw, cache_hit_raw, cost_n, value_n, attrs
 FROM (
     SELECT *,
