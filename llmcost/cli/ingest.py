@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,7 +17,7 @@ from llmcost.cli.common import (
     set_color,
     write_stdout_json,
 )
-from llmcost.errors import ExitCode, InputError
+from llmcost.errors import ExitCode, InputError, UsageError
 
 
 @app.command()
@@ -37,6 +37,17 @@ def ingest(
         bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table.")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Load nothing: show, for the first lines of each file, what each was taken for "
+            "and which field filled each column.",
+        ),
+    ] = False,
+    lines: Annotated[
+        int, typer.Option("--lines", min=1, max=1000, help="With --explain: how many lines.")
+    ] = 10,
     color: ColorOption = "auto",
 ) -> None:
     """Load llm.request lines and outcome events, exactly once.
@@ -53,6 +64,9 @@ def ingest(
     set_color(color)
     db_path, cfg = resolve(db, config)
     inputs, skipped = discover(paths)
+    if explain:
+        _explain(inputs, cfg, lines)
+        return
     err = err_console()
     for s in skipped:
         err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
@@ -98,3 +112,29 @@ def ingest(
         raise InputError("no input files found")
     if nothing_read:
         raise typer.Exit(ExitCode.DATA)
+
+
+def _explain(inputs: list[Any], cfg: Any, lines: int) -> None:
+    from rich.text import Text
+
+    from llmcost.cli.common import out_console
+    from llmcost.ingest.explain import explain
+
+    con = out_console()
+    for inp in inputs:
+        if inp.path is None:
+            raise UsageError("--explain reads files, not standard input")
+        for e in explain(inp.path, cfg, lines=lines):
+            head = f"{inp.display}:{e.line_no}  {e.kind}"
+            if e.event:
+                head += f"  (event {e.event})"
+            if e.reason:
+                head += f": {e.reason}" + (f" {e.detail!r}" if e.detail else "")
+            con.print(Text(head), soft_wrap=True)
+            for col, value in e.values.items():
+                source = e.sources.get(col, "")
+                shown = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
+                con.print(
+                    Text(f"    {col:<20} {shown:<40} {'<- ' + source if source else ''}".rstrip()),
+                    soft_wrap=True,
+                )

@@ -63,6 +63,21 @@ class Stager:
             self.con.unregister("batch_lines")
             self._table = None
 
+    def explain(self, table: pa.Table) -> tuple[pa.Table, list[str | None]]:
+        """Stage a (small) batch and also return each line as mapped, after envelope unwrapping."""
+        self._table = table
+        self.con.register("batch_lines", table)
+        try:
+            self._stage()
+            staged = self.con.sql("SELECT * FROM staged").to_arrow_table()
+            lines = [
+                r[0] for r in self.con.execute("SELECT line FROM clean_lines ORDER BY line_no").fetchall()
+            ]
+            return staged, lines
+        finally:
+            self.con.unregister("batch_lines")
+            self._table = None
+
     def _stage(self) -> None:
         """Run stage.sql over the registered batch; a line that makes DuckDB's JSON reader
         raise (rather than return false) is isolated by bisection and rejected alone."""

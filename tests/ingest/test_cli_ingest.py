@@ -116,3 +116,21 @@ def test_relative_db_path_works_from_any_directory(tmp_path: Path, monkeypatch, 
     capsys.readouterr()
     assert main(["status", "--json", "--db", str(work / "wh.duckdb")]) == 0
     assert json.loads(capsys.readouterr().out)["requests"] == 2
+
+
+def test_explain_shows_what_each_line_was_taken_for_and_loads_nothing(cli: Cli, tmp_path: Path) -> None:
+    f = tmp_path / "a.log"
+    anthropic = {
+        **request(1),
+        "inputTokens": None,
+        "usage": {"input_tokens": 700, "cache_read_input_tokens": 200, "output_tokens": 30},
+    }
+    f.write_bytes(jsonl([anthropic, request(2, inputTokens=-1)]) + b'{"msg":"http.request"}\n')
+    code, out, _ = cli("ingest", "--explain", str(f))
+    assert code == 0
+    assert f"{f}:1  request  (event llm.request)" in out
+    assert "input_tokens         900" in out
+    assert "<- usage.input_tokens + usage.cache_read_input_tokens" in out
+    assert f"{f}:2  rejected  (event llm.request): invalid input_tokens '-1'" in out
+    assert f"{f}:3  ignored  (event http.request)" in out
+    assert not cli.db.exists()

@@ -1,0 +1,145 @@
+"""`llmcost ingest --explain FILE`: for the first lines of a file, what each line was taken for
+and where every canonical column came from — the first thing to look at when numbers look wrong.
+
+It runs the real staging SQL on an in-memory database (no warehouse is touched); only the
+"which field did this come from" lookup is done in Python, over the few lines shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from llmcost.config import Config
+from llmcost.ingest.batch import to_arrow
+from llmcost.ingest.fields import FieldMap
+from llmcost.ingest.lines import LineBatcher
+from llmcost.ingest.sqlfiles import sql
+from llmcost.ingest.stage import Stager
+from llmcost.ingest.streams import ExpansionLimit, open_stream
+
+# canonical column -> the staged/raw column names its source is looked up under
+SHOWN = [
+    "request_id",
+    "ts",
+    "trace_id",
+    "tenant_id",
+    "user_id",
+    "feature",
+    "provider",
+    "model",
+    "operation",
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "latency_ms",
+    "outcome",
+    "cache_hit",
+    "logged_cost_usd",
+    "cost_usd",
+    "price_ref",
+]
+# canonical columns whose value may combine several fields (provider semantics)
+DERIVED_FROM = {
+    "input_tokens": ["input_tokens", "anthropic_cache_read", "anthropic_cache_creation"],
+    "cached_input_tokens": ["anthropic_cache_read", "cached_input_tokens"],
+    "cache_write_tokens": ["anthropic_cache_creation", "cache_write_tokens"],
+    "output_tokens": ["gemini_candidates", "output_tokens", "reasoning_tokens"],
+}
+
+
+@dataclass
+class LineExplanation:
+    line_no: int
+    kind: str
+    event: str | None
+    reason: str | None = None
+    detail: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _lookup(record: Any, path: tuple[str, ...]) -> Any:
+    node = record
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _sources(fields: FieldMap, record: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for col, paths in fields.columns.items():
+        for path in paths:
+            if _lookup(record, path) is not None:
+                found[col] = ".".join(path)
+                break
+    out = {}
+    for col in SHOWN:
+        parts = [found[c] for c in DERIVED_FROM.get(col, [col]) if c in found]
+        if parts:
+            out[col] = " + ".join(dict.fromkeys(parts)) if col in DERIVED_FROM else parts[0]
+    return out
+
+
+def explain(path: Path, cfg: Config, *, lines: int = 10) -> list[LineExplanation]:
+    import duckdb
+
+    from llmcost.pricing_hook import pricer_for
+
+    ic = cfg.ingest
+    fh = open(path, "rb")  # noqa: SIM115 - closed by the stream
+    stream = open_stream(
+        fh, fh.peek(4)[:4], ExpansionLimit(ic.max_expansion_ratio, ic.expansion_check_after_bytes)
+    )
+    try:
+        batcher = LineBatcher(
+            stream,
+            start_offset=0,
+            start_line=1,
+            batch_bytes=1 << 20,
+            max_line=ic.max_line_bytes,
+            take_partial=True,
+        )
+        batch = next(iter(batcher), None)
+        if batch is None:
+            return []
+        table = to_arrow(batch, ic.max_line_bytes, copy=True).slice(0, lines)
+    finally:
+        stream.close()
+    con = duckdb.connect()
+    try:
+        fields = FieldMap(ic.aliases, ic.containers)
+        stager = Stager(con, fields, ic, now=datetime.now(UTC), earliest=datetime(2000, 1, 1, tzinfo=UTC))
+        staged, mapped_lines = stager.explain(table)
+        select = sql("requests.sql").replace("$source_id", "0").replace("$ingest_id", "0")
+        con.execute(
+            f"CREATE TEMP TABLE fresh_requests AS {select}, line_no FROM staged WHERE kind = 'request'"
+        )
+        pricer = pricer_for(cfg)
+        if pricer is not None:
+            pricer(con, "fresh_requests")
+        cur = con.execute("SELECT * FROM fresh_requests")
+        names = [d[0] for d in cur.description or []]
+        canonical = {r[names.index("line_no")]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+        out = []
+        for row, text in zip(staged.to_pylist(), mapped_lines, strict=False):
+            exp = LineExplanation(row["line_no"], row["kind"], row["event"], row["reason"], row["detail"])
+            if row["line_no"] in canonical:
+                exp.values = {c: canonical[row["line_no"]].get(c) for c in SHOWN}
+            if text is not None and row["kind"] != "ignored":
+                try:
+                    exp.sources = _sources(fields, orjson.loads(text))
+                except orjson.JSONDecodeError:
+                    pass
+            out.append(exp)
+        return sorted(out, key=lambda e: e.line_no)
+    finally:
+        con.close()
