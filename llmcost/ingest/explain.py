@@ -7,6 +7,7 @@ It runs the real staging SQL on an in-memory database (no warehouse is touched);
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,10 +136,8 @@ def explain(path: Path, cfg: Config, *, lines: int = 10) -> list[LineExplanation
             if row["line_no"] in canonical:
                 exp.values = {c: canonical[row["line_no"]].get(c) for c in SHOWN}
             if text is not None and row["kind"] != "ignored":
-                try:
+                with contextlib.suppress(orjson.JSONDecodeError):  # a rejected line: no sources
                     exp.sources = _sources(fields, orjson.loads(text))
-                except orjson.JSONDecodeError:
-                    pass
             out.append(exp)
         return sorted(out, key=lambda e: e.line_no)
     finally:
