@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 _SERIALS = itertools.count(1)
 
 
+# Providers that make models (rather than resell them): preferred when a log names no provider.
+MODEL_MAKERS = frozenset({"openai", "anthropic", "google", "mistral", "cohere", "deepseek", "x-ai", "meta"})
+
+
 @dataclass(frozen=True)
 class CatalogInfo:
     """What a report footer says about the prices it used."""
@@ -90,11 +94,23 @@ class Catalog:
     _cells: dict[PriceKey, tuple[Cell, ...]] = field(default_factory=dict, repr=False)
 
     def find_model(self, model: str, provider: str | None) -> tuple[Provider, ModelInfo] | None:
-        """The catalog entry genai-prices would price `model` with, or None."""
+        """The catalog entry genai-prices would price `model` with, or None.
+
+        When the log names no provider and genai-prices cannot infer one (its patterns miss, e.g.,
+        `text-embedding-3-small`, listed under both azure and openai), the model's own maker is
+        taken if it lists the model, else the only provider that does; otherwise it stays
+        unpriced rather than guessed.
+        """
         try:
             return self.snapshot.find_provider_model(model, None, provider or None, None)
         except LookupError:
-            return None
+            if provider:
+                return None
+        hosts = [(p, m) for p in self.snapshot.providers if (m := p.find_model(model)) is not None]
+        makers = [h for h in hosts if h[0].id in MODEL_MAKERS]
+        if len(makers) == 1:
+            return makers[0]
+        return hosts[0] if len(hosts) == 1 else None
 
     def canonical_provider(self, provider: str | None) -> str | None:
         """genai-prices' id for a provider name from a log ('Bedrock' -> 'aws'), else it lowered."""
