@@ -21,7 +21,7 @@ app = typer.Typer(
 
 # Command modules, imported for their side effect of adding commands to `app`, in --help order.
 # `alerts` comes after `report`: it adds `prometheus` to report's `export` group.
-COMMAND_MODULES = ("demo", "generate", "ingest", "status", "report", "alerts", "pricing")
+COMMAND_MODULES = ("demo", "generate", "ingest", "status", "report", "alerts", "pricing", "reconcile")
 
 
 def _register() -> None:

@@ -61,6 +61,27 @@ def billed_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[Any,
     ).fetchall()
 
 
+def overlaps(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
+    """A note for each provider whose lines come from more than one file for the same model and day."""
+    rows = con.execute(
+        load("overlaps"),
+        {
+            "first_day": scope.first_day,
+            "next_month": scope.next_month,
+            "all_files": scope.file_ids is None,
+            "file_ids": list(scope.file_ids or ()),
+        },
+    ).fetchall()
+    by: dict[str, set[date]] = defaultdict(set)
+    for provider, _model, day, _files in rows:
+        by[provider].add(day)
+    return [
+        f"{p}: {len(days)} day(s) billed for the same model by more than one imported file "
+        f"(first {min(days).isoformat()}); name the files to reconcile, or they are counted twice"
+        for p, days in sorted(by.items())
+    ]
+
+
 def _prices(con: duckdb.DuckDBPyConnection, refs: list[str]) -> dict[str, dict[str, Decimal]]:
     if not refs:
         return {}
@@ -69,7 +90,9 @@ def _prices(con: duckdb.DuckDBPyConnection, refs: list[str]) -> dict[str, dict[s
     return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cur.fetchall()}
 
 
-def _class_costs(price: dict[str, Decimal] | None, tokens: dict[str, int], requests: int) -> dict[str, Decimal]:
+def _class_costs(
+    price: dict[str, Decimal] | None, tokens: dict[str, int], requests: int
+) -> dict[str, Decimal]:
     """Each token class's cost at a recorded price (discount applied), exact Decimals."""
     if price is None:
         return {}
@@ -127,7 +150,9 @@ def compare(con: duckdb.DuckDBPyConnection, keys: KeyMaker, scope: Scope) -> Com
         if not by_class and cost_usd:  # a price the warehouse did not record: the total only
             by_class = {"other": cost_usd}
         if typed[k.provider]:
-            targets = [(line(k, day, t), by_class.get(t, ZERO)) for t in TOKEN_TYPES if t in by_class or t == "input"]
+            targets = [
+                (line(k, day, t), by_class.get(t, ZERO)) for t in TOKEN_TYPES if t in by_class or t == "input"
+            ]
         else:
             targets = [(line(k, day, None), cost_usd)]
         for i, (ln, amount) in enumerate(targets):

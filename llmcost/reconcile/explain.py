@@ -44,6 +44,7 @@ class Ratio:
     model: str | None
     value: Decimal
     lines: int
+    logged_as: tuple[str, ...] = ()  # the model names the logs use (a discount matches those)
 
 
 def explain(cmp: Comparison) -> tuple[list[Explanation], list[Ratio]]:
@@ -51,6 +52,9 @@ def explain(cmp: Comparison) -> tuple[list[Explanation], list[Ratio]]:
     _claim_days(cmp)
     _claim_unpriced(lines)
     _claim_unlogged(lines)
+    for ln in lines:  # before ratios: a leftover that is exactly the 1h-vs-5m difference is no discount
+        if _free(ln):
+            _claim_cache_1h(ln, Decimal(1))
     ratios = _claim_ratios(lines)
     ratio_of = {(r.provider, r.model): r.value for r in ratios}
     for ln in lines:
@@ -107,7 +111,10 @@ def _consistent_ratio(lines: list[Line]) -> Decimal | None:
     if len(sample) < 2:
         return None
     middle = _weighted_median([(ln.billed / ln.estimated, ln.estimated) for ln in sample])
-    agree = [ln for ln in sample if abs(ln.billed - middle * ln.estimated) <= RATIO_TOLERANCE * ln.estimated]
+    # Lines must agree more closely than the ratio differs from 1: a spread as wide as the
+    # effect is noise, not a contract.
+    tolerance = min(RATIO_TOLERANCE, abs(1 - middle) / 4)
+    agree = [ln for ln in sample if abs(ln.billed - middle * ln.estimated) <= tolerance * ln.estimated]
     weight = sum((ln.estimated for ln in sample), ZERO)
     agreed = sum((ln.estimated for ln in agree), ZERO)
     if len(agree) < 2 or agreed < CONSISTENT_SHARE * weight:
@@ -143,7 +150,7 @@ def _apply(provider: str, model: str | None, value: Decimal, lines: list[Line]) 
         if ln.estimated:
             ln.claim(DISCOUNT, (value - 1) * ln.estimated)
             n += 1
-    return Ratio(provider, model, value, n)
+    return Ratio(provider, model, value, n, tuple(sorted({m for ln in lines for m in ln.logged_as})))
 
 
 def _claim_cache(ln: Line, r: Decimal) -> None:
@@ -153,12 +160,19 @@ def _claim_cache(ln: Line, r: Decimal) -> None:
     if ln.token_type in CACHE_TYPES:
         if abs(rest) >= DUST:
             ln.claim(CACHE_TOKENS, rest)
-    elif ln.token_type is None and ln.cache_1h_delta > 0:
-        # An invoice without token types: does the leftover match the 5-minute cache writes the
-        # logs record, billed at the 1-hour rate?
-        expected = ln.cache_1h_delta * r
-        if abs(rest - expected) <= CACHE_TOLERANCE * expected:
-            ln.claim(CACHE_TOKENS, rest)
+    else:
+        _claim_cache_1h(ln, r)
+
+
+def _claim_cache_1h(ln: Line, r: Decimal) -> None:
+    """An invoice without token types: does the leftover match the 5-minute cache writes the
+    logs record, billed at the 1-hour rate (times the provider's ratio)?"""
+    if ln.token_type is not None or ln.cache_1h_delta <= 0:
+        return
+    rest = ln.unexplained
+    expected = ln.cache_1h_delta * r
+    if abs(rest - expected) <= CACHE_TOLERANCE * expected:
+        ln.claim(CACHE_TOKENS, rest)
 
 
 def _claim_failed(ln: Line, r: Decimal) -> None:
@@ -245,23 +259,41 @@ def _discount(lines: list[Line], ratios: list[Ratio]) -> tuple[str, dict[str, ob
     for r in ratios:
         who = r.provider + (f"/{r.model}" if r.model else "")
         pct = ((1 - r.value) * 100).quantize(Decimal("0.01"))
-        parts.append(f"{who} billed {r.value.quantize(Decimal('0.0001'))}x the estimate on {r.lines} lines ({pct}% off)")
-        facts.append({"provider": r.provider, "model": r.model, "ratio": f"{r.value:f}", "percent": f"{pct:f}"})
+        parts.append(
+            f"{who} billed {r.value.quantize(Decimal('0.0001'))}x the estimate on {r.lines} lines ({pct}% off)"
+        )
+        facts.append(
+            {"provider": r.provider, "model": r.model, "ratio": f"{r.value:f}", "percent": f"{pct:f}"}
+        )
     return "; ".join(parts) + "; --suggest-rates prints the [pricing] entries", {"ratios": facts}
 
 
 def _cache(lines: list[Line], _r: list[Ratio]) -> tuple[str, dict[str, object]]:
     by_type: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    untyped = [ln for ln in lines if ln.token_type is None]
     for ln in lines:
-        t = ln.token_type or "cache writes at the 1h rate"
-        by_type[t][0] += ln.billed
-        by_type[t][1] += ln.estimated
-    text = "; ".join(f"{t}: billed ${money(b)}, estimated ${money(e)}" for t, (b, e) in sorted(by_type.items()))
-    facts = {t: {"billed_usd": money(b), "estimated_usd": money(e)} for t, (b, e) in sorted(by_type.items())}
+        if ln.token_type is not None:
+            by_type[ln.token_type][0] += ln.billed
+            by_type[ln.token_type][1] += ln.estimated
+    parts = [f"{t}: billed ${money(b)}, estimated ${money(e)}" for t, (b, e) in sorted(by_type.items())]
+    facts: dict[str, object] = {
+        t: {"billed_usd": money(b), "estimated_usd": money(e)} for t, (b, e) in sorted(by_type.items())
+    }
+    if untyped:
+        extra = sum((ln.explained[CACHE_TOKENS] for ln in untyped), ZERO)
+        parts.append(
+            f"{len(untyped)} model-days are billed ${money(extra)} more, what their logged "
+            "5-minute cache writes would cost at the 1-hour rate"
+        )
+        facts["untyped_1h_usd"] = money(extra)
     hint = ""
-    if "cache_write_1h" in by_type and by_type["cache_write_1h"][0] > by_type["cache_write_1h"][1]:
-        hint = " (the invoice bills 1-hour cache writes the logs record as 5-minute: log cache_write_1h_tokens)"
-    return text + hint, {"by_token_type": facts}
+    if untyped or (
+        "cache_write_1h" in by_type and by_type["cache_write_1h"][0] > by_type["cache_write_1h"][1]
+    ):
+        hint = (
+            " (the provider bills 1-hour cache writes the logs record as 5-minute: log cache_write_1h_tokens)"
+        )
+    return "; ".join(parts) + hint, {"by_token_type": facts}
 
 
 def _failed(lines: list[Line], _r: list[Ratio]) -> tuple[str, dict[str, object]]:

@@ -63,7 +63,11 @@ class KeyMaker:
                 key = Key(found[0].id, found[1].id)
             else:
                 bare = bare_model(model)
-                p = self.provider(provider) if provider else self._provider_of_model.get(bare, UNKNOWN_PROVIDER)
+                p = (
+                    self.provider(provider)
+                    if provider
+                    else self._provider_of_model.get(bare, UNKNOWN_PROVIDER)
+                )
                 key = Key(p, bare)
         self._cache[(provider, model)] = key
         return key

@@ -132,7 +132,9 @@ class ProviderTotal:
             "billed_usd": money(self.billed),
             "estimated_usd": money(self.estimated),
             "gap_usd": money(self.gap),
-            "gap_ratio": None if ratio(self.gap, self.billed) is None else f"{ratio(self.gap, self.billed):f}",
+            "gap_ratio": None
+            if ratio(self.gap, self.billed) is None
+            else f"{ratio(self.gap, self.billed):f}",
             "by_token_type": self.token_types,
             "over_threshold": self.over_threshold,
         }
@@ -163,6 +165,8 @@ class Reconciliation:
     suggestions: tuple[Suggestion, ...]
     catalog: str
     tz: str
+    ratios: tuple[Any, ...] = ()  # explain.Ratio, for --suggest-rates
+    notes: tuple[str, ...] = ()
 
     @property
     def billed(self) -> Decimal:
@@ -206,4 +210,5 @@ class Reconciliation:
             ],
             "lines": [ln.as_dict() for ln in self.lines],
             "prices": self.catalog,
+            "notes": list(self.notes),
         }

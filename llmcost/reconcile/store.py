@@ -76,7 +76,9 @@ def parse_file(path: Path, fmt_name: str = "auto") -> ParsedFile:
     else:
         chosen = [f for f in formats() if f.name == fmt_name]
         if not chosen:
-            raise UsageError(f"--invoice-format: unknown format {fmt_name!r} (use auto, {', '.join(FORMAT_NAMES)})")
+            raise UsageError(
+                f"--invoice-format: unknown format {fmt_name!r} (use auto, {', '.join(FORMAT_NAMES)})"
+            )
         fmt = chosen[0]
     try:
         lines = tuple(fmt.read(raw))
@@ -85,9 +87,15 @@ def parse_file(path: Path, fmt_name: str = "auto") -> ParsedFile:
     return ParsedFile(path, fmt.name, hashlib.sha256(raw).hexdigest(), lines)
 
 
-def import_files(con: duckdb.DuckDBPyConnection, paths: list[Path], fmt_name: str = "auto") -> list[ImportResult]:
+def import_files(
+    con: duckdb.DuckDBPyConnection, paths: list[Path], fmt_name: str = "auto"
+) -> list[ImportResult]:
     """Import every file or none (a malformed one raises InputError before anything is written)."""
-    parsed = [parse_file(p, fmt_name) for p in paths]
+    return import_parsed(con, [parse_file(p, fmt_name) for p in paths])
+
+
+def import_parsed(con: duckdb.DuckDBPyConnection, parsed: list[ParsedFile]) -> list[ImportResult]:
+    """Commit files already read by `parse_file`, all in one transaction."""
     results: list[ImportResult] = []
     con.execute("BEGIN")
     try:

@@ -3,6 +3,7 @@ schema llmcost/pricing/config.py accepts (a test parses it with that model)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -38,7 +39,10 @@ def suggest_toml(ratios: list[Ratio], month: str, first_day: date) -> str:
             f"name = {_toml_str(f'{who} reconciled {month}')}",
             f"provider = {_toml_str(r.provider)}",
         ]
-        if r.model is not None:
-            out.append(f"model = {_toml_str(r.model)}")
+        if r.model is not None and len(r.logged_as) == 1:
+            out.append(f"model = {_toml_str(r.logged_as[0])}")
+        elif r.model is not None:
+            names = "|".join(re.escape(m) for m in r.logged_as) or re.escape(r.model)
+            out += [f"model = {_toml_str(names)}", 'match = "regex"']
         out += [f"percent = {pct:f}", f"effective_from = {first_day.isoformat()}"]
     return "\n".join(out) + "\n"

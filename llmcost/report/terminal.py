@@ -28,19 +28,31 @@ DIMENSION_MIN_WIDTH = 8
 Cell = tuple[str, str]  # text, style
 
 
-def _cell(column: Column, value: object) -> Cell:
+def _cell(column: Column, value: object, *, partly_unpriced: bool = False) -> Cell:
     text = human(column, value, compact_tokens=True)
     if column.kind in (Kind.DIMENSION, Kind.TEXT):
         return visible(text), ("dim" if value is None else "")
     if column.kind is Kind.MONEY and value is None:
         return text, "yellow"
+    if column.kind is Kind.MONEY and partly_unpriced:
+        # the row's cost leaves its unpriced requests out: a lower bound, marked as one
+        return text + "+", "yellow"
     return text, ""
+
+
+def _partly_unpriced(row: dict[str, object]) -> bool:
+    n = row.get("unpriced_requests")
+    return isinstance(n, int) and n > 0
 
 
 def _grid(report: Report, columns: list[Column]) -> list[tuple[list[Cell], str]]:
     """Every body row as cells, with the row's style; the totals last."""
     rows = [
-        ([_cell(c, r.get(c.name)) for c in columns], "italic" if r.get("other") else "") for r in report.rows
+        (
+            [_cell(c, r.get(c.name), partly_unpriced=_partly_unpriced(r)) for c in columns],
+            "italic" if r.get("other") else "",
+        )
+        for r in report.rows
     ]
     if report.totals is not None and any(c.kind is Kind.DIMENSION for c in columns):
         cells: list[Cell] = []
@@ -48,7 +60,9 @@ def _grid(report: Report, columns: list[Column]) -> list[tuple[list[Cell], str]]
             if c.kind is Kind.DIMENSION:
                 cells.append(("total" if i == 0 else "", ""))
             else:
-                cells.append(_cell(c, report.totals.get(c.name)))
+                cells.append(
+                    _cell(c, report.totals.get(c.name), partly_unpriced=_partly_unpriced(report.totals))
+                )
         rows.append((cells, "bold"))
     return rows
 

@@ -202,11 +202,15 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
         con = _open_duckdb(path, read_only=True)
         pending = _pending(con)
         if pending:
+            # a newer llmcost reading an older warehouse: upgrade it once (as a writer), then read
             con.close()
-            raise UsageError(
-                f"the warehouse {path} needs schema upgrade(s) {pending}: run any writing command "
-                "(e.g. `llmcost ingest`) to apply them"
-            )
+            try:
+                open_warehouse(path, write=True, command="llmcost (schema upgrade)").close()
+            except StorageError as e:
+                raise UsageError(
+                    f"the warehouse {path} needs schema upgrade(s) {pending} and cannot be upgraded: {e}"
+                ) from None
+            con = _open_duckdb(path, read_only=True)
         return Warehouse(path, con, None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -31,7 +31,11 @@ def read(raw: bytes) -> Iterator[InvoiceLine]:
             if not isinstance(bucket, dict):
                 raise LineError(f"{where}: expected an object")
             start = instant(bucket.get("starting_at"), field=f"{where}: starting_at")
-            end = instant(bucket.get("ending_at"), field=f"{where}: ending_at") if bucket.get("ending_at") else None
+            end = (
+                instant(bucket.get("ending_at"), field=f"{where}: ending_at")
+                if bucket.get("ending_at")
+                else None
+            )
             for r, result in enumerate(bucket.get("results") or [], 1):
                 n += 1
                 yield _line(n, f"{where}, result {r}", start, end, result)

@@ -27,7 +27,7 @@ def _token_words(words: str | None) -> str | None:
         return "cache_write_1h"
     if "write" in w or "creation" in w:
         return "cache_write_5m"
-    if "cache" in w and "read" in w or "cached" in w:
+    if ("cache" in w and "read" in w) or "cached" in w:
         return "cache_read"
     if "output" in w:
         return "output"
@@ -41,8 +41,10 @@ def read(raw: bytes) -> Iterator[InvoiceLine]:
         try:
             start = instant(row["chargeperiodstart"], field="ChargePeriodStart")
             end = text(row.get("chargeperiodend"))
-            provider = text(row.get("x_provider")) or text(row.get("serviceprovidername")) or text(
-                row.get("providername")
+            provider = (
+                text(row.get("x_provider"))
+                or text(row.get("serviceprovidername"))
+                or text(row.get("providername"))
             )
             if provider is None:
                 raise LineError("no ProviderName / ServiceProviderName")

@@ -37,7 +37,11 @@ def read(raw: bytes) -> Iterator[InvoiceLine]:
             if not isinstance(bucket, dict):
                 raise LineError(f"{where}: expected an object")
             start = instant(bucket.get("start_time"), field=f"{where}: start_time")
-            end = instant(bucket.get("end_time"), field=f"{where}: end_time") if bucket.get("end_time") else None
+            end = (
+                instant(bucket.get("end_time"), field=f"{where}: end_time")
+                if bucket.get("end_time")
+                else None
+            )
             for r, result in enumerate(bucket.get("results") or [], 1):
                 n += 1
                 yield _line(n, f"{where}, result {r}", start, end, result)

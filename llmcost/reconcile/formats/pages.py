@@ -17,9 +17,15 @@ def load_pages(raw: bytes) -> list[dict[str, Any]]:
     try:
         doc = json.loads(text, parse_float=Decimal)
         pages = doc if isinstance(doc, list) else [doc]
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as whole:
+        lines = text.splitlines()
+        first = next((ln for ln in lines if ln.strip()), "")
+        try:
+            json.loads(first)
+        except json.JSONDecodeError:  # not JSON Lines either: report where the document broke
+            raise LineError(f"line {whole.lineno}, column {whole.colno}: not JSON: {whole.msg}") from None
         pages = []
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:

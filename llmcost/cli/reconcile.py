@@ -1,0 +1,210 @@
+"""`llmcost reconcile` and `llmcost invoices import`: provider invoices against the estimate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from llmcost.cli import app
+from llmcost.cli.common import (
+    ColorOption,
+    ConfigOption,
+    DbOption,
+    err_console,
+    out_console,
+    resolve,
+    set_color,
+    write_stdout_json,
+)
+from llmcost.errors import CheckFailed, UsageError
+
+if TYPE_CHECKING:
+    from llmcost.reconcile import ImportResult, Reconciliation
+
+invoices_app = typer.Typer(
+    name="invoices", help="Provider invoices: import billing exports for `reconcile`.", no_args_is_help=True
+)
+app.add_typer(invoices_app, name="invoices")
+
+_FORMATS_HELP = "auto, openai-costs, openai-csv, anthropic-cost-report, focus or plain"
+InvoiceFormatOption = Annotated[
+    str, typer.Option("--invoice-format", help=f"Invoice file format: {_FORMATS_HELP}.")
+]
+
+
+def _import(db_path: Path, files: list[Path], fmt: str) -> list[ImportResult]:
+    from llmcost.reconcile import parse_file
+    from llmcost.reconcile.store import import_parsed
+    from llmcost.warehouse import writer
+
+    parsed = [parse_file(f, fmt) for f in files]  # a malformed file fails before the warehouse is locked
+    with writer(db_path, command="llmcost invoices import") as wh:
+        return import_parsed(wh.con, parsed)
+
+
+def _say_imported(results: list[ImportResult]) -> None:
+    from rich.text import Text
+
+    con = err_console()
+    for r in results:
+        what = "already imported, nothing added" if r.already else f"{r.lines} lines, ${r.amount_usd:f}"
+        con.print(Text(f"{r.path}: {r.format}: {what}"))
+
+
+@invoices_app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Invoice export files.", show_default=False)],
+    invoice_format: InvoiceFormatOption = "auto",
+    json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Import provider billing exports (idempotent: the same file twice adds nothing)."""
+    db_path, _ = resolve(db, config)
+    results = _import(db_path, files, invoice_format)
+    if json_out:
+        write_stdout_json({"schema_version": 1, "files": [r.as_dict() for r in results]})
+    else:
+        _say_imported(results)
+
+
+@app.command("reconcile")
+def reconcile_cmd(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Invoice files to import and reconcile (default: every imported invoice).",
+            show_default=False,
+        ),
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="YYYY-MM (default: the latest invoiced month).")
+    ] = None,
+    provider: Annotated[str | None, typer.Option("--provider", help="Only this provider.")] = None,
+    threshold: Annotated[
+        str | None,
+        typer.Option("--threshold", help="Exit 1 above this gap (default 2%, or [reconcile] threshold)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
+    tz: Annotated[
+        str | None,
+        typer.Option("--tz", help="Zone your reports use: explains requests near the UTC day boundary."),
+    ] = None,
+    suggest_rates: Annotated[
+        bool,
+        typer.Option("--suggest-rates", help="Print [pricing] discounts that would close the gap (TOML)."),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    invoice_format: InvoiceFormatOption = "auto",
+    db: DbOption = None,
+    config: ConfigOption = None,
+    color: ColorOption = "auto",
+) -> None:
+    """Billed vs estimated by provider, model, UTC day (and token type), with the gap explained."""
+    from llmcost.pricing import load_catalog
+    from llmcost.queries.window import zone
+    from llmcost.reconcile import parse_threshold, reconcile
+    from llmcost.reconcile.config import reconcile_config
+    from llmcost.reconcile.render import FORMATS
+    from llmcost.warehouse import reader
+
+    set_color(color)
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: choose from {', '.join(FORMATS)}")
+    db_path, cfg = resolve(db, config)
+    defaults = reconcile_config(cfg.reconcile)
+    threshold = threshold or defaults.threshold
+    tz = tz or defaults.tz
+    zone(tz)
+    limit = parse_threshold(threshold)
+    file_ids: tuple[int, ...] | None = None
+    if files:
+        results = _import(db_path, files, invoice_format)
+        _say_imported([r for r in results if not r.already])
+        file_ids = tuple(sorted({r.file_id for r in results}))
+    catalog = load_catalog(cfg)
+    with reader(db_path) as wh:
+        rec = reconcile(
+            wh.con, catalog, month=month, provider=provider, threshold=limit, file_ids=file_ids, tz=tz
+        )
+    _emit(rec, fmt, output)
+    if suggest_rates:
+        from llmcost.reconcile.suggest import suggest_toml
+
+        text = suggest_toml(list(rec.ratios), rec.month, rec.since)
+        if fmt == "table" and output is None:
+            out_console().print(text, markup=False, highlight=False, end="")
+        else:
+            err_console().print(text, markup=False, highlight=False, end="")
+    if rec.tripped:
+        names = ", ".join(ln.label for ln in rec.over_threshold[:10])
+        more = len(rec.over_threshold) - 10
+        raise CheckFailed(
+            f"reconciliation gap over {threshold} for {rec.month}: "
+            + ", ".join(f"{p.provider} {p.gap:+f}" for p in rec.providers if p.over_threshold)
+            + (f"; lines: {names}" if names else "")
+            + (f" and {more} more" if more > 0 else "")
+        )
+
+
+def _emit(rec: Reconciliation, fmt: str, output: Path | None) -> None:
+    from llmcost.reconcile import render
+
+    if fmt == "table":
+        if output is not None:
+            raise UsageError("--output needs --format json, csv or md")
+        _table(rec)
+        return
+    text = {"json": render.render_json, "csv": render.render_csv, "md": render.render_markdown}[fmt](rec)
+    if output is not None:
+        from llmcost.report import write_atomic
+
+        write_atomic(output, text.encode())
+    else:
+        import sys
+
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _table(rec: Reconciliation) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from llmcost.reconcile.render import pct, summary_lines, usd
+
+    con = out_console()
+    for line in summary_lines(rec):
+        con.print(Text(line))
+    t = Table(title="by provider", title_justify="left")
+    for name in ("provider", "billed", "estimated", "gap", "token types"):
+        t.add_column(name, justify="left" if name == "provider" else "right")
+    for p in rec.providers:
+        t.add_row(
+            Text(p.provider), usd(p.billed), usd(p.estimated), usd(p.gap), "yes" if p.token_types else "no"
+        )
+    con.print(t)
+    e_table = Table(title="explanations", title_justify="left")
+    for name in ("explanation", "amount", "share", "detail"):
+        e_table.add_column(name, justify="right" if name in ("amount", "share") else "left")
+    for e in rec.explanations:
+        e_table.add_row(Text(e.title), usd(e.amount), pct(e.share) if e.in_gap else "info", Text(e.detail))
+    con.print(e_table)
+    if rec.over_threshold:
+        lt = Table(title="lines over the threshold", title_justify="left")
+        for name in ("line", "billed", "estimated", "gap", "explained by"):
+            lt.add_column(name, justify="left" if name in ("line", "explained by") else "right")
+        for ln in rec.over_threshold[:25]:
+            lt.add_row(
+                Text(ln.label),
+                usd(ln.billed),
+                usd(ln.estimated),
+                usd(ln.gap),
+                ", ".join(sorted(ln.explained)),
+            )
+        con.print(lt)
+    con.print(Text(rec.catalog), style="dim")
