@@ -180,6 +180,10 @@ class Loader:
                 res.pending_bytes = path.stat().st_size
             return res
         res.resumed_at = resume.offset
+        if resume.source_id is None and resume.is_json_document:
+            resume.stream.close()
+            res.note = "a JSON document, not JSON lines: not read (an invoice? `llmcost invoices import`)"
+            return res
         try:
             self._load_stream(ingest_id, path, display, resume, res, progress)
         except OSError as e:

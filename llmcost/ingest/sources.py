@@ -34,6 +34,12 @@ class Resume:
     head_fp: str
     stream: ByteStream  # positioned at `offset`
     window: bytes = b""  # the (up to) 4 KiB just before `offset`
+    head: bytes = b""  # the first line
+
+    @property
+    def is_json_document(self) -> bool:
+        """A pretty-printed JSON document (first line a lone '{' or '['), not JSON lines."""
+        return self.head.strip().lstrip(b"\xef\xbb\xbf") in (b"{", b"[")
 
 
 def read_head(stream: ByteStream) -> tuple[bytes, bytes]:
@@ -91,12 +97,12 @@ def locate(
             continue
         window = (got[-TAIL_WINDOW:] + skipped)[-TAIL_WINDOW:]
         if stream.position == offset and fingerprint(window) == tail_fp:
-            return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, b"", offset), window)
+            return Resume(source_id, offset, lines + 1, head_fp, Pushback(stream, b"", offset), window, head)
     if stream.position != len(got):
         stream.close()
         stream = open_stream()
         _, got = read_head(stream)
-    return Resume(None, 0, 1, head_fp, Pushback(stream, got, 0))
+    return Resume(None, 0, 1, head_fp, Pushback(stream, got, 0), b"", head)
 
 
 def tail_fingerprint(window: bytes) -> str:

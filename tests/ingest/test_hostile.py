@@ -331,3 +331,13 @@ def test_unknown_fields_are_kept_in_attrs(cli: Cli, tmp_path: Path) -> None:
         "flags": {"beta": True},
         "status": "200",  # an outcome alias that lost to `outcome`: kept, as text
     }
+
+
+def test_a_pretty_printed_json_document_is_reported_not_rejected_line_by_line(
+    cli: Cli, tmp_path: Path
+) -> None:
+    f = tmp_path / "invoice.json"
+    f.write_text(json.dumps({"data": [{"amount": {"value": 1.5}}]}, indent=2) + "\n")
+    s = cli.ingest(f)
+    assert s["totals"]["read"] == 0
+    assert "a JSON document, not JSON lines" in s["files"][0]["note"]
