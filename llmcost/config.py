@@ -53,6 +53,7 @@ class IngestConfig(_Section):
         default_factory=lambda: [
             *("extra", "fields", "context", "data", "attributes", "labels", "meta", "metadata"),
             "jsonPayload",  # GCP Cloud Logging
+            "request_properties",  # Helicone custom properties
             "_envelope",  # a shipper's fields around an unwrapped record (ingest/sql/unwrap.sql)
         ]
     )

@@ -68,7 +68,8 @@ def demo(
         if code:
             raise typer.Exit(code)
     err.print(
-        f"done. Try: llmcost status --db {db}   |   llmcost report --by tenant,feature --db {db}",
+        f"done. Open {out / 'report.html'} in a browser (it works offline). "
+        f"Try: llmcost status --db {db}   |   llmcost report --by tenant,feature --db {db}",
         markup=False,
     )
 

@@ -65,7 +65,8 @@ TopOption = Annotated[
     int | None, typer.Option("--top", help="Show the first N rows; fold the rest into (other).")
 ]
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, json, jsonl, csv or md (report: also html, the dashboard).")
+    str,
+    typer.Option("--format", "-f", help="table, json, jsonl, csv or md (report: also html, the dashboard)."),
 ]
 OutputOption = Annotated[
     Path | None,

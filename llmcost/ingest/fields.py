@@ -40,6 +40,7 @@ REQUEST = {
         "createdAt",
         "startTime",
         "start_time",
+        "request_created_at",  # Helicone
         "timeUnixNano",  # OTLP log records (nanoseconds, as a decimal string)
         "observedTimeUnixNano",
     ],
@@ -69,9 +70,26 @@ REQUEST = {
         "workspaceId",
         "workspace_id",
     ],
-    "user_id": ["userId", "user_id", "user", "endUserId", "end_user_id", "endUser", "end_user"],
+    "user_id": [
+        "userId",
+        "user_id",
+        "user",
+        "endUserId",
+        "end_user_id",
+        "endUser",
+        "end_user",
+        "request_user_id",  # Helicone
+    ],
     "feature": ["feature", "featureName", "feature_name", "useCase", "use_case"],
-    "provider": ["provider", "llmProvider", "llm_provider", "vendor", "modelProvider", "model_provider"],
+    "provider": [
+        "provider",
+        "llmProvider",
+        "llm_provider",
+        "vendor",
+        "modelProvider",
+        "model_provider",
+        "custom_llm_provider",  # LiteLLM
+    ],
     "model": ["model", "modelName", "model_name", "modelId", "model_id", "llmModel", "llm_model"],
     "operation": [
         "operation",
@@ -94,6 +112,7 @@ REQUEST = {
         "usage.inputTokens",
         "usage.promptTokens",
         "usageMetadata.promptTokenCount",  # Gemini (includes cached content)
+        "usageDetails.input",  # Langfuse
         "input.inputTokenCount",  # Bedrock invocation log (uncached: see bedrock_* below)
     ],
     "cached_input_tokens": [
@@ -106,6 +125,8 @@ REQUEST = {
         "usage.cached_input_tokens",
         "usage.cachedInputTokens",
         "usage.cached_tokens",
+        "prompt_cache_read_tokens",  # Helicone
+        "usageDetails.input_cached_tokens",  # Langfuse
         "usage.prompt_tokens_details.cached_tokens",
         "usage.input_tokens_details.cached_tokens",
         "usageMetadata.cachedContentTokenCount",
@@ -117,6 +138,7 @@ REQUEST = {
         "cache_creation_tokens",
         "usage.cache_write_tokens",
         "usage.cacheWriteTokens",
+        "prompt_cache_write_tokens",  # Helicone
     ],
     "cache_write_1h_tokens": [
         "cacheWrite1hTokens",
@@ -136,6 +158,7 @@ REQUEST = {
         "usage.outputTokens",
         "usage.completionTokens",
         "output.outputTokenCount",  # Bedrock invocation log
+        "usageDetails.output",  # Langfuse
     ],
     "reasoning_tokens": [
         "reasoningTokens",
@@ -146,8 +169,17 @@ REQUEST = {
         "usage.output_tokens_details.reasoning_tokens",
         "usageMetadata.thoughtsTokenCount",
     ],
-    "latency_ms": ["latencyMs", "latency_ms", "durationMs", "duration_ms", "elapsedMs", "elapsed_ms"],
-    "outcome": ["outcome", "status", "result"],
+    "latency_ms": [
+        "latencyMs",
+        "latency_ms",
+        "durationMs",
+        "duration_ms",
+        "elapsedMs",
+        "elapsed_ms",
+        "delay_ms",  # Helicone
+    ],
+    # last resort: an HTTP status (Helicone), then a log level ("ERROR" in Langfuse, "error" lines)
+    "outcome": ["outcome", "status", "result", "response_status", "level"],
     "cache_hit": ["cacheHit", "cache_hit", "fromCache", "from_cache", "responseCacheHit"],
     "logged_cost_usd": [
         "costUsd",
@@ -158,6 +190,8 @@ REQUEST = {
         "cost",
         "usage.cost_usd",
         "usage.costUsd",
+        "spend",  # LiteLLM SpendLogs (USD)
+        "costDetails.total",  # Langfuse
     ],
     "prompt_version": ["promptVersion", "prompt_version"],
     "service_tier": ["serviceTier", "service_tier", "usage.service_tier"],

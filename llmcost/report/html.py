@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -71,7 +72,9 @@ class UnitSeries:
 
     @property
     def label(self) -> str:
-        return f"{visible(self.feature) if self.feature is not None else 'all features'} · {visible(self.event)}"
+        return (
+            f"{visible(self.feature) if self.feature is not None else 'all features'} · {visible(self.event)}"
+        )
 
 
 @dataclass
@@ -160,7 +163,10 @@ def _unit_series(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Uni
         if feature is not None and not any(f.dimension.name == "feature" for f in filters):
             filters = (*filters, Filter(DIMENSIONS["feature"], str(feature)))
         q = UnitQuery(
-            str(event), (DIMENSIONS["day"],), Scope(scope.window, filters, scope.cost_mode), attribution="ratio"
+            str(event),
+            (DIMENSIONS["day"],),
+            Scope(scope.window, filters, scope.cost_mode),
+            attribution="ratio",
         )
         series.append(UnitSeries(str(event), None if feature is None else str(feature), unit(con, q)))
     return series, sum(int(n) for _, _, n in pairs)
@@ -197,17 +203,21 @@ def collect(
         headline=spend(con, SpendQuery((), scope), title="Spend"),
         previous=spend(con, SpendQuery((), _shifted(scope, since - length, since)), title="Previous period"),
         last7=spend(con, SpendQuery((), _shifted(scope, week, until)), title="Last 7 days"),
-        prior7=spend(con, SpendQuery((), _shifted(scope, _days_before(week, 7, tz), week)), title="7 days before"),
+        prior7=spend(
+            con, SpendQuery((), _shifted(scope, _days_before(week, 7, tz), week)), title="7 days before"
+        ),
         daily=views.daily(con, scope, top=TOP_FEATURES),
         tenants=views.top_tenants(con, scope, anchor=anchor, top=TOP_TENANTS),
         models=views.models(con, scope, top=TOP_MODELS),
         io=views.io_share(con, scope, top=TOP_FEATURES),
         stages=views.retrieval(con, scope),
         failures=views.failures(con, scope),
-    )  # fmt: skip
+    )
     dash.units, dash.successes = _unit_series(con, scope)
     if dash.successes is None:
-        dash.notes.append("unit economics need filters on tenant, feature or user only (outcome events carry no others)")
+        dash.notes.append(
+            "unit economics need filters on tenant, feature or user only (outcome events carry no others)"
+        )
     if settings is not None:
         from llmcost.alerts import budget_report, evaluate
 
@@ -258,8 +268,10 @@ def _table(report: Report, skip: tuple[str, ...] = (), totals: bool = True) -> d
         foot = [
             {"text": "total", "v": None} if c.kind is Kind.DIMENSION else cell(c, report.totals) for c in cols
         ]
-        foot = [f if i == 0 or cols[i].kind is not Kind.DIMENSION else {"text": "", "v": None}
-                for i, f in enumerate(foot)]  # fmt: skip
+        foot = [
+            f if i == 0 or cols[i].kind is not Kind.DIMENSION else {"text": "", "v": None}
+            for i, f in enumerate(foot)
+        ]
     return {
         "columns": [{"title": c.title, "numeric": c.kind is not Kind.DIMENSION} for c in cols],
         "rows": rows,
@@ -326,8 +338,9 @@ def _unit_chart(units: list[UnitSeries]) -> dict[str, Any]:
     for u in units:
         by_day = {str(row["day"]): row for row in u.report.rows}
         col = u.report.column("tokens_per_success")
-        datasets.append((u.label, [machine(col, by_day[d]["tokens_per_success"]) if d in by_day else None
-                                   for d in days]))  # fmt: skip
+        datasets.append(
+            (u.label, [machine(col, by_day[d]["tokens_per_success"]) if d in by_day else None for d in days])
+        )
     return _series_chart("chart-unit", "line", "tokens", days, datasets)
 
 
@@ -345,6 +358,33 @@ def _change(now: Report, before: Report) -> dict[str, Any]:
     }
 
 
+_TOKEN_COLUMNS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+
+
+def _when(at: datetime | None, tz: str) -> str:
+    """An instant as a reader of the zone says it: a date at midnight, else date and time."""
+    if at is None:
+        return "open"
+    local = at.astimezone(ZoneInfo(tz))
+    return (
+        local.strftime("%Y-%m-%d")
+        if local.time() == datetime.min.time()
+        else local.strftime("%Y-%m-%d %H:%M")
+    )
+
+
+def _span(d: Dashboard) -> str:
+    since, until = _bounds(d.scope)
+    days = (until - since) / timedelta(days=1)
+    return f"{days:g} days ({d.scope.window.tz})" if days == int(days) else d.scope.window.describe()
+
+
 def _headline(d: Dashboard) -> list[dict[str, Any]]:
     t = d.headline.totals or {}
     cost = t.get("cost_usd")
@@ -352,13 +392,24 @@ def _headline(d: Dashboard) -> list[dict[str, Any]]:
     unpriced = int(t.get("unpriced_requests") or 0)
     col = d.headline.column
     cards = [
-        {"label": "Spend", "value": human(col("cost_usd"), cost), "exact": machine(col("cost_usd"), cost),
-         "detail": f"{d.scope.window.describe()}"},
-        {"label": "Requests", "value": f"{requests:,}",
-         "detail": f"{int(t.get('failures') or 0):,} did not succeed"},
-        {"label": "Cost per request", "value": human(col("cost_per_request"), t.get("cost_per_request")),
-         "exact": machine(col("cost_per_request"), t.get("cost_per_request")), "detail": "spend / priced requests"},
-    ]  # fmt: skip
+        {
+            "label": "Spend",
+            "value": human(col("cost_usd"), cost),
+            "exact": machine(col("cost_usd"), cost),
+            "detail": _span(d),
+        },
+        {
+            "label": "Requests",
+            "value": f"{requests:,}",
+            "detail": f"{int(t.get('failures') or 0):,} did not succeed",
+        },
+        {
+            "label": "Cost per request",
+            "value": human(col("cost_per_request"), t.get("cost_per_request")),
+            "exact": machine(col("cost_per_request"), t.get("cost_per_request")),
+            "detail": "spend / priced requests",
+        },
+    ]
     per_success = per_unit(cost, d.successes) if d.successes and requests else None
     cards.append(
         {
@@ -380,11 +431,23 @@ def _headline(d: Dashboard) -> list[dict[str, Any]]:
         }
     )
     change = _change(d.headline, d.previous)
-    cards.append({"label": "vs previous period", "value": change["text"], "detail": change["detail"],
-                  "direction": change["direction"]})  # fmt: skip
+    cards.append(
+        {
+            "label": "vs previous period",
+            "value": change["text"],
+            "detail": change["detail"],
+            "direction": change["direction"],
+        }
+    )
     week = _change(d.last7, d.prior7)
-    cards.append({"label": "Last 7 days vs the 7 before", "value": week["text"], "detail": week["detail"],
-                  "direction": week["direction"]})  # fmt: skip
+    cards.append(
+        {
+            "label": "Last 7 days vs the 7 before",
+            "value": week["text"],
+            "detail": week["detail"],
+            "direction": week["direction"],
+        }
+    )
     return cards
 
 
@@ -394,16 +457,23 @@ def _alerts_view(ev: Evaluation | None) -> dict[str, Any] | None:
     from llmcost.alerts.text import ALERT_COLUMNS, alert_cells, summary
 
     rows = [
-        {"severity": a.severity.value, "cells": [visible(c) for c in alert_cells(a)], "message": visible(a.message)}
+        {
+            "severity": a.severity.value,
+            "cells": [visible(c) for c in alert_cells(a)],
+            "message": visible(a.message),
+        }
         for a in ev.alerts[:MAX_ALERTS]
-    ]  # fmt: skip
+    ]
     return {
         "summary": summary(ev),
         "columns": list(ALERT_COLUMNS),
         "rows": rows,
         "more": max(0, len(ev.alerts) - MAX_ALERTS),
-        "rules": [{"rule": r.rule.value, "status": r.status.value, "notes": " ".join(r.notes)} for r in ev.results],
-    }  # fmt: skip
+        "rules": [
+            {"rule": r.rule.value, "status": r.status.value, "notes": visible(" ".join(r.notes))}
+            for r in ev.results
+        ],
+    }
 
 
 def _budgets_view(b: BudgetReport | None) -> dict[str, Any] | None:
@@ -411,17 +481,29 @@ def _budgets_view(b: BudgetReport | None) -> dict[str, Any] | None:
         return None
     from llmcost.alerts.text import TENANT_COLUMNS, org_lines, tenant_cells
 
-    tenants = []
-    for t in b.tenants[:TOP_BUDGETS]:
-        cells = tenant_cells(t)
-        cells[0] = visible(cells[0])
-        tenants.append({"cells": cells, "utilisation": t.utilisation, "over": (t.utilisation or 0.0) > 1})
+    shown = b.tenants[:TOP_BUDGETS]
+    rows = [tenant_cells(t) for t in shown]
+    # Columns that say "-" for every tenant shown (no monthly limits, say) only take room.
+    keep = [i for i in range(len(TENANT_COLUMNS)) if i == 0 or any(r[i] != "-" for r in rows)]
+    text_columns = {"tenant", "plan", "runs out"}
+    tenants = [
+        {
+            "cells": [
+                {"text": visible(r[i]), "numeric": TENANT_COLUMNS[i] not in text_columns} for i in keep
+            ],
+            "utilisation": t.utilisation,
+            "over": (t.utilisation or 0.0) > 1,
+        }
+        for t, r in zip(shown, rows, strict=True)
+    ]
     o = b.org
     return {
         "lines": [visible(x) for x in org_lines(b)],
         "org_share": o.share,
         "org_forecast_share": float(o.forecast / o.budget) if o.forecast is not None and o.budget else None,
-        "columns": [*TENANT_COLUMNS, "utilisation"],
+        "columns": [
+            {"title": TENANT_COLUMNS[i], "numeric": TENANT_COLUMNS[i] not in text_columns} for i in keep
+        ],
         "tenants": tenants,
         "more": max(0, len(b.tenants) - TOP_BUDGETS),
         "notes": [visible(n) for n in b.notes],
@@ -437,12 +519,25 @@ def _quality_view(d: Dashboard) -> dict[str, Any]:
         for x in d.pricing.drift:
             pct = x.percent
             drift.append(
-                {"provider": _label(x.provider), "model": _label(x.model), "requests": f"{x.requests:,}",
-                 "logged": usd(x.logged_cost), "derived": usd(x.derived_cost),
-                 "delta": usd(x.delta), "pct": "-" if pct is None else f"{pct:+}%",
-                 "v": [None, None, x.requests, f"{x.logged_cost:f}", f"{x.derived_cost:f}", f"{x.delta:f}",
-                       "" if pct is None else f"{pct:f}"]}
-            )  # fmt: skip
+                {
+                    "provider": _label(x.provider),
+                    "model": _label(x.model),
+                    "requests": f"{x.requests:,}",
+                    "logged": usd(x.logged_cost),
+                    "derived": usd(x.derived_cost),
+                    "delta": usd(x.delta),
+                    "pct": "-" if pct is None else f"{pct:+}%",
+                    "v": [
+                        None,
+                        None,
+                        x.requests,
+                        f"{x.logged_cost:f}",
+                        f"{x.derived_cost:f}",
+                        f"{x.delta:f}",
+                        "" if pct is None else f"{pct:f}",
+                    ],
+                }
+            )
     return {
         "facts": [
             ("Rejected lines in the window", f"{q.rejected_in_window:,}"),
@@ -450,13 +545,21 @@ def _quality_view(d: Dashboard) -> dict[str, Any]:
             ("Unpriced requests", f"{q.unpriced_requests:,} ({q.unpriced_tokens:,} tokens)"),
             ("Timestamps without a zone", f"{q.naive_timestamps:,}"),
             ("Duplicate ids with different content", f"{q.conflicting_duplicates:,} (first loaded counted)"),
-            ("Requests priced with another catalog", f"{stale:,}" if d.pricing is not None else "not checked"),
+            (
+                "Requests priced with another catalog",
+                f"{stale:,}" if d.pricing is not None else "not checked",
+            ),
         ],
         "unpriced": [
-            {"provider": _label(m.provider), "model": _label(m.model), "requests": f"{m.requests:,}",
-             "tokens": f"{m.tokens:,}", "v": [None, None, m.requests, m.tokens]}
+            {
+                "provider": _label(m.provider),
+                "model": _label(m.model),
+                "requests": f"{m.requests:,}",
+                "tokens": f"{m.tokens:,}",
+                "v": [None, None, m.requests, m.tokens],
+            }
             for m in q.unpriced_models
-        ],  # fmt: skip
+        ],
         "drift": drift,
         "warnings": [visible(w) for w in warnings(d.headline)],
     }
@@ -466,13 +569,19 @@ def payload(d: Dashboard) -> dict[str, Any]:
     """Everything the page embeds as JSON: the reports (as `--format json` gives them) and the charts."""
     charts = [
         _daily_chart(d.daily),
-        _bar_chart("chart-models", d.models, lambda r: f"{_label(r['provider'])} / {_label(r['model'])}",
-                   "cost_usd", "usd", horizontal=True),
+        _bar_chart(
+            "chart-models",
+            d.models,
+            lambda r: f"{_label(r['provider'])} / {_label(r['model'])}",
+            "cost_usd",
+            "usd",
+            horizontal=True,
+        ),
         _unit_chart(d.units),
         _io_chart(d.io),
         _bar_chart("chart-stages", d.stages, lambda r: _label(r["stage"]), "cost_usd", "usd"),
         _bar_chart("chart-failures", d.failures, lambda r: _label(r["outcome"]), "cost_usd", "usd"),
-    ]  # fmt: skip
+    ]
     reports: dict[str, Any] = {
         "spend": document(d.headline),
         "previous": document(d.previous),
@@ -482,9 +591,7 @@ def payload(d: Dashboard) -> dict[str, Any]:
         "io": document(d.io),
         "retrieval": document(d.stages),
         "failures": document(d.failures),
-        "unit": [
-            {"event": u.event, "feature": u.feature, **_trimmed(u.report, UNIT_KEEP)} for u in d.units
-        ],
+        "unit": [{"event": u.event, "feature": u.feature, **_trimmed(u.report, UNIT_KEEP)} for u in d.units],
     }
     out: dict[str, Any] = {
         "schema_version": 1,
@@ -508,14 +615,19 @@ def payload(d: Dashboard) -> dict[str, Any]:
 
 # -- the page ------------------------------------------------------------------------------------
 
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# `<`, `>` and `&` (markup), U+2028/9 (line ends to JavaScript), and the invisible and bidi
+# characters (so even the page source shows no hidden text): as JSON \u escapes, which parse back
+# to exactly the same strings.
+_JSON_UNSAFE = re.compile(
+    "[<>&\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def script_json(value: Any) -> str:
     """JSON safe inside a `<script type="application/json">` element: nothing in it can end the
     element (`</script>`), open an HTML comment (`<!--`) or end a JavaScript line (U+2028/9)."""
     text = orjson.dumps(value, default=str).decode("utf-8")
-    return "".join(_JSON_ESCAPES.get(ch, ch) for ch in text)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _asset(name: str) -> str:
@@ -558,27 +670,29 @@ def render_html(d: Dashboard) -> str:
     context = {
         "title": "LLM spend report",
         "csp": content_security_policy(scripts, styles),
-        "styles": [Markup(s) for s in styles],  # noqa: S704 -- our own packaged assets, hashed into the CSP
-        "scripts": [Markup(s) for s in scripts],  # noqa: S704 -- idem
-        "data": Markup(script_json(payload(d))),  # noqa: S704 -- escaped by script_json
+        "styles": [Markup(s) for s in styles],
+        "scripts": [Markup(s) for s in scripts],
+        "data": Markup(script_json(payload(d))),
         "meta": {
             "window": w.describe(),
-            "since": w.shown(w.since),
-            "until": w.shown(w.until),
+            "since": _when(w.since, w.tz),
+            "until": _when(w.until, w.tz),
             "tz": w.tz,
             "cost_mode": d.scope.cost_mode,
             "catalog": d.catalog or ", ".join(d.headline.quality.catalogs) or "no derived prices in scope",
             "generated": d.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "filters": [visible(f"{f.dimension.name}{'!=' if f.negate else '='}{f.value or ''}")
-                        for f in d.scope.filters],  # fmt: skip
+            "filters": [
+                visible(f"{f.dimension.name}{'!=' if f.negate else '='}{f.value or ''}")
+                for f in d.scope.filters
+            ],
         },
         "cards": _headline(d),
         "tenants": _table(d.tenants),
         "tenant_notes": [visible(n) for n in d.tenants.notes],
-        "models": _table(d.models, skip=("successes", "cached_input_tokens", "reasoning_tokens")),
-        "io": _table(d.io),
-        "stages": _table(d.stages),
-        "failures": _table(d.failures),
+        "models": _table(d.models, skip=(*_TOKEN_COLUMNS, "successes", "failures", "share")),
+        "io": _table(d.io, skip=("cost_usd", "unpriced_requests", "share", "reasoning_tokens")),
+        "stages": _table(d.stages, skip=("unpriced_requests",)),
+        "failures": _table(d.failures, skip=_TOKEN_COLUMNS),
         "failure_notes": [visible(n) for n in d.failures.notes],
         "stage_warnings": [visible(x) for x in d.stages.warnings],
         "units": [{"label": u.label, "table": _unit_summary(u)} for u in d.units],
@@ -596,4 +710,3 @@ def _unit_summary(u: UnitSeries) -> dict[str, Any]:
     col = u.report.column
     names = ("requests", "cost_usd", "events", "cost_per_success", "tokens_per_success")
     return {n: {"text": human(col(n), t.get(n)), "v": machine(col(n), t.get(n))} for n in names}
-
