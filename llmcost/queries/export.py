@@ -14,7 +14,6 @@ DIR each day's file is renamed over the old one, so a reader sees a day whole, o
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import uuid
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from llmcost.errors import OutputError
+from llmcost.fsutil import fsync_path
 from llmcost.queries import sqlfiles
 from llmcost.queries.window import Window
 
@@ -71,15 +71,6 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _fsync(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _write(con: duckdb.DuckDBPyConnection, staging: Path, window: Window) -> dict[str, dict[str, int]]:
     days: dict[str, dict[str, int]] = {}
     params = window.params()
@@ -97,7 +88,7 @@ def _write(con: duckdb.DuckDBPyConnection, staging: Path, window: Window) -> dic
         )
         sqlfiles.run(con, copy, params)
     for f in staging.rglob("*.parquet"):
-        _fsync(f)
+        fsync_path(f)
     return days
 
 
@@ -119,7 +110,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, window: Wind
         days = _write(con, staging, window)
         if fresh:
             os.rename(staging, directory)
-            _fsync(parent)
+            fsync_path(parent)
         else:
             _replace_days(staging, directory)
     except OSError as e:
@@ -148,4 +139,4 @@ def _replace_days(staging: Path, directory: Path) -> None:
             for old in target.glob("*.parquet"):
                 if old.name not in keep:
                     old.unlink()
-            _fsync(target)
+            fsync_path(target)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llmcost.fsutil import fsync_path
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -83,23 +85,10 @@ def write_segment(
     finally:
         os.umask(old)
     rows = int(res[0]) if res else 0
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(tmp)
     os.replace(tmp, final)
-    _fsync_dir(final.parent)
+    fsync_path(final.parent)
     return WrittenSegment(name, rows)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def remove_orphans(con: duckdb.DuckDBPyConnection, seg_dir: Path) -> int:
