@@ -71,7 +71,8 @@ def write_segment(
     con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, select_sql: str
 ) -> WrittenSegment:
     """Write the rows of `select_sql` as a new Parquet file; the caller registers it."""
-    (seg_dir / kind).mkdir(parents=True, exist_ok=True, mode=0o700)
+    seg_dir.mkdir(exist_ok=True, mode=0o700)  # the warehouse directory exists already
+    (seg_dir / kind).mkdir(exist_ok=True, mode=0o700)
     name = f"{kind}/{uuid.uuid4().hex}.parquet"
     final = seg_dir / name
     tmp = final.with_name("." + final.name + ".tmp")

@@ -161,5 +161,7 @@ def test_warehouse_files_are_private(cli: Cli, tmp_path: Path) -> None:
     f.write_bytes(jsonl([request(1)]))
     cli.ingest(f)
     assert cli.db.stat().st_mode & 0o777 == 0o600
-    seg = next((cli.db.parent / (cli.db.name + ".segments") / "requests").iterdir())
+    seg_dir = cli.db.parent / (cli.db.name + ".segments")
+    seg = next((seg_dir / "requests").iterdir())
     assert seg.stat().st_mode & 0o077 == 0
+    assert seg_dir.stat().st_mode & 0o077 == 0 and seg.parent.stat().st_mode & 0o077 == 0
