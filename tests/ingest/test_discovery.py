@@ -46,4 +46,10 @@ def test_rotated_files_are_read_oldest_first(tmp_path: Path) -> None:
     for name in ["app.log", "app.log.1", "app.log.2.gz", "app.log.10", "other.log"]:
         (tmp_path / name).write_bytes(b"{}\n")
     inputs, _ = discover([str(tmp_path)])
-    assert [Path(i.display).name for i in inputs] == ["app.log.10", "app.log.2.gz", "app.log.1", "app.log", "other.log"]
+    assert [Path(i.display).name for i in inputs] == [
+        "app.log.10",
+        "app.log.2.gz",
+        "app.log.1",
+        "app.log",
+        "other.log",
+    ]
