@@ -42,10 +42,6 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 SECRET_PATTERN = r"(sk-[A-Za-z0-9_\-]{8,}|AKIA[0-9A-Z]{16}|(?i:bearer)\s+[A-Za-z0-9._\-]{16,})"
 
 
-_sql = sql
-_render_sql = render
-
-
 @dataclass
 class Counts:
     read: int = 0
@@ -126,7 +122,7 @@ class Loader:
         prepare_connection(self.con)
         # staging runs on its own connection, one batch ahead of the rest (see _load_stream)
         self.stager = Stager(self.con.cursor(), self.fields, cfg.ingest, now=self.now, earliest=EARLIEST)
-        self._select_sql = {"requests": _sql("requests.sql"), "outcomes": _sql("outcomes.sql")}
+        self._select_sql = {"requests": sql("requests.sql"), "outcomes": sql("outcomes.sql")}
 
     # -- run ----------------------------------------------------------------------------------
     def run(
@@ -346,7 +342,7 @@ class Loader:
         ).fetchone()
         repeats = bool(row and row[0])
         con.execute(
-            _render_sql(
+            render(
                 "fresh.sql",
                 kind=kind,
                 label=label,
@@ -357,14 +353,14 @@ class Loader:
                 else "",
             )
         )
-        row = con.execute(_render_sql("fresh_counts.sql", kind=kind)).fetchone()
+        row = con.execute(render("fresh_counts.sql", kind=kind)).fetchone()
         assert row is not None
         return int(row[0]), int(row[1])
 
     def _find_conflicts(self, kind: str, label: str, select: str) -> int:
         """Duplicates whose content differs from the record that was kept."""
         id_col, compare = _IDENTITY[kind]
-        sql = _render_sql(
+        query = render(
             "conflicts.sql",
             kind=kind,
             label=label,
@@ -373,8 +369,8 @@ class Loader:
             cols=", ".join(compare),
             differs=" OR ".join(f"d.{c} IS DISTINCT FROM k.{c}" for c in compare),
         )
-        self.con.execute(sql)
-        row = self.con.execute(_render_sql("conflict_count.sql", kind=kind)).fetchone()
+        self.con.execute(query)
+        row = self.con.execute(render("conflict_count.sql", kind=kind)).fetchone()
         n = int(row[0]) if row else 0
         self._conflicts[kind] = n
         return n
@@ -398,21 +394,21 @@ class Loader:
         con.execute("BEGIN")
         try:
             for kind, seg in written:
-                con.execute(_render_sql("commit_keys.sql", kind=kind, keys=_KEYS[kind]))
+                con.execute(render("commit_keys.sql", kind=kind, keys=_KEYS[kind]))
                 con.execute(
-                    _render_sql("commit_segment.sql", kind=kind),
+                    render("commit_segment.sql", kind=kind),
                     {"kind": kind, "file": seg.file, "rows": seg.rows, "ingest_id": ingest_id, "now": now},
                 )
             if written:
                 segments.rebuild_views(con, self.wh.segment_dir)
             if c.rejected:
-                con.execute(_sql("commit_rejects.sql"), {**where, **redact})
+                con.execute(sql("commit_rejects.sql"), {**where, **redact})
             for kind in conflict_kinds:
-                con.execute(_render_sql("commit_conflicts.sql", kind=kind), {**where, **redact, "kind": kind})
+                con.execute(render("commit_conflicts.sql", kind=kind), {**where, **redact, "kind": kind})
             if c.ignored:
-                con.execute(_sql("commit_ignored.sql"))
+                con.execute(sql("commit_ignored.sql"))
             con.execute(
-                _sql("commit_source.sql"),
+                sql("commit_source.sql"),
                 {
                     **where,
                     "offset": end_offset,
@@ -427,7 +423,7 @@ class Loader:
                 },
             )
             con.execute(
-                _sql("commit_ingest.sql"),
+                sql("commit_ingest.sql"),
                 {
                     "ingest_id": ingest_id,
                     "read": c.read,
