@@ -33,13 +33,13 @@ from llmcost.ingest.sources import TAIL_WINDOW, Resume, locate, tail_fingerprint
 from llmcost.ingest.sqlfiles import render, sql
 from llmcost.ingest.stage import Stager, prepare_connection
 from llmcost.ingest.streams import ByteStream, ExpansionLimit, open_stream
+from llmcost.redact import SECRET_PATTERN
 from llmcost.warehouse import Warehouse, segments
 
 if TYPE_CHECKING:
     import duckdb
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-SECRET_PATTERN = r"(sk-[A-Za-z0-9_\-]{8,}|AKIA[0-9A-Z]{16}|(?i:bearer)\s+[A-Za-z0-9._\-]{16,})"
 
 
 @dataclass

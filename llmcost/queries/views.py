@@ -332,6 +332,9 @@ FAILURE_COLUMNS = (
 )
 
 
+FAILED_OUTCOMES = ("error", "timeout", "rate_limited", "cancelled")
+
+
 def failures(
     con: duckdb.DuckDBPyConnection, scope: Scope, *, by: Sequence[Dimension] = (), top: int | None = None
 ) -> Report:
@@ -340,7 +343,7 @@ def failures(
     dims = (outcome, *(d for d in by if d != outcome))
     rep = spend(con, SpendQuery(dims, scope, top=top), name="failures", title="Requests and cost by outcome")
     rep.columns = (*dimension_columns(dims), *FAILURE_COLUMNS)
-    failed = [r for r in rep.rows if not r.get("other") and r["outcome"] != "success"]
+    failed = [r for r in rep.rows if not r.get("other") and r["outcome"] in FAILED_OUTCOMES]
     if rep.totals and rep.totals["requests"]:
         n = sum(r["requests"] for r in failed)
         cost: Decimal | None = None

@@ -12,6 +12,7 @@ from typing import Any
 
 from llmcost.queries.exact import NUMBER_SCALE, SHARE_SCALE, UNIT_SCALE
 from llmcost.queries.model import Column, Kind
+from llmcost.redact import redact
 
 NOT_LOGGED = "(none)"
 UNPRICED = "unpriced"
@@ -34,7 +35,7 @@ def machine(column: Column, value: Any) -> Any:
         return f"{_q(value, str(NUMBER_SCALE)):f}"
     if column.kind in (Kind.COUNT, Kind.TOKENS):
         return int(value)
-    return str(value)
+    return redact(str(value))
 
 
 def usd(value: Decimal) -> str:
@@ -74,7 +75,7 @@ def human(column: Column, value: Any, *, compact_tokens: bool = False) -> str:
         return compact(int(value)) if compact_tokens else f"{int(value):,}"
     if kind is Kind.COUNT:
         return f"{int(value):,}"
-    return str(value)
+    return redact(str(value))
 
 
 def is_number(column: Column) -> bool:

@@ -90,7 +90,7 @@ class Reference:
             row["requests"] += 1
             row["input"] += r["inputTokens"]
             row["output"] += r["outputTokens"]
-            row["failures"] += r["outcome"] != "success"
+            row["failures"] += r["outcome"] in ("error", "timeout", "rate_limited", "cancelled")
             c = self.cost(r)
             if c is None:
                 row["unpriced"] += 1

@@ -99,3 +99,30 @@ def test_hostile_tenant_can_be_selected_by_its_exact_name(
         "--db", str(app_db),
     )  # fmt: skip
     assert code == 0 and json.loads(out)["totals"]["requests"] == 1
+
+
+def test_secrets_in_dimension_values_are_redacted_in_every_format(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json as _json
+
+    from llmcost.cli import main
+
+    log = tmp_path / "s.jsonl"
+    rec = {
+        "ts": "2026-10-01T10:00:00Z",
+        "msg": "llm.request",
+        "requestId": "r1",
+        "model": "gpt-4o-mini",
+        "tenantId": "sk-proj-abcdefghijklmnop1234",
+        "userId": "AKIAABCDEFGHIJKLMNOP",
+        "inputTokens": 10,
+        "outputTokens": 1,
+    }
+    log.write_text(_json.dumps(rec) + "\n")
+    db = tmp_path / "w.duckdb"
+    assert main(["ingest", str(log), "--db", str(db), "--quiet"]) == 0
+    for fmt in ("table", "json", "csv", "md", "jsonl"):
+        out = tmp_path / f"r.{fmt}"
+        assert main(["report", "--by", "tenant,user", "--format", fmt, "-o", str(out), "--db", str(db)]) == 0
+        text = out.read_text()
+        assert "sk-proj" not in text and "AKIAABCDEFGHIJKLMNOP" not in text, fmt
+        assert "REDACTED" in text, fmt  # Markdown escapes the brackets

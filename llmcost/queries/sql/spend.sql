@@ -11,7 +11,8 @@ WITH slots AS (
         {dimensions}
         count(*) AS requests,
         count(*) FILTER (WHERE r.outcome = 'success') AS successes,
-        count(*) FILTER (WHERE r.outcome <> 'success') AS failures,
+        -- failed = a known failure; 'unknown' (no outcome logged) is neither a success nor a failure
+        count(*) FILTER (WHERE r.outcome IN ('error', 'timeout', 'rate_limited', 'cancelled')) AS failures,
         sum(r.input_tokens) AS input_tokens,
         sum(r.cached_input_tokens) AS cached_input_tokens,
         sum(r.cache_write_tokens) AS cache_write_tokens,
