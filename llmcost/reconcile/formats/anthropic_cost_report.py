@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from llmcost.reconcile.formats.pages import load_pages, sniff_json
-from llmcost.reconcile.lines import InvoiceLine, LineError, currency, instant, text, token_type, usd
+from llmcost.reconcile.formats.pages import read_results, sniff_json
+from llmcost.reconcile.lines import InvoiceLine, LineError, currency, text, token_type, usd
 
 NAME = "anthropic-cost-report"
 DESCRIPTION = "Anthropic Admin API cost_report JSON (amounts in cents)"
@@ -24,21 +24,7 @@ def sniff(raw: bytes) -> bool:
 
 
 def read(raw: bytes) -> Iterator[InvoiceLine]:
-    n = 0
-    for p, page in enumerate(load_pages(raw), 1):
-        for b, bucket in enumerate(page["data"], 1):
-            where = f"page {p}, bucket {b}"
-            if not isinstance(bucket, dict):
-                raise LineError(f"{where}: expected an object")
-            start = instant(bucket.get("starting_at"), field=f"{where}: starting_at")
-            end = (
-                instant(bucket.get("ending_at"), field=f"{where}: ending_at")
-                if bucket.get("ending_at")
-                else None
-            )
-            for r, result in enumerate(bucket.get("results") or [], 1):
-                n += 1
-                yield _line(n, f"{where}, result {r}", start, end, result)
+    return read_results(raw, "starting_at", "ending_at", _line)
 
 
 def _line(n: int, where: str, start: Any, end: Any, result: Any) -> InvoiceLine:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from llmcost.reconcile.formats.pages import load_pages, sniff_json
-from llmcost.reconcile.lines import InvoiceLine, LineError, currency, instant, text, token_type, usd
+from llmcost.reconcile.formats.pages import read_results, sniff_json
+from llmcost.reconcile.lines import InvoiceLine, LineError, currency, text, token_type, usd
 
 NAME = "openai-costs"
 DESCRIPTION = "OpenAI Costs API JSON pages (organization/costs)"
@@ -30,21 +30,7 @@ def split_line_item(item: str | None) -> tuple[str | None, str | None]:
 
 
 def read(raw: bytes) -> Iterator[InvoiceLine]:
-    n = 0
-    for p, page in enumerate(load_pages(raw), 1):
-        for b, bucket in enumerate(page["data"], 1):
-            where = f"page {p}, bucket {b}"
-            if not isinstance(bucket, dict):
-                raise LineError(f"{where}: expected an object")
-            start = instant(bucket.get("start_time"), field=f"{where}: start_time")
-            end = (
-                instant(bucket.get("end_time"), field=f"{where}: end_time")
-                if bucket.get("end_time")
-                else None
-            )
-            for r, result in enumerate(bucket.get("results") or [], 1):
-                n += 1
-                yield _line(n, f"{where}, result {r}", start, end, result)
+    return read_results(raw, "start_time", "end_time", _line)
 
 
 def _line(n: int, where: str, start: Any, end: Any, result: Any) -> InvoiceLine:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from llmcost.reconcile.lines import LineError
+from llmcost.reconcile.lines import LineError, instant
+
+T = TypeVar("T")
 
 
 def load_pages(raw: bytes) -> list[dict[str, Any]]:
@@ -54,3 +57,21 @@ def sniff_json(raw: bytes) -> list[dict[str, Any]] | None:
                 if isinstance(results, list) and results and isinstance(results[0], dict):
                     return [bucket, results[0]]
     return None
+
+
+def read_results(
+    raw: bytes, start_key: str, end_key: str, line: Callable[[int, str, Any, Any, Any], T]
+) -> Iterator[T]:
+    """Every result of every bucket of a paged export, numbered, with its bucket's start and end
+    and a `where` ("page 2, bucket 3, result 1") for error messages."""
+    n = 0
+    for p, page in enumerate(load_pages(raw), 1):
+        for b, bucket in enumerate(page["data"], 1):
+            where = f"page {p}, bucket {b}"
+            if not isinstance(bucket, dict):
+                raise LineError(f"{where}: expected an object")
+            start = instant(bucket.get(start_key), field=f"{where}: {start_key}")
+            end = instant(bucket.get(end_key), field=f"{where}: {end_key}") if bucket.get(end_key) else None
+            for r, result in enumerate(bucket.get("results") or [], 1):
+                n += 1
+                yield line(n, f"{where}, result {r}", start, end, result)
