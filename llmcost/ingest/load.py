@@ -118,7 +118,6 @@ class Loader:
         except ValueError as e:
             raise ConfigError(str(e)) from None
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
-        self._conflicts: dict[str, int] = {}
         prepare_connection(self.con)
         # staging runs on its own connection, one batch ahead of the rest (see _load_stream)
         self.stager = Stager(self.con.cursor(), self.fields, cfg.ingest, now=self.now, earliest=EARLIEST)
@@ -311,15 +310,16 @@ class Loader:
                         f"SELECT * EXCLUDE (_key) FROM fresh_{kind}",  # noqa: S608 - kind is ours
                     )
                     written.append((kind, seg))
-                if staged > loaded and self._find_conflicts(kind, label, select):
+                conflicting = self._find_conflicts(kind, label, select) if staged > loaded else 0
+                if conflicting:
                     conflict_kinds.append(kind)
+                    c.conflicting += conflicting
                 if kind == "requests":
                     c.loaded_requests = loaded
                 else:
                     c.loaded_outcomes = loaded
                 c.naive_ts += naive
                 c.duplicate += staged - loaded
-            c.conflicting = sum(self._conflicts.get(k, 0) for k in conflict_kinds)
             c.bytes = end_offset - int(table.column("byte_offset")[0].as_py()) if table.num_rows else 0
             try:
                 self._commit(
@@ -371,9 +371,7 @@ class Loader:
         )
         self.con.execute(query)
         row = self.con.execute(render("conflict_count.sql", kind=kind)).fetchone()
-        n = int(row[0]) if row else 0
-        self._conflicts[kind] = n
-        return n
+        return int(row[0]) if row else 0
 
     def _commit(
         self,
@@ -474,7 +472,8 @@ _IDENTITY = {
 
 
 def _bind_view(sql: str, source_id: int, ingest_id: int) -> str:
-    """Views cannot hold parameters: the two integers are written in (they are ours, not input)."""
+    """The canonical-row SELECT list is spliced into fresh.sql and conflicts.sql, which run without
+    parameters: the two integers are written in (they are ours, never input)."""
     return sql.replace("$source_id", str(int(source_id))).replace("$ingest_id", str(int(ingest_id)))
 
 
