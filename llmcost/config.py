@@ -57,6 +57,9 @@ class IngestConfig(_Section):
             "_envelope",  # a shipper's fields around an unwrapped record (ingest/sql/unwrap.sql)
         ]
     )
+    # OpenTelemetry span/resource attributes naming tenant_id, feature, user_id, prompt_version,
+    # tried before the built-in names (ingest/formats/otlp.py): [ingest.otel_attributes]
+    otel_attributes: dict[str, list[str]] = Field(default_factory=dict)
     # Extra source names per canonical column, tried before the built-in ones: dotted paths allowed.
     aliases: dict[str, list[str]] = Field(default_factory=dict)
     max_line_bytes: int = Field(1 * MIB, ge=1024)
@@ -73,6 +76,15 @@ class IngestConfig(_Section):
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as e:
             raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'Europe/Berlin')") from e
+        return v
+
+    @field_validator("otel_attributes")
+    @classmethod
+    def _known_dimensions(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        known = ("tenant_id", "feature", "user_id", "prompt_version")
+        unknown = sorted(set(v) - set(known))
+        if unknown:
+            raise ValueError(f"unknown column(s) {unknown}; known: {', '.join(known)}")
         return v
 
 

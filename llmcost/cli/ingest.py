@@ -48,6 +48,14 @@ def ingest(
     lines: Annotated[
         int, typer.Option("--lines", min=1, max=1000, help="With --explain: how many lines.")
     ] = 10,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="Read every file as this source instead of detecting it: "
+            "auto|app|otlp|litellm|langfuse|helicone|bedrock|openai|anthropic|gemini|cloudwatch|datadog.",
+        ),
+    ] = "auto",
     color: ColorOption = "auto",
 ) -> None:
     """Load llm.request lines and outcome events, exactly once.
@@ -62,17 +70,21 @@ def ingest(
     from llmcost.warehouse import writer
 
     set_color(color)
+    from llmcost.ingest.formats import SOURCES
+
+    if source not in SOURCES:
+        raise UsageError(f"--source: unknown source {source!r}; choose from {', '.join(SOURCES)}")
     db_path, cfg = resolve(db, config)
     inputs, skipped = discover(paths)
     if explain:
-        _explain(inputs, cfg, lines)
+        _explain(inputs, cfg, lines, source)
         return
     err = err_console()
     for s in skipped:
         err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
     pricer = pricer_for(cfg)
     with writer(db_path, command="llmcost ingest") as wh:
-        loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer)
+        loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer, source=source)
         total_bytes = sum((p.path.stat().st_size if p.path else 0) for p in inputs)
         argv = " ".join(sys.argv[1:])[:1000]
         if err.is_terminal and not quiet and total_bytes > (8 << 20):
@@ -114,7 +126,7 @@ def ingest(
         raise typer.Exit(ExitCode.DATA)
 
 
-def _explain(inputs: list[Any], cfg: Any, lines: int) -> None:
+def _explain(inputs: list[Any], cfg: Any, lines: int, source: str) -> None:
     from rich.text import Text
 
     from llmcost.cli.common import out_console
@@ -124,12 +136,16 @@ def _explain(inputs: list[Any], cfg: Any, lines: int) -> None:
     for inp in inputs:
         if inp.path is None:
             raise UsageError("--explain reads files, not standard input")
-        for e in explain(inp.path, cfg, lines=lines):
+        found, explained = explain(inp.path, cfg, lines=lines, source=source)
+        con.print(Text(f"{inp.display}: read as {found}"), soft_wrap=True)
+        for e in explained:
             head = f"{inp.display}:{e.line_no}  {e.kind}"
             if e.event:
                 head += f"  (event {e.event})"
             if e.reason:
                 head += f": {e.reason}" + (f" {e.detail!r}" if e.detail else "")
+            if e.shape:
+                head += f"  [{e.shape}]"
             con.print(Text(head), soft_wrap=True)
             for col, value in e.values.items():
                 source = e.sources.get(col, "")

@@ -16,12 +16,15 @@ from typing import Any
 import orjson
 
 from llmcost.config import Config
+from llmcost.ingest import formats
 from llmcost.ingest.batch import to_arrow
 from llmcost.ingest.fields import FieldMap
+from llmcost.ingest.formats.otlp import OtlpMapper
+from llmcost.ingest.formats.shapes import shape_of
 from llmcost.ingest.lines import LineBatcher
 from llmcost.ingest.sqlfiles import sql
 from llmcost.ingest.stage import Stager
-from llmcost.ingest.streams import ExpansionLimit, open_stream
+from llmcost.ingest.streams import ByteStream, ExpansionLimit, open_stream
 
 # canonical column -> the staged/raw column names its source is looked up under
 SHOWN = [
@@ -62,6 +65,7 @@ class LineExplanation:
     event: str | None
     reason: str | None = None
     detail: str | None = None
+    shape: str | None = None  # which known record shape the line looks like (formats/shapes.py)
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -90,16 +94,30 @@ def _sources(fields: FieldMap, record: Any) -> dict[str, str]:
     return out
 
 
-def explain(path: Path, cfg: Config, *, lines: int = 10) -> list[LineExplanation]:
+def explain(
+    path: Path, cfg: Config, *, lines: int = 10, source: str = "auto"
+) -> tuple[str, list[LineExplanation]]:
+    """(the format the file is read as, the first `lines` records explained)."""
     import duckdb
 
     from llmcost.pricing_hook import pricer_for
 
     ic = cfg.ingest
-    fh = open(path, "rb")  # noqa: SIM115 - closed by the stream
-    stream = open_stream(
-        fh, fh.peek(4)[:4], ExpansionLimit(ic.max_expansion_ratio, ic.expansion_check_after_bytes)
-    )
+    limit = ExpansionLimit(ic.max_expansion_ratio, ic.expansion_check_after_bytes)
+
+    def decompressed() -> ByteStream:
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the stream
+        return open_stream(fh, fh.peek(4)[:4], limit)
+
+    probe = decompressed()
+    try:
+        head = formats.read_head(probe)
+    finally:
+        probe.close()
+    found = formats.detect(head, path.name, source, OtlpMapper(ic.otel_attributes), take_partial=True)
+    stream = decompressed()
+    if found.make is not None:
+        stream = found.make(stream)
     try:
         batcher = LineBatcher(
             stream,
@@ -111,7 +129,7 @@ def explain(path: Path, cfg: Config, *, lines: int = 10) -> list[LineExplanation
         )
         batch = next(iter(batcher), None)
         if batch is None:
-            return []
+            return found.format, []
         table = to_arrow(batch, ic.max_line_bytes, copy=True).slice(0, lines)
     finally:
         stream.close()
@@ -119,6 +137,7 @@ def explain(path: Path, cfg: Config, *, lines: int = 10) -> list[LineExplanation
     try:
         fields = FieldMap(ic.aliases, ic.containers)
         stager = Stager(con, fields, ic, now=datetime.now(UTC), earliest=datetime(2000, 1, 1, tzinfo=UTC))
+        stager.default_provider = formats.SOURCE_PROVIDER.get(source)
         staged, mapped_lines = stager.explain(table)
         select = sql("requests.sql").replace("$source_id", "0").replace("$ingest_id", "0")
         con.execute(
@@ -135,10 +154,13 @@ def explain(path: Path, cfg: Config, *, lines: int = 10) -> list[LineExplanation
             exp = LineExplanation(row["line_no"], row["kind"], row["event"], row["reason"], row["detail"])
             if row["line_no"] in canonical:
                 exp.values = {c: canonical[row["line_no"]].get(c) for c in SHOWN}
-            if text is not None and row["kind"] != "ignored":
+            if text is not None:
                 with contextlib.suppress(orjson.JSONDecodeError):  # a rejected line: no sources
-                    exp.sources = _sources(fields, orjson.loads(text))
+                    record = orjson.loads(text)
+                    exp.shape = shape_of(record)
+                    if row["kind"] != "ignored":
+                        exp.sources = _sources(fields, record)
             out.append(exp)
-        return sorted(out, key=lambda e: e.line_no)
+        return found.format, sorted(out, key=lambda e: e.line_no)
     finally:
         con.close()

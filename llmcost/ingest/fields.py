@@ -126,7 +126,7 @@ REQUEST = {
         "usage.cachedInputTokens",
         "usage.cached_tokens",
         "prompt_cache_read_tokens",  # Helicone
-        "usageDetails.input_cached_tokens",  # Langfuse
+        "usage_object.prompt_tokens_details.cached_tokens",  # LiteLLM SpendLogs metadata
         "usage.prompt_tokens_details.cached_tokens",
         "usage.input_tokens_details.cached_tokens",
         "usageMetadata.cachedContentTokenCount",
@@ -158,7 +158,6 @@ REQUEST = {
         "usage.outputTokens",
         "usage.completionTokens",
         "output.outputTokenCount",  # Bedrock invocation log
-        "usageDetails.output",  # Langfuse
     ],
     "reasoning_tokens": [
         "reasoningTokens",
@@ -167,6 +166,9 @@ REQUEST = {
         "usage.reasoningTokens",
         "usage.completion_tokens_details.reasoning_tokens",
         "usage.output_tokens_details.reasoning_tokens",
+        "usage_object.completion_tokens_details.reasoning_tokens",  # LiteLLM SpendLogs metadata
+        "usageDetails.output_reasoning_tokens",  # Langfuse
+        "usageDetails.output_reasoning",
         "usageMetadata.thoughtsTokenCount",
     ],
     "latency_ms": [
@@ -204,6 +206,10 @@ REQUEST = {
         "usage.cache_read_input_tokens",
         "usage.cacheReadInputTokens",
         "input.cacheReadInputTokenCount",
+        # Langfuse's usageDetails.input EXCLUDES cached tokens, which it lists under their own keys
+        "usageDetails.input_cached_tokens",
+        "usageDetails.cache_read_input_tokens",
+        "usageDetails.input_cache_read",
     ],
     "anthropic_cache_creation": [
         "cache_creation_input_tokens",
@@ -213,9 +219,13 @@ REQUEST = {
         "usage.cacheWriteInputTokens",
         "cacheWriteInputTokens",
         "input.cacheWriteInputTokenCount",
+        "usageDetails.cache_creation_input_tokens",
+        "usageDetails.input_cache_creation",
     ],
     # Gemini's candidatesTokenCount EXCLUDES thinking: output = candidates + thoughts.
-    "gemini_candidates": ["usageMetadata.candidatesTokenCount", "candidatesTokenCount"],
+    # Langfuse subtracts every detail from its totals: usageDetails.output EXCLUDES reasoning, and
+    # usageDetails.input excludes the cached counts (read above as the Anthropic-style additions).
+    "gemini_candidates": ["usageMetadata.candidatesTokenCount", "candidatesTokenCount", "usageDetails.output"],
 }
 
 OUTCOME = {

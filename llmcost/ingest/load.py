@@ -25,9 +25,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 from llmcost.config import Config
 from llmcost.errors import ConfigError
+from llmcost.ingest import formats
 from llmcost.ingest.batch import RAW_CAP, to_arrow
 from llmcost.ingest.discover import Input, Skipped
 from llmcost.ingest.fields import FieldMap
+from llmcost.ingest.formats.otlp import OtlpMapper
 from llmcost.ingest.lines import LineBatcher
 from llmcost.ingest.sources import TAIL_WINDOW, Resume, locate, tail_fingerprint
 from llmcost.ingest.sqlfiles import render, sql
@@ -76,6 +78,7 @@ class FileResult:
     pending_bytes: int = 0
     error: str | None = None  # the input could not be read to its end (why, and where)
     note: str | None = None
+    format: str = "jsonl"  # what the input was read as (ingest/formats)
 
 
 @dataclass
@@ -104,6 +107,7 @@ class Loader:
         take_partial: bool = False,
         pricer: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
         now: datetime | None = None,
+        source: str = "auto",
     ) -> None:
         if not wh.writable:
             raise ValueError("the loader needs a writable warehouse")
@@ -112,6 +116,10 @@ class Loader:
         self.cfg = cfg
         self.take_partial = take_partial
         self.pricer = pricer
+        if source not in formats.SOURCES:
+            raise ConfigError(f"unknown source {source!r}; known: {', '.join(formats.SOURCES)}")
+        self.source = source
+        self.otlp = OtlpMapper(cfg.ingest.otel_attributes)
         self.now = now or datetime.now(UTC)
         try:
             self.fields = FieldMap(cfg.ingest.aliases, cfg.ingest.containers)
@@ -159,16 +167,28 @@ class Loader:
     def _load_file(self, ingest_id: int, path: Path, display: str, progress: Progress | None) -> FileResult:
         res = FileResult(display)
 
-        def opener() -> ByteStream:
+        def decompressed() -> ByteStream:
             fh = open(path, "rb")  # noqa: SIM115 - closed by the stream
             head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
             return open_stream(fh, head, self.limit)
 
         try:
+            probe = decompressed()
+            try:
+                head = formats.read_head(probe)
+            finally:
+                probe.close()
+            found = formats.detect(head, display, self.source, self.otlp, take_partial=self.take_partial)
+
+            def opener() -> ByteStream:
+                stream = decompressed()
+                return found.make(stream) if found.make is not None else stream
+
             resume = locate(self.con, opener, take_partial=self.take_partial)
         except OSError as e:
             res.error = f"cannot read: {e.strerror or e}"
             return res
+        res.format = found.format
         if resume is None:
             res.note = "no complete line yet"
             with contextlib.suppress(OSError):
@@ -179,6 +199,7 @@ class Loader:
             resume.stream.close()
             res.note = "a JSON document, not JSON lines: not read (an invoice? `llmcost invoices import`)"
             return res
+        self.stager.default_provider = formats.SOURCE_PROVIDER.get(self.source)
         try:
             self._load_stream(ingest_id, path, display, resume, res, progress)
         except OSError as e:
@@ -235,6 +256,12 @@ class Loader:
                     pending[0].cancel()
         res.source_id = source_id
         res.pending_bytes = batcher.tail.pending_bytes
+        coded = formats.transcoded(resume.stream)
+        if coded is not None:
+            res.pending_bytes += coded.held_back
+            st = coded.stats
+            if st.expanded:
+                res.note = f"{st.kind}: {st.units} input {_unit(st.kind, st.units)} gave {st.records} records"
         if batcher.tail.damage:
             res.error = f"{batcher.tail.damage} (at decompressed byte {batcher.tail.damage_offset})"
         if source_id is not None:
@@ -256,19 +283,19 @@ class Loader:
         staged_future, table, end, last_line, tail, size = pending
         staged = staged_future.result()
         if source_id is None:
-            source_id = self._new_source(resume.head_fp, display, ingest_id)
+            source_id = self._new_source(resume.head_fp, display, ingest_id, res.format)
         res.counts.add(self._load_batch(ingest_id, source_id, display, table, staged, end, last_line, tail))
         if progress is not None:
             progress(size)
         return source_id
 
-    def _new_source(self, head_fp: str, display: str, ingest_id: int) -> int:
+    def _new_source(self, head_fp: str, display: str, ingest_id: int, fmt: str) -> int:
         row = self.con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchone()
         source_id = int(row[0]) if row else 1
         now = datetime.now(UTC)
         self.con.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, 'app', 0, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?)",
-            [source_id, head_fp, tail_fingerprint(b""), display, now, now, ingest_id],
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?)",
+            [source_id, head_fp, tail_fingerprint(b""), display, fmt, now, now, ingest_id],
         )
         return source_id
 
@@ -469,6 +496,11 @@ _IDENTITY = {
         ["ts", "event", "request_id", "trace_id", "tenant_id", "feature", "user_id", "value"],
     ),
 }
+
+
+def _unit(kind: str, n: int) -> str:
+    unit = "message" if kind == "otlp-proto" else "row" if kind == "csv" else "line"
+    return unit if n == 1 else unit + "s"
 
 
 def _bind_view(sql: str, source_id: int, ingest_id: int) -> str:

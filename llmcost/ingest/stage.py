@@ -50,6 +50,7 @@ class Stager:
         self.now = now
         self.earliest = earliest
         self._table: Any = None
+        self.default_provider: str | None = None  # what a forced provider source implies
         prepare_connection(con)
 
     def stage(self, table: pa.Table) -> pa.Table:
@@ -151,6 +152,7 @@ class Stager:
             "tz": ic.timezone,
             "latest": self.now + FUTURE_SLACK,
             "earliest": self.earliest,
+            "default_provider": self.default_provider,
         }
 
     def _bisect(self, table: Any) -> None:

@@ -247,5 +247,9 @@ class Pushback(ByteStream):
         self.position += n
         return n
 
+    @property
+    def inner(self) -> ByteStream:
+        return self._inner
+
     def close(self) -> None:
         self._inner.close()

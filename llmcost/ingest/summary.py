@@ -35,6 +35,7 @@ def summary_json(result: IngestResult, db_path: Path) -> dict[str, Any]:
         "files": [
             {
                 "path": f.display,
+                "format": f.format,
                 "source_id": f.source_id,
                 "resumed_at_byte": f.resumed_at,
                 "read": f.counts.read,

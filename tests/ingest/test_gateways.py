@@ -104,7 +104,9 @@ def test_gateway_rows_map_to_canonical_columns(cli: Cli, tmp_path: Path) -> None
             Decimal("0.000105000"),
             640,
         ),
-        # Langfuse carries no request id of its own kind: the line's hash identifies it
+        # Langfuse carries no request id of its own kind: the line's hash identifies it. Its
+        # usageDetails.input EXCLUDES the cached tokens it lists apart: 1,000 + 200 in all.
+        # Level DEFAULT is Langfuse's normal level: a success (ERROR is a failure).
         (
             rows[2][0],
             "tenant_beta",
@@ -113,10 +115,10 @@ def test_gateway_rows_map_to_canonical_columns(cli: Cli, tmp_path: Path) -> None
             None,
             "gpt-4.1-mini",
             "chat",
-            1000,
+            1200,
             200,
             100,
-            "unknown",
+            "success",
             Decimal("0.000560000"),
             None,
         ),

@@ -44,7 +44,9 @@ CREATE OR REPLACE TEMP MACRO llmcost_bool(v) AS
 CREATE OR REPLACE TEMP MACRO llmcost_outcome(v) AS CASE
     WHEN v IS NULL THEN 'unknown'
     WHEN v IN ('success', 'timeout', 'rate_limited', 'error', 'cancelled') THEN v  -- canonical already
-    WHEN lower(trim(v)) IN ('success', 'succeeded', 'ok', 'completed', 'complete', 'done', '200', 'true')
+    -- 'default' is Langfuse's level for a normal observation (its failures are level ERROR)
+    WHEN lower(trim(v)) IN ('success', 'succeeded', 'ok', 'completed', 'complete', 'done', '200', 'true',
+                            'default')
         THEN 'success'
     WHEN lower(trim(v)) IN ('timeout', 'timed_out', 'timedout', 'deadline_exceeded', '504', '408')
         THEN 'timeout'

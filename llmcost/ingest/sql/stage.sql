@@ -30,7 +30,7 @@ fields AS (
         {{tenant_id}} AS tenant_id,
         {{user_id}} AS user_id,
         {{feature}} AS feature,
-        {{provider}} AS provider,
+        coalesce({{provider}}, $default_provider) AS provider,
         {{model}} AS model,
         {{operation}} AS operation_raw,
         {{input_tokens}} AS input_raw,

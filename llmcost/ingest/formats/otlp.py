@@ -1,0 +1,295 @@
+"""OpenTelemetry OTLP/JSON: one `TracesData` or `LogsData` object per line, many records each.
+
+Spans carrying GenAI semantic-convention attributes (current and older names, and OpenInference's)
+become `llm.request` records in our own field names; every other span becomes an ignored
+`otel.span` record, so `read = loaded + duplicate + ignored + rejected` still counts every span.
+Log records become the application record their body holds (a JSON string or a key/value list),
+with their attributes as fields and the resource's under `_envelope`.
+
+Token semantics (FORMATS.md §3): `gen_ai.usage.input_tokens` counts ALL input, cache reads and
+writes included, as the conventions ask. Some instrumentations pass Anthropic's uncached count
+through instead; when the cache counts exceed the input count they cannot be part of it, and the
+three are added. Output includes reasoning tokens (as OpenAI counts them).
+
+Agent and workflow spans (`invoke_agent`, `execute_tool`, OpenInference CHAIN/AGENT/TOOL…) often
+repeat their children's usage: they are never counted, only the model calls under them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+# Attributes naming the record's dimensions; `[ingest.otel]` in llmcost.toml puts its own first.
+DIMENSIONS: dict[str, list[str]] = {
+    "tenant_id": ["tenant.id", "tenant_id", "app.tenant.id", "app.tenant_id", "llmcost.tenant_id"],
+    "feature": ["app.feature", "feature", "llmcost.feature", "gen_ai.agent.name"],
+    "user_id": ["enduser.id", "user.id", "gen_ai.user.id", "app.user.id"],
+    "prompt_version": ["gen_ai.prompt.version", "llm.prompt_template.version", "app.prompt_version"],
+}
+
+MODEL = ["gen_ai.response.model", "gen_ai.request.model", "llm.model_name", "embedding.model_name"]
+PROVIDER = ["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"]
+INPUT = ["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"]
+OUTPUT = ["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion"]
+CACHE_READ = [
+    "gen_ai.usage.cache_read.input_tokens",
+    "gen_ai.usage.cache_read_input_tokens",
+    "gen_ai.usage.input_tokens.cached",
+    "llm.token_count.prompt_details.cache_read",
+]
+CACHE_WRITE = [
+    "gen_ai.usage.cache_creation.input_tokens",
+    "gen_ai.usage.cache_creation_input_tokens",
+    "gen_ai.usage.input_tokens.cache_write",
+    "llm.token_count.prompt_details.cache_write",
+]
+REASONING = [
+    "gen_ai.usage.reasoning.output_tokens",
+    "gen_ai.usage.output_tokens.reasoning",
+    "llm.token_count.completion_details.reasoning",
+]
+COST = ["gen_ai.usage.cost", "llm.cost.total"]
+# operations that are model calls; anything else with usage is an aggregate of its children
+MODEL_CALLS = {
+    "chat",
+    "text_completion",
+    "generate_content",
+    "embeddings",
+    "embedding",
+    "completion",
+    "rerank",
+}
+OPENINFERENCE_CALLS = {"LLM": "chat", "EMBEDDING": "embedding", "RERANKER": "rerank"}
+STATUS_ERROR = (2, "STATUS_CODE_ERROR")
+
+
+def is_traces(obj: Any) -> bool:
+    return isinstance(obj, dict) and isinstance(obj.get("resourceSpans"), list)
+
+
+def is_logs(obj: Any) -> bool:
+    return isinstance(obj, dict) and isinstance(obj.get("resourceLogs"), list)
+
+
+def any_value(v: Any) -> Any:
+    """An OTLP AnyValue as a plain value (intValue arrives as a decimal string in JSON)."""
+    if not isinstance(v, dict):
+        return v
+    if "stringValue" in v:
+        return v["stringValue"]
+    if "intValue" in v:
+        iv = v["intValue"]
+        try:
+            return int(iv)
+        except (TypeError, ValueError):
+            return iv
+    if "doubleValue" in v:
+        return v["doubleValue"]
+    if "boolValue" in v:
+        return v["boolValue"]
+    if "arrayValue" in v:
+        return [any_value(x) for x in (v["arrayValue"] or {}).get("values", []) or []]
+    if "kvlistValue" in v:
+        return attributes((v["kvlistValue"] or {}).get("values"))
+    if "bytesValue" in v:
+        return v["bytesValue"]
+    return None
+
+
+def attributes(kvs: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kv in kvs or []:
+        if isinstance(kv, dict) and isinstance(kv.get("key"), str):
+            out[kv["key"]] = any_value(kv.get("value"))
+    return out
+
+
+def otel_id(v: Any) -> str | None:
+    """Trace/span ids as lowercase hex: OTLP/JSON sends hex, protobuf's JSON mapping base64."""
+    if not isinstance(v, str) or not v:
+        return None
+    if len(v) in (16, 32) and all(c in "0123456789abcdefABCDEF" for c in v):
+        return v.lower()
+    try:
+        raw = base64.b64decode(v, validate=True)
+    except (binascii.Error, ValueError):
+        return v
+    return raw.hex() if len(raw) in (8, 16) else v
+
+
+def nanos_to_iso(v: Any) -> str | None:
+    try:
+        ns = int(v)
+    except (TypeError, ValueError):
+        return None
+    if ns <= 0:
+        return None
+    seconds, rest = divmod(ns, 1_000_000_000)
+    try:
+        stamp = datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return str(v)  # out of range: staging rejects it with the value shown
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S") + f".{rest:09d}Z"
+
+
+def _first(attrs: dict[str, Any], names: list[str]) -> Any:
+    for n in names:
+        v = attrs.get(n)
+        if v is not None and v != "":
+            return v
+    return None
+
+
+def _count(v: Any) -> int | None:
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v.strip())
+    return None
+
+
+class OtlpMapper:
+    """OTLP objects -> flat records; `dimensions` maps canonical columns to attribute names."""
+
+    def __init__(self, dimensions: dict[str, list[str]] | None = None) -> None:
+        self.dimensions = {
+            col: list(dict.fromkeys([*(dimensions or {}).get(col, []), *names]))
+            for col, names in DIMENSIONS.items()
+        }
+
+    # -- traces -------------------------------------------------------------------------------
+    def spans(self, obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for rs in obj.get("resourceSpans") or []:
+            if not isinstance(rs, dict):
+                continue
+            resource = attributes((rs.get("resource") or {}).get("attributes"))
+            for ss in rs.get("scopeSpans") or rs.get("instrumentationLibrarySpans") or []:
+                if not isinstance(ss, dict):
+                    continue
+                scope = (ss.get("scope") or ss.get("instrumentationLibrary") or {}).get("name")
+                for span in ss.get("spans") or []:
+                    if isinstance(span, dict):
+                        yield self.span(span, resource, scope)
+
+    def span(self, span: dict[str, Any], resource: dict[str, Any], scope: Any) -> dict[str, Any]:
+        attrs = attributes(span.get("attributes"))
+        rec: dict[str, Any] = {
+            "ts": nanos_to_iso(span.get("startTimeUnixNano")),
+            "request_id": otel_id(span.get("spanId")),
+            "trace_id": otel_id(span.get("traceId")),
+            "span_name": span.get("name"),
+        }
+        op = self._operation(attrs)
+        if op is None:
+            rec["event"] = "otel.span"
+            return rec
+        rec["event"] = "llm.request"
+        rec["operation"] = op
+        rec["provider"] = _first(attrs, PROVIDER) or _first(resource, PROVIDER)
+        rec["model"] = _first(attrs, MODEL)
+        for col, names in self.dimensions.items():
+            rec[col] = _first(attrs, names)
+            if rec[col] is None:
+                rec[col] = _first(resource, names)
+        if rec["trace_id"] is None or "session.id" in attrs:
+            rec["session_id"] = attrs.get("session.id")
+        inp, out = _first(attrs, INPUT), _first(attrs, OUTPUT)
+        read, write = _count(_first(attrs, CACHE_READ)), _count(_first(attrs, CACHE_WRITE))
+        n_in = _count(inp)
+        if n_in is not None and (read or 0) + (write or 0) > n_in:
+            inp = n_in + (read or 0) + (write or 0)  # an uncached count passed through
+        rec["input_tokens"] = inp
+        rec["output_tokens"] = out
+        rec["cached_input_tokens"] = read
+        rec["cache_write_tokens"] = write
+        rec["reasoning_tokens"] = _first(attrs, REASONING)
+        rec["cost_usd"] = _first(attrs, COST)
+        start, end = _nanos(span.get("startTimeUnixNano")), _nanos(span.get("endTimeUnixNano"))
+        if start is not None and end is not None and end >= start:
+            rec["latency_ms"] = round((end - start) / 1_000_000, 3)
+        status = span.get("status") or {}
+        if status.get("code") in STATUS_ERROR:
+            rec["outcome"] = attrs.get("error.type") or "error"
+            if rec["outcome"] not in ("timeout", "rate_limited", "cancelled"):
+                rec["error_type"], rec["outcome"] = rec["outcome"], "error"
+        else:
+            rec["outcome"] = "success"
+        rec["response_id"] = attrs.get("gen_ai.response.id")
+        rec["service"] = resource.get("service.name")
+        rec["otel"] = {"scope": scope, "span": attrs, "resource": resource}
+        return {k: v for k, v in rec.items() if v is not None}
+
+    @staticmethod
+    def _operation(attrs: dict[str, Any]) -> str | None:
+        """The canonical operation of a model-call span, None for every other span."""
+        op = attrs.get("gen_ai.operation.name")
+        if isinstance(op, str):
+            return op if op.lower() in MODEL_CALLS else None
+        kind = attrs.get("openinference.span.kind")
+        if isinstance(kind, str):
+            return OPENINFERENCE_CALLS.get(kind.upper())
+        if _first(attrs, MODEL) is not None and (_first(attrs, INPUT) or _first(attrs, OUTPUT)) is not None:
+            return "chat"  # a model and its usage, with no operation named
+        return None
+
+    # -- logs ---------------------------------------------------------------------------------
+    def log_records(self, obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for rl in obj.get("resourceLogs") or []:
+            if not isinstance(rl, dict):
+                continue
+            resource = attributes((rl.get("resource") or {}).get("attributes"))
+            for sl in rl.get("scopeLogs") or []:
+                if not isinstance(sl, dict):
+                    continue
+                scope = (sl.get("scope") or {}).get("name")
+                for record in sl.get("logRecords") or []:
+                    if isinstance(record, dict):
+                        yield self.log_record(record, resource, scope)
+
+    def log_record(self, record: dict[str, Any], resource: dict[str, Any], scope: Any) -> dict[str, Any]:
+        import orjson
+
+        attrs = attributes(record.get("attributes"))
+        body = any_value(record.get("body"))
+        out: dict[str, Any] = dict(attrs)
+        if isinstance(body, str) and "{" in body:
+            try:
+                inner = orjson.loads(body[body.index("{") :])
+            except orjson.JSONDecodeError:
+                inner = None
+            if isinstance(inner, dict):
+                out.update(inner)
+            else:
+                out.setdefault("message", body)
+        elif isinstance(body, dict):
+            out.update(body)
+        elif body is not None:
+            out.setdefault("message", body)
+        envelope = {
+            "ts": nanos_to_iso(record.get("timeUnixNano") or record.get("observedTimeUnixNano")),
+            "trace_id": otel_id(record.get("traceId")),
+            "span_id": otel_id(record.get("spanId")),
+            "severity": record.get("severityText"),
+            "scope": scope,
+            "resource": resource,
+        }
+        for col, names in self.dimensions.items():
+            if out.get(col) is None and (v := _first(resource, names)) is not None:
+                envelope[col] = v
+        out["_envelope"] = {k: v for k, v in envelope.items() if v is not None}
+        return out
+
+
+def _nanos(v: Any) -> int | None:
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None

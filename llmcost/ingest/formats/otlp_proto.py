@@ -1,0 +1,87 @@
+"""OTLP protobuf files: length-delimited `ExportTraceServiceRequest`/`ExportLogsServiceRequest`
+messages (a big-endian u32 byte count before each, as the OpenTelemetry Collector's file exporter
+writes them with `format: proto`). Each message is decoded with `opentelemetry-proto`, turned into
+its OTLP/JSON form and mapped exactly like an OTLP/JSON line (otlp.py).
+
+Which of the two a message is cannot be told from its first bytes (both start with field 1): it is
+read as traces, and as logs when its "spans" have no 16-byte trace ids.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+from llmcost.ingest.formats.otlp import OtlpMapper
+from llmcost.ingest.formats.transcode import TranscodingStream, dump
+from llmcost.ingest.streams import ByteStream, StreamDamaged
+
+MAX_MESSAGE = 64 << 20
+
+
+def looks_like_proto(head: bytes) -> bool:
+    """A u32 length followed by field 1 (resource_spans/resource_logs), length-delimited."""
+    if len(head) < 6:
+        return False
+    (size,) = struct.unpack(">I", head[:4])
+    return 0 < size <= MAX_MESSAGE and head[4] == 0x0A
+
+
+class OtlpProtoStream(TranscodingStream):
+    kind = "otlp-proto"
+
+    def __init__(self, inner: ByteStream, mapper: OtlpMapper) -> None:
+        super().__init__(inner)
+        self._mapper = mapper
+        self._offset = 0  # bytes of the input consumed
+
+    def _exact(self, n: int) -> bytes:
+        got = b""
+        while len(got) < n:
+            piece = self._inner.read(n - len(got))
+            if not piece:
+                break
+            got += piece
+        self._offset += len(got)
+        return got
+
+    def _more(self) -> bytes:
+        head = self._exact(4)
+        if not head:
+            self._eof = True
+            return b""
+        if len(head) < 4:
+            raise StreamDamaged(f"truncated protobuf length prefix at byte {self._offset - len(head)}")
+        (size,) = struct.unpack(">I", head)
+        if size > MAX_MESSAGE:
+            raise StreamDamaged(
+                f"protobuf message at byte {self._offset - 4} claims {size} bytes "
+                f"(over the {MAX_MESSAGE}-byte cap): not a length-delimited OTLP file, or damaged"
+            )
+        body = self._exact(size)
+        if len(body) < size:
+            raise StreamDamaged(f"protobuf message at byte {self._offset - len(body) - 4} truncated")
+        self.stats.units += 1
+        try:
+            records = list(self._records(body))
+        except Exception as e:
+            raise StreamDamaged(
+                f"protobuf message {self.stats.units} at byte {self._offset - size - 4} unreadable: {e}"
+            ) from None
+        if not records:
+            records = [{"event": "otlp.empty"}]
+        self.stats.records += len(records)
+        self.stats.expanded += 1
+        return b"".join(dump({**r, "_message": self.stats.units}) for r in records)
+
+    def _records(self, body: bytes) -> Any:
+        from google.protobuf.json_format import MessageToDict
+        from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
+        from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+        traces = ExportTraceServiceRequest.FromString(body)
+        spans = [s for rs in traces.resource_spans for ss in rs.scope_spans for s in ss.spans]
+        if spans and all(len(s.trace_id) in (0, 16) and len(s.span_id) in (0, 8) for s in spans):
+            return self._mapper.spans(MessageToDict(traces))
+        logs = ExportLogsServiceRequest.FromString(body)
+        return self._mapper.log_records(MessageToDict(logs))

@@ -1,0 +1,56 @@
+"""Which known record shape a JSON line looks like: shown by `ingest --explain`, per line.
+
+Mapping does not depend on this (alias lists read every line on its own); it tells the user which
+family of names their line was understood as, the first question when numbers look wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# (shape, keys that identify it: all must be present, dotted for nesting), most specific first
+SHAPES: list[tuple[str, tuple[str, ...]]] = [
+    ("OpenTelemetry log record", ("_envelope.resource",)),
+    ("CloudWatch log event", ("_envelope.logStream",)),
+    ("Datadog log", ("_envelope.id",)),
+    ("Helicone (ClickHouse)", ("cost_usd", "organization_id", "response_id")),
+    ("LiteLLM SpendLogs", ("call_type", "spend")),
+    ("Langfuse observation", ("usageDetails",)),
+    ("Langfuse observation", ("costDetails",)),
+    ("Helicone export", ("request_created_at",)),
+    ("Gemini usageMetadata", ("usageMetadata",)),
+    ("Bedrock invocation log", ("input.inputTokenCount",)),
+    ("Bedrock Converse usage", ("usage.inputTokens",)),
+    ("Anthropic usage", ("usage.cache_read_input_tokens",)),
+    ("Anthropic usage", ("usage.cache_creation_input_tokens",)),
+    ("OpenAI Chat usage", ("usage.prompt_tokens",)),
+    ("OpenAI Responses usage", ("usage.input_tokens_details",)),
+    ("Anthropic usage", ("usage.input_tokens", "type")),
+    ("log envelope (unwrapped)", ("_envelope",)),
+    ("CSV header", ("columns",)),
+]
+
+
+def _has(record: dict[str, Any], path: str) -> bool:
+    node: Any = record
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def shape_of(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    if record.get("event") == "otel.span":
+        return "OpenTelemetry span (not a model call)"
+    if "otel" in record and isinstance(record["otel"], dict) and "span" in record["otel"]:
+        return "OpenTelemetry span (GenAI)"
+    for name, keys in SHAPES:
+        if all(_has(record, k) for k in keys):
+            return name
+    for container in ("extra", "fields", "context", "jsonPayload", "attributes"):
+        if isinstance(record.get(container), dict):
+            return f"application log (fields under {container})"
+    return "application log"

@@ -1,0 +1,202 @@
+"""Streams that turn another format into JSON lines, one record per line, for the line pipeline.
+
+Offsets, line numbers and the resume check of a transcoded input refer to the JSON lines it
+produces (as for a compressed file they refer to the decompressed bytes); transcoding is
+deterministic, so a later run that re-reads the input reaches the same offset with the same
+bytes before it. A transcoded stream never seeks: resuming reads forward through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from llmcost.ingest.streams import ByteStream, StreamDamaged
+
+_CHUNK = 1 << 20
+
+Records = Iterable[dict[str, Any]]
+
+
+@dataclass
+class TranscodeStats:
+    kind: str
+    units: int = 0  # lines (or messages, rows) of the input
+    records: int = 0  # JSON lines produced
+    expanded: int = 0  # input units that became a different number of records
+    notes: list[str] = field(default_factory=list)
+
+
+def dump(record: dict[str, Any]) -> bytes:
+    return orjson.dumps(record, default=str) + b"\n"
+
+
+class TranscodingStream(ByteStream):
+    """Read-forward JSON lines produced by `_more()`, on top of a (decompressed) input stream."""
+
+    kind = "transcoded"
+
+    def __init__(self, inner: ByteStream) -> None:
+        self._inner = inner
+        self.position = 0
+        self.compression = inner.compression
+        self.stats = TranscodeStats(self.kind)
+        self._pending = b""
+        self._eof = False
+        self._damage: StreamDamaged | None = None
+
+    def _more(self) -> bytes:
+        raise NotImplementedError
+
+    def read(self, n: int) -> bytes:
+        while len(self._pending) < n and not self._eof and self._damage is None:
+            try:
+                self._pending += self._more()
+            except StreamDamaged as e:
+                self._damage = e
+        if not self._pending and self._damage is not None:
+            raise self._damage
+        out, self._pending = self._pending[:n], self._pending[n:]
+        self.position += len(out)
+        return out
+
+    def readinto(self, view: memoryview) -> int:
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def skip(self, n: int) -> bytes:
+        tail = b""
+        while n > 0:
+            chunk = self.read(min(n, _CHUNK))
+            if not chunk:
+                break
+            n -= len(chunk)
+            tail = (tail + chunk)[-4096:]
+        return tail
+
+    @property
+    def held_back(self) -> int:
+        """Bytes of an unfinished last input line, left for the next run."""
+        return 0
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class LineExpandingStream(TranscodingStream):
+    """JSON lines in, JSON lines out: a line that `expand` recognises (an OTLP batch, a
+    CloudWatch subscription payload, ...) becomes the records it holds; every other line passes
+    through byte for byte. Input chunks without `marker` pass through without being parsed.
+
+    The last line of a plain file without its newline may still be being written: it is held back
+    (unless `take_partial`), and a later run expands it once it is complete.
+    """
+
+    def __init__(
+        self,
+        inner: ByteStream,
+        kind: str,
+        expand: Callable[[Any], Records | None],
+        *,
+        markers: tuple[bytes, ...] | None,
+        take_partial: bool,
+    ) -> None:
+        self.kind = kind
+        super().__init__(inner)
+        self._expand = expand
+        self._markers = markers
+        self._take_partial = take_partial or inner.compression != "plain"
+        self._carry = b""
+        self._line_no = 0
+
+    @property
+    def held_back(self) -> int:
+        return len(self._carry) if self._eof else 0
+
+    def _more(self) -> bytes:
+        chunk = self._inner.read(_CHUNK)
+        if not chunk:
+            self._eof = True
+            rest, self._carry = self._carry, b""
+            if rest and self._take_partial:
+                return self._lines(rest + b"\n")
+            self._carry = rest
+            return b""
+        data = self._carry + chunk
+        cut = data.rfind(b"\n") + 1
+        self._carry = data[cut:]
+        return self._lines(data[:cut]) if cut else b""
+
+    def _lines(self, data: bytes) -> bytes:
+        n = data.count(b"\n")
+        if self._markers is not None and not any(m in data for m in self._markers):
+            self._line_no += n
+            self.stats.units += n
+            self.stats.records += n
+            return data
+        out = []
+        for line in data.splitlines(keepends=True):
+            self._line_no += 1
+            self.stats.units += 1
+            records = self._records(line)
+            if records is None:
+                out.append(line if line.endswith(b"\n") else line + b"\n")
+                self.stats.records += 1
+                continue
+            self.stats.expanded += 1
+            for rec in records:
+                out.append(dump({**rec, "_line": self._line_no}))
+                self.stats.records += 1
+            if not records:
+                # an empty batch still counts as read: one ignored line says where it was
+                out.append(dump({"event": f"{self.kind}.empty", "_line": self._line_no}))
+                self.stats.records += 1
+        return b"".join(out)
+
+    def _records(self, line: bytes) -> list[dict[str, Any]] | None:
+        stripped = line.strip()
+        if not stripped.startswith(b"{") and not stripped.startswith(b"\xef\xbb\xbf{"):
+            return None
+        if self._markers is not None and not any(m in line for m in self._markers):
+            return None
+        text = stripped.removeprefix(b"\xef\xbb\xbf")
+        try:
+            docs = [orjson.loads(text)]
+        except orjson.JSONDecodeError:
+            # Firehose writes CloudWatch payloads back to back with no newline: `{...}{...}`
+            split = _concatenated(text)
+            if split is None:
+                return None  # staging rejects it, with its reason
+            docs = split
+        out: list[dict[str, Any]] = []
+        for doc in docs:
+            records = self._expand(doc)
+            if records is None:
+                return None
+            out.extend(records)
+        return out
+
+
+def _concatenated(text: bytes) -> list[Any] | None:
+    """JSON objects written back to back on one line, or None when that is not what this is."""
+    import json
+
+    try:
+        s = text.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    decoder = json.JSONDecoder()
+    docs, i = [], 0
+    try:
+        while i < len(s):
+            doc, i = decoder.raw_decode(s, i)
+            docs.append(doc)
+            while i < len(s) and s[i] in " \t\r\n":
+                i += 1
+    except json.JSONDecodeError:
+        return None
+    return docs if len(docs) > 1 else None
