@@ -30,11 +30,18 @@ _SKIP_SUFFIXES = (
     ".yaml",
     ".yml",
     ".csv",
+    ".tsv",
+    ".csv.gz",
+    ".tsv.gz",
     ".html",
     ".sh",
     ".png",
     ".svg",
 )
+
+
+# tables a directory walk leaves alone but mentions: named explicitly, they are read (formats/)
+_TABLE_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,14 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not d.endswith(".segments"))
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith(_SKIP_SUFFIXES):
+                if name.endswith(_TABLE_SUFFIXES):
+                    skipped.append(
+                        Skipped(
+                            str(Path(dirpath) / name),
+                            "CSV is not read in a directory walk (invoices look alike): "
+                            "name the file to ingest a gateway export",
+                        )
+                    )
                 continue
             p = Path(dirpath) / name
             found.append(p)

@@ -88,9 +88,16 @@ def _sources(fields: FieldMap, record: Any) -> dict[str, str]:
                 break
     out = {}
     for col in SHOWN:
-        parts = [found[c] for c in DERIVED_FROM.get(col, [col]) if c in found]
+        derived = DERIVED_FROM.get(col, [col])
+        if col == "output_tokens" and "gemini_candidates" not in found:
+            derived = ["output_tokens"]  # reasoning is part of output, not added to it
+        parts = [found[c] for c in derived if c in found]
         if parts:
             out[col] = " + ".join(dict.fromkeys(parts)) if col in DERIVED_FROM else parts[0]
+    # a transcoded record says where its values came from (e.g. which OpenTelemetry attribute)
+    origin = record.get("_from") if isinstance(record, dict) else None
+    if isinstance(origin, dict):
+        out.update({col: str(src) for col, src in origin.items() if col in out})
     return out
 
 
@@ -114,7 +121,8 @@ def explain(
         head = formats.read_head(probe)
     finally:
         probe.close()
-    found = formats.detect(head, path.name, source, OtlpMapper(ic.otel_attributes), take_partial=True)
+    mapper = OtlpMapper(ic.otel_attributes, provenance=True)
+    found = formats.detect(head, path.name, source, mapper, take_partial=True)
     stream = decompressed()
     if found.make is not None:
         stream = found.make(stream)

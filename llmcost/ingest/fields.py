@@ -28,6 +28,7 @@ REQUEST = {
         "llm_request_id",
         "responseId",
         "response_id",
+        "id",  # last resort: Langfuse observations, Datadog logs (a per-record id either way)
     ],
     "ts": [
         "ts",
@@ -225,7 +226,11 @@ REQUEST = {
     # Gemini's candidatesTokenCount EXCLUDES thinking: output = candidates + thoughts.
     # Langfuse subtracts every detail from its totals: usageDetails.output EXCLUDES reasoning, and
     # usageDetails.input excludes the cached counts (read above as the Anthropic-style additions).
-    "gemini_candidates": ["usageMetadata.candidatesTokenCount", "candidatesTokenCount", "usageDetails.output"],
+    "gemini_candidates": [
+        "usageMetadata.candidatesTokenCount",
+        "candidatesTokenCount",
+        "usageDetails.output",
+    ],
 }
 
 OUTCOME = {

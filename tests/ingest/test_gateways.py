@@ -104,11 +104,10 @@ def test_gateway_rows_map_to_canonical_columns(cli: Cli, tmp_path: Path) -> None
             Decimal("0.000105000"),
             640,
         ),
-        # Langfuse carries no request id of its own kind: the line's hash identifies it. Its
-        # usageDetails.input EXCLUDES the cached tokens it lists apart: 1,000 + 200 in all.
+        # Langfuse's observation id is the request id. Its usageDetails.input EXCLUDES the cached tokens it lists apart: 1,000 + 200 in all.
         # Level DEFAULT is Langfuse's normal level: a success (ERROR is a failure).
         (
-            rows[2][0],
+            "obs-1",
             "tenant_beta",
             "copilot",
             None,
@@ -123,4 +122,3 @@ def test_gateway_rows_map_to_canonical_columns(cli: Cli, tmp_path: Path) -> None
             None,
         ),
     ]
-    assert rows[2][0].startswith("line:")

@@ -35,6 +35,9 @@ def helicone_clickhouse(record: dict[str, Any]) -> dict[str, Any]:
             out["cost_note"] = "cost not an integer of USD x 1e9"
     if "properties" in out and "request_properties" not in out:
         out["request_properties"] = _map(out.pop("properties"))
+    # Helicone's own account, not a tenant of the application's
+    if "organization_id" in out:
+        out["helicone_organization_id"] = out.pop("organization_id")
     if "latency" in out and "latency_ms" not in out:
         out["latency_ms"] = out.pop("latency")
     if "status" in out and "response_status" not in out:

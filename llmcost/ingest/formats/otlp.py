@@ -137,10 +137,15 @@ def nanos_to_iso(v: Any) -> str | None:
 
 
 def _first(attrs: dict[str, Any], names: list[str]) -> Any:
+    name = _first_name(attrs, names)
+    return None if name is None else attrs[name]
+
+
+def _first_name(attrs: dict[str, Any], names: list[str]) -> str | None:
     for n in names:
         v = attrs.get(n)
         if v is not None and v != "":
-            return v
+            return n
     return None
 
 
@@ -159,7 +164,9 @@ def _count(v: Any) -> int | None:
 class OtlpMapper:
     """OTLP objects -> flat records; `dimensions` maps canonical columns to attribute names."""
 
-    def __init__(self, dimensions: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, dimensions: dict[str, list[str]] | None = None, *, provenance: bool = False) -> None:
+        # provenance (for `ingest --explain`): each record names the attribute behind each column
+        self.provenance = provenance
         self.dimensions = {
             col: list(dict.fromkeys([*(dimensions or {}).get(col, []), *names]))
             for col, names in DIMENSIONS.items()
@@ -181,10 +188,12 @@ class OtlpMapper:
 
     def span(self, span: dict[str, Any], resource: dict[str, Any], scope: Any) -> dict[str, Any]:
         attrs = attributes(span.get("attributes"))
+        trace_id, span_id = otel_id(span.get("traceId")), otel_id(span.get("spanId"))
         rec: dict[str, Any] = {
             "ts": nanos_to_iso(span.get("startTimeUnixNano")),
-            "request_id": otel_id(span.get("spanId")),
-            "trace_id": otel_id(span.get("traceId")),
+            # a span id is unique within its trace only
+            "request_id": f"{trace_id}/{span_id}" if trace_id and span_id else span_id,
+            "trace_id": trace_id,
             "span_name": span.get("name"),
         }
         op = self._operation(attrs)
@@ -225,7 +234,40 @@ class OtlpMapper:
         rec["response_id"] = attrs.get("gen_ai.response.id")
         rec["service"] = resource.get("service.name")
         rec["otel"] = {"scope": scope, "span": attrs, "resource": resource}
+        if self.provenance:
+            rec["_from"] = self._provenance(span, attrs, resource)
         return {k: v for k, v in rec.items() if v is not None}
+
+    def _provenance(
+        self, span: dict[str, Any], attrs: dict[str, Any], resource: dict[str, Any]
+    ) -> dict[str, str]:
+        lists = {
+            "provider": PROVIDER,
+            "model": MODEL,
+            "input_tokens": INPUT,
+            "output_tokens": OUTPUT,
+            "cached_input_tokens": CACHE_READ,
+            "cache_write_tokens": CACHE_WRITE,
+            "reasoning_tokens": REASONING,
+            "logged_cost_usd": COST,
+            **self.dimensions,
+        }
+        out = {
+            "request_id": "span traceId/spanId",
+            "trace_id": "span traceId",
+            "ts": "span startTimeUnixNano",
+            "latency_ms": "span end - start",
+            "outcome": "span status.code" + (" + error.type" if "error.type" in attrs else ""),
+            "operation": "span gen_ai.operation.name"
+            if "gen_ai.operation.name" in attrs
+            else "span openinference.span.kind",
+        }
+        for col, names in lists.items():
+            if (name := _first_name(attrs, names)) is not None:
+                out[col] = f"span {name}"
+            elif (name := _first_name(resource, names)) is not None:
+                out[col] = f"resource {name}"
+        return out
 
     @staticmethod
     def _operation(attrs: dict[str, Any]) -> str | None:

@@ -13,7 +13,7 @@ SHAPES: list[tuple[str, tuple[str, ...]]] = [
     ("OpenTelemetry log record", ("_envelope.resource",)),
     ("CloudWatch log event", ("_envelope.logStream",)),
     ("Datadog log", ("_envelope.id",)),
-    ("Helicone (ClickHouse)", ("cost_usd", "organization_id", "response_id")),
+    ("Helicone (ClickHouse)", ("helicone_organization_id",)),
     ("LiteLLM SpendLogs", ("call_type", "spend")),
     ("Langfuse observation", ("usageDetails",)),
     ("Langfuse observation", ("costDetails",)),
