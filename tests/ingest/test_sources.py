@@ -46,7 +46,7 @@ COLUMNS = [
 def _rows(db: Path) -> dict[str, dict[str, Any]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        cur = con.execute(f"SELECT {', '.join(COLUMNS)} FROM requests")  # noqa: S608 - our names
+        cur = con.execute(f"SELECT {', '.join(COLUMNS)} FROM requests")
         names = [d[0] for d in cur.description or []]
         return {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
     finally:
@@ -77,7 +77,9 @@ def _check(expected: dict[str, Any], got: dict[str, dict[str, Any]]) -> None:
 
 def _data_files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.name != "expected.json" and p.suffix not in (".py", ".md")
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.name != "expected.json" and p.suffix not in (".py", ".md")
     )
 
 
@@ -161,7 +163,9 @@ def _load_make_otlp() -> Any:
     return module
 
 
-def test_spans_written_by_the_opentelemetry_sdk_today_read_as_the_committed_fixtures(cli: Cli, tmp_path: Path) -> None:
+def test_spans_written_by_the_opentelemetry_sdk_today_read_as_the_committed_fixtures(
+    cli: Cli, tmp_path: Path
+) -> None:
     """The fixtures are not hand-written: the real SDK (this install's version) makes them again,
     and what it writes reads to the same hand-checked rows."""
     pytest.importorskip("opentelemetry.sdk")
