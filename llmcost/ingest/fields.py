@@ -267,6 +267,7 @@ class FieldPlan:
     exprs: dict[str, str]  # column -> SQL reading the extracted fields
     events: str  # SQL list of the event-name candidates
     attrs: str  # SQL for the attrs JSON (NULL when nothing is left over)
+    keys: frozenset[str] = frozenset()  # the batch's top-level keys the plan was made for
 
 
 class FieldMap:
@@ -389,7 +390,7 @@ class FieldMap:
             if members
             else "NULL::JSON"
         )
-        return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs)
+        return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs, keys)
 
 
 def _parent_index(parent: str, tree: dict[str, dict[str, object]]) -> int:

@@ -22,6 +22,15 @@ FUTURE_SLACK = timedelta(days=1)
 
 # Fields in which log shippers carry the application's record as a JSON string.
 ENVELOPE_FIELDS = ("line", "log", "message", "body")
+# Top-level keys of lines that hold MANY records (an OTLP batch, a CloudWatch payload). They are
+# expanded when a file starts with one (ingest/formats); met later in a file of single records,
+# they are rejected with what to do, rather than read as one unknown record.
+BATCH_KEYS = {
+    "resourceSpans": ("an OpenTelemetry traces batch", "otlp"),
+    "resourceLogs": ("an OpenTelemetry logs batch", "otlp"),
+    "awslogs": ("a CloudWatch subscription payload", "cloudwatch"),
+    "logEvents": ("a CloudWatch subscription payload", "cloudwatch"),
+}
 
 
 def prepare_connection(con: duckdb.DuckDBPyConnection) -> None:
@@ -141,8 +150,22 @@ class Stager:
             "nested": nested or "NULL AS no_nested",
             "events": plan.events,
             "attrs": plan.attrs,
+            "refused": self._refused(plan),
         }
         return render("stage.sql", **values)
+
+    def _refused(self, plan: FieldPlan) -> str:
+        """SQL for a reason to reject a line outright: a transcoder's `_reject` (a payload it
+        could not decode), or a many-record line in a file read line by line."""
+        arms = []
+        if "_reject" in plan.keys:
+            given = "json_extract_string(line, '$._reject')"
+            arms.append(f"WHEN {given} IS NOT NULL THEN {given}")
+        for key, (what, source) in BATCH_KEYS.items():
+            if key in plan.keys:
+                why = f"{what} in a file that did not start with one: ingest this file with --source {source}"
+                arms.append(f"WHEN json_exists(line, {sql_str('$.' + key)}) THEN {sql_str(why)}")
+        return "CASE " + " ".join(arms) + " END" if arms else "NULL::VARCHAR"
 
     def _params(self) -> dict[str, Any]:
         ic = self.ingest

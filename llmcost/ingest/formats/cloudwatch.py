@@ -45,10 +45,10 @@ def _payload(data: Any) -> Iterator[dict[str, Any]]:
         decoded = _gunzip(raw)
         obj = orjson.loads(decoded)
     except (binascii.Error, ValueError, OSError, EOFError, zlib.error, orjson.JSONDecodeError) as e:
-        yield {"event": "cloudwatch.unreadable", "error": f"subscription data not base64 gzip JSON: {e}"}
+        yield {"_reject": f"CloudWatch subscription data is not base64 of gzipped JSON: {e}"}
         return
     if not isinstance(obj, dict):
-        yield {"event": "cloudwatch.unreadable", "error": "subscription data is not a JSON object"}
+        yield {"_reject": "CloudWatch subscription data is not a JSON object"}
         return
     yield from _data_message(obj)
 
@@ -73,7 +73,7 @@ def _data_message(obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
         if isinstance(e, dict):
             yield _event(e, around)
         else:
-            yield {"event": "cloudwatch.unreadable", "error": "a log event that is not an object"}
+            yield {"_reject": "a CloudWatch log event that is not an object"}
 
 
 def _event(e: dict[str, Any], around: dict[str, Any]) -> dict[str, Any]:

@@ -49,7 +49,8 @@ fields AS (
         {{value}} AS value_raw,
         {{prompt_version}} AS prompt_version,
         {{service_tier}} AS service_tier,
-        {{attrs}} AS attrs
+        {{attrs}} AS attrs,
+        {{refused}} AS refused
     FROM nested
 ),
 typed AS (
@@ -86,6 +87,7 @@ judged AS (
         *,
         CASE
             WHEN bad IS NOT NULL THEN bad
+            WHEN refused IS NOT NULL THEN refused
             WHEN s IS NULL AND trim(line, ' '||chr(9)||chr(13)||chr(10)) = '' THEN NULL
             WHEN s IS NULL THEN 'not a JSON object'
             WHEN candidate = 'ignored' THEN NULL
@@ -117,6 +119,7 @@ judged AS (
                 THEN 'reasoning_tokens exceed output_tokens'
         END AS reason,
         CASE
+            WHEN refused IS NOT NULL THEN left(line, 200)
             WHEN candidate = 'ignored' OR bad IS NOT NULL OR s IS NULL THEN NULL
             WHEN ts_raw IS NOT NULL AND ts IS NULL THEN ts_raw
             WHEN input_raw IS NOT NULL AND input_n IS NULL THEN input_raw
