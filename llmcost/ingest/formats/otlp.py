@@ -21,7 +21,7 @@ import base64
 import binascii
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 # Attributes naming the record's dimensions; `[ingest.otel]` in llmcost.toml puts its own first.
 DIMENSIONS: dict[str, list[str]] = {
@@ -65,6 +65,16 @@ MODEL_CALLS = {
 }
 OPENINFERENCE_CALLS = {"LLM": "chat", "EMBEDDING": "embedding", "RERANKER": "rerank"}
 STATUS_ERROR = (2, "STATUS_CODE_ERROR")
+
+
+class Span(NamedTuple):
+    trace_id: str | None  # lowercase hex
+    span_id: str | None
+    name: Any
+    start: int | None  # nanoseconds since the epoch
+    end: int | None
+    attrs: dict[str, Any]
+    error: bool  # status code ERROR
 
 
 def is_traces(obj: Any) -> bool:
@@ -171,6 +181,35 @@ class OtlpMapper:
             col: list(dict.fromkeys([*(dimensions or {}).get(col, []), *names]))
             for col, names in DIMENSIONS.items()
         }
+        # attribute name -> (column, rank): one pass over a span's attributes finds every column
+        self._names: dict[str, tuple[str, int]] = {}
+        columns = {
+            "provider": PROVIDER,
+            "model": MODEL,
+            "input": INPUT,
+            "output": OUTPUT,
+            "read": CACHE_READ,
+            "write": CACHE_WRITE,
+            "reasoning": REASONING,
+            "cost": COST,
+            **self.dimensions,
+        }
+        for col, names in columns.items():
+            for rank, name in enumerate(names):
+                self._names.setdefault(name, (col, rank))
+
+    def _pick(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Column -> the value of its best-ranked attribute present (not null, not empty)."""
+        best: dict[str, tuple[int, Any]] = {}
+        names = self._names
+        for key, value in attrs.items():
+            hit = names.get(key)
+            if hit is None or value is None or value == "":
+                continue
+            col, rank = hit
+            if col not in best or rank < best[col][0]:
+                best[col] = (rank, value)
+        return {col: v for col, (_, v) in best.items()}
 
     # -- traces -------------------------------------------------------------------------------
     def spans(self, obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -187,45 +226,60 @@ class OtlpMapper:
                         yield self.span(span, resource, scope)
 
     def span(self, span: dict[str, Any], resource: dict[str, Any], scope: Any) -> dict[str, Any]:
-        attrs = attributes(span.get("attributes"))
-        trace_id, span_id = otel_id(span.get("traceId")), otel_id(span.get("spanId"))
+        status = span.get("status") or {}
+        return self.record(
+            Span(
+                otel_id(span.get("traceId")),
+                otel_id(span.get("spanId")),
+                span.get("name"),
+                _nanos(span.get("startTimeUnixNano")),
+                _nanos(span.get("endTimeUnixNano")),
+                attributes(span.get("attributes")),
+                status.get("code") in STATUS_ERROR,
+            ),
+            resource,
+            scope,
+        )
+
+    def record(self, span: Span, resource: dict[str, Any], scope: Any) -> dict[str, Any]:
+        """The flat record of one span (decoded from JSON or protobuf)."""
+        attrs = span.attrs
+        trace_id, span_id = span.trace_id, span.span_id
         rec: dict[str, Any] = {
-            "ts": nanos_to_iso(span.get("startTimeUnixNano")),
+            # nanoseconds since the epoch, as staging reads OTLP times
+            "ts": str(span.start) if span.start else None,
             # a span id is unique within its trace only
             "request_id": f"{trace_id}/{span_id}" if trace_id and span_id else span_id,
             "trace_id": trace_id,
-            "span_name": span.get("name"),
+            "span_name": span.name,
         }
         op = self._operation(attrs)
         if op is None:
             rec["event"] = "otel.span"
             return rec
+        found, around = self._pick(attrs), self._pick(resource)
         rec["event"] = "llm.request"
         rec["operation"] = op
-        rec["provider"] = _first(attrs, PROVIDER) or _first(resource, PROVIDER)
-        rec["model"] = _first(attrs, MODEL)
-        for col, names in self.dimensions.items():
-            rec[col] = _first(attrs, names)
-            if rec[col] is None:
-                rec[col] = _first(resource, names)
+        rec["provider"] = found.get("provider", around.get("provider"))
+        rec["model"] = found.get("model")
+        for col in self.dimensions:
+            rec[col] = found.get(col, around.get(col))
         if rec["trace_id"] is None or "session.id" in attrs:
             rec["session_id"] = attrs.get("session.id")
-        inp, out = _first(attrs, INPUT), _first(attrs, OUTPUT)
-        read, write = _count(_first(attrs, CACHE_READ)), _count(_first(attrs, CACHE_WRITE))
+        inp = found.get("input")
+        read, write = _count(found.get("read")), _count(found.get("write"))
         n_in = _count(inp)
         if n_in is not None and (read or 0) + (write or 0) > n_in:
             inp = n_in + (read or 0) + (write or 0)  # an uncached count passed through
         rec["input_tokens"] = inp
-        rec["output_tokens"] = out
+        rec["output_tokens"] = found.get("output")
         rec["cached_input_tokens"] = read
         rec["cache_write_tokens"] = write
-        rec["reasoning_tokens"] = _first(attrs, REASONING)
-        rec["cost_usd"] = _first(attrs, COST)
-        start, end = _nanos(span.get("startTimeUnixNano")), _nanos(span.get("endTimeUnixNano"))
-        if start is not None and end is not None and end >= start:
-            rec["latency_ms"] = round((end - start) / 1_000_000, 3)
-        status = span.get("status") or {}
-        if status.get("code") in STATUS_ERROR:
+        rec["reasoning_tokens"] = found.get("reasoning")
+        rec["cost_usd"] = found.get("cost")
+        if span.start is not None and span.end is not None and span.end >= span.start:
+            rec["latency_ms"] = round((span.end - span.start) / 1_000_000, 3)
+        if span.error:
             rec["outcome"] = attrs.get("error.type") or "error"
             if rec["outcome"] not in ("timeout", "rate_limited", "cancelled"):
                 rec["error_type"], rec["outcome"] = rec["outcome"], "error"
@@ -235,12 +289,10 @@ class OtlpMapper:
         rec["service"] = resource.get("service.name")
         rec["otel"] = {"scope": scope, "span": attrs, "resource": resource}
         if self.provenance:
-            rec["_from"] = self._provenance(span, attrs, resource)
+            rec["_from"] = self._provenance(attrs, resource)
         return {k: v for k, v in rec.items() if v is not None}
 
-    def _provenance(
-        self, span: dict[str, Any], attrs: dict[str, Any], resource: dict[str, Any]
-    ) -> dict[str, str]:
+    def _provenance(self, attrs: dict[str, Any], resource: dict[str, Any]) -> dict[str, str]:
         lists = {
             "provider": PROVIDER,
             "model": MODEL,

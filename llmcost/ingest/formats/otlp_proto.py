@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from llmcost.ingest.formats.otlp import OtlpMapper
+from llmcost.ingest.formats.otlp import OtlpMapper, Span
 from llmcost.ingest.formats.transcode import TranscodingStream, dump
 from llmcost.ingest.streams import ByteStream, StreamDamaged
 
@@ -82,6 +82,47 @@ class OtlpProtoStream(TranscodingStream):
         traces = ExportTraceServiceRequest.FromString(body)
         spans = [s for rs in traces.resource_spans for ss in rs.scope_spans for s in ss.spans]
         if spans and all(len(s.trace_id) in (0, 16) and len(s.span_id) in (0, 8) for s in spans):
-            return self._mapper.spans(MessageToDict(traces))
+            return self._spans(traces)
         logs = ExportLogsServiceRequest.FromString(body)
         return self._mapper.log_records(MessageToDict(logs))
+
+    def _spans(self, traces: Any) -> Any:
+        """Spans straight from the decoded messages (a JSON round trip costs 3x as much)."""
+        record = self._mapper.record
+        for rs in traces.resource_spans:
+            resource = _attributes(rs.resource.attributes)
+            for ss in rs.scope_spans:
+                scope = ss.scope.name or None
+                for s in ss.spans:
+                    yield record(
+                        Span(
+                            s.trace_id.hex() or None,
+                            s.span_id.hex() or None,
+                            s.name,
+                            s.start_time_unix_nano or None,
+                            s.end_time_unix_nano or None,
+                            _attributes(s.attributes),
+                            s.status.code == 2,
+                        ),
+                        resource,
+                        scope,
+                    )
+
+
+def _value(v: Any) -> Any:
+    kind = v.WhichOneof("value")
+    if kind is None:
+        return None
+    if kind == "array_value":
+        return [_value(x) for x in v.array_value.values]
+    if kind == "kvlist_value":
+        return _attributes(v.kvlist_value.values)
+    if kind == "bytes_value":
+        import base64
+
+        return base64.b64encode(v.bytes_value).decode()
+    return getattr(v, kind)
+
+
+def _attributes(kvs: Any) -> dict[str, Any]:
+    return {kv.key: _value(kv.value) for kv in kvs}

@@ -52,14 +52,23 @@ class TranscodingStream(ByteStream):
         raise NotImplementedError
 
     def read(self, n: int) -> bytes:
-        while len(self._pending) < n and not self._eof and self._damage is None:
-            try:
-                self._pending += self._more()
-            except StreamDamaged as e:
-                self._damage = e
+        if len(self._pending) < n and not self._eof and self._damage is None:
+            parts, size = [self._pending], len(self._pending)  # joined once: no quadratic copying
+            while size < n and not self._eof and self._damage is None:
+                try:
+                    piece = self._more()
+                except StreamDamaged as e:
+                    self._damage = e
+                    break
+                parts.append(piece)
+                size += len(piece)
+            self._pending = b"".join(parts)
         if not self._pending and self._damage is not None:
             raise self._damage
-        out, self._pending = self._pending[:n], self._pending[n:]
+        if len(self._pending) <= n:
+            out, self._pending = self._pending, b""
+        else:
+            out, self._pending = self._pending[:n], self._pending[n:]
         self.position += len(out)
         return out
 
