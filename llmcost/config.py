@@ -54,6 +54,7 @@ class IngestConfig(_Section):
             *("extra", "fields", "context", "data", "attributes", "labels", "meta", "metadata"),
             "jsonPayload",  # GCP Cloud Logging
             "request_properties",  # Helicone custom properties
+            "requestMetadata",  # Bedrock model-invocation logs
             "_envelope",  # a shipper's fields around an unwrapped record (ingest/sql/unwrap.sql)
         ]
     )

@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import Cli
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-FOLDERS = ["otlp", "cloudwatch", "datadog", "litellm", "helicone", "langfuse"]
+FOLDERS = ["otlp", "cloudwatch", "datadog", "litellm", "helicone", "langfuse", "bedrock"]
 COLUMNS = [
     "request_id",
     "ts",

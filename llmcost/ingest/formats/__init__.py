@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmcost.ingest.formats import cloudwatch, datadog, gateways, otlp
+from llmcost.ingest.formats import bedrock, cloudwatch, datadog, gateways, otlp
 from llmcost.ingest.formats.csv_rows import CsvStream, csv_delimiter
 from llmcost.ingest.formats.otlp_proto import OtlpProtoStream, looks_like_proto
 from llmcost.ingest.formats.transcode import LineExpandingStream, TranscodingStream
@@ -44,6 +44,7 @@ _OTLP_TRACES = re.compile(rb'^\s*(\xef\xbb\xbf)?\{\s*"resourceSpans"\s*:')
 _OTLP_LOGS = re.compile(rb'^\s*(\xef\xbb\xbf)?\{\s*"resourceLogs"\s*:')
 _CLOUDWATCH = re.compile(rb'^\s*\{\s*"(awslogs|messageType|events)"\s*:|"logEvents"\s*:\s*\[')
 _DATADOG = re.compile(rb'"type"\s*:\s*"log"')
+_BEDROCK = re.compile(rb'"schemaType"\s*:\s*"ModelInvocationLog"')
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def detect(head: bytes, name: str, source: str, mapper: otlp.OtlpMapper, *, take
         return expanding("cloudwatch", cloudwatch.expand, cloudwatch.MARKERS)
     if source == "datadog" or (source == "auto" and _DATADOG.search(first[:SNIFF_BYTES])):
         return expanding("datadog", datadog.expand, datadog.MARKERS)
+    if source == "bedrock" or (source == "auto" and _BEDROCK.search(first[:SNIFF_BYTES])):
+        return expanding("bedrock", bedrock.expand, bedrock.MARKERS)
     if not is_json:
         delimiter = csv_delimiter(head)
         if delimiter is not None or lower.endswith((".csv", ".tsv")):

@@ -19,6 +19,7 @@ SHAPES: list[tuple[str, tuple[str, ...]]] = [
     ("Langfuse observation", ("costDetails",)),
     ("Helicone export", ("request_created_at",)),
     ("Gemini usageMetadata", ("usageMetadata",)),
+    ("Bedrock invocation log", ("aws_account_id",)),
     ("Bedrock invocation log", ("input.inputTokenCount",)),
     ("Bedrock Converse usage", ("usage.inputTokens",)),
     ("Anthropic usage", ("usage.cache_read_input_tokens",)),
