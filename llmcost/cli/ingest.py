@@ -64,9 +64,6 @@ def ingest(
     rejected (kept in the warehouse with file, line and reason: see `llmcost status --rejects`).
     """
     from llmcost.ingest.discover import discover
-    from llmcost.ingest.load import Loader
-    from llmcost.ingest.summary import render_summary, summary_json
-    from llmcost.pricing_hook import BatchPricer, pricer_for
     from llmcost.warehouse import writer
 
     set_color(color)
@@ -82,8 +79,14 @@ def ingest(
     err = err_console()
     for s in skipped:
         err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
-    pricer = pricer_for(cfg)
+    # The writer lock first, then the heavy imports and the price catalog (~0.5 s): a second writer
+    # is told who holds the warehouse within the promised second.
     with writer(db_path, command="llmcost ingest") as wh:
+        from llmcost.ingest.load import Loader
+        from llmcost.ingest.summary import render_summary, summary_json
+        from llmcost.pricing_hook import BatchPricer, pricer_for
+
+        pricer = pricer_for(cfg)
         loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer, source=source)
         total_bytes = sum((p.path.stat().st_size if p.path else 0) for p in inputs)
         argv = " ".join(sys.argv[1:])[:1000]

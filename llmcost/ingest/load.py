@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from llmcost.config import Config
 from llmcost.errors import ConfigError
+from llmcost.faults import crashpoint
 from llmcost.ingest import formats
 from llmcost.ingest.batch import RAW_CAP, to_arrow
 from llmcost.ingest.discover import Input, Skipped
@@ -243,6 +244,7 @@ class Loader:
                     ]
                     last_line = batch.first_line + len(batch.starts) + len(batch.oversize) - 1
                     staged = pool.submit(self.stager.stage, table)
+                    crashpoint("ingest.staging")
                     if pending is not None:
                         source_id = self._finish(
                             ingest_id, source_id, resume, display, res, pending, progress
@@ -462,11 +464,13 @@ class Loader:
                     "bytes": c.bytes,
                 },
             )
+            crashpoint("commit.before")
             con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(Exception):
                 con.execute("ROLLBACK")
             raise
+        crashpoint("commit.after")
 
 
 _KEYS = {"requests": "request_keys", "outcomes": "outcome_keys"}

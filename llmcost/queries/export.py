@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from llmcost.errors import OutputError
+from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
 from llmcost.queries import sqlfiles
 from llmcost.queries.window import Window
@@ -103,11 +104,14 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, window: Wind
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create {parent}: {e.strerror}") from None
-    staging = parent / f".{directory.name if fresh else 'export'}.{uuid.uuid4().hex[:12]}.tmp"
+    prefix = f".{directory.name if fresh else 'export'}."
+    _clear_dead_staging(parent, prefix)
+    staging = parent / f"{prefix}{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
     old_umask = os.umask(0o077)
     try:
         staging.mkdir(mode=0o700)
         days = _write(con, staging, window)
+        crashpoint("export.before_rename")
         if fresh:
             os.rename(staging, directory)
             fsync_path(parent)
@@ -122,6 +126,32 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, window: Wind
     return ExportResult(directory, window, days)
 
 
+def _clear_dead_staging(parent: Path, prefix: str) -> None:
+    """An export killed before its rename leaves its hidden staging directory (a whole export's
+    worth of files) behind. Remove those whose process is gone; a live one may be a concurrent
+    export. The name carries the writer's pid: `.NAME.PID-RANDOM.tmp`."""
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return  # the export itself will say what is wrong with the directory
+    for p in entries:
+        if not (p.name.startswith(prefix) and p.name.endswith(".tmp") and p.is_dir()):
+            continue
+        pid = p.name[len(prefix) :].partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _replace_days(staging: Path, directory: Path) -> None:
     """Move each staged day over the exported one: one rename per file, so each day is whole."""
     for table in TABLES:
@@ -134,6 +164,7 @@ def _replace_days(staging: Path, directory: Path) -> None:
             written = sorted(day.glob("*.parquet"))
             for f in written:
                 os.replace(f, target / f.name)
+                crashpoint("export.mid_rename")
             # A day re-exported with fewer files must not keep a stale one beside the new.
             keep = {f.name for f in written}
             for old in target.glob("*.parquet"):

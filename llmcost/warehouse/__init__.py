@@ -11,7 +11,9 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,13 +51,16 @@ def migrations() -> list[Migration]:
     return found
 
 
+_ANOTHER = "another llmcost process"
+
+
 def _holder(lock_path: Path) -> str:
     try:
         info = json.loads(lock_path.read_text("utf-8") or "{}")
     except (OSError, ValueError):
         info = {}
     if not info:
-        return "another llmcost process"
+        return _ANOTHER
     return f"`{info.get('command', 'llmcost')}` (pid {info.get('pid', '?')}, since {info.get('since', '?')})"
 
 
@@ -74,8 +79,14 @@ class WriterLock:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.close()
+            holder = _holder(self.path)
+            for _ in range(10):  # the holder may be between taking the lock and writing its name
+                if holder != _ANOTHER:
+                    break
+                time.sleep(0.02)
+                holder = _holder(self.path)
             raise WarehouseBusy(
-                f"warehouse busy: {self.path.with_suffix('')} is being written by {_holder(self.path)}; "
+                f"warehouse busy: {self.path.with_suffix('')} is being written by {holder}; "
                 "try again when it finishes"
             ) from None
         fh.seek(0)
@@ -94,21 +105,46 @@ class WriterLock:
             self._fh = None
 
 
+# DuckDB's own lock error names the process holding the file.
+_DUCKDB_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+# A writer whose DuckDB open is refused while it holds llmcost's own lock is blocked by a reader
+# (`llmcost report`, `status`, a DuckDB shell): those are short, so it waits this long first.
+READER_WAIT_S = 5.0
+
+
+def _busy(path: Path, msg: str, *, writer: bool) -> WarehouseBusy:
+    m = _DUCKDB_HOLDER.search(msg)
+    other = f"{Path(m.group(1)).name} (pid {m.group(2)})" if m else "another process"
+    if writer:
+        # we hold llmcost's writer lock, so the other process is not an llmcost writer
+        return WarehouseBusy(
+            f"warehouse busy: {path} is open in {other}, a reader (`llmcost report`, `status`, a DuckDB "
+            f"session) that kept it for over {READER_WAIT_S:.0f} s; try again when it closes"
+        )
+    holder = _holder(path.with_name(path.name + ".lock"))
+    if holder == _ANOTHER and m:
+        holder = other  # not an llmcost writer: a DuckDB session opened it read-write
+    return WarehouseBusy(
+        f"warehouse busy: {path} is being written by {holder}; DuckDB lets no other process read "
+        "a database while it is written: try again when it finishes"
+    )
+
+
 def _open_duckdb(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     import duckdb
 
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as e:
-        msg = str(e)
-        if "lock" in msg.lower():
-            lock = path.with_name(path.name + ".lock")
-            raise WarehouseBusy(f"warehouse busy: {path} is held by {_holder(lock)}") from None
-        if "permission" in msg.lower() or "read-only" in msg.lower():
-            raise StorageError(f"cannot open the warehouse {path}: {msg}") from None
-        raise StorageError(f"cannot open the warehouse {path}: {msg}") from None
-    except duckdb.Error as e:
-        raise StorageError(f"cannot open the warehouse {path}: {e}") from None
+    deadline = time.monotonic() + (0 if read_only else READER_WAIT_S)
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise StorageError(f"cannot open the warehouse {path}: {e}") from None
+            if time.monotonic() >= deadline:
+                raise _busy(path, str(e), writer=not read_only) from None
+            time.sleep(0.1)
+        except duckdb.Error as e:
+            raise StorageError(f"cannot open the warehouse {path}: {e}") from None
 
 
 def _applied(con: duckdb.DuckDBPyConnection) -> set[int]:
@@ -219,8 +255,11 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
     lock = WriterLock(path, command or " ".join(["llmcost", *sys.argv[1:2]]))
     try:
         lock.acquire()
-    except PermissionError as e:
-        raise StorageError(f"cannot lock the warehouse {path}: {e.strerror} (read-only location?)") from None
+    except OSError as e:  # EACCES, and EROFS on a read-only mount (not a PermissionError)
+        raise StorageError(
+            f"cannot write the warehouse {path}: {e.strerror} (a read-only location? `llmcost status` "
+            "and reports still read it)"
+        ) from None
     old_umask = os.umask(0o077)  # DuckDB creates the file: make it private from its first byte
     try:
         con = _open_duckdb(path, read_only=False)
@@ -247,11 +286,32 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
 
 @contextlib.contextmanager
 def writer(path: Path, command: str | None = None) -> Iterator[Warehouse]:
+    import duckdb
+
     wh = open_warehouse(path, write=True, command=command)
     try:
         yield wh
+    except duckdb.IOException as e:
+        # Disk full, a failing disk: the batch in flight is rolled back with the process, every
+        # committed one is kept (the warehouse stays consistent), so say so instead of a traceback.
+        with contextlib.suppress(Exception):
+            wh.close()
+        raise StorageError(_write_failed(wh.path, str(e))) from None
     finally:
         wh.close()
+
+
+def _write_failed(path: Path, msg: str) -> str:
+    if "No space left" in msg or 'errno":"28"' in msg:
+        why = "no space left on device"
+    elif "Read-only file system" in msg:
+        why = "read-only file system"
+    else:
+        why = msg.splitlines()[0][:300]
+    return (
+        f"cannot write the warehouse {path}: {why}; every batch committed before this is kept "
+        "(`llmcost status`): fix that, then run the same command again to continue"
+    )
 
 
 @contextlib.contextmanager

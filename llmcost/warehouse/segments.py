@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ def write_segment(
         os.umask(old)
     rows = int(res[0]) if res else 0
     fsync_path(tmp)
+    crashpoint("segment.before_rename")
     os.replace(tmp, final)
     fsync_path(final.parent)
     return WrittenSegment(name, rows)

@@ -52,6 +52,10 @@ def _ingest(root: Path, db: Path, cfg: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def _segment_names(seg: Path) -> set[str]:
+    return {p.name for p in seg.rglob("*")} if seg.exists() else set()
+
+
 def _crash_and_recover(tmp_path: Path, files: int, per_file: int, kills: int, seed: int) -> None:
     root = tmp_path / "logs"
     root.mkdir()
@@ -60,9 +64,15 @@ def _crash_and_recover(tmp_path: Path, files: int, per_file: int, kills: int, se
     cfg.write_text("[ingest]\nbatch_bytes = 262144\nmax_line_bytes = 65536\n")
     db = tmp_path / "w.duckdb"
     rng = random.Random(seed)
+    seg = db.with_name(db.name + ".segments")
     for _ in range(kills):
+        before = _segment_names(seg)
         proc = _ingest(root, db, cfg)
-        time.sleep(rng.uniform(0.5, 2.0))
+        # kill while loading, not during start-up (on a loaded machine start-up alone can take 2 s)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and not _segment_names(seg) - before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 1.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         if proc.stderr:
