@@ -12,6 +12,7 @@ id are counted as duplicates, and those whose content differs are also kept in `
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from llmcost.config import Config
-from llmcost.errors import ConfigError
+from llmcost.errors import ConfigError, StorageError
 from llmcost.faults import crashpoint
 from llmcost.ingest import formats
 from llmcost.ingest.batch import RAW_CAP, to_arrow
@@ -37,7 +38,7 @@ from llmcost.ingest.sqlfiles import render, sql
 from llmcost.ingest.stage import Stager, prepare_connection
 from llmcost.ingest.streams import ByteStream, ExpansionLimit, open_stream
 from llmcost.redact import SECRET_PATTERN
-from llmcost.warehouse import Warehouse, segments
+from llmcost.warehouse import Warehouse, segments, write_failed
 
 if TYPE_CHECKING:
     import duckdb
@@ -204,6 +205,8 @@ class Loader:
         try:
             self._load_stream(ingest_id, path, display, resume, res, progress)
         except OSError as e:
+            if e.errno in _WAREHOUSE_FULL:  # writing a segment, not reading the input, failed
+                raise StorageError(write_failed(self.wh.path, e.strerror or str(e))) from None
             res.error = f"I/O error: {e.strerror or e}"
         finally:
             resume.stream.close()
@@ -474,6 +477,8 @@ class Loader:
 
 
 _KEYS = {"requests": "request_keys", "outcomes": "outcome_keys"}
+# errors that come from the warehouse's disk, never from reading an input
+_WAREHOUSE_FULL = (errno.ENOSPC, errno.EROFS, errno.EDQUOT)
 # (identity column, columns that must agree for a repeat to be a plain duplicate)
 _IDENTITY = {
     "requests": (

@@ -296,12 +296,12 @@ def writer(path: Path, command: str | None = None) -> Iterator[Warehouse]:
         # committed one is kept (the warehouse stays consistent), so say so instead of a traceback.
         with contextlib.suppress(Exception):
             wh.close()
-        raise StorageError(_write_failed(wh.path, str(e))) from None
+        raise StorageError(write_failed(wh.path, str(e))) from None
     finally:
         wh.close()
 
 
-def _write_failed(path: Path, msg: str) -> str:
+def write_failed(path: Path, msg: str) -> str:
     if "No space left" in msg or 'errno":"28"' in msg:
         why = "no space left on device"
     elif "Read-only file system" in msg:
