@@ -20,6 +20,8 @@ from typing import Any
 
 import orjson
 
+from llmcost.ingest.formats.transcode import embedded_object
+
 # A payload expands at most this much (the decompression-bomb guard of subscription data).
 MAX_PAYLOAD = 64 << 20
 
@@ -84,12 +86,8 @@ def _event(e: dict[str, Any], around: dict[str, Any]) -> dict[str, Any]:
     if isinstance(ts, int) and not isinstance(ts, bool):
         envelope["ts"] = datetime.fromtimestamp(ts / 1000, UTC).isoformat().replace("+00:00", "Z")
     message = e.get("message")
-    if isinstance(message, str) and "{" in message:
-        try:
-            inner = orjson.loads(message[message.index("{") :])
-        except orjson.JSONDecodeError:
-            inner = None
-        if isinstance(inner, dict):
-            return {**inner, "_envelope": envelope}
+    inner = embedded_object(message)
+    if inner is not None:
+        return {**inner, "_envelope": envelope}
     text = message if isinstance(message, str) else orjson.dumps(message).decode()
     return {"event": "cloudwatch.text", "text": text[:512], "_envelope": envelope}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
+from llmcost.ingest.formats.transcode import embedded_object
 
 MARKERS = (b'"attributes"',)
 
@@ -40,13 +40,9 @@ def _log(log: dict[str, Any]) -> dict[str, Any]:
     inner = outer.get("attributes")
     record: dict[str, Any] = dict(inner) if isinstance(inner, dict) else {}
     message = outer.get("message")
-    if isinstance(message, str) and "{" in message:
-        try:
-            parsed = orjson.loads(message[message.index("{") :])
-        except orjson.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, dict):
-            record = {**parsed, **record}
+    parsed = embedded_object(message)
+    if parsed is not None:
+        record = {**parsed, **record}
     elif message is not None and "message" not in record:
         record["message"] = message
     envelope = {k: outer.get(k) for k in ("timestamp", "service", "host", "status", "tags")}

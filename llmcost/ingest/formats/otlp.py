@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from llmcost.ingest.formats.transcode import embedded_object
+
 # Attributes naming the record's dimensions; `[ingest.otel]` in llmcost.toml puts its own first.
 DIMENSIONS: dict[str, list[str]] = {
     "tenant_id": ["tenant.id", "tenant_id", "app.tenant.id", "app.tenant_id", "llmcost.tenant_id"],
@@ -349,20 +351,14 @@ class OtlpMapper:
                         yield self.log_record(record, resource, scope)
 
     def log_record(self, record: dict[str, Any], resource: dict[str, Any], scope: Any) -> dict[str, Any]:
-        import orjson
-
         attrs = attributes(record.get("attributes"))
         body = any_value(record.get("body"))
         out: dict[str, Any] = dict(attrs)
-        if isinstance(body, str) and "{" in body:
-            try:
-                inner = orjson.loads(body[body.index("{") :])
-            except orjson.JSONDecodeError:
-                inner = None
-            if isinstance(inner, dict):
-                out.update(inner)
-            else:
-                out.setdefault("message", body)
+        inner = embedded_object(body)
+        if inner is not None:
+            out.update(inner)
+        elif isinstance(body, str):
+            out.setdefault("message", body)
         elif isinstance(body, dict):
             out.update(body)
         elif body is not None:

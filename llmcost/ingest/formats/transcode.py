@@ -209,3 +209,15 @@ def _concatenated(text: bytes) -> list[Any] | None:
     except json.JSONDecodeError:
         return None
     return docs if len(docs) > 1 else None
+
+
+def embedded_object(text: Any) -> dict[str, Any] | None:
+    """The JSON object a log message carries after any text prefix (Lambda's `time id LEVEL`, a
+    logger's `INFO llm `), or None when it carries none."""
+    if not isinstance(text, str) or "{" not in text:
+        return None
+    try:
+        found = orjson.loads(text[text.index("{") :])
+    except orjson.JSONDecodeError:
+        return None
+    return found if isinstance(found, dict) else None
