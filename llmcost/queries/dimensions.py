@@ -105,7 +105,27 @@ def _shown(text: str) -> str:
     return repr(text[:60])
 
 
+# `attr.KEY`: a field the log carried that no column took (LiteLLM's team_id, a gateway's tags),
+# read from `attrs`. KEY is checked against this pattern and then quoted: never raw SQL.
+_ATTR_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+
+
+def attr_dimension(key: str, option: str) -> Dimension:
+    if not _ATTR_KEY.fullmatch(key):
+        raise UsageError(
+            f"{option}: {_shown('attr.' + key)} is not a field name (letters, digits, _ and -, at most 64)"
+        )
+    path = "'$.\"" + key + "\"'"
+    return Dimension(
+        f"attr.{key}",
+        derived=f"json_extract_string({{a}}.attrs, {path})",
+        help=f"the logged field {key} (kept in attrs)",
+    )
+
+
 def dimension(name: str, *, option: str, allowed: Iterable[str] | None = None) -> Dimension:
+    if name.strip().lower().startswith("attr.") and (allowed is None or "attr" in allowed):
+        return attr_dimension(name.strip()[5:], option)
     key = name.strip().lower()
     key = _SYNONYMS.get(key, key)
     names = list(allowed) if allowed is not None else list(DIMENSIONS)
@@ -138,10 +158,17 @@ class Filter:
 
 
 def parse_where(values: Sequence[str] | None, *, allowed: Iterable[str] | None = None) -> tuple[Filter, ...]:
-    allowed = [n for n in (allowed if allowed is not None else DIMENSIONS) if not DIMENSIONS[n].is_time]
+    any_attr = allowed is None
+    allowed = [
+        n
+        for n in (allowed if allowed is not None else DIMENSIONS)
+        if n in DIMENSIONS and not DIMENSIONS[n].is_time
+    ]
+    if any_attr:
+        allowed.append("attr")
     out = []
     for raw in values or ():
-        m = re.match(r"^\s*([A-Za-z_]+)\s*(!=|=)(.*)$", raw, re.DOTALL)
+        m = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_.-]*?)\s*(!=|=)(.*)$", raw, re.DOTALL)
         if m is None:
             raise UsageError(f"--where: expected DIMENSION=VALUE or DIMENSION!=VALUE, got {_shown(raw)}")
         d = dimension(m.group(1), option="--where", allowed=allowed)
@@ -161,7 +188,7 @@ def filter_sql(filters: Sequence[Filter], alias: str, prefix: str = "w") -> tupl
     for f in filters:
         by_dim.setdefault(f.dimension.name, []).append(f)
     for name in sorted(by_dim):
-        expr = DIMENSIONS[name].expr(alias)
+        expr = by_dim[name][0].dimension.expr(alias)
         alternatives = []
         for f in by_dim[name]:
             if f.negate:

@@ -52,3 +52,24 @@ def test_malformed_or_unknown_filters_are_usage_errors(value: str) -> None:
 def test_allowed_subsets_are_enforced() -> None:
     with pytest.raises(UsageError, match="choose from tenant, feature"):
         parse_by(["model"], allowed=["tenant", "feature"])
+
+
+def test_a_logged_field_kept_in_attrs_is_a_dimension_by_quoted_name_only() -> None:
+    (d,) = parse_by(["attr.team_id"])
+    assert d.name == "attr.team_id"
+    assert d.expr("r") == """json_extract_string(r.attrs, '$."team_id"')"""
+    (f,) = parse_where(["attr.team_id=team ops"])
+    sql, params = filter_sql([f], "r")
+    assert sql == """(json_extract_string(r.attrs, '$."team_id"') = $w0)"""
+    assert params == {"w0": "team ops"}
+
+
+@pytest.mark.parametrize("key", ["x'; DROP TABLE requests", 'a"b', "a.b", "", "x" * 65, "a)--", "$.x"])
+def test_an_attr_name_that_is_not_a_plain_field_name_is_a_usage_error(key: str) -> None:
+    with pytest.raises(UsageError, match="not a field name"):
+        parse_by([f"attr.{key}"])
+
+
+def test_attr_dimensions_stay_out_of_restricted_option_sets() -> None:
+    with pytest.raises(UsageError, match="unknown dimension"):
+        parse_by(["attr.team_id"], allowed=["tenant", "feature"])
