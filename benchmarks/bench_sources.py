@@ -301,7 +301,7 @@ def main() -> None:
             subprocess.run([PY, "-m", "llmcost", "--help"], capture_output=True, check=True)
             startup.append(time.perf_counter() - t0)
             for name, path in files.items():
-                wall, summary = ingest(path, Path(tmp) / f"{r}-{path.stem}.duckdb")
+                wall, summary = ingest(path, Path(tmp) / f"{r}-{path.name}.duckdb")
                 times[name].append(wall)
                 loaded[name] = summary["totals"]["loaded_requests"]
     start = statistics.median(startup)

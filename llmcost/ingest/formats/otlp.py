@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -69,6 +70,9 @@ OPENINFERENCE_CALLS = {"LLM": "chat", "EMBEDDING": "embedding", "RERANKER": "rer
 STATUS_ERROR = (2, "STATUS_CODE_ERROR")
 
 
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
 class Span(NamedTuple):
     trace_id: str | None  # lowercase hex
     span_id: str | None
@@ -114,9 +118,13 @@ def any_value(v: Any) -> Any:
 
 def attributes(kvs: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kv in kvs or []:
-        if isinstance(kv, dict) and isinstance(kv.get("key"), str):
-            out[kv["key"]] = any_value(kv.get("value"))
+    if not isinstance(kvs, list):
+        return out
+    for kv in kvs:
+        if isinstance(kv, dict):
+            key = kv.get("key")
+            if isinstance(key, str):
+                out[key] = any_value(kv.get("value"))
     return out
 
 
@@ -124,7 +132,7 @@ def otel_id(v: Any) -> str | None:
     """Trace/span ids as lowercase hex: OTLP/JSON sends hex, protobuf's JSON mapping base64."""
     if not isinstance(v, str) or not v:
         return None
-    if len(v) in (16, 32) and all(c in "0123456789abcdefABCDEF" for c in v):
+    if len(v) in (16, 32) and _HEX.fullmatch(v):
         return v.lower()
     try:
         raw = base64.b64decode(v, validate=True)
