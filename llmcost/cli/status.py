@@ -132,10 +132,14 @@ def _print_inventory(path: str, inv: Any) -> None:
             )
         con.print(t)
     if inv.sources:
-        t = Table("source (last seen as)", "lines", "loaded", "offset", box=None, pad_edge=False)
+        t = Table("source (last seen as)", "read as", "lines", "loaded", "offset", box=None, pad_edge=False)
         for s in inv.sources[:10]:
             t.add_row(
-                Text(s["path"]), f"{s['lines_read']:,}", f"{s['loaded']:,}", f"{s['committed_offset']:,}"
+                Text(s["path"]),
+                Text(s.get("format") or "jsonl"),
+                f"{s['lines_read']:,}",
+                f"{s['loaded']:,}",
+                f"{s['committed_offset']:,}",
             )
         con.print(t)
         if len(inv.sources) > 10:

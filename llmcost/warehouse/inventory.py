@@ -51,7 +51,7 @@ def inventory(con: duckdb.DuckDBPyConnection, *, recent: int = 5) -> Inventory:
     )
     inv.sources = _rows(
         con,
-        "SELECT source_id, path, committed_offset, committed_lines, pending_bytes, lines_read, loaded, "
+        "SELECT format, source_id, path, committed_offset, committed_lines, pending_bytes, lines_read, loaded, "
         "duplicate, ignored, rejected, last_seen FROM sources ORDER BY last_seen DESC, source_id",
     )
     inv.pending_bytes = sum(int(s["pending_bytes"]) for s in inv.sources)
