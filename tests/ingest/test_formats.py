@@ -155,3 +155,19 @@ def test_explain_says_what_a_file_was_read_as(cli: Cli) -> None:
     assert "read as otlp-proto" in out
     assert "[OpenTelemetry span (GenAI)]" in out
     assert "<- span gen_ai.usage.cache_read.input_tokens" in out
+
+
+def test_which_attributes_name_the_tenant_is_configurable(cli: Cli, tmp_path: Path) -> None:
+    cfg = tmp_path / "llmcost.toml"
+    cfg.write_text('[ingest.otel_attributes]\ntenant_id = ["deployment.environment.name"]\n')
+    cli.ingest(TRACES, extra=("--config", str(cfg)))
+    rows = _query(cli, "SELECT tenant_id, count(*) FROM requests GROUP BY ALL ORDER BY 1")
+    # span 1 names its tenant itself (tenant.id); the others take the configured resource attribute
+    assert rows == [("prod", 4), ("tenant_acme", 1)]
+
+
+def test_an_unknown_otel_attribute_column_is_a_config_error(cli: Cli, tmp_path: Path) -> None:
+    cfg = tmp_path / "llmcost.toml"
+    cfg.write_text('[ingest.otel_attributes]\ncost = ["x"]\n')
+    code, _, err = cli("ingest", str(TRACES), "--config", str(cfg))
+    assert code == 2 and "otel_attributes" in err and "unknown column" in err
