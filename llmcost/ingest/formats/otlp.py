@@ -73,6 +73,12 @@ STATUS_ERROR = (2, "STATUS_CODE_ERROR")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 
 
+# attributes read into record fields besides the ranked lists
+_READ = frozenset(
+    {"gen_ai.operation.name", "openinference.span.kind", "gen_ai.response.id", "error.type", "session.id"}
+)
+
+
 class Span(NamedTuple):
     trace_id: str | None  # lowercase hex
     span_id: str | None
@@ -297,7 +303,9 @@ class OtlpMapper:
             rec["outcome"] = "success"
         rec["response_id"] = attrs.get("gen_ai.response.id")
         rec["service"] = resource.get("service.name")
-        rec["otel"] = {"scope": scope, "span": attrs, "resource": resource}
+        # the span's other attributes stay (in attrs), those read into columns are not repeated
+        rest = {k: v for k, v in attrs.items() if k not in self._names and k not in _READ}
+        rec["otel"] = {"scope": scope, "span": rest, "resource": resource}
         if self.provenance:
             rec["_from"] = self._provenance(attrs, resource)
         return {k: v for k, v in rec.items() if v is not None}
