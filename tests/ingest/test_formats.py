@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import Cli
 
@@ -171,3 +172,31 @@ def test_an_unknown_otel_attribute_column_is_a_config_error(cli: Cli, tmp_path: 
     cfg.write_text('[ingest.otel_attributes]\ncost = ["x"]\n')
     code, _, err = cli("ingest", str(TRACES), "--config", str(cfg))
     assert code == 2 and "otel_attributes" in err and "unknown column" in err
+
+
+def test_an_overlong_batch_line_is_rejected_without_being_held(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmcost.ingest.formats import transcode
+
+    monkeypatch.setattr(transcode, "MAX_INPUT_LINE", 20_000)
+    first, second = TRACES.read_bytes().splitlines(keepends=True)
+    huge = first.replace(b'"name":"chat', b'"name":"' + b"x" * 3_000_000 + b"chat", 1)
+    p = tmp_path / "otel.jsonl"
+    p.write_bytes(huge + second)
+    f = cli.ingest(p)["files"][0]
+    assert (f["read"], f["loaded"], f["ignored"], f["rejected"]) == (5, 1, 3, 1)
+    ((line, reason),) = _rejects(cli)
+    assert line == 1 and "input line longer than 20000 bytes" in str(reason)
+
+
+def test_a_csv_that_turns_unreadable_keeps_the_rows_before_and_says_where(cli: Cli, tmp_path: Path) -> None:
+    p = tmp_path / "spend.csv"
+    p.write_bytes(
+        b"request_id,startTime,model,prompt_tokens,completion_tokens\n"
+        b"a,2026-10-01T10:00:00Z,gpt-4o-mini,100,10\n"
+        b"b,2026-10-01T10:01:00Z,gpt-4o-mini,100," + b"9" * (2 << 20) + b"\n"
+    )
+    f = cli.ingest(p)["files"][0]
+    assert (f["read"], f["loaded"]) == (2, 1)
+    assert "CSV unreadable after row 2" in f["error"]

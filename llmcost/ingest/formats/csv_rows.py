@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from llmcost.ingest.formats.transcode import TranscodingStream, dump
-from llmcost.ingest.streams import ByteStream
+from llmcost.ingest.streams import ByteStream, StreamDamaged
 
 Normalise = Callable[[dict[str, Any]], dict[str, Any]]
 _FIELD_LIMIT = 1 << 20
@@ -49,42 +49,55 @@ class CsvStream(TranscodingStream):
         )
         csv.field_size_limit(_FIELD_LIMIT)
         self._reader = csv.reader(text, delimiter=delimiter)
+        self._header: list[str] | None = None
         self._rows = self._iter()
         self._normalise = normalise
 
     def _iter(self) -> Iterator[bytes]:
-        header: list[str] | None = None
-        for row in self._reader:
+        rows = iter(self._reader)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as e:  # a NUL byte, a field over the size cap: nothing after it is sure
+                raise StreamDamaged(f"CSV unreadable after row {self.stats.units}: {e}") from None
             self.stats.units += 1
             self.stats.records += 1
-            if header is None:
-                header = [h.strip() for h in row]
-                yield dump({"event": "csv.header", "columns": header})
+            yield self._line(row)
+
+    def _line(self, row: list[str]) -> bytes:
+        """One row as one JSON line (the first row, the header, as an ignored record)."""
+        header = self._header
+        if header is None:
+            self._header = [h.strip() for h in row]
+            return dump({"event": "csv.header", "columns": self._header})
+        if not any(cell.strip() for cell in row):
+            return b"\n"  # a blank row: a blank line
+        record: dict[str, Any] = {}
+        for name, cell in zip(header, row, strict=False):
+            if cell == "" or not name:
                 continue
-            if not any(cell.strip() for cell in row):
-                yield b"\n"  # a blank row: a blank line
-                continue
-            record: dict[str, Any] = {}
-            for name, cell in zip(header, row, strict=False):
-                if cell == "" or not name:
-                    continue
-                record[name] = _cell(cell)
-            if len(row) > len(header):
-                record["_extra_cells"] = row[len(header) :]
-            if self._normalise is not None:
-                record = self._normalise(record)
-            yield dump(record)
+            record[name] = _cell(cell)
+        if len(row) > len(header):
+            record["_extra_cells"] = row[len(header) :]
+        if self._normalise is not None:
+            record = self._normalise(record)
+        return dump(record)
 
     def _more(self) -> bytes:
         out = []
         size = 0
-        for line in self._rows:
-            out.append(line)
-            size += len(line)
-            if size >= 1 << 20:
-                break
-        else:
-            self._eof = True
+        try:
+            for line in self._rows:
+                out.append(line)
+                size += len(line)
+                if size >= 1 << 20:
+                    break
+            else:
+                self._eof = True
+        except StreamDamaged as e:
+            self._later = e
         return b"".join(out)
 
 

@@ -17,6 +17,8 @@ import orjson
 from llmcost.ingest.streams import ByteStream, StreamDamaged
 
 _CHUNK = 1 << 20
+# An input line holding many records (an OTLP batch) may be far longer than one record may be.
+MAX_INPUT_LINE = 64 << 20
 
 Records = Iterable[dict[str, Any]]
 
@@ -47,6 +49,8 @@ class TranscodingStream(ByteStream):
         self._pending = b""
         self._eof = False
         self._damage: StreamDamaged | None = None
+        # damage met while producing output: raised once that output has been delivered
+        self._later: StreamDamaged | None = None
 
     def _more(self) -> bytes:
         raise NotImplementedError
@@ -55,6 +59,9 @@ class TranscodingStream(ByteStream):
         if len(self._pending) < n and not self._eof and self._damage is None:
             parts, size = [self._pending], len(self._pending)  # joined once: no quadratic copying
             while size < n and not self._eof and self._damage is None:
+                if self._later is not None:
+                    self._damage, self._later = self._later, None
+                    break
                 try:
                     piece = self._more()
                 except StreamDamaged as e:
@@ -131,14 +138,43 @@ class LineExpandingStream(TranscodingStream):
         if not chunk:
             self._eof = True
             rest, self._carry = self._carry, b""
-            if rest and self._take_partial:
-                return self._lines(rest + b"\n")
-            self._carry = rest
-            return b""
+            cut = rest.rfind(b"\n") + 1  # complete lines left over from skipping an overlong one
+            out = self._lines(rest[:cut]) if cut else b""
+            if rest[cut:] and self._take_partial:
+                return out + self._lines(rest[cut:] + b"\n")
+            self._carry = rest[cut:]
+            return out
         data = self._carry + chunk
         cut = data.rfind(b"\n") + 1
         self._carry = data[cut:]
-        return self._lines(data[:cut]) if cut else b""
+        out = self._lines(data[:cut]) if cut else b""
+        if len(self._carry) > MAX_INPUT_LINE:
+            try:
+                out += self._overlong()
+            except StreamDamaged as e:
+                self._later = e
+        return out
+
+    def _overlong(self) -> bytes:
+        """An input line past the cap: skipped to its end without holding it, and rejected."""
+        self._line_no += 1
+        self.stats.units += 1
+        self.stats.records += 1
+        size = len(self._carry)
+        self._carry = b""
+        while True:
+            chunk = self._inner.read(_CHUNK)
+            if not chunk:
+                self._eof = True
+                break
+            nl = chunk.find(b"\n")
+            if nl >= 0:
+                size += nl + 1
+                self._carry = chunk[nl + 1 :]
+                break
+            size += len(chunk)
+        why = f"input line longer than {MAX_INPUT_LINE} bytes ({size}+ bytes): not expanded"
+        return dump({"_reject": why, "_line": self._line_no})
 
     def _lines(self, data: bytes) -> bytes:
         n = data.count(b"\n")
