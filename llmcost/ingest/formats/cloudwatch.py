@@ -42,6 +42,9 @@ def expand(obj: Any) -> list[dict[str, Any]] | None:
 
 
 def _payload(data: Any) -> Iterator[dict[str, Any]]:
+    if not isinstance(data, str):
+        yield {"_reject": "CloudWatch subscription data is not a base64 string"}
+        return
     try:
         raw = base64.b64decode(data or "", validate=True)
         decoded = _gunzip(raw)

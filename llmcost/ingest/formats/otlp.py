@@ -114,9 +114,10 @@ def any_value(v: Any) -> Any:
     if "boolValue" in v:
         return v["boolValue"]
     if "arrayValue" in v:
-        return [any_value(x) for x in (v["arrayValue"] or {}).get("values", []) or []]
+        items = _obj(v["arrayValue"]).get("values")
+        return [any_value(x) for x in items] if isinstance(items, list) else None
     if "kvlistValue" in v:
-        return attributes((v["kvlistValue"] or {}).get("values"))
+        return attributes(_obj(v["kvlistValue"]).get("values"))
     if "bytesValue" in v:
         return v["bytesValue"]
     return None
@@ -229,20 +230,20 @@ class OtlpMapper:
 
     # -- traces -------------------------------------------------------------------------------
     def spans(self, obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        for rs in obj.get("resourceSpans") or []:
+        for rs in _list(obj.get("resourceSpans")):
             if not isinstance(rs, dict):
                 continue
-            resource = attributes((rs.get("resource") or {}).get("attributes"))
-            for ss in rs.get("scopeSpans") or rs.get("instrumentationLibrarySpans") or []:
+            resource = attributes(_obj(rs.get("resource")).get("attributes"))
+            for ss in _list(rs.get("scopeSpans") or rs.get("instrumentationLibrarySpans")):
                 if not isinstance(ss, dict):
                     continue
-                scope = (ss.get("scope") or ss.get("instrumentationLibrary") or {}).get("name")
-                for span in ss.get("spans") or []:
+                scope = _obj(ss.get("scope") or ss.get("instrumentationLibrary")).get("name")
+                for span in _list(ss.get("spans")):
                     if isinstance(span, dict):
                         yield self.span(span, resource, scope)
 
     def span(self, span: dict[str, Any], resource: dict[str, Any], scope: Any) -> dict[str, Any]:
-        status = span.get("status") or {}
+        status = _obj(span.get("status"))
         return self.record(
             Span(
                 otel_id(span.get("traceId")),
@@ -354,15 +355,15 @@ class OtlpMapper:
 
     # -- logs ---------------------------------------------------------------------------------
     def log_records(self, obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        for rl in obj.get("resourceLogs") or []:
+        for rl in _list(obj.get("resourceLogs")):
             if not isinstance(rl, dict):
                 continue
-            resource = attributes((rl.get("resource") or {}).get("attributes"))
-            for sl in rl.get("scopeLogs") or []:
+            resource = attributes(_obj(rl.get("resource")).get("attributes"))
+            for sl in _list(rl.get("scopeLogs")):
                 if not isinstance(sl, dict):
                     continue
-                scope = (sl.get("scope") or {}).get("name")
-                for record in sl.get("logRecords") or []:
+                scope = _obj(sl.get("scope")).get("name")
+                for record in _list(sl.get("logRecords")):
                     if isinstance(record, dict):
                         yield self.log_record(record, resource, scope)
 
@@ -399,3 +400,12 @@ def _nanos(v: Any) -> int | None:
         return int(v)
     except (TypeError, ValueError):
         return None
+
+
+def _obj(v: Any) -> dict[str, Any]:
+    """v when it is an object, else an empty one (a batch's shape is not trusted)."""
+    return v if isinstance(v, dict) else {}
+
+
+def _list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else []
