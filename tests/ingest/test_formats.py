@@ -200,3 +200,29 @@ def test_a_csv_that_turns_unreadable_keeps_the_rows_before_and_says_where(cli: C
     f = cli.ingest(p)["files"][0]
     assert (f["read"], f["loaded"]) == (2, 1)
     assert "CSV unreadable after row 2" in f["error"]
+
+
+def test_a_json_array_document_is_read_one_record_per_element(cli: Cli, tmp_path: Path) -> None:
+    p = tmp_path / "langfuse-export.json"
+    rows = [
+        {
+            "id": "lf-9",
+            "type": "GENERATION",
+            "startTime": "2026-10-01T10:00:00Z",
+            "model": "gpt-4o-mini",
+            "usageDetails": {"input": 100, "output": 10},
+            "level": "DEFAULT",
+        },
+        "not a record",
+    ]
+    p.write_text(json.dumps(rows, indent=2))  # pretty-printed: the first line is a lone "["
+    f = cli.ingest(p)["files"][0]
+    assert (f["format"], f["read"], f["loaded"], f["rejected"]) == ("json-array", 2, 1, 1)
+    assert _rejects(cli) == [(2, "element 1 of the array is not an object")]
+
+
+def test_a_pretty_printed_object_document_is_still_not_taken_for_logs(cli: Cli, tmp_path: Path) -> None:
+    p = tmp_path / "invoice.json"
+    p.write_text(json.dumps({"object": "page", "data": []}, indent=2))
+    f = cli.ingest(p)["files"][0]
+    assert f["read"] == 0 and "JSON document" in f["note"]

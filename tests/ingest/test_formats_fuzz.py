@@ -151,7 +151,7 @@ def _decode(data: bytes, source: str) -> list[bytes]:
             out += chunk
     except StreamDamaged:
         pass
-    return out.splitlines()
+    return out.split(b"\n")[:-1]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,6 +17,7 @@ from typing import Any
 
 from llmcost.ingest.formats import bedrock, cloudwatch, datadog, gateways, otlp
 from llmcost.ingest.formats.csv_rows import CsvStream, csv_delimiter
+from llmcost.ingest.formats.json_array import JsonArrayStream
 from llmcost.ingest.formats.otlp_proto import OtlpProtoStream, looks_like_proto
 from llmcost.ingest.formats.transcode import LineExpandingStream, TranscodingStream
 from llmcost.ingest.streams import ByteStream, Pushback, StreamDamaged
@@ -44,6 +45,8 @@ _OTLP_TRACES = re.compile(rb'^\s*(\xef\xbb\xbf)?\{\s*"resourceSpans"\s*:')
 _OTLP_LOGS = re.compile(rb'^\s*(\xef\xbb\xbf)?\{\s*"resourceLogs"\s*:')
 _CLOUDWATCH = re.compile(rb'^\s*\{\s*"(awslogs|messageType|events)"\s*:|"logEvents"\s*:\s*\[')
 _DATADOG = re.compile(rb'"type"\s*:\s*"log"')
+_DATADOG_PAGE = re.compile(rb'^\s*\{\s*"data"\s*:\s*\[\s*\{\s*"(attributes|type|id)"\s*:')
+_ARRAY = re.compile(rb"^\s*(\xef\xbb\xbf)?\[\s*(\{|$)")
 _BEDROCK = re.compile(rb'"schemaType"\s*:\s*"ModelInvocationLog"')
 
 
@@ -71,6 +74,8 @@ def detect(head: bytes, name: str, source: str, mapper: otlp.OtlpMapper, *, take
     first = head.split(b"\n", 1)[0]
     is_json = first.lstrip().lstrip(b"\xef\xbb\xbf")[:1] in (b"{", b"[")
 
+    if source not in ("otlp", "cloudwatch", "datadog", "bedrock") and _ARRAY.match(first):
+        return Detected("json-array", JsonArrayStream)
     if source == "otlp" or (source == "auto" and not is_json):
         if lower.endswith((".pb", ".binpb", ".proto")) or (not is_json and looks_like_proto(head)):
             return Detected("otlp-proto", lambda s: OtlpProtoStream(s, mapper))
@@ -80,7 +85,9 @@ def detect(head: bytes, name: str, source: str, mapper: otlp.OtlpMapper, *, take
         return otlp_json()
     if source == "cloudwatch" or (source == "auto" and _CLOUDWATCH.search(first[:SNIFF_BYTES])):
         return expanding("cloudwatch", cloudwatch.expand, cloudwatch.MARKERS)
-    if source == "datadog" or (source == "auto" and _DATADOG.search(first[:SNIFF_BYTES])):
+    if source == "datadog" or (
+        source == "auto" and (_DATADOG.search(first[:SNIFF_BYTES]) or _DATADOG_PAGE.match(first))
+    ):
         return expanding("datadog", datadog.expand, datadog.MARKERS)
     if source == "bedrock" or (source == "auto" and _BEDROCK.search(first[:SNIFF_BYTES])):
         return expanding("bedrock", bedrock.expand, bedrock.MARKERS)

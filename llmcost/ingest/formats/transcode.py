@@ -189,12 +189,13 @@ class LineExpandingStream(TranscodingStream):
             self.stats.records += n
             return data
         out = []
-        for line in data.splitlines(keepends=True):
+        for part in data.split(b"\n")[:-1]:  # lines end at \n only (a bare \r is data, as elsewhere)
+            line = part + b"\n"
             self._line_no += 1
             self.stats.units += 1
             records = self._records(line)
             if records is None:
-                out.append(line if line.endswith(b"\n") else line + b"\n")
+                out.append(line)
                 self.stats.records += 1
                 continue
             self.stats.expanded += 1

@@ -1,0 +1,47 @@
+"""A JSON document holding an array of records (Langfuse's JSON export, an API's saved response):
+one record per element. The document is parsed whole, so it is capped; past the cap, convert it to
+JSON lines first (`jq -c '.[]' export.json > export.jsonl`)."""
+
+from __future__ import annotations
+
+import orjson
+
+from llmcost.ingest.formats.transcode import TranscodingStream, dump
+from llmcost.ingest.streams import ByteStream, StreamDamaged
+
+MAX_DOCUMENT = 512 << 20
+
+
+class JsonArrayStream(TranscodingStream):
+    kind = "json-array"
+
+    def __init__(self, inner: ByteStream) -> None:
+        super().__init__(inner)
+
+    def _more(self) -> bytes:
+        self._eof = True
+        parts, size = [], 0
+        while chunk := self._inner.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_DOCUMENT:
+                raise StreamDamaged(
+                    f"a JSON document over {MAX_DOCUMENT >> 20} MiB is not parsed whole: "
+                    "convert it to JSON lines first (jq -c '.[]' FILE)"
+                )
+            parts.append(chunk)
+        try:
+            doc = orjson.loads(b"".join(parts))
+        except orjson.JSONDecodeError as e:
+            raise StreamDamaged(f"not a valid JSON document: {e}") from None
+        if not isinstance(doc, list):
+            raise StreamDamaged("a JSON document that is not an array of records")
+        self.stats.units = 1
+        self.stats.expanded = 1
+        self.stats.records = len(doc)
+        out = []
+        for i, item in enumerate(doc):
+            if isinstance(item, dict):
+                out.append(dump(item))
+            else:
+                out.append(dump({"_reject": f"element {i} of the array is not an object"}))
+        return b"".join(out)
