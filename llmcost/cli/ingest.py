@@ -119,6 +119,7 @@ def _explain(inputs: list[Any], cfg: Any, lines: int) -> None:
 
     from llmcost.cli.common import out_console
     from llmcost.ingest.explain import explain
+    from llmcost.report.text import shown
 
     con = out_console()
     for inp in inputs:
@@ -130,11 +131,13 @@ def _explain(inputs: list[Any], cfg: Any, lines: int) -> None:
                 head += f"  (event {e.event})"
             if e.reason:
                 head += f": {e.reason}" + (f" {e.detail!r}" if e.detail else "")
-            con.print(Text(head), soft_wrap=True)
+            con.print(Text(shown(head)), soft_wrap=True)
             for col, value in e.values.items():
                 source = e.sources.get(col, "")
-                shown = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
+                value_text = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
                 con.print(
-                    Text(f"    {col:<20} {shown:<40} {'<- ' + source if source else ''}".rstrip()),
+                    Text(
+                        shown(f"    {col:<20} {value_text:<40} {'<- ' + source if source else ''}".rstrip())
+                    ),
                     soft_wrap=True,
                 )
