@@ -13,7 +13,6 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -70,13 +69,33 @@ class IngestConfig(_Section):
     # ...once it has produced more than this many bytes.
     expansion_check_after_bytes: int = Field(64 * MIB, ge=MIB)
 
+    @field_validator("containers")
+    @classmethod
+    def _named_containers(cls, v: list[str]) -> list[str]:
+        for name in v:
+            if not name:
+                raise ValueError("a container name cannot be empty")
+        return v
+
+    @field_validator("aliases")
+    @classmethod
+    def _alias_paths(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        # a.b reads {"a": {"b": ...}}: an empty part ("a..b", ".a", "") names no field at all
+        for column, names in v.items():
+            for name in names:
+                if not all(name.split(".")):
+                    raise ValueError(
+                        f"{column}: {name[:60]!r} has an empty part (a.b reads a nested field b)"
+                    )
+        return v
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'Europe/Berlin')") from e
+        from llmcost.queries.window import known_zone
+
+        if not known_zone(v):
+            raise ValueError(f"unknown time zone {v[:60]!r} (use an IANA name such as 'Europe/Berlin')")
         return v
 
     @field_validator("otel_attributes")

@@ -3,12 +3,15 @@ and the cell values the terminal table shows. No terminal library here: the CLI 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from llmcost.alerts import numbers as fmt
 from llmcost.alerts.budgets import BudgetReport, TenantBudget
 from llmcost.alerts.model import Alert, Evaluation, Number
 from llmcost.alerts.rules import tenant_label
+from llmcost.redact import redact
+from llmcost.report.text import visible
 
 
 def value(v: Number | None, unit: str) -> str:
@@ -53,8 +56,15 @@ def alert_cells(a: Alert) -> list[str]:
     ]
 
 
+# What could end a cell, start a link, HTML, an entity or a code span. Emphasis characters stay as
+# they are: tenant ids like t_b read as written, and emphasis cannot run code or break the table.
+_MD_STRUCTURE = re.compile(r"([\\`\[\]<>|&])")
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Literal text in a Markdown table cell or list item: secrets redacted, line breaks and other
+    invisible characters escaped, nothing becomes a column break, a link or HTML."""
+    return _MD_STRUCTURE.sub(r"\\\1", visible(redact(text)))
 
 
 def _md_table(header: list[str] | tuple[str, ...], rows: list[list[str]]) -> list[str]:

@@ -50,7 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     except typer.TyperException as e:  # usage errors from option parsing
         show = getattr(e, "show", None)
         if callable(show):
-            show()
+            import io
+
+            # click's own usage text, through our console: an option value it echoes is redacted
+            buf = io.StringIO()
+            show(file=buf)
+            err_console().print(buf.getvalue(), markup=False, highlight=False, end="")
         else:
             err_console().print(f"llmcost: {e.format_message()}", markup=False, highlight=False)
         return _exit(ExitCode.USAGE, argv)

@@ -9,7 +9,6 @@ alerts after every retry; 75 the warehouse is busy.
 from __future__ import annotations
 
 import os
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,8 +22,10 @@ from llmcost.cli.common import (
     DbOption,
     err_console,
     out_console,
+    piped_console,
     resolve,
     set_color,
+    write_stdout,
     write_stdout_json,
 )
 from llmcost.errors import CheckFailed, UsageError
@@ -101,10 +102,7 @@ def _cost_mode(cost: str | None, cfg: Config) -> str:
 def _table_console() -> Console:
     console = out_console()
     if not console.is_terminal and not os.environ.get("COLUMNS"):
-        from rich.console import Console
-
-        # Piped: whole rows, not rows cut to an assumed 80 columns.
-        return Console(file=sys.stdout, width=1000, color_system=None, highlight=False, emoji=False)
+        return piped_console()
     return console
 
 
@@ -181,8 +179,7 @@ def alerts_cmd(
     elif fmt == "md":
         from llmcost.alerts.text import markdown
 
-        sys.stdout.write(markdown(evaluation))
-        sys.stdout.flush()
+        write_stdout(markdown(evaluation))
     else:
         _render_alerts(evaluation, _table_console())
 
@@ -228,6 +225,7 @@ def _render_alerts(ev: Evaluation, console: Console) -> None:
     from rich.text import Text
 
     from llmcost.alerts.text import ALERT_COLUMNS, alert_cells, summary
+    from llmcost.report.text import shown
 
     alerts = ev.alerts
     console.print(Text(summary(ev) + f" Cost mode: {ev.cost_mode}."), markup=False, highlight=False)
@@ -240,16 +238,18 @@ def _render_alerts(ev: Evaluation, console: Console) -> None:
         for a in alerts:
             cells = alert_cells(a)[:-1]
             style = "bold red" if a.severity.value == "critical" else "yellow"
-            table.add_row(Text(cells[0], style=style), *(Text(c) for c in cells[1:]))
+            table.add_row(Text(cells[0], style=style), *(Text(shown(c)) for c in cells[1:]))
         console.print(table)
         for i, a in enumerate(alerts, start=1):
-            console.print(Text(f"{i}. {a.message}"), markup=False, highlight=False, soft_wrap=True)
-            console.print(Text(f"   action: {a.action}"), markup=False, highlight=False, soft_wrap=True)
+            console.print(Text(f"{i}. {shown(a.message)}"), markup=False, highlight=False, soft_wrap=True)
+            console.print(
+                Text(f"   action: {shown(a.action)}"), markup=False, highlight=False, soft_wrap=True
+            )
     notes = ev.all_notes()
     if notes:
         console.print(Text("notes:"), markup=False, highlight=False)
         for n in notes:
-            console.print(Text(f"- {n}"), markup=False, highlight=False, soft_wrap=True)
+            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)
 
 
 # -- llmcost budgets ---------------------------------------------------------------------------
@@ -325,8 +325,7 @@ def budgets_cmd(
     elif fmt == "md":
         from llmcost.alerts.text import budgets_markdown
 
-        sys.stdout.write(budgets_markdown(report, top))
-        sys.stdout.flush()
+        write_stdout(budgets_markdown(report, top))
     else:
         _render_budgets(report, _table_console(), top)
 
@@ -336,9 +335,10 @@ def _render_budgets(report: BudgetReport, console: Console, top: int | None) -> 
     from rich.text import Text
 
     from llmcost.alerts.text import TENANT_COLUMNS, org_lines, tenant_cells
+    from llmcost.report.text import shown
 
     for line in org_lines(report):
-        console.print(Text(line), markup=False, highlight=False, soft_wrap=True)
+        console.print(Text(shown(line)), markup=False, highlight=False, soft_wrap=True)
     tenants = report.tenants[:top] if top else report.tenants
     if tenants:
         table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
@@ -346,7 +346,7 @@ def _render_budgets(report: BudgetReport, console: Console, top: int | None) -> 
             table.add_column(name, justify="left" if name in ("tenant", "plan", "runs out") else "right")
         for t in tenants:
             over = (t.utilisation or 0.0) > 1
-            table.add_row(*(Text(c, style="red" if over else "") for c in tenant_cells(t)))
+            table.add_row(*(Text(shown(c), style="red" if over else "") for c in tenant_cells(t)))
         console.print(table)
     if top and len(report.tenants) > top:
         console.print(
@@ -355,7 +355,7 @@ def _render_budgets(report: BudgetReport, console: Console, top: int | None) -> 
     if report.notes:
         console.print(Text("notes:"), markup=False, highlight=False)
         for n in report.notes:
-            console.print(Text(f"- {n}"), markup=False, highlight=False, soft_wrap=True)
+            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)
 
 
 # -- llmcost export-prometheus / export prometheus ---------------------------------------------

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from llmcost.config import Config, default_db_path, load_config
+from llmcost.redact import redact, redacting
 
 DbOption = Annotated[
     Path | None,
@@ -53,7 +54,15 @@ def set_color(color: str) -> None:
 @cache
 def out_console() -> Console:
     force, no_color = _color_system(_color_choice)
-    return Console(file=sys.stdout, force_terminal=force, no_color=no_color, highlight=False, emoji=False)
+    return Console(
+        file=redacting(sys.stdout), force_terminal=force, no_color=no_color, highlight=False, emoji=False
+    )
+
+
+def piped_console() -> Console:
+    """stdout for a table that is piped: a pager or a file wants whole rows, not rows cut to an
+    assumed 80 columns."""
+    return Console(file=redacting(sys.stdout), width=1000, color_system=None, highlight=False, emoji=False)
 
 
 @cache
@@ -61,7 +70,12 @@ def err_console() -> Console:
     force, no_color = _color_system(_color_choice)
     # soft_wrap: a diagnostic naming a long path stays one greppable line
     return Console(
-        file=sys.stderr, force_terminal=force, no_color=no_color, highlight=False, emoji=False, soft_wrap=True
+        file=redacting(sys.stderr),
+        force_terminal=force,
+        no_color=no_color,
+        highlight=False,
+        emoji=False,
+        soft_wrap=True,
     )
 
 
@@ -70,9 +84,22 @@ def resolve(db: Path | None, config: Path | None) -> tuple[Path, Config]:
     return (db.expanduser() if db is not None else default_db_path(cfg)), cfg
 
 
+def write_stdout(text: str) -> None:
+    """Data on stdout, secrets redacted (llmcost.redact)."""
+    sys.stdout.write(redact(text))
+    sys.stdout.flush()
+
+
 def write_stdout_json(obj: Any) -> None:
     import orjson
 
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS, default=str))
-    sys.stdout.buffer.write(b"\n")
+    # Redacting the serialised text keeps it valid JSON: the pattern matches no quote or backslash.
+    text = orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS, default=str).decode("utf-8")
+    data = redact(text) + "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        sys.stdout.flush()
+        buffer.write(data.encode("utf-8"))  # UTF-8 whatever the locale says
+    else:
+        sys.stdout.write(data)
     sys.stdout.flush()

@@ -134,13 +134,14 @@ def _explain(inputs: list[Any], cfg: Any, lines: int, source: str) -> None:
 
     from llmcost.cli.common import out_console
     from llmcost.ingest.explain import explain
+    from llmcost.report.text import shown
 
     con = out_console()
     for inp in inputs:
         if inp.path is None:
             raise UsageError("--explain reads files, not standard input")
         found, explained = explain(inp.path, cfg, lines=lines, source=source)
-        con.print(Text(f"{inp.display}: read as {found}"), soft_wrap=True)
+        con.print(Text(shown(f"{inp.display}: read as {found}")), soft_wrap=True)
         for e in explained:
             head = f"{inp.display}:{e.line_no}  {e.kind}"
             if e.event:
@@ -149,11 +150,13 @@ def _explain(inputs: list[Any], cfg: Any, lines: int, source: str) -> None:
                 head += f": {e.reason}" + (f" {e.detail!r}" if e.detail else "")
             if e.shape:
                 head += f"  [{e.shape}]"
-            con.print(Text(head), soft_wrap=True)
+            con.print(Text(shown(head)), soft_wrap=True)
             for col, value in e.values.items():
                 source = e.sources.get(col, "")
-                shown = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
+                value_text = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
                 con.print(
-                    Text(f"    {col:<20} {shown:<40} {'<- ' + source if source else ''}".rstrip()),
+                    Text(
+                        shown(f"    {col:<20} {value_text:<40} {'<- ' + source if source else ''}".rstrip())
+                    ),
                     soft_wrap=True,
                 )

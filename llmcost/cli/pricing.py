@@ -73,7 +73,9 @@ def _delta(d: Decimal) -> str:
 
 def _add(table: Table, *cells: str) -> None:
     # Values come from logs and config (model names, price_refs with [brackets]): never markup.
-    table.add_row(*(Text(c) for c in cells))
+    from llmcost.report.text import shown
+
+    table.add_row(*(Text(shown(c)) for c in cells))
 
 
 def _print(renderable: object, style: str | None = None) -> None:

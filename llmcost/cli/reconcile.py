@@ -16,6 +16,7 @@ from llmcost.cli.common import (
     out_console,
     resolve,
     set_color,
+    write_stdout,
     write_stdout_json,
 )
 from llmcost.errors import CheckFailed, UsageError
@@ -107,7 +108,7 @@ def reconcile_cmd(
     """Billed vs estimated by provider, model, UTC day (and token type), with the gap explained."""
     from llmcost.pricing import load_catalog
     from llmcost.queries.window import zone
-    from llmcost.reconcile import parse_threshold, reconcile
+    from llmcost.reconcile import parse_month, parse_threshold, reconcile
     from llmcost.reconcile.config import reconcile_config
     from llmcost.reconcile.render import FORMATS
     from llmcost.warehouse import reader
@@ -121,6 +122,8 @@ def reconcile_cmd(
     tz = tz or defaults.tz
     zone(tz)
     limit = parse_threshold(threshold)
+    if month is not None:
+        parse_month(month)  # a bad --month is a usage error before any file is read or imported
     file_ids: tuple[int, ...] | None = None
     if files:
         results = _import(db_path, files, invoice_format)
@@ -161,14 +164,11 @@ def _emit(rec: Reconciliation, fmt: str, output: Path | None) -> None:
         return
     text = {"json": render.render_json, "csv": render.render_csv, "md": render.render_markdown}[fmt](rec)
     if output is not None:
-        from llmcost.report import write_atomic
+        from llmcost.report import write_text_atomic
 
-        write_atomic(output, text.encode())
+        write_text_atomic(output, text)
     else:
-        import sys
-
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
 
 
 def _table(rec: Reconciliation) -> None:
@@ -176,23 +176,30 @@ def _table(rec: Reconciliation) -> None:
     from rich.text import Text
 
     from llmcost.reconcile.render import pct, summary_lines, usd
+    from llmcost.report.text import shown
 
     con = out_console()
     for line in summary_lines(rec):
-        con.print(Text(line))
+        con.print(Text(shown(line)))
     t = Table(title="by provider", title_justify="left")
     for name in ("provider", "billed", "estimated", "gap", "token types"):
         t.add_column(name, justify="left" if name == "provider" else "right")
     for p in rec.providers:
         t.add_row(
-            Text(p.provider), usd(p.billed), usd(p.estimated), usd(p.gap), "yes" if p.token_types else "no"
+            Text(shown(p.provider)),
+            usd(p.billed),
+            usd(p.estimated),
+            usd(p.gap),
+            "yes" if p.token_types else "no",
         )
     con.print(t)
     e_table = Table(title="explanations", title_justify="left")
     for name in ("explanation", "amount", "share", "detail"):
         e_table.add_column(name, justify="right" if name in ("amount", "share") else "left")
     for e in rec.explanations:
-        e_table.add_row(Text(e.title), usd(e.amount), pct(e.share) if e.in_gap else "info", Text(e.detail))
+        e_table.add_row(
+            Text(shown(e.title)), usd(e.amount), pct(e.share) if e.in_gap else "info", Text(shown(e.detail))
+        )
     con.print(e_table)
     if rec.over_threshold:
         lt = Table(title="lines over the threshold", title_justify="left")
@@ -200,11 +207,11 @@ def _table(rec: Reconciliation) -> None:
             lt.add_column(name, justify="left" if name in ("line", "explained by") else "right")
         for ln in rec.over_threshold[:25]:
             lt.add_row(
-                Text(ln.label),
+                Text(shown(ln.label)),
                 usd(ln.billed),
                 usd(ln.estimated),
                 usd(ln.gap),
                 ", ".join(sorted(ln.explained)),
             )
         con.print(lt)
-    con.print(Text(rec.catalog), style="dim")
+    con.print(Text(shown(rec.catalog)), style="dim")

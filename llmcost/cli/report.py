@@ -8,7 +8,6 @@ Heavy modules (duckdb, the queries, rich tables) are imported inside the command
 from __future__ import annotations
 
 import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,8 +21,10 @@ from llmcost.cli.common import (
     DbOption,
     err_console,
     out_console,
+    piped_console,
     resolve,
     set_color,
+    write_stdout,
     write_stdout_json,
 )
 from llmcost.errors import UsageError
@@ -138,17 +139,14 @@ def _emit(report: Report, fmt: str, output: Path | None) -> None:
     """Render to stdout or, with -o, to a file written whole or not at all."""
     from rich.text import Text
 
-    from llmcost.report import render_terminal, render_text, write_atomic
+    from llmcost.report import render_terminal, render_text, write_text_atomic
     from llmcost.report.facts import fact_lines
     from llmcost.report.jsonfmt import warnings
 
     if fmt == "table" and output is None:
         console = out_console()
         if not console.is_terminal and not os.environ.get("COLUMNS"):
-            # Piped: a pager or a file wants whole rows, not rows cut to an assumed 80 columns.
-            from rich.console import Console
-
-            console = Console(file=sys.stdout, width=1000, color_system=None, highlight=False, emoji=False)
+            console = piped_console()
         render_terminal(report, console)
         return
     if fmt == "table":
@@ -167,11 +165,10 @@ def _emit(report: Report, fmt: str, output: Path | None) -> None:
         for line in [*fact_lines(report), *(f"warning: {w}" for w in warnings(report))]:
             err.print(Text(line), markup=False, highlight=False, soft_wrap=True)
     if output is not None:
-        write_atomic(output, text.encode("utf-8"))
+        write_text_atomic(output, text)
         err_console().print(Text(f"llmcost: wrote {output}"), markup=False, highlight=False)
         return
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    write_stdout(text)
 
 
 # -- llmcost report ----------------------------------------------------------------------------
@@ -245,7 +242,7 @@ def _emit_html(
     from llmcost.alerts import load_settings
     from llmcost.pricing import load_catalog
     from llmcost.queries.session import prepare
-    from llmcost.report import write_atomic
+    from llmcost.report import write_text_atomic
     from llmcost.report.html import collect, render_html
     from llmcost.warehouse import reader
 
@@ -255,10 +252,9 @@ def _emit_html(
     with reader(db_path) as wh:
         text = render_html(collect(prepare(wh), scope, settings=settings, catalog=catalog))
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
         return
-    write_atomic(output, text.encode("utf-8"))
+    write_text_atomic(output, text)
     err_console().print(Text(f"llmcost: wrote {output}"), markup=False, highlight=False)
 
 
@@ -561,12 +557,21 @@ def export_parquet_cmd(
         str | None, typer.Option("--until", help="End, exclusive (widened to the next midnight UTC).")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Replace secrets (sk-..., AKIA..., bearer tokens) in every text column with [REDACTED] "
+            "(default: values exactly as stored).",
+        ),
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
 ) -> None:
     """Requests and outcomes as Parquet, Hive-partitioned by UTC day (DIR/requests/date=YYYY-MM-DD/),
-    zstd, written atomically; readable as they are by DuckDB, polars, Spark and Trino."""
+    zstd, written atomically (files 0600, directories 0700); readable as they are by DuckDB, polars,
+    Spark and Trino. Values are your data as stored, secrets included, unless --redact."""
     from llmcost.queries.export import export_parquet
     from llmcost.queries.session import prepare
     from llmcost.queries.window import Window
@@ -576,7 +581,7 @@ def export_parquet_cmd(
     db_path, _ = resolve(db, config)
     window = Window.parse(since, until, "UTC")
     with reader(db_path) as wh:
-        result = export_parquet(prepare(wh), directory, window)
+        result = export_parquet(prepare(wh), directory, window, redact=redact)
     if json_out:
         write_stdout_json({"schema_version": 1, **result.as_dict()})
         return

@@ -26,7 +26,8 @@ def status(
         bool, typer.Option("--rejects", help="List rejected lines: file, line, reason, text.")
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --rejects: only this reason.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="With --rejects: how many.")] = 50,
+    # max: DuckDB's LIMIT takes a BIGINT; a bigger Python int would fail the query, not the option
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10**9, help="With --rejects: how many.")] = 50,
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
     color: ColorOption = "auto",
 ) -> None:
@@ -56,6 +57,8 @@ def status(
 def _print_rejects(rows: list[dict[str, Any]]) -> None:
     from rich.text import Text
 
+    from llmcost.report.text import shown
+
     con = out_console()
     if not rows:
         con.print("no rejected lines")
@@ -63,10 +66,10 @@ def _print_rejects(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         where = f"{r['path']}:{r['line_no']} (byte {r['byte_offset']})"
         why = r["reason"] + (f": {r['detail']!r}" if r["detail"] else "")
-        con.print(Text(f"{where}: {why}"), soft_wrap=True)
+        con.print(Text(shown(f"{where}: {why}")), soft_wrap=True)
         raw = (r["raw"] or "")[:300]
-        shown = raw.encode("unicode_escape").decode("ascii") if _unsafe(raw) else raw
-        con.print(Text("    " + shown), soft_wrap=True)
+        text = raw.encode("unicode_escape").decode("ascii") if _unsafe(raw) else raw
+        con.print(Text("    " + shown(text)), soft_wrap=True)
 
 
 def _unsafe(s: str) -> bool:
@@ -77,8 +80,10 @@ def _print_inventory(path: str, inv: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from llmcost.report.text import shown
+
     con = out_console()
-    con.print(Text(f"warehouse {path}"))
+    con.print(Text(f"warehouse {shown(path)}"))
     span = f"{inv.first_ts:%Y-%m-%d %H:%M} .. {inv.last_ts:%Y-%m-%d %H:%M} UTC" if inv.first_ts else "empty"
     con.print(
         Text(f"requests {inv.requests:,}   outcomes {inv.outcomes:,}   {span}   segments {inv.segments}")
@@ -94,13 +99,13 @@ def _print_inventory(path: str, inv: Any) -> None:
     if inv.rejects_by_reason:
         t = Table("rejected lines by reason", "lines", box=None, pad_edge=False)
         for reason, n in inv.rejects_by_reason:
-            t.add_row(Text(reason), f"{n:,}")
+            t.add_row(Text(shown(reason)), f"{n:,}")
         con.print(t)
         con.print("details: llmcost status --rejects")
     if inv.ignored_events:
         t = Table("ignored lines by event name", "lines", box=None, pad_edge=False)
         for event, n in inv.ignored_events:
-            t.add_row(Text(event), f"{n:,}")
+            t.add_row(Text(shown(event)), f"{n:,}")
         con.print(t)
     if inv.last_ingests:
         t = Table(
@@ -135,8 +140,8 @@ def _print_inventory(path: str, inv: Any) -> None:
         t = Table("source (last seen as)", "read as", "lines", "loaded", "offset", box=None, pad_edge=False)
         for s in inv.sources[:10]:
             t.add_row(
-                Text(s["path"]),
-                Text(s.get("format") or "jsonl"),
+                Text(shown(s["path"])),
+                Text(shown(s.get("format") or "jsonl")),
                 f"{s['lines_read']:,}",
                 f"{s['loaded']:,}",
                 f"{s['committed_offset']:,}",

@@ -305,7 +305,9 @@ class FieldMap:
         top: dict[str, str] = {}
         seen_lower: set[str] = set()
         for k in sorted(keys):
-            if k.lower() in seen_lower:
+            # An empty key cannot be a struct field (json_transform refuses it, `s.""` does not
+            # parse): the line loads without that one unnamed field rather than being rejected.
+            if not k or k.lower() in seen_lower:
                 continue
             seen_lower.add(k.lower())
             top[k] = "VARCHAR" if k in self.leaf_keys and k not in self.parents else "JSON"

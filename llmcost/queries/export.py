@@ -5,6 +5,12 @@ zstd-compressed, one file per table and UTC day, readable as they are by DuckDB
 (`read_parquet('DIR/requests/**/*.parquet', hive_partitioning = true)`), polars
 (`scan_parquet('DIR/requests/**/*.parquet', hive_partitioning=True)`), Spark and Trino.
 
+Values are exported as stored: the export is the user's own data for their own tools, and a
+redacted copy cannot be joined back to the warehouse or to the application's records (two keys
+pasted into user ids would both read [REDACTED]). Reports redact secrets when they show values;
+`--redact` (`redact=True`) writes every text column with secrets replaced, for an export that
+leaves the machine. Files are 0600 and directories 0700 either way.
+
 Whole days only: the window is widened to UTC midnights, so each partition always holds its whole
 day and re-exporting a day replaces it (incremental exports with --since / --until are
 idempotent). Atomicity: everything is written under a hidden temporary directory first (readers
@@ -27,6 +33,7 @@ from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
 from llmcost.queries import sqlfiles
 from llmcost.queries.window import Window
+from llmcost.redact import REDACTED, SECRET_PATTERN
 
 if TYPE_CHECKING:
     import duckdb
@@ -72,9 +79,28 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _write(con: duckdb.DuckDBPyConnection, staging: Path, window: Window) -> dict[str, dict[str, int]]:
+def _columns(con: duckdb.DuckDBPyConnection, table: str, redact: bool) -> str:
+    """The select list: every column, with text and JSON columns redacted when asked."""
+    if not redact:
+        return "t.*"
+    replaced = []
+    for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall():
+        col = '"' + name.replace('"', '""') + '"'
+        if kind == "VARCHAR":
+            replaced.append(f"regexp_replace(t.{col}, $secret, $redacted, 'g') AS {col}")
+        elif kind == "JSON":
+            # the pattern matches no quote or backslash: the replaced text is still valid JSON
+            replaced.append(
+                f"CAST(regexp_replace(CAST(t.{col} AS VARCHAR), $secret, $redacted, 'g') AS JSON) AS {col}"
+            )
+    return f"t.* REPLACE ({', '.join(replaced)})" if replaced else "t.*"
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection, staging: Path, window: Window, redact: bool
+) -> dict[str, dict[str, int]]:
     days: dict[str, dict[str, int]] = {}
-    params = window.params()
+    params = {**window.params(), "secret": SECRET_PATTERN, "redacted": REDACTED}
     for table, id_column in TABLES.items():
         counts = sqlfiles.render("export_counts", table=table, window=window.predicate("t"))
         days[table] = {str(d): int(n) for d, n in sqlfiles.run(con, counts, params)}
@@ -83,6 +109,7 @@ def _write(con: duckdb.DuckDBPyConnection, staging: Path, window: Window) -> dic
         copy = sqlfiles.render(
             "export",
             table=table,
+            columns=_columns(con, table, redact),
             id=id_column,
             window=window.predicate("t"),
             target=_sql_path(staging / table),
@@ -93,24 +120,26 @@ def _write(con: duckdb.DuckDBPyConnection, staging: Path, window: Window) -> dic
     return days
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path, window: Window) -> ExportResult:
+def export_parquet(
+    con: duckdb.DuckDBPyConnection, directory: Path, window: Window, *, redact: bool = False
+) -> ExportResult:
     directory = directory.expanduser()
     window = whole_days(window)
     fresh = not directory.exists()
     if not fresh and not directory.is_dir():
         raise OutputError(f"cannot export to {directory}: not a directory")
     parent = directory.parent if fresh else directory
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot create {parent}: {e.strerror}") from None
     prefix = f".{directory.name if fresh else 'export'}."
-    _clear_dead_staging(parent, prefix)
     staging = parent / f"{prefix}{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
-    old_umask = os.umask(0o077)
+    old_umask = os.umask(0o077)  # every directory and file the export creates is private
     try:
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OutputError(f"cannot create {parent}: {e.strerror}") from None
+        _clear_dead_staging(parent, prefix)
         staging.mkdir(mode=0o700)
-        days = _write(con, staging, window)
+        days = _write(con, staging, window, redact)
         crashpoint("export.before_rename")
         if fresh:
             os.rename(staging, directory)

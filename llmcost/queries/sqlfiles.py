@@ -39,15 +39,15 @@ def render(name: str, **fragments: str) -> str:
 
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
-_STRING = re.compile(r"'(?:[^']|'')*'")
-_COMMENT = re.compile(r"--[^\n]*")
+# A string literal or a comment, whichever starts first: `--` inside a quoted path is not a comment.
+_STRING_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
 
 
 def used_params(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """The parameters `sql` refers to: DuckDB rejects a named parameter the statement does not use,
     and fragments (an open window side, no filters) decide which ones appear."""
     # A `$` in a comment or a string literal (a path, a regex) is not a parameter.
-    names = set(_PARAM.findall(_STRING.sub("''", _COMMENT.sub("", sql))))
+    names = set(_PARAM.findall(_STRING_OR_COMMENT.sub(" ", sql)))
     missing = names - params.keys()
     if missing:
         raise ValueError(f"no value for parameter(s) {sorted(missing)}")

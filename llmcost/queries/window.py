@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,13 +20,31 @@ _RELATIVE = re.compile(r"^(\d{1,6})\s*(m|min|h|d|w)$", re.IGNORECASE)
 _UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
-def zone(name: str) -> ZoneInfo:
+@cache
+def _iana_names() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
+    # `localtime` is a host's link to its own zone, not an IANA name, and DuckDB does not know it.
+    return frozenset(available_timezones() - {"localtime"})
+
+
+def known_zone(name: str) -> bool:
+    """An IANA zone name that both Python and DuckDB's ICU read: files under the zoneinfo directory
+    that are not zones (posixrules, right/..., localtime) are refused, not passed to DuckDB."""
+    names = _iana_names()
+    if names and name not in names:
+        return False  # no list at all (no tzdata anywhere): ZoneInfo alone decides
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(
-            f"--tz: unknown time zone {name[:60]!r} (use an IANA name such as Europe/Berlin)"
-        ) from None
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def zone(name: str) -> ZoneInfo:
+    if not known_zone(name):
+        raise UsageError(f"--tz: unknown time zone {name[:60]!r} (use an IANA name such as Europe/Berlin)")
+    return ZoneInfo(name)
 
 
 def parse_instant(text: str, *, option: str, tz: str, now: datetime) -> datetime:
@@ -33,7 +52,11 @@ def parse_instant(text: str, *, option: str, tz: str, now: datetime) -> datetime
     value = text.strip()
     m = _RELATIVE.match(value)
     if m:
-        return (now - timedelta(seconds=int(m.group(1)) * _UNIT_SECONDS[m.group(2).lower()])).astimezone(UTC)
+        try:
+            back = timedelta(seconds=int(m.group(1)) * _UNIT_SECONDS[m.group(2).lower()])
+            return (now - back).astimezone(UTC)
+        except OverflowError:
+            raise UsageError(f"{option}: {value[:40]!r} reaches back before the year 1") from None
     zi = zone(tz)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:

@@ -53,7 +53,7 @@ def parse_threshold(text: str) -> Decimal:
 
 def parse_month(text: str) -> tuple[date, date]:
     m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    if not m or not 1 <= int(m.group(2)) <= 12 or not 1 <= int(m.group(1)) <= 9998:
         raise UsageError(f"--month: expected YYYY-MM, got {text[:20]!r}")
     first = date(int(m.group(1)), int(m.group(2)), 1)
     return first, _next_month(first)

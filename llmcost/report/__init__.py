@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from llmcost.report.csvfmt import render_csv
 from llmcost.report.jsonfmt import render_json, render_jsonl
 from llmcost.report.markdown import render_markdown
-from llmcost.report.output import write_atomic
+from llmcost.report.output import write_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,4 +53,5 @@ __all__ = [
     "render_terminal",
     "render_text",
     "write_atomic",
+    "write_text_atomic",
 ]

@@ -9,11 +9,13 @@ import os
 from pathlib import Path
 
 from llmcost.errors import OutputError
+from llmcost.redact import redact
 
 _PRIVATE = 0o600
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all, mode 0600 (also when it replaces a wider file)."""
     path = path.expanduser()
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
@@ -46,3 +48,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """A text output (report, dashboard, .prom) written whole, mode 0600, secrets redacted."""
+    write_atomic(path, redact(text).encode("utf-8"))

@@ -1,6 +1,6 @@
 """A node_exporter textfile-collector file (`llmcost export prometheus FILE`), written atomically by
-`prometheus_client.write_to_textfile` (a temp file renamed over the target), so the collector never
-reads half a file.
+llmcost's own atomic writer (a private temp file, fsync, renamed over the target: mode 0600, secrets
+in label values redacted), so the collector never reads half a file.
 
 Gauges (window = "day": the evaluated UTC day; "month": the 1st of its month through that day):
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcost.errors import OutputError
+from llmcost.report.output import write_text_atomic
 
 if TYPE_CHECKING:
     from llmcost.alerts.metrics import Snapshot
@@ -33,7 +33,7 @@ _DIMENSION_LABEL = {"tenant": "tenant", "feature": "feature", "model": "model"}
 
 def write_textfile(path: Path, snap: Snapshot) -> int:
     """Write the snapshot's gauges to `path`; returns the number of samples written."""
-    from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
+    from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
     from llmcost.alerts.model import Status, day_start
 
@@ -106,8 +106,7 @@ def write_textfile(path: Path, snap: Snapshot) -> int:
         ).set(snap.extent.last_ok_ingest.timestamp())
         samples += 1
 
-    try:
-        write_to_textfile(str(path.expanduser()), registry)
-    except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+    # Not prometheus_client.write_to_textfile: its temp file takes the umask's mode (often 0644) and
+    # is never fsynced.
+    write_text_atomic(path, generate_latest(registry).decode("utf-8"))
     return samples

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from llmcost.redact import redact
+
 # C0 and C1 controls (ESC starts ANSI sequences), DEL, zero-width and joiner characters, line and
 # paragraph separators, bidi embeddings, overrides and isolates (a right-to-left override can make
 # "acme" sort or read as something else), and the BOM.
@@ -25,6 +27,12 @@ def visible(value: str) -> str:
     return _UNSAFE.sub(escape, value)
 
 
+def shown(value: str) -> str:
+    """A value from logs, config or an invoice as a terminal shows it: secrets redacted before
+    layout (a folded cell must not show half a key), invisible characters escaped."""
+    return visible(redact(value))
+
+
 def neutral_cell(value: str) -> str:
     """A CSV text cell a spreadsheet will show, not run (OWASP: prefix a single quote)."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
@@ -38,4 +46,4 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
 def markdown_cell(value: str) -> str:
     """A value as literal Markdown text inside a table cell: punctuation escaped, nothing becomes
     a link, HTML, emphasis or a column break."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible(value))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible(redact(value)))

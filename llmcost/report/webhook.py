@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from llmcost import redact as secrets
 from llmcost.errors import ExitCode, LlmcostError, UsageError
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -78,7 +79,8 @@ def post_json(
 
     url = check_url(url)
     target = redact(url)
-    body = orjson.dumps(payload, default=str)
+    # Redacting the serialised text keeps it valid JSON: the pattern matches no quote or backslash.
+    body = secrets.redact(orjson.dumps(payload, default=str).decode("utf-8")).encode("utf-8")
     request = urllib.request.Request(
         url,
         data=body,

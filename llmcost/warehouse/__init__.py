@@ -248,10 +248,15 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
                 ) from None
             con = _open_duckdb(path, read_only=True)
         return Warehouse(path, con, None)
+    old_umask = os.umask(
+        0o077
+    )  # missing parent directories too are private (mkdir's mode covers only the last)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as e:
         raise StorageError(f"cannot create the warehouse directory {path.parent}: {e.strerror}") from None
+    finally:
+        os.umask(old_umask)
     lock = WriterLock(path, command or " ".join(["llmcost", *sys.argv[1:2]]))
     try:
         lock.acquire()
