@@ -110,6 +110,7 @@ def cases(invoice: str) -> list[Case]:
     c.append(_case("export", "parquet", "/nonexistent-dir/x", "--until", A))
     c.append(_case("ingest", "--explain", "--lines", A, "/nonexistent-file"))
     c.append(_case("ingest", "--explain", "--color", A, "/nonexistent-file"))
+    c.append(_case("ingest", "--explain", "--source", A, "/nonexistent-file"))
     c.append(_case("status", "--color", A))
     c.append(_case("export", "parquet", "/nonexistent-dir/x", "--color", A))
     # bound parameters: one query per run
