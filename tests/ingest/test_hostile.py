@@ -341,3 +341,17 @@ def test_a_pretty_printed_json_document_is_reported_not_rejected_line_by_line(
     s = cli.ingest(f)
     assert s["totals"]["read"] == 0
     assert "a JSON document, not JSON lines" in s["files"][0]["note"]
+
+
+def test_json_lines_opening_with_a_stray_brace_are_read_line_by_line(cli: Cli, tmp_path: Path) -> None:
+    """Found by tests/ingest/test_fuzz.py: a file whose first line was a lone '{' was taken for a
+    pretty-printed document and none of its lines were read."""
+    f = tmp_path / "app.log"
+    f.write_bytes(b"\xef\xbb\xbf{\n")
+    s = cli.ingest(f)["totals"]
+    assert (s["read"], s["rejected"]) == (1, 1)
+    g = tmp_path / "app2.log"
+    g.write_bytes(b"{\n" + jsonl([request(1), request(2)]))
+    s = cli.ingest(g)["totals"]
+    assert (s["read"], s["loaded_requests"], s["rejected"]) == (3, 2, 1)
+    assert _rejects(cli.db)[-1][:2] == (1, "not a JSON object")
