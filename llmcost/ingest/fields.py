@@ -289,7 +289,9 @@ class FieldMap:
         top: dict[str, str] = {}
         seen_lower: set[str] = set()
         for k in sorted(keys):
-            if k.lower() in seen_lower:
+            # DuckDB struct fields cannot be named "" or hold a NUL: such keys are not extracted
+            # (the line still loads; their values are not kept in attrs)
+            if k.lower() in seen_lower or not k or "\x00" in k:
                 continue
             seen_lower.add(k.lower())
             top[k] = "VARCHAR" if k in self.leaf_keys and k not in self.parents else "JSON"

@@ -6,6 +6,7 @@ batch N+1 on one core while it de-duplicates, prices, writes and commits batch N
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -87,11 +88,20 @@ class Stager:
             self._once(guard=False)
             return
         except duckdb.Error:
-            pass
+            self._clear()
         try:
             self._once(guard=True)  # the batch has malformed JSON: check each line first
         except duckdb.Error:
+            self._clear()
             self._bisect(self._table)
+
+    def _clear(self) -> None:
+        """After a failed statement, drop the connection's unfinished result (DuckDB 2 refuses
+        register/unregister while one is pending)."""
+        import duckdb
+
+        with contextlib.suppress(duckdb.Error):
+            self.con.abort()
 
     def _once(self, *, guard: bool) -> None:
         con = self.con
@@ -124,8 +134,8 @@ class Stager:
         for field in ENVELOPE_FIELDS:
             if field in keys:
                 probe = render("envelope_probe.sql", field=sql_str("$." + _json_path_key(field)))
-                row = self.con.execute(probe).fetchone()
-                if row and row[0]:
+                rows = self.con.execute(probe).fetchall()  # fetched to the end: nothing left pending
+                if rows and rows[0][0]:
                     found.append(field)
         return found
 
@@ -171,6 +181,7 @@ class Stager:
             try:
                 stage(t)
             except duckdb.Error as e:
+                self._clear()
                 if t.num_rows > 1:
                     half = t.num_rows // 2
                     go(t.slice(0, half))

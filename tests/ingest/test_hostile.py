@@ -355,3 +355,60 @@ def test_json_lines_opening_with_a_stray_brace_are_read_line_by_line(cli: Cli, t
     s = cli.ingest(g)["totals"]
     assert (s["read"], s["loaded_requests"], s["rejected"]) == (3, 2, 1)
     assert _rejects(cli.db)[-1][:2] == (1, "not a JSON object")
+
+
+def test_empty_and_nul_keys_do_not_break_their_batch(cli: Cli, tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_ingest.py: a key "" made the staging SQL fail to parse (and one with a
+    NUL could not be a struct field), so the batch fell back to bisection, which then failed too."""
+    f = tmp_path / "app.log"
+    f.write_bytes(
+        jsonl([request(1, **{"": {"x": 1}}), request(2, **{"\u0000": 2, "a\u0000b": 3}), request(3)])
+        + b'{"": 1}\n'
+    )
+    s = cli.ingest(f)["totals"]
+    assert (s["read"], s["loaded_requests"], s["ignored"], s["rejected"]) == (4, 3, 1, 0)
+
+
+def test_staging_recovers_when_a_statement_fails_to_bind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by fuzz/fuzz_ingest.py: after a statement failed to parse or bind, DuckDB 2 kept the
+    previous statement's result pending and refused to register the next batch, so bisection
+    (which isolates the line DuckDB cannot read) crashed instead of rejecting that line."""
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+
+    from llmcost.config import IngestConfig
+    from llmcost.ingest.fields import FieldMap, FieldPlan
+    from llmcost.ingest.stage import Stager
+
+    ic = IngestConfig()
+    con = duckdb.connect()
+    stager = Stager(
+        con.cursor(),
+        FieldMap({}, ic.containers),
+        ic,
+        now=datetime(2026, 11, 1, tzinfo=UTC),
+        earliest=datetime(2000, 1, 1, tzinfo=UTC),
+    )
+    real = Stager._render
+
+    def render(self: Stager, plan: FieldPlan, guard: str) -> str:
+        if "BOOM" in plan.structure:  # a statement that cannot parse, as a bad key once made
+            return 'SELECT s."" FROM batch_lines'
+        return real(self, plan, guard)
+
+    monkeypatch.setattr(Stager, "_render", render)
+    # a `message` field without a record in it: the envelope probe's result was left pending
+    lines = [json.dumps(request(0)), json.dumps(request(1)), '{"message": "plain text"}', '{"BOOM": 1}']
+    table = pa.table(
+        {
+            "line_no": pa.array(range(1, 5), pa.int64()),
+            "byte_offset": pa.array(range(4), pa.int64()),
+            "line": pa.array(lines, pa.large_string()),
+            "bad": pa.nulls(4, pa.string()),
+            "raw": pa.nulls(4, pa.string()),
+        }
+    )
+    staged = stager.stage(table)
+    kinds = dict(zip(staged.column("line_no").to_pylist(), staged.column("kind").to_pylist(), strict=True))
+    assert kinds == {1: "request", 2: "request", 3: "ignored", 4: "rejected"}
