@@ -412,3 +412,37 @@ def test_staging_recovers_when_a_statement_fails_to_bind(monkeypatch: pytest.Mon
     staged = stager.stage(table)
     kinds = dict(zip(staged.column("line_no").to_pylist(), staged.column("kind").to_pylist(), strict=True))
     assert kinds == {1: "request", 2: "request", 3: "ignored", 4: "rejected"}
+
+
+@pytest.mark.parametrize("take_partial", [False, True])
+@pytest.mark.parametrize("max_lines", [1, 2, 3, 5, 1000])
+def test_batches_end_after_max_lines(max_lines: int, take_partial: bool) -> None:
+    """Batches are capped by line count as well as bytes (40 MB of blank lines once took 10 GB);
+    every line is delivered once, in order, whatever the cap, and an unfinished last line waits."""
+    import io
+
+    from llmcost.ingest.lines import LineBatcher
+    from llmcost.ingest.streams import ByteStream
+
+    data = b"a\n\nbb\r\n" + b"\n" * 7 + b"c" * 50 + b"\nlast"
+    batcher = LineBatcher(
+        ByteStream(io.BytesIO(data)),
+        start_offset=0,
+        start_line=1,
+        batch_bytes=64,
+        max_line=32,
+        take_partial=take_partial,
+        max_lines=max_lines,
+    )
+    got: list[tuple[int, bytes | None]] = []
+    for b in batcher:
+        assert len(b.starts) <= max_lines
+        got += [
+            (b.first_line + i, bytes(b.data[s:e]))
+            for i, (s, e) in enumerate(zip(b.starts, b.ends, strict=True))
+        ]
+        got += [(o.line_no, None) for o in b.oversize]
+    expected = [b"a", b"", b"bb\r", *([b""] * 7), b"c" * 50, *([b"last"] if take_partial else [])]
+    assert [g[0] for g in got] == list(range(1, len(expected) + 1))
+    assert [g[1] for g in got] == expected
+    assert batcher.tail.pending_bytes == (0 if take_partial else 4)
