@@ -446,3 +446,22 @@ def test_batches_end_after_max_lines(max_lines: int, take_partial: bool) -> None
     assert [g[0] for g in got] == list(range(1, len(expected) + 1))
     assert [g[1] for g in got] == expected
     assert batcher.tail.pending_bytes == (0 if take_partial else 4)
+
+
+def test_a_batch_needing_more_than_the_memory_cap_is_staged_anyway(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingest caps DuckDB's memory (bounded RSS as the warehouse grows). A batch that needs more
+    than the cap to stage (found: one line with 4,000 distinct keys, under the 256 MB cap) is
+    staged again without it, not rejected line by line as 'Out of Memory'. Here the cap is made
+    small (32 MB) so that a batch with a 1,000-key line needs more."""
+    import llmcost.ingest.stage as stage
+
+    monkeypatch.setattr(stage, "MEMORY_LIMIT", "32MB")
+    wide = request(0, **{f"k{i}": i for i in range(1000)})
+    f = tmp_path / "app.log"
+    f.write_bytes(jsonl([wide, *(request(i) for i in range(1, 50))]))
+    s = cli.ingest(f)["totals"]
+    assert (s["read"], s["loaded_requests"], s["rejected"]) == (50, 50, 0)
+    (attrs,) = _one(cli.db, "SELECT attrs FROM requests WHERE request_id = 'req-000000'")
+    assert json.loads(attrs)["k999"] == 999
