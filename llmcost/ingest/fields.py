@@ -305,9 +305,9 @@ class FieldMap:
         top: dict[str, str] = {}
         seen_lower: set[str] = set()
         for k in sorted(keys):
-            # An empty key cannot be a struct field (json_transform refuses it, `s.""` does not
-            # parse): the line loads without that one unnamed field rather than being rejected.
-            if not k or k.lower() in seen_lower:
+            # DuckDB struct fields cannot be named "" or hold a NUL: such keys are not extracted
+            # (the line still loads, rather than being rejected; their values are not kept in attrs)
+            if not k or "\x00" in k or k.lower() in seen_lower:
                 continue
             seen_lower.add(k.lower())
             top[k] = "VARCHAR" if k in self.leaf_keys and k not in self.parents else "JSON"

@@ -16,6 +16,10 @@ from llmcost.ingest.streams import ByteStream, StreamDamaged
 
 NL = 10
 CR = 13
+# A batch also ends after this many lines: staging materialises a few dozen columns per line, so a
+# batch of tiny lines (blank lines, `{}`) must not grow with the line count (40 MB of newlines
+# once peaked at 10 GB). Typical 200-500-byte log lines fill a 32 MB batch with 65-160k lines.
+MAX_BATCH_LINES = 1 << 17
 
 
 @dataclass
@@ -63,8 +67,10 @@ class LineBatcher:
         batch_bytes: int,
         max_line: int,
         take_partial: bool,
+        max_lines: int = MAX_BATCH_LINES,
     ) -> None:
         self.stream = stream
+        self.max_lines = max_lines
         self.offset = start_offset  # stream offset of buf[0]
         self.line_no = start_line  # number of the next line (1-based)
         self.cap = max(batch_bytes, 2 * max_line)
@@ -113,9 +119,13 @@ class LineBatcher:
                 self.line_no += 1
                 self._drop(self.have)
                 continue
+            # as many lines as a batch takes, and more bytes after them: the rest comes next
+            full = len(nl) >= self.max_lines and int(nl[self.max_lines - 1]) + 1 < self.have
+            if full:
+                nl = nl[: self.max_lines]
             ends = nl.astype(np.int64)
             end = int(nl[-1]) + 1 if len(nl) else 0
-            if eof and end < self.have:
+            if eof and not full and end < self.have:
                 if self.take_partial or self.tail.damage:
                     # a complete (compressed, piped or damaged) stream: its last line is whole
                     ends = np.append(ends, self.have)
@@ -128,7 +138,7 @@ class LineBatcher:
                 starts[1:] = ends[:-1] + 1
             if len(ends):
                 yield self._batch(window, starts, ends, end, [])
-            if eof:
+            if eof and not full:
                 return
             self._drop(end)
 

@@ -35,11 +35,21 @@ class Resume:
     stream: ByteStream  # positioned at `offset`
     window: bytes = b""  # the (up to) 4 KiB just before `offset`
     head: bytes = b""  # the first line
+    second: bytes = b""  # the start of the second line (new streams only)
 
     @property
     def is_json_document(self) -> bool:
-        """A pretty-printed JSON document (first line a lone '{' or '['), not JSON lines."""
-        return self.head.strip().lstrip(b"\xef\xbb\xbf") in (b"{", b"[")
+        """A pretty-printed JSON document, not JSON lines: the first line a lone '{' or '[', and
+        the second an indented member, a key, or a bracket. A JSON-lines file that merely opens
+        with a stray '{' (its second line a record at the margin, or no second line) is read as
+        lines, so that each line is accounted for."""
+        if self.head.strip().lstrip(b"\xef\xbb\xbf").strip() not in (b"{", b"["):
+            return False
+        nxt = self.second.rstrip(b"\r\n")
+        if not nxt.strip():
+            return False
+        # a record at the margin (not a lone bracket) means JSON lines
+        return not (nxt[:1] in (b"{", b"[") and nxt.strip() not in (b"{", b"["))
 
 
 def read_head(stream: ByteStream) -> tuple[bytes, bytes]:
@@ -102,7 +112,8 @@ def locate(
         stream.close()
         stream = open_stream()
         _, got = read_head(stream)
-    return Resume(None, 0, 1, head_fp, Pushback(stream, got, 0), b"", head)
+    second = got[len(head) :].split(b"\n", 1)[0]
+    return Resume(None, 0, 1, head_fp, Pushback(stream, got, 0), b"", head, second)
 
 
 def tail_fingerprint(window: bytes) -> str:

@@ -341,3 +341,127 @@ def test_a_pretty_printed_json_document_is_reported_not_rejected_line_by_line(
     s = cli.ingest(f)
     assert s["totals"]["read"] == 0
     assert "a JSON document, not JSON lines" in s["files"][0]["note"]
+
+
+def test_json_lines_opening_with_a_stray_brace_are_read_line_by_line(cli: Cli, tmp_path: Path) -> None:
+    """Found by tests/ingest/test_fuzz.py: a file whose first line was a lone '{' was taken for a
+    pretty-printed document and none of its lines were read."""
+    f = tmp_path / "app.log"
+    f.write_bytes(b"\xef\xbb\xbf{\n")
+    s = cli.ingest(f)["totals"]
+    assert (s["read"], s["rejected"]) == (1, 1)
+    g = tmp_path / "app2.log"
+    g.write_bytes(b"{\n" + jsonl([request(1), request(2)]))
+    s = cli.ingest(g)["totals"]
+    assert (s["read"], s["loaded_requests"], s["rejected"]) == (3, 2, 1)
+    assert _rejects(cli.db)[-1][:2] == (1, "not a JSON object")
+
+
+def test_empty_and_nul_keys_do_not_break_their_batch(cli: Cli, tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_ingest.py: a key "" made the staging SQL fail to parse (and one with a
+    NUL could not be a struct field), so the batch fell back to bisection, which then failed too."""
+    f = tmp_path / "app.log"
+    f.write_bytes(
+        jsonl([request(1, **{"": {"x": 1}}), request(2, **{"\u0000": 2, "a\u0000b": 3}), request(3)])
+        + b'{"": 1}\n'
+    )
+    s = cli.ingest(f)["totals"]
+    assert (s["read"], s["loaded_requests"], s["ignored"], s["rejected"]) == (4, 3, 1, 0)
+
+
+def test_staging_recovers_when_a_statement_fails_to_bind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by fuzz/fuzz_ingest.py: after a statement failed to parse or bind, DuckDB 2 kept the
+    previous statement's result pending and refused to register the next batch, so bisection
+    (which isolates the line DuckDB cannot read) crashed instead of rejecting that line."""
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+
+    from llmcost.config import IngestConfig
+    from llmcost.ingest.fields import FieldMap, FieldPlan
+    from llmcost.ingest.stage import Stager
+
+    ic = IngestConfig()
+    con = duckdb.connect()
+    stager = Stager(
+        con.cursor(),
+        FieldMap({}, ic.containers),
+        ic,
+        now=datetime(2026, 11, 1, tzinfo=UTC),
+        earliest=datetime(2000, 1, 1, tzinfo=UTC),
+    )
+    real = Stager._render
+
+    def render(self: Stager, plan: FieldPlan, guard: str) -> str:
+        if "BOOM" in plan.structure:  # a statement that cannot parse, as a bad key once made
+            return 'SELECT s."" FROM batch_lines'
+        return real(self, plan, guard)
+
+    monkeypatch.setattr(Stager, "_render", render)
+    # a `message` field without a record in it: the envelope probe's result was left pending
+    lines = [json.dumps(request(0)), json.dumps(request(1)), '{"message": "plain text"}', '{"BOOM": 1}']
+    table = pa.table(
+        {
+            "line_no": pa.array(range(1, 5), pa.int64()),
+            "byte_offset": pa.array(range(4), pa.int64()),
+            "line": pa.array(lines, pa.large_string()),
+            "bad": pa.nulls(4, pa.string()),
+            "raw": pa.nulls(4, pa.string()),
+        }
+    )
+    staged = stager.stage(table)
+    kinds = dict(zip(staged.column("line_no").to_pylist(), staged.column("kind").to_pylist(), strict=True))
+    assert kinds == {1: "request", 2: "request", 3: "ignored", 4: "rejected"}
+
+
+@pytest.mark.parametrize("take_partial", [False, True])
+@pytest.mark.parametrize("max_lines", [1, 2, 3, 5, 1000])
+def test_batches_end_after_max_lines(max_lines: int, take_partial: bool) -> None:
+    """Batches are capped by line count as well as bytes (40 MB of blank lines once took 10 GB);
+    every line is delivered once, in order, whatever the cap, and an unfinished last line waits."""
+    import io
+
+    from llmcost.ingest.lines import LineBatcher
+    from llmcost.ingest.streams import ByteStream
+
+    data = b"a\n\nbb\r\n" + b"\n" * 7 + b"c" * 50 + b"\nlast"
+    batcher = LineBatcher(
+        ByteStream(io.BytesIO(data)),
+        start_offset=0,
+        start_line=1,
+        batch_bytes=64,
+        max_line=32,
+        take_partial=take_partial,
+        max_lines=max_lines,
+    )
+    got: list[tuple[int, bytes | None]] = []
+    for b in batcher:
+        assert len(b.starts) <= max_lines
+        got += [
+            (b.first_line + i, bytes(b.data[s:e]))
+            for i, (s, e) in enumerate(zip(b.starts, b.ends, strict=True))
+        ]
+        got += [(o.line_no, None) for o in b.oversize]
+    expected = [b"a", b"", b"bb\r", *([b""] * 7), b"c" * 50, *([b"last"] if take_partial else [])]
+    assert [g[0] for g in got] == list(range(1, len(expected) + 1))
+    assert [g[1] for g in got] == expected
+    assert batcher.tail.pending_bytes == (0 if take_partial else 4)
+
+
+def test_a_batch_needing_more_than_the_memory_cap_is_staged_anyway(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingest caps DuckDB's memory (bounded RSS as the warehouse grows). A batch that needs more
+    than the cap to stage (found: one line with 4,000 distinct keys, under the 256 MB cap) is
+    staged again without it, not rejected line by line as 'Out of Memory'. Here the cap is made
+    small (32 MB) so that a batch with a 1,000-key line needs more."""
+    import llmcost.ingest.stage as stage
+
+    monkeypatch.setattr(stage, "MEMORY_LIMIT", "32MB")
+    wide = request(0, **{f"k{i}": i for i in range(1000)})
+    f = tmp_path / "app.log"
+    f.write_bytes(jsonl([wide, *(request(i) for i in range(1, 50))]))
+    s = cli.ingest(f)["totals"]
+    assert (s["read"], s["loaded_requests"], s["rejected"]) == (50, 50, 0)
+    (attrs,) = _one(cli.db, "SELECT attrs FROM requests WHERE request_id = 'req-000000'")
+    assert json.loads(attrs)["k999"] == 999
