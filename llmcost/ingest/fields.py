@@ -238,6 +238,9 @@ OUTCOME = {
     "value": ["value", "amount"],
 }
 
+# Distinct unknown top-level keys a batch may have before they stop being extracted one by one.
+MAX_EXTRACTED_UNKNOWN_KEYS = 512
+
 # Columns that users may alias (they can also alias the outcome-only ones).
 ALIASABLE = set(REQUEST) | set(OUTCOME) | {"event"}
 
@@ -304,7 +307,15 @@ class FieldMap:
         # first in sorted order is extracted; the others stay in attrs untouched.
         top: dict[str, str] = {}
         seen_lower: set[str] = set()
+        known = self.leaf_keys | self.parents | set(self.containers)
+        # A batch with very many distinct unknown keys (hostile or generated data) would make the
+        # extraction structure, and the staging query's time, grow faster than linearly: past the
+        # cap, unknown keys are not extracted one by one; attrs is then the record minus the keys
+        # columns read (json_merge_patch with nulls), which costs the same for any number of keys.
+        overflow = sum(1 for k in keys if k not in known) > MAX_EXTRACTED_UNKNOWN_KEYS
         for k in sorted(keys):
+            if overflow and k not in known:
+                continue
             # DuckDB struct fields cannot be named "" or hold a NUL: such keys are not extracted
             # (the line still loads, rather than being rejected; their values are not kept in attrs)
             if not k or "\x00" in k or k.lower() in seen_lower:
@@ -392,6 +403,9 @@ class FieldMap:
             if members
             else "NULL::JSON"
         )
+        if overflow:
+            read = json.dumps({k: None for k, t in top.items() if t == "VARCHAR"})
+            attrs = f"CAST(nullif(CAST(json_merge_patch(line, {_sql_str(read)}) AS VARCHAR), '{{}}') AS JSON)"
         return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs, keys)
 
 
