@@ -316,9 +316,10 @@ class FieldMap:
         for k in sorted(keys):
             if overflow and k not in known:
                 continue
-            # DuckDB struct fields cannot be named "" or hold a NUL: such keys are not extracted
-            # (the line still loads, rather than being rejected; their values are not kept in attrs)
-            if not k or "\x00" in k or k.lower() in seen_lower:
+            # A struct field cannot be named "", and an unknown key holding a NUL breaks the attrs
+            # text: such keys are not extracted (the line still loads rather than being rejected;
+            # their values are not kept in attrs). A NUL in a key the user aliased is read as asked.
+            if not k or ("\x00" in k and k not in known) or k.lower() in seen_lower:
                 continue
             seen_lower.add(k.lower())
             top[k] = "VARCHAR" if k in self.leaf_keys and k not in self.parents else "JSON"

@@ -1,6 +1,7 @@
 """A JSON document holding an array of records (Langfuse's JSON export, an API's saved response):
 one record per element. The document is parsed whole, so it is capped; past the cap, convert it to
-JSON lines first (`jq -c '.[]' export.json > export.jsonl`)."""
+JSON lines first (`jq -c '.[]' export.json > export.jsonl`). A file that only starts like one (JSON
+lines whose first line is an array) is read line by line, unchanged."""
 
 from __future__ import annotations
 
@@ -29,12 +30,14 @@ class JsonArrayStream(TranscodingStream):
                     "convert it to JSON lines first (jq -c '.[]' FILE)"
                 )
             parts.append(chunk)
+        data = b"".join(parts)
         try:
-            doc = orjson.loads(b"".join(parts))
-        except orjson.JSONDecodeError as e:
-            raise StreamDamaged(f"not a valid JSON document: {e}") from None
+            doc = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+        except orjson.JSONDecodeError:
+            doc = None
         if not isinstance(doc, list):
-            raise StreamDamaged("a JSON document that is not an array of records")
+            # not one JSON array after all (JSON lines that start with one): read line by line
+            return data if data.endswith(b"\n") or not data else data + b"\n"
         self.stats.units = 1
         self.stats.expanded = 1
         self.stats.records = len(doc)
