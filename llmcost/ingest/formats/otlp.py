@@ -198,6 +198,8 @@ class OtlpMapper:
             col: list(dict.fromkeys([*(dimensions or {}).get(col, []), *names]))
             for col, names in DIMENSIONS.items()
         }
+        self._last_resource: dict[str, Any] | None = None
+        self._last_pick: dict[str, Any] = {}
         # attribute name -> (column, rank): one pass over a span's attributes finds every column
         self._names: dict[str, tuple[str, int]] = {}
         columns = {
@@ -214,6 +216,12 @@ class OtlpMapper:
         for col, names in columns.items():
             for rank, name in enumerate(names):
                 self._names.setdefault(name, (col, rank))
+
+    def _resource_pick(self, resource: dict[str, Any]) -> dict[str, Any]:
+        """_pick of a resource, once per resource (every span of a batch shares it)."""
+        if resource is not self._last_resource:
+            self._last_resource, self._last_pick = resource, self._pick(resource)
+        return self._last_pick
 
     def _pick(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Column -> the value of its best-ranked attribute present (not null, not empty)."""
@@ -274,7 +282,7 @@ class OtlpMapper:
         if op is None:
             rec["event"] = "otel.span"
             return rec
-        found, around = self._pick(attrs), self._pick(resource)
+        found, around = self._pick(attrs), self._resource_pick(resource)
         rec["event"] = "llm.request"
         rec["operation"] = op
         rec["provider"] = found.get("provider", around.get("provider"))
