@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# In CI (CI set, as CI services do) Hypothesis draws the same examples every run: main stays green
+# for reasons of its own code, not of a lucky draw. Locally every run explores new examples; a failure
+# prints the blob that replays it (@reproduce_failure).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)
