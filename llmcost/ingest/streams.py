@@ -73,52 +73,78 @@ class ByteStream:
         self._raw.close()
 
 
-class _Decompressing(ByteStream):
-    def __init__(self, raw: BinaryIO, limit: ExpansionLimit) -> None:
-        super().__init__(raw)
-        self._limit = limit
+class ProducedStream(ByteStream):
+    """Bytes produced piece by piece by `_more()` (decompressed, or transcoded from another format),
+    buffered for read(n). Pieces are joined once per read (appending each to a buffer is quadratic).
+
+    Damage met while producing a piece that is still whole goes to `_later`: the piece is delivered
+    first, the damage raised once everything before it has been read."""
+
+    def __init__(self, raw: BinaryIO | None) -> None:
+        self._raw = raw  # type: ignore[assignment]  # None: the subclass reads another stream
+        self.position = 0
         self._pending = b""
         self._eof = False
         self._damage: StreamDamaged | None = None
-        self.consumed = 0  # compressed bytes read
+        self._later: StreamDamaged | None = None
 
     def _more(self) -> bytes:
         raise NotImplementedError
 
-    def _check_ratio(self) -> None:
-        out = self.position + len(self._pending)
-        if out > self._limit.check_after and out > self._limit.ratio * max(self.consumed, 1):
-            raise StreamDamaged(
-                f"decompressed size exceeds {self._limit.ratio}x the compressed size "
-                f"({out} bytes from {self.consumed}): refusing a likely decompression bomb"
-            )
+    def _check(self, produced: int) -> None:
+        """Called with the bytes produced so far (delivered + buffered); may raise StreamDamaged."""
 
     def read(self, n: int) -> bytes:
-        while len(self._pending) < n and not self._eof and self._damage is None:
+        if len(self._pending) < n:
+            self._fill(n)
+        if not self._pending:
+            if self._damage is None and self._later is not None:
+                self._damage, self._later = self._later, None
+            if self._damage is not None:
+                raise self._damage
+        if len(self._pending) <= n:
+            out, self._pending = self._pending, b""
+        else:
+            out, self._pending = self._pending[:n], self._pending[n:]
+        self.position += len(out)
+        return out
+
+    def _fill(self, n: int) -> None:
+        parts, size = [self._pending], len(self._pending)
+        while size < n and not self._eof and self._damage is None and self._later is None:
             try:
                 piece = self._more()
             except StreamDamaged as e:
                 self._damage = e
                 break
-            if not piece and self._eof:
-                break
-            self._pending += piece
+            parts.append(piece)
+            size += len(piece)
             try:
-                self._check_ratio()
+                self._check(self.position + size)
             except StreamDamaged as e:
                 self._damage = e
-                self._pending = b""
+                parts, size = [], 0  # nothing of a refused stream is delivered past this point
                 break
-        if not self._pending and self._damage is not None:
-            raise self._damage
-        out, self._pending = self._pending[:n], self._pending[n:]
-        self.position += len(out)
-        return out
+        self._pending = b"".join(parts)
 
     def readinto(self, view: memoryview) -> int:
         data = self.read(len(view))
         view[: len(data)] = data
         return len(data)
+
+
+class _Decompressing(ProducedStream):
+    def __init__(self, raw: BinaryIO, limit: ExpansionLimit) -> None:
+        super().__init__(raw)
+        self._limit = limit
+        self.consumed = 0  # compressed bytes read
+
+    def _check(self, produced: int) -> None:
+        if produced > self._limit.check_after and produced > self._limit.ratio * max(self.consumed, 1):
+            raise StreamDamaged(
+                f"decompressed size exceeds {self._limit.ratio}x the compressed size "
+                f"({produced} bytes from {self.consumed}): refusing a likely decompression bomb"
+            )
 
 
 class GzipStream(_Decompressing):
@@ -157,8 +183,7 @@ class GzipStream(_Decompressing):
                 self._in = rest
             elif rest.strip(b"\x00"):
                 self._eof = True
-                self._pending += out
-                raise StreamDamaged(f"{len(rest)}+ bytes of trailing garbage after the gzip data")
+                self._later = StreamDamaged(f"{len(rest)}+ bytes of trailing garbage after the gzip data")
             else:
                 # only zero padding left in this read; more may follow in the file
                 nxt = self._raw.read(_READ)
@@ -168,8 +193,7 @@ class GzipStream(_Decompressing):
                     self._in = nxt
                 elif nxt.strip(b"\x00"):
                     self._eof = True
-                    self._pending += out
-                    raise StreamDamaged("trailing garbage after the gzip data")
+                    self._later = StreamDamaged("trailing garbage after the gzip data")
                 else:
                     self._eof = True
         return out

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from llmcost.ingest.streams import ByteStream, StreamDamaged
+from llmcost.ingest.streams import ByteStream, ProducedStream, StreamDamaged
 
 _CHUNK = 1 << 20
 # An input line holding many records (an OTLP batch) may be far longer than one record may be.
@@ -41,63 +41,16 @@ def dump(record: dict[str, Any]) -> bytes:
         return json.dumps(record, default=str, separators=(",", ":")).encode() + b"\n"
 
 
-class TranscodingStream(ByteStream):
+class TranscodingStream(ProducedStream):
     """Read-forward JSON lines produced by `_more()`, on top of a (decompressed) input stream."""
 
     kind = "transcoded"
 
     def __init__(self, inner: ByteStream) -> None:
+        super().__init__(None)  # never seeks: skip() reads forward through the transcoding
         self._inner = inner
-        self.position = 0
         self.compression = inner.compression
         self.stats = TranscodeStats(self.kind)
-        self._pending = b""
-        self._eof = False
-        self._damage: StreamDamaged | None = None
-        # damage met while producing output: raised once that output has been delivered
-        self._later: StreamDamaged | None = None
-
-    def _more(self) -> bytes:
-        raise NotImplementedError
-
-    def read(self, n: int) -> bytes:
-        if len(self._pending) < n and not self._eof and self._damage is None:
-            parts, size = [self._pending], len(self._pending)  # joined once: no quadratic copying
-            while size < n and not self._eof and self._damage is None:
-                if self._later is not None:
-                    self._damage, self._later = self._later, None
-                    break
-                try:
-                    piece = self._more()
-                except StreamDamaged as e:
-                    self._damage = e
-                    break
-                parts.append(piece)
-                size += len(piece)
-            self._pending = b"".join(parts)
-        if not self._pending and self._damage is not None:
-            raise self._damage
-        if len(self._pending) <= n:
-            out, self._pending = self._pending, b""
-        else:
-            out, self._pending = self._pending[:n], self._pending[n:]
-        self.position += len(out)
-        return out
-
-    def readinto(self, view: memoryview) -> int:
-        data = self.read(len(view))
-        view[: len(data)] = data
-        return len(data)
-
-    def skip(self, n: int) -> bytes:
-        tail = b""
-        while n > 0:
-            chunk = self.read(min(n, _CHUNK))
-            if not chunk:
-                break
-            n -= len(chunk)
-            tail = (tail + chunk)[-4096:]
-        return tail
 
     @property
     def held_back(self) -> int:
