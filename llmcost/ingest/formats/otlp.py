@@ -42,11 +42,17 @@ from llmcost.ingest.formats.transcode import embedded_object
 # Attributes naming the record's dimensions (any case); `[ingest.otel]` in llmcost.toml puts its own first.
 DIMENSIONS: dict[str, list[str]] = {
     "tenant_id": ["tenant.id", "tenant_id", "app.tenant.id", "app.tenant_id", "llmcost.tenant_id"],
-    "feature": ["app.feature", "feature", "llmcost.feature", "gen_ai.agent.name"],
+    "feature": ["app.feature", "feature", "llmcost.feature"],
     "user_id": ["enduser.id", "user.id", "gen_ai.user.id", "app.user.id"],
     "prompt_version": ["gen_ai.prompt.version", "llm.prompt_template.version", "app.prompt_version"],
     "session_id": ["session.id", "gen_ai.conversation.id"],
 }
+# Read only when neither the span, its ancestors nor the resource name the column: an agent's name
+# stands in for the feature, but an app's own `feature` on the agent run says it better.
+FALLBACK_DIMENSIONS: dict[str, list[str]] = {"feature": ["gen_ai.agent.name"]}
+# The request's parameters as a JSON object (OpenInference): the model of a call that failed
+# before any response named it.
+INVOCATION_PARAMETERS = ("llm.invocation_parameters", "embedding.invocation_parameters")
 # Families of attributes holding the app's own keys: a name prefix, or one attribute holding a JSON
 # object (OpenInference `metadata`, a Pydantic AI run's `metadata`).
 FAMILY_PREFIXES = ("traceloop.association.properties.", "ai.telemetry.metadata.")
@@ -414,6 +420,14 @@ class OtlpMapper:
             if col in self.dimensions or col == "provider":
                 found.setdefault(col, pick)
                 where.setdefault(col, "resource")
+        for col, names in FALLBACK_DIMENSIONS.items():
+            if col not in found and (name := _first_name(attrs, names)) is not None:
+                found[col], where[col] = Pick(name, attrs[name]), "span"
+        if "model" not in found:
+            for name in INVOCATION_PARAMETERS:
+                if isinstance(model := _json_object(attrs.get(name)).get("model"), str) and model:
+                    found["model"], where["model"] = Pick(f"{name} model", model), "span"
+                    break
         notes: dict[str, str] = {}
         rec["event"] = "llm.request"
         rec["operation"] = op
