@@ -93,6 +93,8 @@ def _lookup(record: Any, path: tuple[str, ...]) -> Any:
 
 def _why_ignored(event: str | None, record: Any, fields: FieldMap, request_events: list[str]) -> str:
     """Why a line was not taken for a model call, and the setting that would take it, if any."""
+    if isinstance(record, dict) and isinstance(record.get("_why"), str):
+        return f"an OpenTelemetry span that is no model call: {record['_why']}"  # the transcoder knows
     named = (
         f"its event {event!r} is not a request event"
         if event and not event.startswith("(")

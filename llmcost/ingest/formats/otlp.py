@@ -408,6 +408,8 @@ class OtlpMapper:
         op = self._operation(attrs)
         if op is None:
             rec["event"] = "otel.span"
+            if self.provenance:
+                rec["_why"] = _not_a_call(attrs)
             return rec
         found = self._pick(attrs)
         where = dict.fromkeys(found, "span")
@@ -494,17 +496,29 @@ class OtlpMapper:
         meta = _json_object(attrs.get("ai.response.providerMetadata"))
         anthropic, bedrock = _obj(meta.get("anthropic")), _obj(_obj(meta.get("bedrock")).get("usage"))
         usage = _obj(anthropic.get("usage"))
-        from_meta = {
-            "cached_input_tokens": usage.get("cache_read_input_tokens", bedrock.get("cacheReadInputTokens")),
-            "cache_write_tokens": anthropic.get(
-                "cacheCreationInputTokens",
-                usage.get("cache_creation_input_tokens", bedrock.get("cacheWriteInputTokens")),
-            ),
-            "cache_write_1h_tokens": _obj(usage.get("cache_creation")).get("ephemeral_1h_input_tokens"),
+        # column -> the places in the provider's metadata that hold it, first found wins
+        from_meta: dict[str, list[tuple[str, Any]]] = {
+            "cached_input_tokens": [
+                ("anthropic.usage.cache_read_input_tokens", usage.get("cache_read_input_tokens")),
+                ("bedrock.usage.cacheReadInputTokens", bedrock.get("cacheReadInputTokens")),
+            ],
+            "cache_write_tokens": [
+                ("anthropic.cacheCreationInputTokens", anthropic.get("cacheCreationInputTokens")),
+                ("anthropic.usage.cache_creation_input_tokens", usage.get("cache_creation_input_tokens")),
+                ("bedrock.usage.cacheWriteInputTokens", bedrock.get("cacheWriteInputTokens")),
+            ],
+            "cache_write_1h_tokens": [
+                (
+                    "anthropic.usage.cache_creation.ephemeral_1h_input_tokens",
+                    _obj(usage.get("cache_creation")).get("ephemeral_1h_input_tokens"),
+                )
+            ],
         }
-        for col, v in from_meta.items():
-            if col not in found and _count(v) is not None:
-                found[col], where[col] = Pick("ai.response.providerMetadata", v), "span"
+        for col, places in from_meta.items():
+            hit = next(((path, v) for path, v in places if _count(v) is not None), None)
+            if col not in found and hit is not None:
+                found[col] = Pick(f"ai.response.providerMetadata {hit[0]}", hit[1])
+                where[col] = "span"
         uncached = anthropic or bedrock or any(f in str(provider).lower() for f in ("anthropic", "bedrock"))
         if uncached and "input_tokens" in found and (n := _count(found["input_tokens"].value)) is not None:
             extra = sum(
@@ -535,7 +549,8 @@ class OtlpMapper:
         for col, pick in found.items():
             out[col] = f"{where.get(col, 'span')} {pick.source}"
         for col, note in notes.items():
-            out[col] = f"{out[col]} {note}" if col in out else note
+            # a note adds to the attribute it follows, or (the outcome's) says it all
+            out[col] = f"{out[col]} {note}" if col in out and col != "outcome" else note
         return out
 
     @staticmethod
@@ -654,6 +669,22 @@ def _failure(span: Span) -> tuple[str, str, str]:
             if pattern.search(text):
                 return outcome, kind, f"span status.code ERROR + {source}"
     return "error", kind, "span status.code ERROR" + (f" + {clues[0][1]}" if clues else "")
+
+
+def _not_a_call(attrs: dict[str, Any]) -> str:
+    """Why a span is not counted, for --explain."""
+    usage = any("usage" in k or "token_count" in k for k in attrs)
+    repeats = " (the usage it carries repeats its model calls', which are counted)" if usage else ""
+    vercel = attrs.get("ai.operationId")
+    if isinstance(vercel, str):
+        return f"a Vercel AI SDK {vercel!r} span, not a step (….doGenerate, ….doStream, ….doEmbed){repeats}"
+    op = attrs.get("gen_ai.operation.name")
+    if isinstance(op, str):
+        return f"gen_ai.operation.name {op!r} is not a model call{repeats}"
+    kind = attrs.get("openinference.span.kind")
+    if isinstance(kind, str):
+        return f"an OpenInference {kind} span, not a model call{repeats}"
+    return "no GenAI attributes of a model call (gen_ai.operation.name, or a model with token counts)"
 
 
 def _text(v: Any) -> str | None:
