@@ -39,7 +39,7 @@ import orjson
 
 from llmcost.ingest.formats.transcode import embedded_object
 
-# Attributes naming the record's dimensions (any case); `[ingest.otel]` in llmcost.toml puts its own first.
+# Attributes naming the record's dimensions (any case); `[ingest.otel_attributes]` in llmcost.toml puts its own first.
 DIMENSIONS: dict[str, list[str]] = {
     "tenant_id": ["tenant.id", "tenant_id", "app.tenant.id", "app.tenant_id", "llmcost.tenant_id"],
     "feature": ["app.feature", "feature", "llmcost.feature"],
