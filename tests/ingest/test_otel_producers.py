@@ -258,19 +258,21 @@ def test_openllmetry_older_names(cli: Cli, tmp_path: Path) -> None:
                 "llm.usage.total_tokens": 4420,
             },
         ).end()
+        tracer.start_span(
+            "openai.embeddings",
+            attributes={
+                "llm.request.type": "embedding",
+                "gen_ai.system": "OpenAI",
+                "gen_ai.request.model": "text-embedding-3-small",
+                "gen_ai.usage.prompt_tokens": 64,
+                "llm.usage.total_tokens": 64,
+            },
+        ).end()
     cli.ingest(path)
-    (row,) = rows(cli)
-    assert (
-        row["input_tokens"],
-        row["cached_input_tokens"],
-        row["cache_write_tokens"],
-        row["output_tokens"],
-    ) == (
-        4120,
-        3000,
-        1000,
-        300,
-    )
+    chat, embedding = rows(cli)
+    tokens = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens")
+    assert [chat[c] for c in tokens] == [4120, 3000, 1000, 300]
+    assert (chat["operation"], embedding["operation"], embedding["input_tokens"]) == ("chat", "embedding", 64)
 
 
 def test_vercel_steps_count_and_their_parents_do_not(cli: Cli, tmp_path: Path) -> None:

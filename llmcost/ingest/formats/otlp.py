@@ -39,7 +39,8 @@ import orjson
 
 from llmcost.ingest.formats.transcode import embedded_object
 
-# Attributes naming the record's dimensions (any case); `[ingest.otel_attributes]` in llmcost.toml puts its own first.
+# Attributes naming the record's dimensions (any case); `[ingest.otel_attributes]` in llmcost.toml
+# puts its own first.
 DIMENSIONS: dict[str, list[str]] = {
     "tenant_id": ["tenant.id", "tenant_id", "app.tenant.id", "app.tenant_id", "llmcost.tenant_id"],
     "feature": ["app.feature", "feature", "llmcost.feature"],
@@ -149,7 +150,14 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 
 # attributes read into record fields besides the ranked lists
 _READ = frozenset(
-    {"gen_ai.operation.name", "openinference.span.kind", "gen_ai.response.id", "error.type", "ai.operationId"}
+    {
+        "gen_ai.operation.name",
+        "openinference.span.kind",
+        "llm.request.type",
+        "gen_ai.response.id",
+        "error.type",
+        "ai.operationId",
+    }
 )
 
 
@@ -565,6 +573,9 @@ class OtlpMapper:
         kind = attrs.get("openinference.span.kind")
         if isinstance(kind, str):
             return OPENINFERENCE_CALLS.get(kind.upper())
+        request_type = attrs.get("llm.request.type")  # OpenLLMetry before gen_ai.operation.name
+        if isinstance(request_type, str) and request_type.lower() in MODEL_CALLS:
+            return request_type
         if _first(attrs, MODEL) is not None and (_first(attrs, INPUT) or _first(attrs, OUTPUT)) is not None:
             return "chat"  # a model and its usage, with no operation named
         return None
