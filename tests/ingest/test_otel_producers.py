@@ -140,6 +140,15 @@ def test_dimension_families_are_read_by_key_in_any_case(cli: Cli, tmp_path: Path
                 "user.id": "u_named",
             },
         ).end()
+        tracer.start_span(
+            "generation",
+            attributes=chat_attrs(
+                {
+                    "langfuse.trace.metadata.tenant": "t_langfuse",
+                    "langfuse.observation.metadata.useCase": "f_lf",
+                }
+            ),
+        ).end()
         # a named attribute beats a family key on the same span, whatever its case
         tracer.start_span(
             "chat",
@@ -153,6 +162,7 @@ def test_dimension_families_are_read_by_key_in_any_case(cli: Cli, tmp_path: Path
         ("t_upper", "f_dashed", "u_camel"),
         ("t_customer", "f_vercel", None),
         ("t_json", "f_json", "u_named"),
+        ("t_langfuse", "f_lf", None),
         ("t_named", None, None),
     ]
     assert rows(cli)[1]["prompt_version"] == "v7"

@@ -44,9 +44,9 @@ from llmcost.ingest.formats.transcode import embedded_object
 DIMENSIONS: dict[str, list[str]] = {
     "tenant_id": ["tenant.id", "tenant_id", "app.tenant.id", "app.tenant_id", "llmcost.tenant_id"],
     "feature": ["app.feature", "feature", "llmcost.feature"],
-    "user_id": ["enduser.id", "user.id", "gen_ai.user.id", "app.user.id"],
+    "user_id": ["enduser.id", "user.id", "gen_ai.user.id", "app.user.id", "langfuse.user.id"],
     "prompt_version": ["gen_ai.prompt.version", "llm.prompt_template.version", "app.prompt_version"],
-    "session_id": ["session.id", "gen_ai.conversation.id"],
+    "session_id": ["session.id", "langfuse.session.id", "gen_ai.conversation.id"],
 }
 # Read only when neither the span, its ancestors nor the resource name the column: an agent's name
 # stands in for the feature, but an app's own `feature` on the agent run says it better.
@@ -56,7 +56,12 @@ FALLBACK_DIMENSIONS: dict[str, list[str]] = {"feature": ["gen_ai.agent.name"]}
 INVOCATION_PARAMETERS = ("llm.invocation_parameters", "embedding.invocation_parameters")
 # Families of attributes holding the app's own keys: a name prefix, or one attribute holding a JSON
 # object (OpenInference `metadata`, a Pydantic AI run's `metadata`).
-FAMILY_PREFIXES = ("traceloop.association.properties.", "ai.telemetry.metadata.")
+FAMILY_PREFIXES = (
+    "traceloop.association.properties.",  # OpenLLMetry / Traceloop SDK
+    "ai.telemetry.metadata.",  # Vercel AI SDK
+    "langfuse.trace.metadata.",  # Langfuse SDKs' propagated metadata
+    "langfuse.observation.metadata.",
+)
 FAMILY_OBJECTS = ("metadata",)
 # a family key, lowered without `_`, `-`, `.` -> its column (earlier = preferred)
 FAMILY_KEYS: dict[str, list[str]] = {
