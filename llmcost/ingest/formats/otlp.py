@@ -116,6 +116,7 @@ CACHE_READ = [
     "gen_ai.usage.input_tokens.cached",
     "llm.token_count.prompt_details.cache_read",
     "ai.usage.cachedInputTokens",
+    "ai.usage.inputTokenDetails.cacheReadTokens",  # Vercel AI SDK 6
 ]
 CACHE_WRITE = [
     "gen_ai.usage.cache_creation.input_tokens",
@@ -123,6 +124,7 @@ CACHE_WRITE = [
     "gen_ai.usage.cache_creation_input_tokens",
     "gen_ai.usage.input_tokens.cache_write",
     "llm.token_count.prompt_details.cache_write",
+    "ai.usage.inputTokenDetails.cacheWriteTokens",  # Vercel AI SDK 6
 ]
 CACHE_WRITE_1H = ["anthropic.usage.cache_creation.ephemeral_1h_input_tokens"]
 REASONING = [
@@ -132,6 +134,7 @@ REASONING = [
     "gen_ai.usage.details.reasoning_tokens",  # Pydantic AI
     "llm.token_count.completion_details.reasoning",
     "ai.usage.reasoningTokens",
+    "ai.usage.outputTokenDetails.reasoningTokens",
 ]
 COST = ["gen_ai.usage.cost", "llm.cost.total", "operation.cost"]
 # operations that are model calls; anything else with usage is an aggregate of its children
@@ -532,7 +535,12 @@ class OtlpMapper:
             if col not in found and hit is not None:
                 found[col] = Pick(f"ai.response.providerMetadata {hit[0]}", hit[1])
                 where[col] = "span"
-        uncached = anthropic or bedrock or any(f in str(provider).lower() for f in ("anthropic", "bedrock"))
+        # AI SDK 5 passes Anthropic's and Bedrock's uncached input count through; AI SDK 6 reports
+        # the total and says so with its input token details
+        v6 = any(k.startswith("ai.usage.inputTokenDetails.") for k in attrs)
+        uncached = not v6 and bool(
+            anthropic or bedrock or any(f in str(provider).lower() for f in ("anthropic", "bedrock"))
+        )
         if uncached and "input_tokens" in found and (n := _count(found["input_tokens"].value)) is not None:
             extra = sum(
                 _count(found[c].value) or 0
