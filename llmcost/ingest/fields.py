@@ -30,6 +30,7 @@ REQUEST = {
         "response_id",
         "ResponseMetadata.RequestId",  # boto3 (Bedrock converse() output logged whole)
         "llm_output.id",  # LangChain LLMResult (the provider's response id)
+        "response_metadata.id",  # LangChain AIMessage (its own `id` is LangChain's run id)
         "id",  # last resort: Langfuse observations, Datadog logs (a per-record id either way)
     ],
     "ts": [
@@ -93,6 +94,7 @@ REQUEST = {
         "model_provider",
         "custom_llm_provider",  # LiteLLM
         "llm_output.model_provider",  # LangChain LLMResult (ChatOpenAI sets it; ChatAnthropic does not)
+        "response_metadata.model_provider",  # LangChain AIMessage
     ],
     "model": [
         "model",
@@ -106,6 +108,7 @@ REQUEST = {
         "model_version",  # google-genai GenerateContentResponse.model_dump()
         "llm_output.model_name",  # LangChain LLMResult (ChatOpenAI, ChatAnthropic)
         "llm_output.model",
+        "response_metadata.model_name",  # LangChain AIMessage
     ],
     "operation": [
         "operation",
@@ -131,6 +134,11 @@ REQUEST = {
         "usage_metadata.prompt_token_count",  # google-genai model_dump()
         "llm_output.token_usage.prompt_tokens",  # LangChain LLMResult from ChatOpenAI
         "llm_output.usage.input_tokens",  # LangChain LLMResult from ChatAnthropic (uncached)
+        # LangChain AIMessage: the provider's own usage in response_metadata before LangChain's
+        # usage_metadata, whose input is a total (it must not meet the Anthropic cache additions)
+        "response_metadata.token_usage.prompt_tokens",
+        "response_metadata.usage.input_tokens",
+        "usage_metadata.input_tokens",
         "usageDetails.input",  # Langfuse
         "input.inputTokenCount",  # Bedrock invocation log (uncached: see bedrock_* below)
     ],
@@ -151,6 +159,8 @@ REQUEST = {
         "usageMetadata.cachedContentTokenCount",
         "usage_metadata.cached_content_token_count",  # google-genai model_dump()
         "llm_output.token_usage.prompt_tokens_details.cached_tokens",  # LangChain (ChatOpenAI)
+        "response_metadata.token_usage.prompt_tokens_details.cached_tokens",  # LangChain AIMessage
+        "usage_metadata.input_token_details.cache_read",  # LangChain AIMessage (any chat model)
     ],
     "cache_write_tokens": [
         "cacheWriteTokens",
@@ -164,6 +174,9 @@ REQUEST = {
         "usage.prompt_tokens_details.cache_write_tokens",
         "usage.input_tokens_details.cache_write_tokens",
         "llm_output.token_usage.prompt_tokens_details.cache_write_tokens",  # LangChain (ChatOpenAI)
+        "response_metadata.token_usage.prompt_tokens_details.cache_write_tokens",  # LangChain AIMessage
+        # (ChatAnthropic moves TTL-split writes out of this key; its response_metadata.usage wins)
+        "usage_metadata.input_token_details.cache_creation",
     ],
     "cache_write_1h_tokens": [
         "cacheWrite1hTokens",
@@ -171,6 +184,7 @@ REQUEST = {
         "usage.cache_creation.ephemeral_1h_input_tokens",
         "cache_creation.ephemeral_1h_input_tokens",
         "llm_output.usage.cache_creation.ephemeral_1h_input_tokens",  # LangChain (ChatAnthropic)
+        "response_metadata.usage.cache_creation.ephemeral_1h_input_tokens",  # LangChain AIMessage
     ],
     "output_tokens": [
         "outputTokens",
@@ -186,6 +200,9 @@ REQUEST = {
         "output.outputTokenCount",  # Bedrock invocation log
         "llm_output.token_usage.completion_tokens",  # LangChain LLMResult from ChatOpenAI
         "llm_output.usage.output_tokens",  # LangChain LLMResult from ChatAnthropic
+        "response_metadata.token_usage.completion_tokens",  # LangChain AIMessage
+        "response_metadata.usage.output_tokens",
+        "usage_metadata.output_tokens",
     ],
     "reasoning_tokens": [
         "reasoningTokens",
@@ -200,6 +217,8 @@ REQUEST = {
         "usageMetadata.thoughtsTokenCount",
         "usage_metadata.thoughts_token_count",  # google-genai model_dump()
         "llm_output.token_usage.completion_tokens_details.reasoning_tokens",  # LangChain (ChatOpenAI)
+        "response_metadata.token_usage.completion_tokens_details.reasoning_tokens",  # LangChain AIMessage
+        "usage_metadata.output_token_details.reasoning",
     ],
     "latency_ms": [
         "latencyMs",
@@ -240,6 +259,8 @@ REQUEST = {
         "usage.service_tier",
         "llm_output.service_tier",  # LangChain LLMResult (ChatOpenAI)
         "llm_output.usage.service_tier",  # LangChain LLMResult (ChatAnthropic)
+        "response_metadata.service_tier",  # LangChain AIMessage
+        "response_metadata.usage.service_tier",
     ],
     # Anthropic's own usage names: there, input_tokens counts UNCACHED input only, so the total is
     # input + cache reads + cache writes (FORMATS.md §2).
@@ -255,6 +276,7 @@ REQUEST = {
         "usageDetails.cache_read_input_tokens",
         "usageDetails.input_cache_read",
         "llm_output.usage.cache_read_input_tokens",  # LangChain LLMResult (ChatAnthropic)
+        "response_metadata.usage.cache_read_input_tokens",  # LangChain AIMessage (ChatAnthropic)
     ],
     "anthropic_cache_creation": [
         "cache_creation_input_tokens",
@@ -267,6 +289,7 @@ REQUEST = {
         "usageDetails.cache_creation_input_tokens",
         "usageDetails.input_cache_creation",
         "llm_output.usage.cache_creation_input_tokens",  # LangChain LLMResult (ChatAnthropic)
+        "response_metadata.usage.cache_creation_input_tokens",  # LangChain AIMessage (ChatAnthropic)
     ],
     # Gemini's candidatesTokenCount EXCLUDES thinking: output = candidates + thoughts.
     # Langfuse subtracts every detail from its totals: usageDetails.output EXCLUDES reasoning, and

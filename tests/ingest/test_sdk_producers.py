@@ -136,6 +136,68 @@ def test_langchain_llm_result_from_chat_openai_names_its_provider(cli: Cli, tmp_
     assert _rows(cli.db, cols) == [("chatcmpl-9", "openai", "o4-mini-2025-04-16", 2000, 512, 1800, 1200)]
 
 
+def test_a_langchain_ai_message_reads_the_providers_usage_before_langchains_total(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from langchain_core.messages import AIMessage
+
+    anthropic_usage = {
+        "input_tokens": 50,
+        "output_tokens": 200,
+        "cache_read_input_tokens": 1000,
+        "cache_creation_input_tokens": 3000,
+        "cache_creation": {"ephemeral_5m_input_tokens": 1000, "ephemeral_1h_input_tokens": 2000},
+    }
+    from_anthropic = AIMessage(
+        content="ok",
+        id="lc_run--1",
+        response_metadata={
+            "id": "msg_01A",
+            "model_name": "claude-sonnet-4-5-20250929",
+            "model_provider": "anthropic",
+            "usage": anthropic_usage,
+        },
+        # LangChain's own view: a total input, and the TTL-split writes moved out of cache_creation
+        usage_metadata={
+            "input_tokens": 4050,
+            "output_tokens": 200,
+            "total_tokens": 4250,
+            "input_token_details": {
+                "cache_read": 1000,
+                "cache_creation": 0,
+                "ephemeral_5m_input_tokens": 1000,  # type: ignore[typeddict-unknown-key]
+                "ephemeral_1h_input_tokens": 2000,
+            },
+        },
+    )
+    # a chat model whose usage is only in LangChain's usage_metadata (totals, details inside)
+    from_gemini = AIMessage(
+        content="ok",
+        id="lc_run--2",
+        response_metadata={"model_name": "gemini-2.5-flash", "model_provider": "google_genai"},
+        usage_metadata={
+            "input_tokens": 1000,
+            "output_tokens": 300,
+            "total_tokens": 1300,
+            "input_token_details": {"cache_read": 200, "cache_creation": 100},
+            "output_token_details": {"reasoning": 50},
+        },
+    )
+    f = _log(
+        tmp_path / "app.log",
+        [{"response": from_anthropic.model_dump()}, {"result": from_gemini.model_dump()}],
+    )
+    assert cli.ingest(f)["totals"]["loaded_requests"] == 2
+    cols = (
+        "request_id, provider, input_tokens, cached_input_tokens, cache_write_tokens, "
+        "cache_write_1h_tokens, output_tokens, reasoning_tokens"
+    )
+    assert _rows(cli.db, cols) == [
+        ("msg_01A", "anthropic", 4050, 1000, 3000, 2000, 200, 0),
+        ("lc_run--2", "google_genai", 1000, 200, 100, 0, 300, 50),
+    ]
+
+
 def _converse(request_id: str, usage: dict[str, Any]) -> dict[str, Any]:
     return {
         "ResponseMetadata": {
@@ -285,6 +347,7 @@ SHAPES = {
     "sdk-gemini-rest": ["Gemini GenerateContentResponse (REST) under `response`"],
     "sdk-langchain-openai": ["LangChain LLMResult under `response`"],
     "sdk-langchain-anthropic": ["LangChain LLMResult under `response`"],
+    "sdk-langchain-aimessage": ["LangChain AIMessage under `response`", "LangChain AIMessage under `result`"],
 }
 
 

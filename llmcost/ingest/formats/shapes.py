@@ -21,6 +21,7 @@ def _sdk_objects() -> Iterator[tuple[str, tuple[str, ...]]]:
             f"boto3 Bedrock converse() output{where}",
             (f"{prefix}ResponseMetadata", f"{prefix}usage.inputTokens"),
         )
+        yield f"LangChain AIMessage{where}", (f"{prefix}usage_metadata", f"{prefix}response_metadata")
         yield f"google-genai GenerateContentResponse{where}", (f"{prefix}usage_metadata",)
         if prefix:  # at the root, the Gemini usageMetadata entry below names it
             yield f"Gemini GenerateContentResponse (REST){where}", (f"{prefix}usageMetadata",)
