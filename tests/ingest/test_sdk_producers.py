@@ -165,7 +165,7 @@ def test_a_langchain_ai_message_reads_the_providers_usage_before_langchains_tota
             "input_token_details": {
                 "cache_read": 1000,
                 "cache_creation": 0,
-                "ephemeral_5m_input_tokens": 1000,  # type: ignore[typeddict-unknown-key]
+                "ephemeral_5m_input_tokens": 1000,
                 "ephemeral_1h_input_tokens": 2000,
             },
         },
