@@ -13,7 +13,7 @@ from llmcost.pricing.window import midnight
 if TYPE_CHECKING:
     from genai_prices.types import ModelInfo
 
-    from llmcost.pricing.catalog import Catalog
+    from llmcost.pricing.catalog import Catalog, Resolved
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ class Shown:
     matched: str | None  # the catalog entry the name resolved to, e.g. "anthropic/claude-sonnet-4-0"
     cells: tuple[Cell, ...]  # the prices in force at some time of that UTC day
     provider_inferred: str | None = None  # how the provider was read from the name, if it was
+    provider_basis: str | None = None  # which provider prices the name, and on what grounds
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +125,7 @@ class Shown:
             "day": self.day.isoformat(),
             "catalog_match": self.matched,
             "provider_inferred": self.provider_inferred,
+            "provider_basis": self.provider_basis,
             "prices": [
                 {
                     "time_of_day_utc": f"{_hhmm(c.tod_from)}-{_hhmm(c.tod_until)}",
@@ -154,7 +156,18 @@ def show_price(
     )
     if found is None:
         return Shown(key, day, None, cells)
-    return Shown(key, day, found.entry, cells, found.how)
+    return Shown(key, day, found.entry, cells, found.how, _basis(found, provider))
+
+
+def _basis(found: Resolved, logged: str | None) -> str:
+    host = found.provider.id
+    if found.how is not None:
+        return found.how
+    if logged is None:
+        return f"provider {host}: none logged, the catalog's match for the model name"
+    if logged.strip().lower() == host:
+        return f"provider {host}, as logged"
+    return f"provider {host}, logged as {logged.strip()!r}"
 
 
 def _hhmm(us: int) -> str:

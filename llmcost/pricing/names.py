@@ -146,8 +146,8 @@ def name_forms(model: str) -> list[NameForm]:
     if m := _BEDROCK_ARN.match(name):
         rid = m.group("id")
         kind = m.group("kind").lower()
-        inner = name_forms(rid) if kind in _ARN_NAMES_MODEL else []
-        model_ref = next((f.model for f in inner if f.provider == "aws"), rid)
+        named = name_forms(rid) if kind in _ARN_NAMES_MODEL else []
+        model_ref = next((f.model for f in named if f.provider == "aws"), rid)
         return [NameForm("aws", model_ref, "Bedrock ARN", f"arn:aws:bedrock:…:{kind}/…", True)]
     if m := _BEDROCK_ID.match(name):
         geo, vendor = m.group("geo"), m.group("vendor").lower()
@@ -164,8 +164,8 @@ def name_forms(model: str) -> list[NameForm]:
         forms = [NameForm("openrouter", name, "router name", f"{prefix}/…")]
         host = provider_alias(prefix) or _GATEWAY_PREFIXES.get(prefix)
         if host is not None:  # azure/gpt-4o, bedrock/…, vertex_ai/…: a provider, not a vendor
-            inner_forms = [f for f in name_forms(rest) if f.provider == host]
-            inner = inner_forms[0].model if inner_forms else rest
+            # bedrock/us.anthropic.…: the rest may itself have a form at that host
+            inner = next((f.model for f in name_forms(rest) if f.provider == host), rest)
             return [NameForm(host, inner, "provider prefix", f"{prefix}/…")]
         forms.append(NameForm(prefix, rest, "vendor prefix", f"{prefix}/…"))
         return forms

@@ -104,7 +104,10 @@ def test_one_hour_cache_write_from_anthropic_is_twice_input_when_the_catalog_lis
     from llmcost.pricing.rates import catalog_bands
 
     mp = ModelPrice(
-        input_mtok=Decimal(3), cache_read_mtok=Decimal("0.3"), cache_write_mtok=Decimal("3.75"), output_mtok=Decimal(15)
+        input_mtok=Decimal(3),
+        cache_read_mtok=Decimal("0.3"),
+        cache_write_mtok=Decimal("3.75"),
+        output_mtok=Decimal(15),
     )
     args: dict[str, Any] = {"origin": "x/claude", "qualifiers": (), "stamp": "test"}
     [first_party] = catalog_bands(mp, provider="anthropic", **args)
