@@ -84,6 +84,9 @@ FAMILY_KEYS: dict[str, list[str]] = {
 }
 _FAMILY = {key: (col, rank) for col, keys in FAMILY_KEYS.items() for rank, key in enumerate(keys)}
 _FAMILY_RANK = 10_000  # after every named attribute
+# roles of an attribute name besides (column, rank): a JSON object of family keys, or nothing
+_OBJECT: tuple[str, int] = ("", -1)
+_NONE: tuple[str, int] = ("", -2)
 _KEY_NOISE = str.maketrans("", "", "_-. ")
 
 MODEL = [
@@ -303,6 +306,7 @@ class OtlpMapper:
         self._last_pick: dict[str, Pick] = {}
         # lowered attribute name -> (column, rank): one pass over a span's attributes finds every column
         self._names: dict[str, tuple[str, int]] = {}
+        self._roles: dict[str, tuple[str, int]] = {}  # attribute name as written -> _role
         for col, names in self._columns().items():
             for rank, name in enumerate(names):
                 self._names.setdefault(name.lower(), (col, rank))
@@ -328,10 +332,24 @@ class OtlpMapper:
             self._last_resource, self._last_pick = resource, self._pick(resource)
         return self._last_pick
 
+    def _role(self, key: str) -> tuple[str, int]:
+        """What an attribute name is for: (column, rank), _OBJECT or _NONE; remembered, as a
+        file repeats a few names on every span (up to a bound: hostile files may not)."""
+        lower = key.lower()
+        role = self._names.get(lower)
+        if role is None and lower.startswith(FAMILY_PREFIXES):
+            prefix = next(p for p in FAMILY_PREFIXES if lower.startswith(p))
+            fam = _FAMILY.get(lower[len(prefix) :].translate(_KEY_NOISE))
+            role = (fam[0], _FAMILY_RANK + fam[1]) if fam is not None else None
+        if role is None:
+            role = _OBJECT if lower in FAMILY_OBJECTS else _NONE
+        if len(self._roles) < 4096:
+            self._roles[key] = role
+        return role
+
     def _pick(self, attrs: dict[str, Any]) -> dict[str, Pick]:
         """Column -> its best-ranked attribute present (not null, not empty), names in any case."""
         best: dict[str, tuple[int, Pick]] = {}
-        names = self._names
 
         def offer(col: str, rank: int, source: str, value: Any) -> None:
             if col not in best or rank < best[col][0]:
@@ -340,20 +358,20 @@ class OtlpMapper:
         for key, value in attrs.items():
             if value is None or value == "":
                 continue
-            lower = key.lower()
-            hit = names.get(lower)
-            if hit is not None:
-                offer(hit[0], hit[1], key, value)
-            elif lower.startswith(FAMILY_PREFIXES):
-                prefix = next(p for p in FAMILY_PREFIXES if lower.startswith(p))
-                fam = _FAMILY.get(lower[len(prefix) :].translate(_KEY_NOISE))
-                if fam is not None and (v := _dimension(value)) is not None:
-                    offer(fam[0], _FAMILY_RANK + fam[1], key, v)
-            elif lower in FAMILY_OBJECTS:
+            role = self._roles.get(key)
+            if role is None:
+                role = self._role(key)
+            if role is _OBJECT:
                 for k, inner in _json_object(value).items():
                     fam = _FAMILY.get(k.lower().translate(_KEY_NOISE))
                     if fam is not None and (v := _dimension(inner)) is not None:
                         offer(fam[0], _FAMILY_RANK + fam[1], f"{key}.{k}", v)
+            elif role is not _NONE:
+                col, rank = role
+                if rank < _FAMILY_RANK:
+                    offer(col, rank, key, value)
+                elif (v := _dimension(value)) is not None:
+                    offer(col, rank, key, v)
         return {col: pick for col, (_, pick) in best.items()}
 
     # -- traces -------------------------------------------------------------------------------
