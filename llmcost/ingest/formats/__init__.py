@@ -181,7 +181,7 @@ def detect(head: bytes, name: str, source: str, mapper: otlp.OtlpMapper, *, take
     is_json = first.lstrip().lstrip(b"\xef\xbb\xbf")[:1] in (b"{", b"[")
     pretty = bool(_OPENS_DOCUMENT.match(first)) and b"\n" in head
 
-    if source == "otel-console" or (source in _BY_SOURCE and pretty):
+    if source == "otel-console" or (source in _BY_SOURCE and (pretty or (is_json and b"\n" not in head))):
         return documents(source, document_router(name, mapper))
     if source in _BY_SOURCE and is_json:
         g = _BY_SOURCE[source]
@@ -200,6 +200,10 @@ def detect(head: bytes, name: str, source: str, mapper: otlp.OtlpMapper, *, take
     if source == "auto" and is_json:
         found = _gateway_of(first)
         if found is not None:
+            if b"\n" not in head:
+                # one document with no final newline (an API page as curl saves it): complete
+                # once its brackets close, not held back as a line still being written
+                return documents(found.source, document_router(name, mapper))
             return expanding(found.source, found.expander(name, mapper), found.markers)
     if source == "cloudwatch" or (source == "auto" and _CLOUDWATCH.search(first[:SNIFF_BYTES])):
         return expanding("cloudwatch", cloudwatch.expand, cloudwatch.MARKERS)
