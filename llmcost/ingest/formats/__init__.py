@@ -78,7 +78,7 @@ _OPENS_DOCUMENT = re.compile(rb"^\s*(\xef\xbb\xbf)?\{\s*$")
 # what a pretty-printed document worth reading shows in its first 64 KiB: a known shape's keys,
 # or a model next to a token count (an application's record printed with indentation)
 _DOCUMENT_MARKERS = re.compile(
-    rb'"(logStreamName|logEvents|resourceSpans|resourceLogs|custom_id|native_tokens_prompt|tokens_prompt'
+    rb'"(logStreamName|logEvents|searchedLogStreams|resourceSpans|resourceLogs|custom_id|native_tokens_prompt|tokens_prompt'
     rb'|tokens_in|tokens_out|call_type)"\s*:'
     rb'|"trace_id"\s*:\s*"0x'
     rb'|"type"\s*:\s*"log"'

@@ -37,8 +37,11 @@ Expand = Callable[[Any], Iterable[dict[str, Any]] | None]
 class JsonDocumentStream(TranscodingStream):
     kind = "json-documents"
 
-    def __init__(self, inner: ByteStream, expand: Expand, *, take_partial: bool) -> None:
+    def __init__(
+        self, inner: ByteStream, expand: Expand, *, take_partial: bool, max_document: int = MAX_DOCUMENT
+    ) -> None:
         super().__init__(inner)
+        self._max = max_document
         self._expand = expand
         self._take_partial = take_partial or inner.compression != "plain"
         self._buf = b""  # kept input from absolute offset _buf_off
@@ -115,7 +118,7 @@ class JsonDocumentStream(TranscodingStream):
         """Drop input no longer needed: everything before the current document (or, while a
         document is skipped, before the scan position), counting its lines."""
         keep = self._doc_off if self._doc_off is not None and not self._skipping else self._scan
-        if self._doc_off is not None and not self._skipping and self._scan - self._doc_off > MAX_DOCUMENT:
+        if self._doc_off is not None and not self._skipping and self._scan - self._doc_off > self._max:
             self._skipping = True
             keep = self._scan
         cut = keep - self._buf_off
@@ -132,7 +135,7 @@ class JsonDocumentStream(TranscodingStream):
         if self._doc_off is None:
             return out
         if not self._take_partial and not self._skipping:
-            self._held = self._scan - self._doc_off + (len(self._buf) - (self._scan - self._buf_off))
+            self._held = self._buf_off + len(self._buf) - self._doc_off
             return out  # may still be being written: a later run reads it once complete
         where = self._where(self._doc_off, self._doc_line)
         self._doc_off = None
@@ -149,11 +152,10 @@ class JsonDocumentStream(TranscodingStream):
         self._doc_off = None
         self.stats.units += 1
         where = self._where(start, line)
-        if self._skipping:
+        if self._skipping or off + end - start > self._max:
             self._skipping = False
-            self._buf_line = self._buf_line  # lines already counted as the skipped bytes were dropped
             self.stats.records += 1
-            why = f"{where} is larger than {MAX_DOCUMENT >> 20} MiB: not read (split it, e.g. with jq -c)"
+            why = f"{where} is larger than {self._max} bytes: not read (split it first, e.g. with jq -c)"
             return dump({"_reject": why, "_line": line})
         text = buf[start - off : end]
         try:
