@@ -30,6 +30,18 @@ class WarehouseConfig(_Section):
     path: Path | None = None
 
 
+# Objects whose keys are read as if they stood at the root, by default.
+DEFAULT_CONTAINERS = (
+    *("extra", "fields", "context", "data", "attributes", "labels", "meta", "metadata"),
+    "jsonPayload",  # GCP Cloud Logging
+    "request_properties",  # Helicone custom properties
+    "requestMetadata",  # Bedrock model-invocation logs
+    "_envelope",  # a shipper's fields around an unwrapped record (ingest/sql/unwrap.sql)
+    # an SDK's response object logged whole: `logger.info("llm.request", extra={"response": resp.model_dump()})`
+    *("response", "result", "completion", "output"),
+)
+
+
 class IngestConfig(_Section):
     timezone: str = Field("UTC", description="zone in which timestamps without an offset are read")
     request_events: list[str] = Field(
@@ -47,16 +59,9 @@ class IngestConfig(_Section):
             "task_completed",
         ]
     )
-    # Objects whose keys are read as if they stood at the root (nested `extra`, `fields`, …).
-    containers: list[str] = Field(
-        default_factory=lambda: [
-            *("extra", "fields", "context", "data", "attributes", "labels", "meta", "metadata"),
-            "jsonPayload",  # GCP Cloud Logging
-            "request_properties",  # Helicone custom properties
-            "requestMetadata",  # Bedrock model-invocation logs
-            "_envelope",  # a shipper's fields around an unwrapped record (ingest/sql/unwrap.sql)
-        ]
-    )
+    # Objects whose keys are read as if they stood at the root (nested `extra`, `fields`, an SDK
+    # response logged whole, ...). The names a user gives are tried first and ADD to these.
+    containers: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTAINERS))
     # OpenTelemetry span/resource attributes naming tenant_id, feature, user_id, prompt_version,
     # tried before the built-in names (ingest/formats/otlp.py): [ingest.otel_attributes]
     otel_attributes: dict[str, list[str]] = Field(default_factory=dict)
@@ -75,7 +80,7 @@ class IngestConfig(_Section):
         for name in v:
             if not name:
                 raise ValueError("a container name cannot be empty")
-        return v
+        return list(dict.fromkeys([*v, *DEFAULT_CONTAINERS]))
 
     @field_validator("aliases")
     @classmethod

@@ -146,11 +146,14 @@ def _explain(inputs: list[Any], cfg: Any, lines: int, source: str) -> None:
             head = f"{inp.display}:{e.line_no}  {e.kind}"
             if e.event:
                 head += f"  (event {e.event})"
+            first, *setting = (e.reason or "").split("\n")
             if e.reason:
-                head += f": {e.reason}" + (f" {e.detail!r}" if e.detail else "")
+                head += f": {first}" + (f" {e.detail!r}" if e.detail else "")
             if e.shape:
                 head += f"  [{e.shape}]"
             con.print(Text(shown(head)), soft_wrap=True)
+            for line in setting:  # a TOML setting to paste, as it is to be pasted
+                con.print(Text(shown(f"    {line}")), soft_wrap=True)
             for col, value in e.values.items():
                 source = e.sources.get(col, "")
                 value_text = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)

@@ -18,6 +18,7 @@ import orjson
 from llmcost.config import Config
 from llmcost.ingest import formats
 from llmcost.ingest.batch import to_arrow
+from llmcost.ingest.diagnose import diagnose
 from llmcost.ingest.fields import FieldMap
 from llmcost.ingest.formats.otlp import OtlpMapper
 from llmcost.ingest.formats.shapes import shape_of
@@ -71,12 +72,35 @@ class LineExplanation:
 
 
 def _lookup(record: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path`, matching keys whatever their case and reading objects held as JSON
+    text, as staging does."""
     node = record
     for part in path:
-        if not isinstance(node, dict) or part not in node:
+        if isinstance(node, str) and node.lstrip().startswith("{"):
+            with contextlib.suppress(orjson.JSONDecodeError):
+                node = orjson.loads(node)
+        if not isinstance(node, dict):
             return None
-        node = node[part]
+        if part in node:
+            node = node[part]
+            continue
+        key = next((k for k in node if isinstance(k, str) and k.lower() == part.lower()), None)
+        if key is None:
+            return None
+        node = node[key]
     return node
+
+
+def _why_ignored(event: str | None, record: Any, fields: FieldMap, request_events: list[str]) -> str:
+    """Why a line was not taken for a model call, and the setting that would take it, if any."""
+    named = (
+        f"its event {event!r} is not a request event"
+        if event and not event.startswith("(")
+        else "it names no event"
+    )
+    why = f"{named}, and no model with token counts was found"
+    hint = diagnose([orjson.dumps(record)], fields, request_events)
+    return f"{why}; {hint.text()}" if hint is not None else why
 
 
 def _sources(fields: FieldMap, record: Any) -> dict[str, str]:
@@ -168,6 +192,8 @@ def explain(
                     exp.shape = shape_of(record)
                     if row["kind"] != "ignored":
                         exp.sources = _sources(fields, record)
+                    elif record is not None and row["event"] != "(blank line)":
+                        exp.reason = _why_ignored(row["event"], record, fields, ic.request_events)
             out.append(exp)
         return found.format, sorted(out, key=lambda e: e.line_no)
     finally:

@@ -238,6 +238,9 @@ OUTCOME = {
     "value": ["value", "amount"],
 }
 
+# Columns whose fields, present even when null, say a line is about a model call's usage.
+USAGE_COLUMNS = ("input_tokens", "output_tokens", "anthropic_cache_read", "gemini_candidates")
+
 # Distinct unknown top-level keys a batch may have before they stop being extracted one by one.
 MAX_EXTRACTED_UNKNOWN_KEYS = 512
 
@@ -270,6 +273,7 @@ class FieldPlan:
     exprs: dict[str, str]  # column -> SQL reading the extracted fields
     events: str  # SQL list of the event-name candidates
     attrs: str  # SQL for the attrs JSON (NULL when nothing is left over)
+    usage_keys: str  # SQL: does the line hold a usage field, even a null one
     keys: frozenset[str] = frozenset()  # the batch's top-level keys the plan was made for
 
 
@@ -284,6 +288,7 @@ class FieldMap:
                 f"known: {', '.join(sorted(ALIASABLE))}"
             )
         self.containers = list(dict.fromkeys(containers))
+        self._container_lower = {c.lower() for c in self.containers}
         self.columns: dict[str, list[Path]] = {}
         for col, builtin in [*REQUEST.items(), *OUTCOME.items(), ("event", EVENT_NAME)]:
             names = list(dict.fromkeys([*aliases.get(col, []), *builtin]))
@@ -303,89 +308,69 @@ class FieldMap:
         return plan
 
     def _plan(self, keys: frozenset[str], container_keys: frozenset[tuple[str, str]]) -> FieldPlan:
-        # DuckDB struct field names are case-insensitive: of keys differing only in case, the
-        # first in sorted order is extracted; the others stay in attrs untouched.
+        # Keys match aliases whatever their case (`Tenant` is `tenant`). DuckDB struct field names
+        # are case-insensitive, so of keys differing only in case the first in sorted order is
+        # extracted into the struct; the others are read straight from the line where a column
+        # asks for them, and kept in attrs where none does.
         top: dict[str, str] = {}
-        seen_lower: set[str] = set()
-        known = self.leaf_keys | self.parents | set(self.containers)
+        variants: dict[str, list[str]] = {}  # lower-case key -> the batch's spellings, struct one first
+        known = {k.lower() for k in self.leaf_keys | self.parents | set(self.containers)}
         # A batch with very many distinct unknown keys (hostile or generated data) would make the
         # extraction structure, and the staging query's time, grow faster than linearly: past the
         # cap, unknown keys are not extracted one by one; attrs is then the record minus the keys
         # columns read (json_merge_patch with nulls), which costs the same for any number of keys.
-        overflow = sum(1 for k in keys if k not in known) > MAX_EXTRACTED_UNKNOWN_KEYS
+        overflow = sum(1 for k in keys if k.lower() not in known) > MAX_EXTRACTED_UNKNOWN_KEYS
+        leaf_lower = {k.lower() for k in self.leaf_keys}
+        parent_lower = {k.lower() for k in self.parents} | {c.lower() for c in self.containers}
         for k in sorted(keys):
-            if overflow and k not in known:
+            if overflow and k.lower() not in known:
                 continue
             # A struct field cannot be named "", and an unknown key holding a NUL breaks the attrs
             # text: such keys are not extracted (the line still loads rather than being rejected;
             # their values are not kept in attrs). A NUL in a key the user aliased is read as asked.
-            if not k or ("\x00" in k and k not in known) or k.lower() in seen_lower:
+            if not k or ("\x00" in k and k.lower() not in known):
                 continue
-            seen_lower.add(k.lower())
-            top[k] = "VARCHAR" if k in self.leaf_keys and k not in self.parents else "JSON"
-        present_in = {c: {k for (cc, k) in container_keys if cc == c} for c in self.containers}
-
-        def reachable(path: Path) -> bool:
-            if path[0] not in top:
-                return False
-            if len(path) == 1:
-                return True
-            if path[0] in present_in:
-                return path[1] in present_in[path[0]]
-            return True
+            spellings = variants.setdefault(k.lower(), [])
+            spellings.append(k)
+            if len(spellings) == 1:
+                leaf = k.lower() in leaf_lower and k.lower() not in parent_lower
+                top[k] = "VARCHAR" if leaf else "JSON"
+        present_in: dict[str, dict[str, list[str]]] = {}  # container spelling -> lower key -> spellings
+        for c, k in sorted(container_keys):
+            present_in.setdefault(c, {}).setdefault(k.lower(), []).append(k)
 
         nested_tree: dict[str, dict[str, object]] = {}
         refs: dict[str, list[tuple[Path, str]]] = {}
         for col, paths in self.columns.items():
-            for path in paths:
-                if not reachable(path):
-                    continue
-                if len(path) == 1:
-                    ref = f"s.{_quote_ident(path[0])}"
-                    if top[path[0]] == "JSON":
-                        ref = f"({ref} ->> '$')"
-                else:
-                    node = nested_tree.setdefault(path[0], {})
-                    ok = True
-                    for i, part in enumerate(path[1:]):
-                        last = i == len(path) - 2
-                        clash = next((k for k in node if k.lower() == part.lower() and k != part), None)
-                        if clash is not None:
-                            ok = False
-                            break
-                        cur = node.get(part)
-                        if last:
-                            if isinstance(cur, dict):
-                                ok = False
-                                break
-                            node[part] = "VARCHAR"
-                        else:
-                            if not isinstance(cur, dict):
-                                if cur == "VARCHAR":
-                                    ok = False
-                                    break
-                                cur = {}
-                                node[part] = cur
-                            node = cur
-                    if not ok:
-                        continue
-                    ref = f"n{_parent_index(path[0], nested_tree)}." + ".".join(
-                        _quote_ident(p) for p in path[1:]
-                    )
-                refs.setdefault(col, []).append((path, ref))
+            for alias in paths:
+                for path, struct in self._spellings(alias, variants, present_in):
+                    ref = self._ref(path, struct, top, nested_tree)
+                    if ref is not None:
+                        refs.setdefault(col, []).append((path, ref))
         nested = [
-            (f"n{i}", f"s.{_quote_ident(parent)}", json.dumps(tree, sort_keys=True))
+            (f"n{i}", f"llmcost_unstring(s.{_quote_ident(parent)})", json.dumps(tree, sort_keys=True))
             for i, (parent, tree) in enumerate(nested_tree.items())
         ]
+        extra_spellings = [k for spellings in variants.values() for k in spellings[1:]]
         if not top:  # a batch without one JSON object: json_transform needs some structure
             top = {"\u0000none": "VARCHAR"}
         exprs = {}
         for col in self.columns:
-            sqls = [r for _, r in refs.get(col, [])]
+            sqls = list(dict.fromkeys(r for _, r in refs.get(col, [])))
             exprs[col] = f"coalesce({', '.join(sqls)})" if sqls else "NULL::VARCHAR"
         events = "[" + ", ".join(r for _, r in refs.get("event", [])) + "]"
+        # usage fields present on the line, even if null (JSON null extracts as SQL NULL)
+        usage_paths = [p for c in USAGE_COLUMNS for p, _ in refs.get(c, [])]
+        usage_keys = (
+            "("
+            + " OR ".join(f"json_exists(line, {_sql_str(_json_path(p))})" for p in dict.fromkeys(usage_paths))
+            + ")"
+            if usage_paths
+            else "false"
+        )
         # attrs: every top-level key that no column reads, plus alias keys that lost to a
         # higher-priority alias of their column (their values kept, as text).
+        read_lower = {p[0].lower() for ranked in refs.values() for p, _ in ranked if len(p) == 1}
         kept = [k for k, t in top.items() if t == "JSON"]
         losers = []
         for ranked in refs.values():
@@ -399,6 +384,11 @@ class FieldMap:
         # json_merge_patch round trip to drop nulls cost 40% of the whole staging query.)
         members = [f"{_sql_str(json.dumps(k) + ':')} || s.{_quote_ident(k)}" for k in kept]
         members += [f"{_sql_str(json.dumps(k) + ':')} || to_json({expr})" for k, expr in losers]
+        members += [
+            f"{_sql_str(json.dumps(k) + ':')} || json_extract(line, {_sql_str(_json_path((k,)))})"
+            for k in extra_spellings
+            if k.lower() not in read_lower
+        ]
         attrs = (
             f"CAST(nullif('{{' || concat_ws(',', {', '.join(members)}) || '}}', '{{}}') AS JSON)"
             if members
@@ -407,7 +397,69 @@ class FieldMap:
         if overflow:
             read = json.dumps({k: None for k, t in top.items() if t == "VARCHAR"})
             attrs = f"CAST(nullif(CAST(json_merge_patch(line, {_sql_str(read)}) AS VARCHAR), '{{}}') AS JSON)"
-        return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs, keys)
+        return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs, usage_keys, keys)
+
+    def _spellings(
+        self, alias: Path, variants: dict[str, list[str]], present_in: dict[str, dict[str, list[str]]]
+    ) -> list[tuple[Path, bool]]:
+        """The batch's spellings of an alias path, the exact one first: (path, read via the struct).
+
+        Only the first level, and a container's keys, are known per batch; deeper parts of a
+        path are matched as written."""
+        spellings = variants.get(alias[0].lower())
+        if not spellings:
+            return []
+        ordered = sorted(spellings, key=lambda k: k != alias[0])
+        out: list[tuple[Path, bool]] = []
+        for first in ordered:
+            struct = first == spellings[0]
+            if len(alias) == 1:
+                out.append(((first,), struct))
+                continue
+            inner = present_in.get(first)
+            if inner is None and first.lower() in self._container_lower:
+                continue  # a container without object keys in this batch holds nothing to read
+            if inner is None:
+                out.append(((first, *alias[1:]), struct))
+                continue
+            for second in sorted(inner.get(alias[1].lower(), []), key=lambda k: k != alias[1]):
+                out.append(((first, second, *alias[2:]), struct))
+        return out
+
+    @staticmethod
+    def _ref(path: Path, struct: bool, top: dict[str, str], tree: dict[str, dict[str, object]]) -> str | None:
+        """SQL reading one path of a line, or None where the batch's extraction cannot hold it."""
+        if not struct:
+            # a second spelling of a key (case differs): read from the line text itself
+            return f"json_extract_string(line, {_sql_str(_json_path(path))})"
+        if len(path) == 1:
+            ref = f"s.{_quote_ident(path[0])}"
+            if top[path[0]] == "JSON":
+                # a key that is also a container or parent: only its scalar values are values
+                ref = f"llmcost_scalar({ref})"
+            return ref
+        node = tree.setdefault(path[0], {})
+        for i, part in enumerate(path[1:]):
+            last = i == len(path) - 2
+            if next((k for k in node if k.lower() == part.lower() and k != part), None) is not None:
+                return None  # another spelling of this part is extracted here already
+            cur = node.get(part)
+            if last:
+                if isinstance(cur, dict):
+                    return None
+                node[part] = "VARCHAR"
+            else:
+                if not isinstance(cur, dict):
+                    if cur == "VARCHAR":
+                        return None
+                    cur = {}
+                    node[part] = cur
+                node = cur
+        return f"n{_parent_index(path[0], tree)}." + ".".join(_quote_ident(p) for p in path[1:])
+
+
+def _json_path(path: Path) -> str:
+    return "$." + ".".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in path)
 
 
 def _parent_index(parent: str, tree: dict[str, dict[str, object]]) -> int:

@@ -29,6 +29,7 @@ from llmcost.errors import ConfigError, StorageError
 from llmcost.faults import crashpoint
 from llmcost.ingest import formats
 from llmcost.ingest.batch import RAW_CAP, to_arrow
+from llmcost.ingest.diagnose import diagnose
 from llmcost.ingest.discover import Input, Skipped
 from llmcost.ingest.fields import FieldMap
 from llmcost.ingest.formats.otlp import OtlpMapper
@@ -36,7 +37,7 @@ from llmcost.ingest.lines import LineBatcher
 from llmcost.ingest.sources import TAIL_WINDOW, Resume, locate, tail_fingerprint
 from llmcost.ingest.sqlfiles import render, sql
 from llmcost.ingest.stage import Stager, prepare_connection
-from llmcost.ingest.streams import ByteStream, ExpansionLimit, open_stream
+from llmcost.ingest.streams import ByteStream, ExpansionLimit, StreamDamaged, open_stream
 from llmcost.redact import SECRET_PATTERN
 from llmcost.warehouse import Warehouse, segments, write_failed
 
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     import duckdb
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+# how much of a file that loaded nothing is looked at to say why
+DIAGNOSE_BYTES = 1 << 20
 
 
 @dataclass
@@ -81,6 +84,7 @@ class FileResult:
     error: str | None = None  # the input could not be read to its end (why, and where)
     note: str | None = None
     format: str = "jsonl"  # what the input was read as (ingest/formats)
+    hint: str | None = None  # nothing loaded: what the lines looked like, the setting that reads them
 
 
 @dataclass
@@ -165,6 +169,22 @@ class Loader:
         self.con.execute("COMMIT")
         return ingest_id
 
+    def _diagnose(self, opener: Callable[[], ByteStream]) -> str | None:
+        """For a file whose every line was ignored: what its lines looked like, and the setting
+        that would read them (ingest/diagnose.py), from its first lines."""
+        stream = opener()
+        try:
+            head = b""
+            while len(head) < DIAGNOSE_BYTES and (piece := stream.read(DIAGNOSE_BYTES - len(head))):
+                head += piece
+        except (OSError, StreamDamaged):
+            return None
+        finally:
+            stream.close()
+        lines = head.split(b"\n")[:-1] or [head]
+        hint = diagnose(lines, self.fields, self.cfg.ingest.request_events)
+        return hint.text() if hint is not None else None
+
     # -- one file -----------------------------------------------------------------------------
     def _load_file(self, ingest_id: int, path: Path, display: str, progress: Progress | None) -> FileResult:
         res = FileResult(display)
@@ -204,6 +224,8 @@ class Loader:
         self.stager.default_provider = formats.SOURCE_PROVIDER.get(self.source)
         try:
             self._load_stream(ingest_id, path, display, resume, res, progress)
+            if res.counts.ignored and not res.counts.loaded and not res.counts.rejected and not res.error:
+                res.hint = self._diagnose(opener)
         except OSError as e:
             if e.errno in _WAREHOUSE_FULL:  # writing a segment, not reading the input, failed
                 raise StorageError(write_failed(self.wh.path, e.strerror or str(e))) from None

@@ -161,7 +161,8 @@ class Stager:
             keys = frozenset(r[0] for r in con.execute(render("batch_keys.sql", guard=check)).fetchall())
         inner: set[tuple[str, str]] = set()
         query = render("container_keys.sql", guard=check)
-        for c in (c for c in self.fields.containers if c in keys):
+        containers = {c.lower() for c in self.fields.containers}
+        for c in (k for k in keys if k.lower() in containers):
             inner.update((c, r[0]) for r in con.execute(query, {"path": "$." + _json_path_key(c)}).fetchall())
         plan = self.fields.plan(keys, frozenset(inner))
         con.execute(self._render(plan, check), self._params())
@@ -188,6 +189,7 @@ class Stager:
             "nested": nested or "NULL AS no_nested",
             "events": plan.events,
             "attrs": plan.attrs,
+            "usage_keys": plan.usage_keys,
             "refused": self._refused(plan),
         }
         return render("stage.sql", **values)

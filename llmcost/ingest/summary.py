@@ -46,6 +46,7 @@ def summary_json(result: IngestResult, db_path: Path) -> dict[str, Any]:
                 "pending_bytes": f.pending_bytes,
                 "error": f.error,
                 "note": f.note,
+                "hint": f.hint,
             }
             for f in result.files
         ],
@@ -105,6 +106,9 @@ def render_summary(console: Console, result: IngestResult, db_path: Path) -> Non
     console.print(
         Text(f"ingest #{result.ingest_id} into {db_path} in {result.seconds:.2f} s ({rate:,.0f} lines/s)")
     )
+    for f in result.files:
+        if f.hint:
+            console.print(Text(f"{f.display}: nothing loaded: {f.hint}"))
     if t.rejected:
         console.print(
             Text(f"{t.rejected:,} line(s) rejected: see `llmcost status --rejects` for file, line and reason")

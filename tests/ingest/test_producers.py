@@ -13,7 +13,7 @@ code under test:
      "requests": [{"request_id": "...", "tenant_id": "...", ...}]}
 
 Input tokens follow OpenTelemetry's meaning (cache reads and writes included), output tokens include
-reasoning; `errors` counts requests whose outcome is not success. `requests` lists the rows (or the
+reasoning; `errors` counts failed requests (outcome error, timeout, rate_limited or cancelled). `requests` lists the rows (or the
 columns of them) that carry the producer's dimensions: each listed column must match exactly.
 """
 
@@ -32,7 +32,13 @@ from tests.ingest.test_sources import _comparable
 
 PRODUCERS = Path(__file__).resolve().parents[2] / "fixtures" / "producers"
 FOLDERS = sorted(p.name for p in PRODUCERS.iterdir() if p.is_dir() and (p / "expected.json").exists())
-TOKEN_TOTALS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens")
+TOKEN_TOTALS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
 
 
 def _data_files(folder: Path) -> list[Path]:
@@ -54,7 +60,8 @@ def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
 def _totals(db: Path) -> dict[str, int]:
     sums = ", ".join(f"coalesce(sum({c}), 0)::BIGINT" for c in TOKEN_TOTALS)
     ((n, *tokens, errors),) = _query(
-        db, f"SELECT count(*), {sums}, count(*) FILTER (WHERE outcome <> 'success') FROM requests"
+        db,
+        f"SELECT count(*), {sums}, count(*) FILTER (WHERE outcome IN ('error', 'timeout', 'rate_limited', 'cancelled')) FROM requests",
     )
     return {"requests": n, **dict(zip(TOKEN_TOTALS, tokens, strict=True)), "errors": errors}
 

@@ -30,6 +30,18 @@ CREATE OR REPLACE TEMP MACRO llmcost_money(v) AS CASE
     ELSE NULL
 END;
 
+-- Durations are measurements, not counts: a derived span duration is fractional (7.687 ms), and so
+-- is a timer's reading. Non-negative and finite, rounded to the whole millisecond; not negative,
+-- not NaN, not past 10^15 ms.
+CREATE OR REPLACE TEMP MACRO llmcost_duration(v) AS CASE
+    WHEN v IS NULL THEN NULL
+    WHEN NOT contains(v, '.') AND NOT contains(v, 'e') AND NOT contains(v, 'E') THEN llmcost_count(v)
+    WHEN regexp_full_match(v, '[0-9]*\.?[0-9]+([eE][+-]?[0-9]{1,3})?|[0-9]+\.')
+         AND TRY_CAST(v AS DOUBLE) < 1e15
+        THEN CAST(round(TRY_CAST(v AS DOUBLE)) AS BIGINT)
+    ELSE NULL
+END;
+
 CREATE OR REPLACE TEMP MACRO llmcost_number(v) AS CASE
     WHEN v IS NULL THEN NULL
     WHEN regexp_full_match(v, '-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?') AND isfinite(TRY_CAST(v AS DOUBLE))
@@ -57,6 +69,11 @@ CREATE OR REPLACE TEMP MACRO llmcost_outcome(v) AS CASE
          OR regexp_full_match(trim(v), '[45][0-9][0-9]') THEN 'error'
     ELSE 'unknown'
 END;
+
+-- A call that failed (outcome error, timeout, rate_limited, cancelled) may carry no usage at all:
+-- it is still a request (0 tokens), or error rates would be undercounted.
+CREATE OR REPLACE TEMP MACRO llmcost_failed(v) AS
+    llmcost_outcome(v) IN ('error', 'timeout', 'rate_limited', 'cancelled');
 
 -- chat | embedding | rerank | completion | image | audio | moderation (gateway spellings folded)
 CREATE OR REPLACE TEMP MACRO llmcost_operation(v, model) AS CASE
@@ -96,4 +113,17 @@ CREATE OR REPLACE TEMP MACRO llmcost_ts(v, tz) AS CASE
         ELSE to_timestamp(CAST(v AS DOUBLE)) END
     WHEN llmcost_has_zone(v) THEN TRY_CAST(replace(regexp_replace(v, '\s?(UTC|GMT)$', 'Z'), ',', '.') AS TIMESTAMPTZ)
     ELSE timezone(tz, TRY_CAST(replace(v, ',', '.') AS TIMESTAMP))
+END;
+
+-- A JSON value's scalar text; NULL for objects and arrays (a key that is both a column's alias and a
+-- container, such as `result`, holds a value only when it is not an object).
+CREATE OR REPLACE TEMP MACRO llmcost_scalar(j) AS
+    CASE WHEN json_type(j) IN ('OBJECT', 'ARRAY') THEN NULL ELSE j ->> '$' END;
+
+-- An object some producers keep as JSON-encoded TEXT (LiteLLM's `metadata`, OpenInference's
+-- `metadata` attribute) read as the object it encodes; any other value unchanged.
+CREATE OR REPLACE TEMP MACRO llmcost_unstring(j) AS CASE
+    WHEN json_type(j) = 'VARCHAR' AND starts_with(ltrim(j ->> '$'), '{') AND json_valid(j ->> '$')
+        THEN CAST(j ->> '$' AS JSON)
+    ELSE j
 END;

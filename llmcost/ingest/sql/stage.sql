@@ -62,6 +62,10 @@ typed AS (
                  OR (NOT list_has_any(events, $outcome_events) AND model IS NOT NULL
                      AND (input_raw IS NOT NULL OR output_raw IS NOT NULL))
                 THEN 'request'
+            -- a failed call whose usage fields are present but null (a gateway row for a 429)
+            WHEN NOT list_has_any(events, $outcome_events) AND model IS NOT NULL AND llmcost_failed(outcome_raw)
+                 AND {{usage_keys}}
+                THEN 'request'
             WHEN list_has_any(events, $outcome_events) THEN 'outcome'
             ELSE 'ignored'
         END AS candidate,
@@ -77,7 +81,7 @@ typed AS (
         llmcost_count(anth_read_raw) AS anth_read_n,
         llmcost_count(anth_creation_raw) AS anth_creation_n,
         llmcost_count(candidates_raw) AS candidates_n,
-        llmcost_count(latency_raw) AS latency_n,
+        llmcost_duration(latency_raw) AS latency_n,
         llmcost_money(cost_raw) AS cost_n,
         llmcost_number(value_raw) AS value_n
     FROM fields
@@ -98,6 +102,7 @@ judged AS (
             WHEN candidate = 'outcome' THEN NULL
             WHEN model IS NULL OR trim(model) = '' THEN 'missing model'
             WHEN input_raw IS NULL AND output_raw IS NULL AND anth_read_raw IS NULL AND candidates_raw IS NULL
+                 AND NOT llmcost_failed(outcome_raw)
                 THEN 'missing token counts'
             WHEN input_raw IS NOT NULL AND input_n IS NULL THEN 'invalid input_tokens'
             WHEN output_raw IS NOT NULL AND output_n IS NULL THEN 'invalid output_tokens'
@@ -108,7 +113,8 @@ judged AS (
             WHEN anth_read_raw IS NOT NULL AND anth_read_n IS NULL THEN 'invalid cache_read_input_tokens'
             WHEN anth_creation_raw IS NOT NULL AND anth_creation_n IS NULL THEN 'invalid cache_creation_input_tokens'
             WHEN candidates_raw IS NOT NULL AND candidates_n IS NULL THEN 'invalid candidatesTokenCount'
-            WHEN latency_raw IS NOT NULL AND latency_n IS NULL THEN 'invalid latency_ms'
+            WHEN latency_raw IS NOT NULL AND latency_n IS NULL
+                THEN 'invalid latency_ms (a non-negative number of milliseconds)'
             WHEN cost_raw IS NOT NULL AND cost_n IS NULL THEN 'invalid cost'
             WHEN anth_read_raw IS NULL AND anth_creation_raw IS NULL
                  AND coalesce(cached_n, 0) + coalesce(cache_write_n, 0) > coalesce(input_n, 0)
