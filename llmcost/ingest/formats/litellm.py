@@ -14,8 +14,10 @@ The row passes through with its containers decoded, plus our column names where 
 reading: `prompt_tokens` counts the whole prompt, cached reads and cache writes included (LiteLLM
 reports usage the OpenAI way for every provider). Dimensions: tenant and feature from
 `spend_logs_metadata`, `requester_metadata` or `metadata` under the usual names (tenant_id,
-tenantId, feature, …), the tenant else the team (alias, then id); the user is `end_user`, else
-the key's end user, else `user` (the key owner). A failure (`status` "failure") is a request with
+tenantId, feature, …); the user is `end_user`, else the key's end user, else `user` (the key
+owner). The team (`team_id`, `team_alias`) and the key (`key_alias`) are top-level keys of the
+record, so a deployment whose teams are its tenants says so in one line:
+`[ingest.aliases] tenant_id = ["team_alias"]` (a team is not assumed to be a tenant). A failure (`status` "failure") is a request with
 the outcome its error code says (429: rate_limited) and 0 tokens where none were logged.
 """
 
@@ -84,7 +86,7 @@ def normalise(row: dict[str, Any]) -> dict[str, Any]:
     extra = _obj(meta.get("additional_usage_values"))
     error = _obj(meta.get("error_information"))
 
-    out["tenant_id"] = _first(asked, _TENANT) or meta.get("user_api_key_team_alias") or row.get("team_id")
+    out["tenant_id"] = _first(asked, _TENANT)
     out["feature"] = _first(asked, _FEATURE)
     out["user_id"] = (
         row.get("end_user") or meta.get("user_api_key_end_user_id") or _first(asked, _USER) or row.get("user")
