@@ -79,7 +79,7 @@ _OPENS_DOCUMENT = re.compile(rb"^\s*(\xef\xbb\xbf)?\{\s*$")
 # or a model next to a token count (an application's record printed with indentation)
 _DOCUMENT_MARKERS = re.compile(
     rb'"(logStreamName|logEvents|searchedLogStreams|resourceSpans|resourceLogs|custom_id|native_tokens_prompt|tokens_prompt'
-    rb'|tokens_in|tokens_out|call_type)"\s*:'
+    rb'|tokens_in|tokens_out|call_type|request_created_at|traceId)"\s*:'
     rb'|"trace_id"\s*:\s*"0x'
     rb'|"type"\s*:\s*"log"'
 )
@@ -129,6 +129,20 @@ GATEWAYS = (
         "cloudflare", cloudflare.recognise, lambda n, m: cloudflare.expand, (b'"tokens_in"', b'"tokens_out"')
     ),
     Gateway("litellm", litellm.is_spend_log, lambda n, m: litellm.expand, (b'"call_type"',)),
+    # API pages whose records map by alias once unwrapped (not forcible: `--source helicone` and
+    # `langfuse` keep reading records as they are)
+    Gateway(
+        "helicone-api",
+        gateways.recognise_helicone,
+        lambda n, m: gateways.expand_helicone,
+        (b'"request_created_at"',),
+    ),
+    Gateway(
+        "langfuse-api",
+        gateways.recognise_langfuse_page,
+        lambda n, m: gateways.expand_langfuse_page,
+        (b'"traceId"',),
+    ),
 )
 _BY_SOURCE = {g.source: g for g in GATEWAYS}
 
