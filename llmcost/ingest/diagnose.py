@@ -131,11 +131,13 @@ def _usage_hint(
             return Hint(found, f"[ingest]\ncontainers = {_toml_list([head])}")
     lines = ["[ingest.aliases]"]
     for col, path in best.items():
-        lines.append(f"{col} = {_toml_list(['.'.join(path)])}")
+        if not _known(fields, col, path):
+            lines.append(f"{col} = {_toml_list(['.'.join(path)])}")
     if model is not None and not _known(fields, "model", model):
         lines.append(f"model = {_toml_list(['.'.join(model)])}")
     elif model is None:
-        found += "; no model name was found beside them (alias one with model = [...])"
+        found += "; no field naming the model was found beside them"
+        lines.append('model = ["<the field that names the model>"]')
     return Hint(found, "\n".join(lines))
 
 

@@ -344,9 +344,12 @@ class FieldMap:
         for col, paths in self.columns.items():
             for alias in paths:
                 for path, struct in self._spellings(alias, variants, present_in):
+                    ranked = refs.setdefault(col, [])
+                    if any(p == path for p, _ in ranked):
+                        continue  # two aliases differing only in case name the same key
                     ref = self._ref(path, struct, top, nested_tree)
                     if ref is not None:
-                        refs.setdefault(col, []).append((path, ref))
+                        ranked.append((path, ref))
         nested = [
             (f"n{i}", f"llmcost_unstring(s.{_quote_ident(parent)})", json.dumps(tree, sort_keys=True))
             for i, (parent, tree) in enumerate(nested_tree.items())
@@ -356,7 +359,7 @@ class FieldMap:
             top = {"\u0000none": "VARCHAR"}
         exprs = {}
         for col in self.columns:
-            sqls = list(dict.fromkeys(r for _, r in refs.get(col, [])))
+            sqls = [r for _, r in refs.get(col, [])]
             exprs[col] = f"coalesce({', '.join(sqls)})" if sqls else "NULL::VARCHAR"
         events = "[" + ", ".join(r for _, r in refs.get("event", [])) + "]"
         # usage fields present on the line, even if null (JSON null extracts as SQL NULL)

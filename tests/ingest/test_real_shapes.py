@@ -250,3 +250,13 @@ def test_explain_says_why_a_line_was_ignored_with_the_setting_to_paste(cli: Cli,
     assert code == 0, err
     assert "ignored" in out and "is not a request event" in out
     assert '    containers = ["payload"]' in out.splitlines()
+
+
+def test_token_counts_without_a_model_name_are_named_as_the_missing_piece(cli: Cli, tmp_path: Path) -> None:
+    f = _log(
+        tmp_path / "app.log", [("chat.done", {"engine_ref": 7, "prompt_tokens": 10, "completion_tokens": 2})]
+    )
+    (file,) = cli.ingest(f)["files"]
+    assert file["loaded"] == 0
+    assert "no field naming the model was found" in file["hint"]
+    assert file["hint"].endswith('model = ["<the field that names the model>"]')

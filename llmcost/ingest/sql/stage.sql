@@ -123,24 +123,31 @@ judged AS (
                 THEN 'cache_write_1h_tokens exceed cache_write_tokens'
             WHEN candidates_n IS NULL AND coalesce(reasoning_n, 0) > coalesce(output_n, 0)
                 THEN 'reasoning_tokens exceed output_tokens'
-        END AS reason,
+        END AS reason
+    FROM typed
+),
+explained AS (
+    -- the value behind the reason, for the reason's own field only (a reject about the model
+    -- must not show the latency's value)
+    SELECT
+        *,
         CASE
             WHEN refused IS NOT NULL THEN left(line, 200)
-            WHEN candidate = 'ignored' OR bad IS NOT NULL OR s IS NULL THEN NULL
-            WHEN ts_raw IS NOT NULL AND ts IS NULL THEN ts_raw
-            WHEN input_raw IS NOT NULL AND input_n IS NULL THEN input_raw
-            WHEN output_raw IS NOT NULL AND output_n IS NULL THEN output_raw
-            WHEN cached_raw IS NOT NULL AND cached_n IS NULL THEN cached_raw
-            WHEN cache_write_raw IS NOT NULL AND cache_write_n IS NULL THEN cache_write_raw
-            WHEN cache_write_1h_raw IS NOT NULL AND cache_write_1h_n IS NULL THEN cache_write_1h_raw
-            WHEN reasoning_raw IS NOT NULL AND reasoning_n IS NULL THEN reasoning_raw
-            WHEN anth_read_raw IS NOT NULL AND anth_read_n IS NULL THEN anth_read_raw
-            WHEN anth_creation_raw IS NOT NULL AND anth_creation_n IS NULL THEN anth_creation_raw
-            WHEN candidates_raw IS NOT NULL AND candidates_n IS NULL THEN candidates_raw
-            WHEN latency_raw IS NOT NULL AND latency_n IS NULL THEN latency_raw
-            WHEN cost_raw IS NOT NULL AND cost_n IS NULL THEN cost_raw
+            WHEN reason IS NULL OR bad IS NOT NULL THEN NULL
+            WHEN reason = 'unreadable timestamp' THEN ts_raw
+            WHEN reason = 'invalid input_tokens' THEN input_raw
+            WHEN reason = 'invalid output_tokens' THEN output_raw
+            WHEN reason = 'invalid cached_input_tokens' THEN cached_raw
+            WHEN reason = 'invalid cache_write_tokens' THEN cache_write_raw
+            WHEN reason = 'invalid cache_write_1h_tokens' THEN cache_write_1h_raw
+            WHEN reason = 'invalid reasoning_tokens' THEN reasoning_raw
+            WHEN reason = 'invalid cache_read_input_tokens' THEN anth_read_raw
+            WHEN reason = 'invalid cache_creation_input_tokens' THEN anth_creation_raw
+            WHEN reason = 'invalid candidatesTokenCount' THEN candidates_raw
+            WHEN starts_with(reason, 'invalid latency_ms') THEN latency_raw
+            WHEN reason = 'invalid cost' THEN cost_raw
         END AS detail
-    FROM typed
+    FROM judged
 )
 SELECT
     line_no,
@@ -171,5 +178,5 @@ FROM (
             WHEN s IS NULL THEN 'ignored'
             ELSE candidate
         END AS kind
-    FROM judged
+    FROM explained
 );
