@@ -193,7 +193,7 @@ def detect(head: bytes, name: str, source: str, mapper: otlp.OtlpMapper, *, take
         lower = lower.removesuffix(suffix)
     first = head.split(b"\n", 1)[0]
     is_json = first.lstrip().lstrip(b"\xef\xbb\xbf")[:1] in (b"{", b"[")
-    pretty = bool(_OPENS_DOCUMENT.match(first)) and b"\n" in head
+    pretty = _opens_pretty_document(head)
 
     if source == "otel-console" or (source in _BY_SOURCE and (pretty or (is_json and b"\n" not in head))):
         return documents(source, document_router(name, mapper))
@@ -252,6 +252,19 @@ def _otlp_expander(mapper: otlp.OtlpMapper) -> Callable[[Any], Any]:
         return None
 
     return expand
+
+
+def _opens_pretty_document(head: bytes) -> bool:
+    """A first line that only opens an object, and a second that is a member of it (indented, or
+    a key) rather than a record at the margin: JSON lines that merely start with a stray '{' stay
+    JSON lines, each line accounted for."""
+    lines = head.split(b"\n", 2)
+    if len(lines) < 2 or not _OPENS_DOCUMENT.match(lines[0]):
+        return False
+    second = lines[1].rstrip(b"\r")
+    if not second.strip():
+        return False
+    return not (second[:1] in (b"{", b"[") and second.strip() not in (b"{", b"["))
 
 
 def _gateway_of(first: bytes) -> Gateway | None:
