@@ -75,41 +75,52 @@ def _int(v: Any) -> int | None:
 
 
 def normalise(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    meta = _obj(row.get("metadata"))
-    if isinstance(_decoded(row.get("metadata")), dict):
+    """The row with its containers decoded and our names added (in place: the caller's row is
+    freshly parsed). Kept cheap: it runs once per row of every SpendLogs export."""
+    out = row
+    raw_meta = row.get("metadata")
+    meta = _obj(raw_meta)
+    if meta or (isinstance(raw_meta, str) and raw_meta.strip() == "{}"):
         out["metadata"] = meta
-    if "request_tags" in row:
-        out["request_tags"] = _decoded(row.get("request_tags"))
-    asked = [_obj(meta.get("spend_logs_metadata")), _obj(meta.get("requester_metadata")), meta]
-    usage = _obj(meta.get("usage_object"))
-    extra = _obj(meta.get("additional_usage_values"))
-    error = _obj(meta.get("error_information"))
+    tags = row.get("request_tags")
+    if isinstance(tags, str):
+        out["request_tags"] = _decoded(tags)
 
-    out["tenant_id"] = _first(asked, _TENANT)
-    out["feature"] = _first(asked, _FEATURE)
-    out["user_id"] = (
-        row.get("end_user") or meta.get("user_api_key_end_user_id") or _first(asked, _USER) or row.get("user")
+    asked = [a for a in (_obj(meta.get("spend_logs_metadata")), _obj(meta.get("requester_metadata"))) if a]
+    if asked:
+        asked.append(meta)
+        _put(out, "tenant_id", _first(asked, _TENANT))
+        _put(out, "feature", _first(asked, _FEATURE))
+    user = (
+        row.get("end_user")
+        or meta.get("user_api_key_end_user_id")
+        or (_first(asked, _USER) if asked else None)
     )
-    out["team_id"] = row.get("team_id") or meta.get("user_api_key_team_id")
-    out["team_alias"] = meta.get("user_api_key_team_alias")
-    out["key_alias"] = meta.get("user_api_key_alias")
+    _put(out, "user_id", user or row.get("user"))
+    _put(out, "team_id", meta.get("user_api_key_team_id"))
+    _put(out, "team_alias", meta.get("user_api_key_team_alias"))
+    _put(out, "key_alias", meta.get("user_api_key_alias"))
 
-    failed = str(row.get("status") or "").lower() == "failure" or bool(error)
-    prompt, completion = _int(row.get("prompt_tokens")), _int(row.get("completion_tokens"))
-    if prompt is None:
-        prompt = _int(usage.get("prompt_tokens"))
-    if completion is None:
-        completion = _int(usage.get("completion_tokens"))
-    out["input_tokens"] = prompt if prompt is not None or not failed else 0
-    out["output_tokens"] = completion if completion is not None or not failed else 0
-    details = _obj(usage.get("prompt_tokens_details"))
-    out["cached_input_tokens"] = _first([details, usage, extra], ("cached_tokens", "cache_read_input_tokens"))
-    out["cache_write_tokens"] = _first([usage, extra], ("cache_creation_input_tokens",))
-    out["reasoning_tokens"] = _obj(usage.get("completion_tokens_details")).get("reasoning_tokens")
-    if failed:
+    usage = _obj(meta.get("usage_object"))
+    extra = meta.get("additional_usage_values")
+    write = usage.get("cache_creation_input_tokens")
+    if write is None and isinstance(extra, dict):
+        write = extra.get("cache_creation_input_tokens")
+    _put(out, "cache_write_tokens", write)
+
+    error = _obj(meta.get("error_information"))
+    if error or str(row.get("status") or "").lower() == "failure":
+        if _int(row.get("prompt_tokens")) is None and _int(usage.get("prompt_tokens")) is None:
+            out["input_tokens"] = 0
+        if _int(row.get("completion_tokens")) is None and _int(usage.get("completion_tokens")) is None:
+            out["output_tokens"] = 0
         code = str(error.get("error_code") or "").strip()
         out["outcome"] = code if code.isdigit() else "error"  # an HTTP status: staging reads 429, 504, …
-        out["error_class"] = error.get("error_class")
-        out["error_message"] = str(error.get("error_message") or "")[:300] or None
-    return {k: v for k, v in out.items() if v is not None}
+        _put(out, "error_class", error.get("error_class"))
+        _put(out, "error_message", str(error.get("error_message") or "")[:300] or None)
+    return out
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None and value != "":
+        out[key] = value
