@@ -287,3 +287,25 @@ def test_litellm_csv_export_reads_the_same_json_strings(tmp_path: Path, cli: Cli
     assert _rows(cli.db, "SELECT tenant_id, feature, cached_input_tokens FROM requests") == [
         ("acme", "faq", 64)
     ]
+
+
+def test_a_kong_log_that_opens_with_a_plain_request_is_still_read_as_kong(tmp_path: Path, cli: Cli) -> None:
+    lines = (PRODUCERS / "gw-kong" / "file-log.jsonl").read_text().splitlines(keepends=True)
+    health = next(line for line in lines if '"healthz"' in line)
+    path = tmp_path / "kong.log"
+    path.write_text(health + "".join(line for line in lines if line is not health))
+    f = cli.ingest(path)["files"][0]
+    assert (f["format"], f["loaded"], f["ignored"]) == ("kong", 3, 1)
+
+
+def test_litellm_teams_become_tenants_with_one_alias(tmp_path: Path, cli: Cli) -> None:
+    cfg = tmp_path / "llmcost.toml"
+    cfg.write_text('[ingest.aliases]\ntenant_id = ["team_alias"]\n')
+    cli.ingest(PRODUCERS / "gw-litellm-json" / "spendlogs.jsonl", extra=("--config", str(cfg)))
+    got = dict(_rows(cli.db, "SELECT request_id, tenant_id FROM requests"))
+    # user aliases are tried before the built-in names: the team names every row's tenant
+    assert got == {
+        "chatcmpl-LJ0001": "support-team",
+        "chatcmpl-LJ0002": "support-team",
+        "chatcmpl-LJ0003": "support-team",
+    }

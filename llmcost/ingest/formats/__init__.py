@@ -66,6 +66,7 @@ SOURCES = (
 SOURCE_PROVIDER = {"openai": "openai", "anthropic": "anthropic", "gemini": "google", "bedrock": "aws"}
 
 SNIFF_BYTES = 64 << 10
+SNIFF_LINES = 20  # records looked at for a gateway shape
 _OTLP_TRACES = re.compile(rb'^\s*(\xef\xbb\xbf)?\{\s*"resourceSpans"\s*:')
 _OTLP_LOGS = re.compile(rb'^\s*(\xef\xbb\xbf)?\{\s*"resourceLogs"\s*:')
 _CLOUDWATCH = re.compile(rb'^\s*\{\s*"(awslogs|messageType|events)"\s*:|"logEvents"\s*:\s*\[')
@@ -212,7 +213,7 @@ def detect(head: bytes, name: str, source: str, mapper: otlp.OtlpMapper, *, take
     if source == "auto" and (_OTLP_TRACES.match(first) or _OTLP_LOGS.match(first)):
         return otlp_json()
     if source == "auto" and is_json:
-        found = _gateway_of(first)
+        found = _gateway_of(head)
         if found is not None:
             if b"\n" not in head:
                 # one document with no final newline (an API page as curl saves it): complete
@@ -267,17 +268,26 @@ def _opens_pretty_document(head: bytes) -> bool:
     return not (second[:1] in (b"{", b"[") and second.strip() not in (b"{", b"["))
 
 
-def _gateway_of(first: bytes) -> Gateway | None:
-    """The gateway shape the first record of a JSON-lines file has, if any."""
+def _gateway_of(head: bytes) -> Gateway | None:
+    """The gateway shape of a JSON-lines file, from its first records (a Kong log may open with
+    a health check that no AI plugin handled, a Batch error file with ...): the first of the
+    complete lines in `head` (at most SNIFF_LINES) that one recognises."""
     import orjson
 
-    if not any(m in first for g in GATEWAYS for m in g.markers):
+    if not any(m in head for g in GATEWAYS for m in g.markers):
         return None
-    try:
-        obj = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        return None
-    return next((g for g in GATEWAYS if g.recognise(obj)), None)
+    lines = head.split(b"\n")
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last piece may be cut short
+    for line in lines[:SNIFF_LINES]:
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        found = next((g for g in GATEWAYS if g.recognise(obj)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _worth_reading(head: bytes) -> bool:
