@@ -42,6 +42,7 @@ class JsonDocumentStream(TranscodingStream):
     ) -> None:
         super().__init__(inner)
         self._max = max_document
+        self.stats.unit = "document"
         self._expand = expand
         self._take_partial = take_partial or inner.compression != "plain"
         self._buf = b""  # kept input from absolute offset _buf_off
