@@ -309,3 +309,17 @@ def test_litellm_teams_become_tenants_with_one_alias(tmp_path: Path, cli: Cli) -
         "chatcmpl-LJ0002": "support-team",
         "chatcmpl-LJ0003": "support-team",
     }
+
+
+def test_an_api_array_of_gateway_rows_is_read_row_by_row_by_its_reader(tmp_path: Path, cli: Cli) -> None:
+    # LiteLLM's GET /spend/logs answers a JSON array of SpendLogs rows (metadata as JSON text)
+    rows = [
+        json.loads(line)
+        for line in (PRODUCERS / "gw-litellm-json" / "spendlogs.jsonl").read_text().splitlines()
+    ]
+    path = tmp_path / "spend_logs.json"
+    path.write_text(json.dumps(rows, indent=2))
+    f = cli.ingest(path)["files"][0]
+    assert (f["format"], f["loaded"]) == ("json-array", 3)
+    got = dict(_rows(cli.db, "SELECT request_id, tenant_id FROM requests"))
+    assert got == {"chatcmpl-LJ0001": "acme", "chatcmpl-LJ0002": "globex", "chatcmpl-LJ0003": None}

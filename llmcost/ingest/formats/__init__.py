@@ -204,7 +204,8 @@ def detect(head: bytes, name: str, source: str, mapper: otlp.OtlpMapper, *, take
     if source == "auto" and pretty and _worth_reading(head):
         return documents("json-documents", document_router(name, mapper))
     if source not in ("otlp", "cloudwatch", "datadog", "bedrock") and _ARRAY.match(first):
-        return Detected("json-array", JsonArrayStream)
+        route = document_router(name, mapper)
+        return Detected("json-array", lambda s: JsonArrayStream(s, route))
     if source == "otlp" or (source == "auto" and not is_json):
         if lower.endswith((".pb", ".binpb", ".proto")) or (not is_json and looks_like_proto(head)):
             return Detected("otlp-proto", lambda s: OtlpProtoStream(s, mapper))
