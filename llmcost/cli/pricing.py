@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -159,46 +159,56 @@ def show_cmd(
     if json:
         write_stdout_json({"catalog": catalog.info.as_dict(), **shown.as_dict()})
         return
-    _print(f"{model} on {day} (UTC): catalog entry {shown.matched or 'none'}")
-    table = Table(
-        "time (UTC)",
-        "input tokens",
-        "input",
-        "cached",
-        "write 5m",
-        "write 1h",
-        "output",
-        "per req",
-        "discount",
-        "price_ref",
-    )
-    for row in shown.as_dict()["prices"]:
+    _render_show(model, day, shown.as_dict())
+    _footer(catalog)
+
+
+_SHOWN_RATES = (
+    ("input", "input_mtok"),
+    ("cached", "cached_input_mtok"),
+    ("write 5m", "cache_write_5m_mtok"),
+    ("write 1h", "cache_write_1h_mtok"),
+    ("output", "output_mtok"),
+)
+
+
+def _render_show(model: str, day: date, doc: dict[str, Any]) -> None:
+    """Readable at 80 columns: the rates in a narrow table, the long texts (how the provider
+    was chosen, the 1-hour write rule, each price_ref) as numbered lines under it."""
+    from rich import box
+
+    from llmcost.report.text import shown
+
+    _print(Text(shown(f"{model} on {day} (UTC)")))
+    _print(Text(shown(f"catalog entry: {doc['catalog_match'] or 'none'}")))
+    if doc["provider_basis"]:
+        _print(Text(shown(doc["provider_basis"])))
+    prices = doc["prices"]
+    fee = any(p["per_request_usd"] for p in prices)
+    off = any(p["discount_percent"] for p in prices)
+    columns = ["#", "time (UTC)", "input tokens", *(name for name, _ in _SHOWN_RATES)]
+    columns += ["per req"] * fee + ["off"] * off
+    table = Table(*columns, box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, row in enumerate(prices, 1):
         lo, hi = row["input_tokens_above"], row["input_tokens_upto"]
         band = "all" if lo is None and hi is None else (f"<= {hi:,}" if lo is None else f"> {lo:,}")
-        _add(
-            table,
-            row["time_of_day_utc"],
-            band,
-            *(
-                _rate(row[k])
-                for k in (
-                    "input_mtok",
-                    "cached_input_mtok",
-                    "cache_write_5m_mtok",
-                    "cache_write_1h_mtok",
-                    "output_mtok",
-                )
-            ),
-            _rate(row["per_request_usd"]),
-            f"{_rate(row['discount_percent'])}%" if row["discount_percent"] else "",
-            row["price_ref"],
-        )
+        cells = [str(i), row["time_of_day_utc"], band, *(_rate(row[key]) for _, key in _SHOWN_RATES)]
+        cells += [_rate(row["per_request_usd"])] * fee
+        cells += [f"{_rate(row['discount_percent'])}%" if row["discount_percent"] else ""] * off
+        _add(table, *cells)
     _print(table)
+    bases = list(dict.fromkeys(p["cache_write_1h_basis"] for p in prices if p["cache_write_1h_basis"]))
+    for basis in bases:
+        rows = [str(i) for i, p in enumerate(prices, 1) if p["cache_write_1h_basis"] == basis]
+        which = "" if len(bases) == 1 else f" (#{', #'.join(rows)})"
+        _print(Text(shown(f"1-hour cache writes{which}: {basis}")))
+    for i, row in enumerate(prices, 1):
+        _print(Text(shown(f"#{i} price_ref: {row['price_ref']}")), style="dim")
     _print(
-        "USD per 1M tokens, before any discount; tiers go by total input tokens, cache reads and writes included.",
+        "USD per 1M tokens, before any discount; tiers go by total input tokens, "
+        "cache reads and writes included.",
         style="dim",
     )
-    _footer(catalog)
 
 
 @pricing_app.command("check")
@@ -276,6 +286,12 @@ def _render_check(result: CheckResult) -> None:
                 _delta(d.delta),
                 "-" if pct is None else f"{pct:+}%",
             )
+        _print(t)
+    if result.inferred:
+        _print("Provider read from the model name (none logged, or the logged one lacks it):")
+        t = Table("model", "requests", "priced as", "because the name is")
+        for i in result.inferred:
+            _add(t, i.model, f"{i.requests:,}", i.catalog_entry, i.form)
         _print(t)
     if result.stale:
         _print(f"{result.stale:,} requests were priced with another catalog: run `llmcost reprice`.")

@@ -107,7 +107,8 @@ def _sources(fields: FieldMap, record: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     for col, paths in fields.columns.items():
         for path in paths:
-            if _lookup(record, path) is not None:
+            value = _lookup(record, path)
+            if value is not None and not isinstance(value, dict | list):  # an object is no value
                 found[col] = ".".join(path)
                 break
     out = {}

@@ -28,6 +28,9 @@ REQUEST = {
         "llm_request_id",
         "responseId",
         "response_id",
+        "ResponseMetadata.RequestId",  # boto3 (Bedrock converse() output logged whole)
+        "llm_output.id",  # LangChain LLMResult (the provider's response id)
+        "response_metadata.id",  # LangChain AIMessage (its own `id` is LangChain's run id)
         "id",  # last resort: Langfuse observations, Datadog logs (a per-record id either way)
     ],
     "ts": [
@@ -90,8 +93,23 @@ REQUEST = {
         "modelProvider",
         "model_provider",
         "custom_llm_provider",  # LiteLLM
+        "llm_output.model_provider",  # LangChain LLMResult (ChatOpenAI sets it; ChatAnthropic does not)
+        "response_metadata.model_provider",  # LangChain AIMessage
     ],
-    "model": ["model", "modelName", "model_name", "modelId", "model_id", "llmModel", "llm_model"],
+    "model": [
+        "model",
+        "modelName",
+        "model_name",
+        "modelId",
+        "model_id",
+        "llmModel",
+        "llm_model",
+        "modelVersion",  # Gemini REST GenerateContentResponse
+        "model_version",  # google-genai GenerateContentResponse.model_dump()
+        "llm_output.model_name",  # LangChain LLMResult (ChatOpenAI, ChatAnthropic)
+        "llm_output.model",
+        "response_metadata.model_name",  # LangChain AIMessage
+    ],
     "operation": [
         "operation",
         "operationName",
@@ -113,6 +131,14 @@ REQUEST = {
         "usage.inputTokens",
         "usage.promptTokens",
         "usageMetadata.promptTokenCount",  # Gemini (includes cached content)
+        "usage_metadata.prompt_token_count",  # google-genai model_dump()
+        "llm_output.token_usage.prompt_tokens",  # LangChain LLMResult from ChatOpenAI
+        "llm_output.usage.input_tokens",  # LangChain LLMResult from ChatAnthropic (uncached)
+        # LangChain AIMessage: the provider's own usage in response_metadata before LangChain's
+        # usage_metadata, whose input is a total (it must not meet the Anthropic cache additions)
+        "response_metadata.token_usage.prompt_tokens",
+        "response_metadata.usage.input_tokens",
+        "usage_metadata.input_tokens",
         "usageDetails.input",  # Langfuse
         "input.inputTokenCount",  # Bedrock invocation log (uncached: see bedrock_* below)
     ],
@@ -131,6 +157,10 @@ REQUEST = {
         "usage.prompt_tokens_details.cached_tokens",
         "usage.input_tokens_details.cached_tokens",
         "usageMetadata.cachedContentTokenCount",
+        "usage_metadata.cached_content_token_count",  # google-genai model_dump()
+        "llm_output.token_usage.prompt_tokens_details.cached_tokens",  # LangChain (ChatOpenAI)
+        "response_metadata.token_usage.prompt_tokens_details.cached_tokens",  # LangChain AIMessage
+        "usage_metadata.input_token_details.cache_read",  # LangChain AIMessage (any chat model)
     ],
     "cache_write_tokens": [
         "cacheWriteTokens",
@@ -140,12 +170,21 @@ REQUEST = {
         "usage.cache_write_tokens",
         "usage.cacheWriteTokens",
         "prompt_cache_write_tokens",  # Helicone
+        # OpenAI SDK usage: the cache writes are part of prompt_tokens / input_tokens
+        "usage.prompt_tokens_details.cache_write_tokens",
+        "usage.input_tokens_details.cache_write_tokens",
+        "llm_output.token_usage.prompt_tokens_details.cache_write_tokens",  # LangChain (ChatOpenAI)
+        "response_metadata.token_usage.prompt_tokens_details.cache_write_tokens",  # LangChain AIMessage
+        # (ChatAnthropic moves TTL-split writes out of this key; its response_metadata.usage wins)
+        "usage_metadata.input_token_details.cache_creation",
     ],
     "cache_write_1h_tokens": [
         "cacheWrite1hTokens",
         "cache_write_1h_tokens",
         "usage.cache_creation.ephemeral_1h_input_tokens",
         "cache_creation.ephemeral_1h_input_tokens",
+        "llm_output.usage.cache_creation.ephemeral_1h_input_tokens",  # LangChain (ChatAnthropic)
+        "response_metadata.usage.cache_creation.ephemeral_1h_input_tokens",  # LangChain AIMessage
     ],
     "output_tokens": [
         "outputTokens",
@@ -159,6 +198,11 @@ REQUEST = {
         "usage.outputTokens",
         "usage.completionTokens",
         "output.outputTokenCount",  # Bedrock invocation log
+        "llm_output.token_usage.completion_tokens",  # LangChain LLMResult from ChatOpenAI
+        "llm_output.usage.output_tokens",  # LangChain LLMResult from ChatAnthropic
+        "response_metadata.token_usage.completion_tokens",  # LangChain AIMessage
+        "response_metadata.usage.output_tokens",
+        "usage_metadata.output_tokens",
     ],
     "reasoning_tokens": [
         "reasoningTokens",
@@ -171,6 +215,10 @@ REQUEST = {
         "usageDetails.output_reasoning_tokens",  # Langfuse
         "usageDetails.output_reasoning",
         "usageMetadata.thoughtsTokenCount",
+        "usage_metadata.thoughts_token_count",  # google-genai model_dump()
+        "llm_output.token_usage.completion_tokens_details.reasoning_tokens",  # LangChain (ChatOpenAI)
+        "response_metadata.token_usage.completion_tokens_details.reasoning_tokens",  # LangChain AIMessage
+        "usage_metadata.output_token_details.reasoning",
     ],
     "latency_ms": [
         "latencyMs",
@@ -180,9 +228,17 @@ REQUEST = {
         "elapsedMs",
         "elapsed_ms",
         "delay_ms",  # Helicone
+        "metrics.latencyMs",  # boto3 Bedrock converse() output
     ],
     # last resort: an HTTP status (Helicone), then a log level ("ERROR" in Langfuse, "error" lines)
-    "outcome": ["outcome", "status", "result", "response_status", "level"],
+    "outcome": [
+        "outcome",
+        "status",
+        "result",
+        "response_status",
+        "ResponseMetadata.HTTPStatusCode",  # boto3 output (a raised error is never logged as one)
+        "level",
+    ],
     "cache_hit": ["cacheHit", "cache_hit", "fromCache", "from_cache", "responseCacheHit"],
     "logged_cost_usd": [
         "costUsd",
@@ -197,7 +253,15 @@ REQUEST = {
         "costDetails.total",  # Langfuse
     ],
     "prompt_version": ["promptVersion", "prompt_version"],
-    "service_tier": ["serviceTier", "service_tier", "usage.service_tier"],
+    "service_tier": [
+        "serviceTier",
+        "service_tier",
+        "usage.service_tier",
+        "llm_output.service_tier",  # LangChain LLMResult (ChatOpenAI)
+        "llm_output.usage.service_tier",  # LangChain LLMResult (ChatAnthropic)
+        "response_metadata.service_tier",  # LangChain AIMessage
+        "response_metadata.usage.service_tier",
+    ],
     # Anthropic's own usage names: there, input_tokens counts UNCACHED input only, so the total is
     # input + cache reads + cache writes (FORMATS.md §2).
     # Bedrock (invocation logs and Converse) counts the same way under its own names.
@@ -211,6 +275,8 @@ REQUEST = {
         "usageDetails.input_cached_tokens",
         "usageDetails.cache_read_input_tokens",
         "usageDetails.input_cache_read",
+        "llm_output.usage.cache_read_input_tokens",  # LangChain LLMResult (ChatAnthropic)
+        "response_metadata.usage.cache_read_input_tokens",  # LangChain AIMessage (ChatAnthropic)
     ],
     "anthropic_cache_creation": [
         "cache_creation_input_tokens",
@@ -222,6 +288,8 @@ REQUEST = {
         "input.cacheWriteInputTokenCount",
         "usageDetails.cache_creation_input_tokens",
         "usageDetails.input_cache_creation",
+        "llm_output.usage.cache_creation_input_tokens",  # LangChain LLMResult (ChatAnthropic)
+        "response_metadata.usage.cache_creation_input_tokens",  # LangChain AIMessage (ChatAnthropic)
     ],
     # Gemini's candidatesTokenCount EXCLUDES thinking: output = candidates + thoughts.
     # Langfuse subtracts every detail from its totals: usageDetails.output EXCLUDES reasoning, and
@@ -229,6 +297,7 @@ REQUEST = {
     "gemini_candidates": [
         "usageMetadata.candidatesTokenCount",
         "candidatesTokenCount",
+        "usage_metadata.candidates_token_count",  # google-genai model_dump()
         "usageDetails.output",
     ],
 }

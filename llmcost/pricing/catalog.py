@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from genai_prices.types import ModelInfo, Provider
 
     from llmcost.config import Config
+    from llmcost.pricing.names import NameForm
     from llmcost.pricing.resolve import Cell, PriceKey
 
 
@@ -70,6 +71,25 @@ class CatalogInfo:
 
 
 @dataclass(frozen=True)
+class Resolved:
+    """The catalog entry a (provider, model) pair from a log is priced with."""
+
+    provider: Provider
+    model: ModelInfo
+    form: NameForm | None = None  # set when the model name's form chose the provider
+    logged: str | None = None  # the provider the log named (genai-prices' id), when it did not list the name
+
+    @property
+    def entry(self) -> str:
+        return f"{self.provider.id}/{self.model.id}"
+
+    @property
+    def how(self) -> str | None:
+        """How the provider was chosen, when the log did not name it outright."""
+        return self.form.explain(self.logged) if self.form else None
+
+
+@dataclass(frozen=True)
 class SourcedRate:
     rate: Rate
     origin: str  # file name the rate came from, for price_ref
@@ -94,32 +114,67 @@ class Catalog:
     _cells: dict[PriceKey, tuple[Cell, ...]] = field(default_factory=dict, repr=False)
 
     def find_model(self, model: str, provider: str | None) -> tuple[Provider, ModelInfo] | None:
-        """The catalog entry genai-prices would price `model` with, or None.
+        """The catalog entry `model` is priced with, or None (see `resolve_name`)."""
+        found = self.resolve_name(model, provider)
+        return (found.provider, found.model) if found else None
 
-        When the log names no provider and genai-prices cannot infer one (its patterns miss, e.g.,
-        `text-embedding-3-small`, listed under both azure and openai), the model's own maker is
-        taken if it lists the model, else the only provider that does; otherwise it stays
-        unpriced rather than guessed.
+    def resolve_name(self, model: str, provider: str | None) -> Resolved | None:
+        """The catalog entry `model` from `provider` (as logged) is priced with, and how.
+
+        A logged provider is taken at its word when it lists the name. Otherwise the name's form
+        decides (names.py: Bedrock ids, `vendor/model` router names, provider prefixes, Vertex
+        ids), and the entry records how. With no provider and no telling form, genai-prices'
+        own inference runs; when its patterns miss (e.g. `text-embedding-3-small`, listed under
+        both azure and openai), the model's own maker is taken if it lists the model, else the
+        only provider that does; otherwise it stays unpriced rather than guessed.
         """
+        from llmcost.pricing.names import name_forms
+
+        logged = self.canonical_provider(provider)
+        if logged:
+            try:
+                return Resolved(*self.snapshot.find_provider_model(model, None, logged, None))
+            except LookupError:
+                pass
+        forms = name_forms(model)
+        for form in forms:
+            host = self._provider(form.provider)
+            if host is None:
+                continue
+            # A logged provider gives way only to an id that exists at one host alone (Bedrock,
+            # Vertex) or to a prefix naming that provider: a `vendor/model` name from a logged
+            # `vllm` or `openai` (an OpenAI-compatible server) is no proof of OpenRouter.
+            if logged and not (form.unique or (host.id == logged and form.model != model)):
+                continue
+            found = host.find_model(form.model, all_providers=self.snapshot.providers)
+            if found is not None:
+                return Resolved(host, found, form, logged)
+        if logged or any(f.unique for f in forms):
+            # A Bedrock id that Bedrock's list lacks is not Vertex's to price.
+            return None
         try:
-            return self.snapshot.find_provider_model(model, None, provider or None, None)
+            return Resolved(*self.snapshot.find_provider_model(model, None, None, None))
         except LookupError:
-            if provider:
-                return None
+            pass
         hosts = [(p, m) for p in self.snapshot.providers if (m := p.find_model(model)) is not None]
         makers = [h for h in hosts if h[0].id in MODEL_MAKERS]
         if len(makers) == 1:
-            return makers[0]
-        return hosts[0] if len(hosts) == 1 else None
+            return Resolved(*makers[0])
+        return Resolved(*hosts[0]) if len(hosts) == 1 else None
 
     def canonical_provider(self, provider: str | None) -> str | None:
         """genai-prices' id for a provider name from a log ('Bedrock' -> 'aws'), else it lowered."""
-        if not provider:
+        if not provider or not provider.strip():
             return None
+        found = self._provider(provider)
+        return found.id if found is not None else provider.strip().lower()
+
+    def _provider(self, name: str) -> Provider | None:
         from genai_prices.data_snapshot import find_provider_by_id
 
-        found = find_provider_by_id(self.snapshot.providers, provider)
-        return found.id if found is not None else provider.strip().lower()
+        from llmcost.pricing.names import provider_alias
+
+        return find_provider_by_id(self.snapshot.providers, provider_alias(name) or name)
 
     def cells(self, key: PriceKey) -> tuple[Cell, ...]:
         cached = self._cells.get(key)

@@ -71,6 +71,28 @@ class Drift:
         }
 
 
+@dataclass(frozen=True)
+class Inferred:
+    """A logged (provider, model) whose pricing provider was read from the model name."""
+
+    provider: str | None
+    model: str
+    requests: int
+    catalog_entry: str
+    form: str  # "Bedrock profile id"
+    how: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "requests": self.requests,
+            "catalog_entry": self.catalog_entry,
+            "form": self.form,
+            "how": self.how,
+        }
+
+
 @dataclass
 class CheckResult:
     window: Window
@@ -79,6 +101,7 @@ class CheckResult:
     stale: int = 0  # priced with another catalog version: `llmcost reprice` would refresh them
     unpriced: list[Unpriced] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
+    inferred: list[Inferred] = field(default_factory=list)
 
     @property
     def unpriced_requests(self) -> int:
@@ -93,6 +116,7 @@ class CheckResult:
             "stale": self.stale,
             "unpriced": [u.as_dict() for u in self.unpriced],
             "drift": [d.as_dict() for d in self.drift],
+            "inferred_providers": [i.as_dict() for i in self.inferred],
         }
 
 
@@ -113,4 +137,8 @@ def check(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, window: Window | 
         statement("check_drift.sql", "requests", where), params
     ).fetchall():
         result.drift.append(Drift(prov, model, int(n), Decimal(logged), Decimal(derived)))
+    for prov, model, n in con.execute(statement("check_names.sql", "requests", where), params).fetchall():
+        found = catalog.resolve_name(model, prov)
+        if found is not None and found.form is not None and found.how is not None:
+            result.inferred.append(Inferred(prov, model, int(n), found.entry, found.form.form, found.how))
     return result

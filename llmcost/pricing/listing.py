@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from llmcost.pricing.rates import TOKEN_RATES, Price, catalog_bands, from_rate, is_claude
+from llmcost.pricing.rates import TOKEN_RATES, Price, catalog_bands, from_rate
 from llmcost.pricing.resolve import DAY_US, Cell, PriceKey
 from llmcost.pricing.window import midnight
 
 if TYPE_CHECKING:
     from genai_prices.types import ModelInfo
 
-    from llmcost.pricing.catalog import Catalog
+    from llmcost.pricing.catalog import Catalog, Resolved
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def list_prices(
                 origin=f"{prov.id}/{info.id}",
                 qualifiers=(),
                 stamp=catalog.info.stamp,
-                anthropic=is_claude(prov.id, info.id),
+                provider=prov.id,
             )
             notes = _notes(info, at)
             if not bands:
@@ -114,6 +114,8 @@ class Shown:
     day: date
     matched: str | None  # the catalog entry the name resolved to, e.g. "anthropic/claude-sonnet-4-0"
     cells: tuple[Cell, ...]  # the prices in force at some time of that UTC day
+    provider_inferred: str | None = None  # how the provider was read from the name, if it was
+    provider_basis: str | None = None  # which provider prices the name, and on what grounds
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +124,8 @@ class Shown:
             "service_tier": self.key[2],
             "day": self.day.isoformat(),
             "catalog_match": self.matched,
+            "provider_inferred": self.provider_inferred,
+            "provider_basis": self.provider_basis,
             "prices": [
                 {
                     "time_of_day_utc": f"{_hhmm(c.tod_from)}-{_hhmm(c.tod_until)}",
@@ -130,6 +134,7 @@ class Shown:
                     **{f"{k}_mtok": getattr(c.price, k) for k in TOKEN_RATES},
                     "per_request_usd": c.price.per_request,
                     "discount_percent": c.price.discount_percent,
+                    "cache_write_1h_basis": c.price.write_1h_basis,
                     "price_ref": c.price.ref,
                 }
                 for c in self.cells
@@ -141,7 +146,7 @@ def show_price(
     catalog: Catalog, model: str, *, provider: str | None = None, service_tier: str | None = None, day: date
 ) -> Shown:
     key: PriceKey = (provider, model, service_tier)
-    found = catalog.find_model(model, provider)
+    found = catalog.resolve_name(model, provider)
     start = midnight(day)
     end = start + timedelta(days=1)
     cells = tuple(
@@ -149,8 +154,20 @@ def show_price(
         for c in catalog.cells(key)
         if (c.valid_from is None or c.valid_from < end) and (c.valid_until is None or c.valid_until > start)
     )
-    matched = f"{found[0].id}/{found[1].id}" if found else None
-    return Shown(key, day, matched, cells)
+    if found is None:
+        return Shown(key, day, None, cells)
+    return Shown(key, day, found.entry, cells, found.how, _basis(found, provider))
+
+
+def _basis(found: Resolved, logged: str | None) -> str:
+    host = found.provider.id
+    if found.how is not None:
+        return found.how
+    if logged is None:
+        return f"provider {host}: none logged, the catalog's match for the model name"
+    if logged.strip().lower() == host:
+        return f"provider {host}, as logged"
+    return f"provider {host}, logged as {logged.strip()!r}"
 
 
 def _hhmm(us: int) -> str:

@@ -9,6 +9,7 @@ decomposition would.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ class Price:
     per_request: Decimal = Decimal(0)
     discount_percent: Decimal = Decimal(0)
     discount_name: str | None = None
+    # Which price 1-hour cache writes get and why (shown by `pricing show`; the rate itself is
+    # in cache_write_1h and so in the ref's digest).
+    write_1h_basis: str = field(default="", compare=False)
     ref: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -65,21 +69,7 @@ class Price:
         return f"{text} #{digest}"
 
     def with_discount(self, percent: Decimal, name: str) -> Price:
-        return Price(
-            self.source,
-            self.origin,
-            self.qualifiers,
-            self.stamp,
-            self.input,
-            self.cached_input,
-            self.cache_write_5m,
-            self.cache_write_1h,
-            self.output,
-            self.reasoning,
-            self.per_request,
-            percent,
-            name,
-        )
+        return dataclasses.replace(self, discount_percent=percent, discount_name=name)
 
     def atto(self) -> tuple[int, ...]:
         """The six token rates in atto-USD per token, then the request fee in atto-USD."""
@@ -100,6 +90,7 @@ class Price:
             qualifiers=list(self.qualifiers),
             discount_percent=self.discount_percent,
             discount_name=self.discount_name,
+            cache_write_1h_basis=self.write_1h_basis,
         )
         return out
 
@@ -121,6 +112,12 @@ class Band:
 
 def from_rate(rate: Rate, origin: str, stamp: str) -> Price:
     cw5 = rate.cache_write_5m if rate.cache_write_5m is not None else rate.input
+    if rate.cache_write_1h is not None:
+        basis = "the rate's cache_write_1h"
+    elif rate.cache_write_5m is not None:
+        basis = "the rate's cache_write_5m (it sets no cache_write_1h)"
+    else:
+        basis = "the rate's input price (it sets no cache-write price)"
     return Price(
         source="rate",
         origin=origin,
@@ -133,21 +130,35 @@ def from_rate(rate: Rate, origin: str, stamp: str) -> Price:
         output=rate.output,
         reasoning=rate.output,
         per_request=rate.per_request,
+        write_1h_basis=basis,
     )
 
 
-# genai-prices often has a single `cache_write_mtok` for a Claude model (the 5-minute TTL rate,
-# 1.25x input), notably on Bedrock. Anthropic bills 1-hour cache writes at 2x the base input
-# rate (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#pricing), so when
-# the catalog has no `cache_write_1h_mtok` for a Claude model we use 2x input, and say so in
-# the price_ref. (genai-prices itself would charge those tokens at the 5-minute rate.)
+# 1-hour cache writes when the catalog has no `cache_write_1h_mtok`. Anthropic documents that its
+# own API bills them at 2x the base input rate
+# (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#pricing), so for provider
+# anthropic that is the default, said in the price_ref. A reseller (Bedrock, Vertex, OpenRouter,
+# ...) sets its own prices: without a 1-hour price in the catalog its 1-hour writes get the
+# catalog's cache-write price, as genai-prices itself charges them.
 ANTHROPIC_1H_MULTIPLIER = Decimal(2)
 ANTHROPIC_1H_NOTE = "1h-cache-write=2x-input"
 
 
-def is_claude(provider_id: str, model_id: str) -> bool:
-    """Anthropic's models, wherever they are served (Anthropic, Bedrock, Vertex, ...)."""
-    return provider_id == "anthropic" or "claude" in model_id.lower()
+def one_hour_write(
+    provider: str, one_hour: Decimal | None, write: Decimal | None, inp: Decimal
+) -> tuple[Decimal, str, bool]:
+    """(the 1-hour cache-write rate, why that one, whether it is Anthropic's 2x default)."""
+    if one_hour is not None:
+        return one_hour, "the catalog's 1-hour cache-write price", False
+    if provider == "anthropic":
+        return (
+            inp * ANTHROPIC_1H_MULTIPLIER,
+            "2x input, Anthropic's documented 1-hour rate (the catalog lists none)",
+            True,
+        )
+    if write is not None:
+        return write, f"the catalog's cache-write price ({provider} lists no 1-hour price)", False
+    return inp, "the input price (the catalog lists no cache-write price)", False
 
 
 # The genai-prices price keys we can apply, given the token columns of `requests`.
@@ -164,7 +175,7 @@ _KEYS = (
 
 
 def catalog_bands(
-    mp: ModelPrice, *, origin: str, qualifiers: tuple[str, ...], stamp: str, anthropic: bool
+    mp: ModelPrice, *, origin: str, qualifiers: tuple[str, ...], stamp: str, provider: str
 ) -> list[Band]:
     """Flatten a genai-prices ModelPrice into input-token bands, or [] if it prices no tokens.
 
@@ -204,9 +215,10 @@ def catalog_bands(
         inp = rate("input_mtok") or Decimal(0)
         cw = rate("cache_write_mtok")
         cw5 = rate("cache_write_5m_mtok")
-        cw1h = rate("cache_write_1h_mtok")
-        if cw1h is None and anthropic and cw is not None:
-            cw1h = inp * ANTHROPIC_1H_MULTIPLIER
+        # genai-prices' unit tree: a 1-hour write without its own price is a cache write (not a
+        # 5-minute one), then input.
+        cw1h, basis, doubled = one_hour_write(provider, rate("cache_write_1h_mtok"), cw, inp)
+        if doubled:
             notes.append(ANTHROPIC_1H_NOTE)
         out = rate("output_mtok") or Decimal(0)
         fee = rate("requests_kcount")
@@ -218,10 +230,11 @@ def catalog_bands(
             input=inp,
             cached_input=_first(rate("cache_read_mtok"), inp),
             cache_write_5m=_first(cw5, cw, inp),
-            cache_write_1h=_first(cw1h, cw, inp),
+            cache_write_1h=cw1h,
             output=out,
             reasoning=_first(rate("output_reasoning_mtok"), out),
             per_request=(fee / 1000) if fee is not None else Decimal(0),
+            write_1h_basis=basis,
         )
         bands.append(Band(above, upto, price))
     return bands

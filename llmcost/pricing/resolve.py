@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from llmcost.pricing.rates import NO_LIMIT, Band, Price, catalog_bands, from_rate, is_claude
+from llmcost.pricing.rates import NO_LIMIT, Band, Price, catalog_bands, from_rate
 
 if TYPE_CHECKING:
-    from genai_prices.types import ModelInfo, Provider
+    from genai_prices.types import ModelInfo
 
-    from llmcost.pricing.catalog import Catalog, SourcedDiscount, SourcedRate
+    from llmcost.pricing.catalog import Catalog, Resolved, SourcedDiscount, SourcedRate
 
 # (provider as logged, model as logged, service_tier as logged)
 PriceKey = tuple[str | None, str, str | None]
@@ -60,8 +60,8 @@ def price_context(service_tier: str | None) -> dict[str, str] | None:
 
 def resolve_key(cat: Catalog, key: PriceKey) -> tuple[Cell, ...]:
     provider, model, tier = key
-    found = cat.find_model(model, provider)
-    priced_by = found[0].id if found else cat.canonical_provider(provider)
+    found = cat.resolve_name(model, provider)
+    priced_by = found.provider.id if found else cat.canonical_provider(provider)
     logged = cat.canonical_provider(provider)
     rates = [
         r
@@ -82,7 +82,7 @@ def resolve_key(cat: Catalog, key: PriceKey) -> tuple[Cell, ...]:
     points: set[datetime] = set()
     tods: set[int] = {0, DAY_US}
     if found:
-        dates, times = _catalog_boundaries(found[1])
+        dates, times = _catalog_boundaries(found.model)
         points |= dates
         tods |= times
     for dated in [r.rate for r in rates] + [d.discount for d in discounts]:
@@ -127,7 +127,7 @@ def _bands_at(
     cat: Catalog,
     at: datetime,
     key: PriceKey,
-    found: tuple[Provider, ModelInfo] | None,
+    found: Resolved | None,
     rates: list[SourcedRate],
     discounts: list[SourcedDiscount],
 ) -> list[Band]:
@@ -138,18 +138,18 @@ def _bands_at(
         return [Band(-1, NO_LIMIT, from_rate(chosen.rate, origin, cat.info.stamp))]
     if found is None:
         return []
-    provider, model = found
+    provider, model = found.provider, found.model
     ctx = price_context(key[2])
     # genai-prices ignores the context for a model borrowed from a fallback provider.
     own = any(model is m for m in provider.models)
     mp = model.get_prices(at, ctx if own else None)
-    anthropic = is_claude(provider.id, model.id)
+    inferred = (found.form.note,) if found.form else ()
     bands = catalog_bands(
         mp,
-        origin=f"{provider.id}/{model.id}",
-        qualifiers=_qualifiers(model, at, ctx if own else None),
+        origin=found.entry,
+        qualifiers=(*inferred, *_qualifiers(model, at, ctx if own else None)),
         stamp=cat.info.stamp,
-        anthropic=anthropic,
+        provider=provider.id,
     )
     off = [d for d in discounts if d.discount.active(at)]
     if off:

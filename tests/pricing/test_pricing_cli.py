@@ -186,3 +186,72 @@ def test_whatif(capsys, db):
 def test_reports_no_warehouse_yet(capsys, tmp_path):
     code, _, err = run(capsys, "pricing", "check", "--db", str(tmp_path / "none.duckdb"))
     assert code == 2 and "no warehouse" in err
+
+
+def test_show_a_bedrock_profile_id_at_80_columns(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    name = "us.anthropic.claude-sonnet-4-20250514-v1:0"
+    code, out, _ = run(capsys, "pricing", "show", name, "--at", "2026-05-01")
+    assert code == 0
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
+    text = " ".join(out.split())
+    assert "catalog entry: aws/regional.anthropic.claude-sonnet-4-20250514-v1:0" in text
+    assert (
+        "provider aws inferred from the model name's form: us.anthropic.… is an AWS Bedrock "
+        "cross-region inference profile id" in text
+    )
+    # every rate whole in its column: input, cache read, 5-minute and 1-hour writes, output
+    assert "1 00:00-24:00 all 3 0.3 3.75 3.75 15" in text
+    assert "1-hour cache writes: the catalog's cache-write price (aws lists no 1-hour price)" in text
+    assert (
+        "#1 price_ref: aws/regional.anthropic.claude-sonnet-4-20250514-v1:0 provider from Bedrock profile id"
+        in text
+    )
+
+
+def test_show_json_says_how_the_provider_was_chosen_and_the_1h_rule(capsys):
+    code, out, _ = run(
+        capsys, "pricing", "show", "anthropic/claude-sonnet-4.5", "--at", "2026-05-01", "--json"
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["catalog_match"] == "openrouter/anthropic/claude-sonnet-4.5"
+    assert doc["provider_inferred"].startswith("provider openrouter inferred from the model name's form")
+    assert {p["cache_write_1h_basis"] for p in doc["prices"]} == {
+        "the catalog's cache-write price (openrouter lists no 1-hour price)"
+    }
+    code, out, _ = run(capsys, "pricing", "show", "claude-sonnet-4", "--provider", "anthropic", "--json")
+    doc = json.loads(out)
+    assert doc["provider_inferred"] is None and doc["provider_basis"] == "provider anthropic, as logged"
+    assert doc["prices"][0]["cache_write_1h_basis"] == "the catalog's 1-hour cache-write price"
+
+
+def test_check_names_the_providers_read_from_model_names(capsys, tmp_path, catalog):
+    path = tmp_path / "w.duckdb"
+    with open_warehouse(path, write=True) as w:
+        store(
+            w,
+            [
+                request(model="global.anthropic.claude-sonnet-4-5-20250929-v1:0", input_tokens=10),
+                request(model="openai/gpt-4o-mini", input_tokens=10),
+                request(model="openai/gpt-4o-mini", input_tokens=10),
+                request(provider="openai", model="gpt-4o-mini", input_tokens=10),
+            ],
+            catalog=catalog,
+        )
+    code, out, _ = run(capsys, "pricing", "check", "--db", str(path))
+    assert code == 0
+    text = " ".join(out.split())
+    assert "Provider read from the model name" in text
+    assert "openai/gpt-4o-mini │ 2 │ openrouter/openai/gpt-4o-mini │ router name" in text
+    assert "aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0 │ Bedrock profile id" in text
+    code, out, _ = run(capsys, "pricing", "check", "--db", str(path), "--json")
+    inferred = json.loads(out)["inferred_providers"]
+    assert [(i["model"], i["requests"], i["catalog_entry"]) for i in inferred] == [
+        ("openai/gpt-4o-mini", 2, "openrouter/openai/gpt-4o-mini"),
+        (
+            "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            1,
+            "aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ),
+    ]

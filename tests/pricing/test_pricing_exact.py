@@ -80,8 +80,9 @@ def test_anthropic_cache_reads_and_writes_each_at_their_rate(priced, catalog):
     assert cost < Decimal(26_000 * 3 + 500 * 15) / 1_000_000
 
 
-def test_one_hour_cache_write_is_twice_input_when_the_catalog_has_one_write_rate(priced, catalog):
-    # Bedrock's Claude Sonnet 4 has only cache_write_mtok (3.75) in genai-prices.
+def test_one_hour_cache_write_on_a_reseller_keeps_the_catalogs_write_price(priced, catalog):
+    # Bedrock's Claude Sonnet 4 has only cache_write_mtok (3.75) in genai-prices: a reseller's
+    # 1-hour writes are not assumed to follow Anthropic's 2x, they get the catalog's write price.
     row = request(
         provider="aws",
         model="global.anthropic.claude-sonnet-4-20250514-v1:0",
@@ -90,8 +91,38 @@ def test_one_hour_cache_write_is_twice_input_when_the_catalog_has_one_write_rate
         cache_write_1h_tokens=4_000,
     )
     [(_, cost, ref)] = priced([row], catalog)
-    assert cost == Decimal("0.0465")  # 6,000 x 3.75 + 4,000 x 6.00 (= 2 x 3.00), per 1M
-    assert ANTHROPIC_1H_NOTE in ref
+    assert cost == Decimal("0.0375")  # 6,000 x 3.75 + 4,000 x 3.75, per 1M
+    assert cost == genai_cost(row)
+    assert ANTHROPIC_1H_NOTE not in ref
+
+
+def test_one_hour_cache_write_from_anthropic_is_twice_input_when_the_catalog_lists_none():
+    # Every first-party Claude entry with cache prices in this snapshot lists a 1-hour price, so
+    # the default is shown on a genai-prices ModelPrice built as such an entry would look.
+    from genai_prices.types import ModelPrice
+
+    from llmcost.pricing.rates import catalog_bands
+
+    mp = ModelPrice(
+        input_mtok=Decimal(3),
+        cache_read_mtok=Decimal("0.3"),
+        cache_write_mtok=Decimal("3.75"),
+        output_mtok=Decimal(15),
+    )
+    args: dict[str, Any] = {"origin": "x/claude", "qualifiers": (), "stamp": "test"}
+    [first_party] = catalog_bands(mp, provider="anthropic", **args)
+    [reseller] = catalog_bands(mp, provider="google", **args)
+    assert first_party.price.cache_write_1h == Decimal(6)  # 2 x 3.00
+    assert ANTHROPIC_1H_NOTE in first_party.price.ref
+    assert "Anthropic's documented" in first_party.price.write_1h_basis
+    assert reseller.price.cache_write_1h == Decimal("3.75")
+    assert ANTHROPIC_1H_NOTE not in reseller.price.ref
+    assert "google lists no 1-hour price" in reseller.price.write_1h_basis
+    # a catalog 1-hour price always wins
+    [listed] = catalog_bands(
+        ModelPrice(input_mtok=Decimal(3), cache_write_1h_mtok=Decimal(7)), provider="anthropic", **args
+    )
+    assert listed.price.cache_write_1h == Decimal(7)
 
 
 def test_context_tier_goes_by_total_input_including_cache(priced, catalog):

@@ -64,3 +64,28 @@ def test_ingest_prices_every_batch(tmp_path: Path):
     }
     assert sum(s.unpriced for s in summaries) == 1
     assert summaries[0].unpriced_models[0].model == "acme-llm-9"
+
+
+def test_ingest_and_explain_price_names_as_producers_write_them(cli, tmp_path: Path):
+    # No provider logged: the model name's form chooses it, and --explain shows how in price_ref.
+    log = tmp_path / "bedrock.log"
+    lines = [
+        _line(0, provider=None, model="us.anthropic.claude-sonnet-4-20250514-v1:0", costUsd=None),
+        _line(1, provider=None, model="openai/gpt-4o-mini", costUsd=None),
+        _line(2, provider="azure.ai.openai", model="gpt-4o", costUsd=None),
+    ]
+    log.write_text("".join(json.dumps({k: v for k, v in r.items() if v is not None}) + "\n" for r in lines))
+    code, out, err = cli("ingest", str(log), "--explain", db=False)
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert (
+        "price_ref aws/regional.anthropic.claude-sonnet-4-20250514-v1:0 provider from Bedrock profile id ["
+        in text
+    )
+    assert "price_ref openrouter/openai/gpt-4o-mini provider from router name [" in text
+    assert "price_ref azure/gpt-4o [" in text
+    cli.ingest(log)
+    with open_warehouse(cli.db, write=False) as r:
+        got = dict(r.con.execute("SELECT request_id, cost_usd FROM requests").fetchall())
+    # 4,200 x 3 + 380 x 15 (Bedrock); 4,200 x 0.15 + 380 x 0.60 (OpenRouter); 4,200 x 2.5 + 380 x 10
+    assert got == {"req-0": Decimal("0.0183"), "req-1": Decimal("0.000858"), "req-2": Decimal("0.0143")}

@@ -6,7 +6,29 @@ family of names their line was understood as, the first question when numbers lo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+
+def _sdk_objects() -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Provider SDK response objects logged whole: at the root or under the default containers
+    that hold them (`response=resp.model_dump()`, ...). Each is told apart by keys only its
+    object has (usage alone does not say whose object it is)."""
+    for prefix in ("", "response.", "result.", "completion.", "output."):
+        where = f" under `{prefix[:-1]}`" if prefix else ""
+        yield f"LangChain LLMResult{where}", (f"{prefix}llm_output", f"{prefix}generations")
+        yield (
+            f"boto3 Bedrock converse() output{where}",
+            (f"{prefix}ResponseMetadata", f"{prefix}usage.inputTokens"),
+        )
+        yield f"LangChain AIMessage{where}", (f"{prefix}usage_metadata", f"{prefix}response_metadata")
+        yield f"google-genai GenerateContentResponse{where}", (f"{prefix}usage_metadata",)
+        if prefix:  # at the root, the Gemini usageMetadata entry below names it
+            yield f"Gemini GenerateContentResponse (REST){where}", (f"{prefix}usageMetadata",)
+        yield f"Anthropic Message{where}", (f"{prefix}usage.input_tokens", f"{prefix}stop_reason")
+        yield f"OpenAI Responses object{where}", (f"{prefix}usage.input_tokens_details", f"{prefix}output")
+        yield f"OpenAI ChatCompletion{where}", (f"{prefix}usage.prompt_tokens", f"{prefix}choices")
+
 
 # (shape, keys that identify it: all must be present, dotted for nesting), most specific first
 SHAPES: list[tuple[str, tuple[str, ...]]] = [
@@ -18,6 +40,7 @@ SHAPES: list[tuple[str, tuple[str, ...]]] = [
     ("Langfuse observation", ("usageDetails",)),
     ("Langfuse observation", ("costDetails",)),
     ("Helicone export", ("request_created_at",)),
+    *_sdk_objects(),
     ("Gemini usageMetadata", ("usageMetadata",)),
     ("Bedrock invocation log", ("aws_account_id",)),
     ("Bedrock invocation log", ("input.inputTokenCount",)),
