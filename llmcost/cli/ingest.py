@@ -53,7 +53,8 @@ def ingest(
         typer.Option(
             "--source",
             help="Read every file as this source instead of detecting it: "
-            "auto|app|otlp|litellm|langfuse|helicone|bedrock|openai|anthropic|gemini|cloudwatch|datadog.",
+            "auto|app|otlp|litellm|langfuse|helicone|bedrock|openai|anthropic|gemini|cloudwatch|datadog|"
+            "openai-batch|anthropic-batch|openrouter|kong|cloudflare|otel-console.",
         ),
     ] = "auto",
     color: ColorOption = "auto",

@@ -149,7 +149,7 @@ def explain(
     finally:
         probe.close()
     mapper = OtlpMapper(ic.otel_attributes, provenance=True)
-    found = formats.detect(head, path.name, source, mapper, take_partial=True)
+    found = formats.detect(head, str(path), source, mapper, take_partial=True)
     stream = decompressed()
     if found.make is not None:
         stream = found.make(stream)

@@ -288,7 +288,7 @@ class Loader:
             res.pending_bytes += coded.held_back
             st = coded.stats
             if st.expanded:
-                res.note = f"{st.kind}: {st.units} input {_unit(st.kind, st.units)} gave {st.records} records"
+                res.note = f"{st.kind}: {st.units} input {_unit(st.kind, st.units, st.unit)} gave {st.records} records"
         if batcher.tail.damage:
             res.error = f"{batcher.tail.damage} (at decompressed byte {batcher.tail.damage_offset})"
         if source_id is not None:
@@ -529,8 +529,8 @@ _IDENTITY = {
 }
 
 
-def _unit(kind: str, n: int) -> str:
-    unit = "message" if kind == "otlp-proto" else "row" if kind == "csv" else "line"
+def _unit(kind: str, n: int, given: str | None = None) -> str:
+    unit = given or ("message" if kind == "otlp-proto" else "row" if kind == "csv" else "line")
     return unit if n == 1 else unit + "s"
 
 

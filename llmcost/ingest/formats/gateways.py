@@ -68,3 +68,82 @@ def _map(v: Any) -> Any:
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return v
     return parsed if isinstance(parsed, dict) else v
+
+
+# -- API pages: Helicone's request query and Langfuse's observations ----------------------------
+# Helicone's `POST /v1/request/query` answers `{"data": [HeliconeRequest, …], "error": null}`. A
+# HeliconeRequest names no `model`: the model is `model_override`, else `response_model`, else
+# `request_model`; its cost is `costUSD` (USD); `provider` is upper case ("OPENAI"); custom
+# properties are `request_properties` (newer: `properties`), the user `request_user_id`.
+def is_helicone_request(obj: Any) -> bool:
+    return (
+        isinstance(obj, dict)
+        and "request_id" in obj
+        and "request_created_at" in obj
+        and "response_status" in obj
+        and any(k in obj for k in ("request_model", "response_model", "model_override"))
+    )
+
+
+def helicone_request(record: dict[str, Any]) -> dict[str, Any]:
+    out = dict(record)
+    if out.get("model") in (None, ""):
+        out["model"] = out.get("model_override") or out.get("response_model") or out.get("request_model")
+    if "costUSD" in out and "cost_usd" not in out:
+        out["cost_usd"] = out.pop("costUSD")
+    if isinstance(out.get("properties"), dict) and not out.get("request_properties"):
+        out["request_properties"] = out.pop("properties")
+    return out
+
+
+def _page(obj: Any) -> list[Any] | None:
+    data = obj.get("data") if isinstance(obj, dict) else None
+    return data if isinstance(data, list) and data and all(isinstance(d, dict) for d in data) else None
+
+
+def recognise_helicone(obj: Any) -> bool:
+    page = _page(obj)
+    return is_helicone_request(obj) or (page is not None and all(is_helicone_request(d) for d in page))
+
+
+def expand_helicone(obj: Any) -> list[dict[str, Any]] | None:
+    if is_helicone_request(obj):
+        return [helicone_request(obj)]
+    page = _page(obj)
+    if page is not None and all(is_helicone_request(d) for d in page):
+        return [helicone_request(d) for d in page]
+    return None
+
+
+# Langfuse's `GET /api/public/observations` answers `{"data": [observation, …], "meta": {"page", …}}`;
+# an observation maps by its own names (fields.py: usageDetails, costDetails, level, metadata, …).
+# (Its legacy `usage` object is not read: it repeats usageDetails, with zeros where none was given.)
+def is_langfuse_observation(obj: Any) -> bool:
+    return isinstance(obj, dict) and "traceId" in obj and "type" in obj and "startTime" in obj
+
+
+def recognise_langfuse_page(obj: Any) -> bool:
+    page = _page(obj)
+    return (
+        page is not None
+        and isinstance(obj.get("meta"), dict)
+        and all(is_langfuse_observation(d) for d in page)
+    )
+
+
+def expand_langfuse_page(obj: Any) -> list[dict[str, Any]] | None:
+    if recognise_langfuse_page(obj):
+        return [_langfuse_observation(o) for o in obj["data"]]
+    return None
+
+
+def _langfuse_observation(o: dict[str, Any]) -> dict[str, Any]:
+    """A generation that failed before any usage (level ERROR, `usageDetails` empty) billed
+    nothing: it is a request with 0 tokens, so error rates count it."""
+    details = o.get("usageDetails")
+    failed_call = (
+        o.get("level") == "ERROR" and o.get("type") in ("GENERATION", "EMBEDDING") and o.get("model")
+    )
+    if failed_call and not (isinstance(details, dict) and details):
+        return {**o, "input_tokens": 0, "output_tokens": 0}
+    return o

@@ -5,6 +5,9 @@ lines whose first line is an array) is read line by line, unchanged."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import orjson
 
 from llmcost.ingest.formats.transcode import TranscodingStream, dump
@@ -16,8 +19,13 @@ MAX_DOCUMENT = 512 << 20
 class JsonArrayStream(TranscodingStream):
     kind = "json-array"
 
-    def __init__(self, inner: ByteStream) -> None:
+    def __init__(
+        self, inner: ByteStream, expand: Callable[[Any], list[dict[str, Any]] | None] | None = None
+    ) -> None:
         super().__init__(inner)
+        # an element of a known shape (a gateway page's row, an OTLP batch, a SpendLogs row) is
+        # read by its reader; any other element is one record as it stands
+        self._expand = expand
 
     def _more(self) -> bytes:
         self._eof = True
@@ -40,11 +48,18 @@ class JsonArrayStream(TranscodingStream):
             return data if data.endswith(b"\n") or not data else data + b"\n"
         self.stats.units = 1
         self.stats.expanded = 1
-        self.stats.records = len(doc)
         out = []
         for i, item in enumerate(doc):
-            if isinstance(item, dict):
+            if not isinstance(item, dict):
+                out.append(dump({"_reject": f"element {i} of the array is not an object"}))
+                continue
+            try:
+                found = self._expand(item) if self._expand is not None else None
+            except Exception as e:  # a shape no reader foresaw: rejected, not a crash
+                found = [{"_reject": f"element {i}: not readable: {type(e).__name__}: {str(e)[:200]}"}]
+            if found is None:
                 out.append(dump(item))
             else:
-                out.append(dump({"_reject": f"element {i} of the array is not an object"}))
+                out.extend(dump(r) for r in found)
+        self.stats.records = len(out)
         return b"".join(out)

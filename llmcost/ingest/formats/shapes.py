@@ -64,9 +64,24 @@ def _has(record: dict[str, Any], path: str) -> bool:
     return True
 
 
+# records our gateway transcoders made say which export they came from (`source_format`)
+GATEWAY_SHAPES = {
+    "openai-batch": "OpenAI Batch API result",
+    "anthropic-batch": "Anthropic Message Batches result",
+    "openrouter-generation": "OpenRouter generation stats (native token counts)",
+    "kong-ai-gateway": "Kong AI Gateway log",
+    "cloudflare-ai-gateway": "Cloudflare AI Gateway log",
+}
+
+
 def shape_of(record: Any) -> str | None:
     if not isinstance(record, dict):
         return None
+    gateway = GATEWAY_SHAPES.get(str(record.get("source_format")))
+    if gateway is not None:
+        # batch results have no time per line: say where the time came from
+        approximate = record.get("ts_approximate")
+        return f"{gateway}; time approximate: {approximate}" if approximate else gateway
     if record.get("event") == "otel.span":
         return "OpenTelemetry span (not a model call)"
     if "otel" in record and isinstance(record["otel"], dict) and "span" in record["otel"]:

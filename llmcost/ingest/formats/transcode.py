@@ -29,6 +29,7 @@ class TranscodeStats:
     units: int = 0  # lines (or messages, rows) of the input
     records: int = 0  # JSON lines produced
     expanded: int = 0  # input units that became a different number of records
+    unit: str | None = None  # what an input unit is, when not what the kind implies (a "document")
     notes: list[str] = field(default_factory=list)
 
 
