@@ -8,50 +8,16 @@ Lines are written by the real logging library (python-json-logger), as apps writ
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
 
 from tests.conftest import Cli
-
-
-def _log(path: Path, records: list[tuple[str, dict[str, Any]]]) -> Path:
-    """Write `logger.info(message, extra=...)` lines through python-json-logger's JsonFormatter."""
-    from pythonjsonlogger.json import JsonFormatter
-
-    handler = logging.FileHandler(path, mode="w")
-    handler.setFormatter(JsonFormatter("%(message)s %(asctime)s", timestamp=True))
-    logger = logging.getLogger(f"llmcost-test-{path.name}")
-    logger.handlers = [handler]
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    try:
-        for message, extra in records:
-            logger.info(message, extra=extra)
-    finally:
-        handler.close()
-        logger.handlers = []
-    return path
-
-
-def _rows(db: Path, columns: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(f"SELECT {columns} FROM requests ORDER BY source_line").fetchall()
-    finally:
-        con.close()
-
-
-def _write(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records))
-    return path
+from tests.ingest.applog import log_json, request_rows
 
 
 def test_a_fractional_duration_is_a_measurement_and_loads_rounded(cli: Cli, tmp_path: Path) -> None:
-    f = _log(
+    f = log_json(
         tmp_path / "app.log",
         [
             (
@@ -70,13 +36,13 @@ def test_a_fractional_duration_is_a_measurement_and_loads_rounded(cli: Cli, tmp_
     )
     summary = cli.ingest(f)
     assert summary["totals"]["loaded_requests"] == 3
-    assert [r[0] for r in _rows(cli.db, "latency_ms")] == [8, 0, 2000]
+    assert [r[0] for r in request_rows(cli.db, "latency_ms")] == [8, 0, 2000]
 
 
 def test_a_negative_duration_is_rejected_naming_the_duration_not_a_token_field(
     cli: Cli, tmp_path: Path
 ) -> None:
-    f = _log(
+    f = log_json(
         tmp_path / "app.log",
         [
             (
@@ -93,7 +59,7 @@ def test_a_negative_duration_is_rejected_naming_the_duration_not_a_token_field(
 
 
 def test_failed_calls_without_usage_load_as_requests_with_zero_tokens(cli: Cli, tmp_path: Path) -> None:
-    f = _log(
+    f = log_json(
         tmp_path / "app.log",
         [
             # the middleware's own line for a call that never got an answer
@@ -123,7 +89,7 @@ def test_failed_calls_without_usage_load_as_requests_with_zero_tokens(cli: Cli, 
     assert summary["totals"]["loaded_requests"] == 4
     assert summary["totals"]["ignored"] == 1
     assert summary["totals"]["rejected"] == 1
-    rows = _rows(cli.db, "model, outcome, input_tokens, output_tokens, cost_usd")
+    rows = request_rows(cli.db, "model, outcome, input_tokens, output_tokens, cost_usd")
     assert rows == [
         ("gpt-4o", "rate_limited", 0, 0, 0),
         ("gpt-4o", "timeout", 0, 0, 0),
@@ -133,7 +99,7 @@ def test_failed_calls_without_usage_load_as_requests_with_zero_tokens(cli: Cli, 
 
 
 def test_keys_match_their_aliases_in_any_case_even_mixed_in_one_batch(cli: Cli, tmp_path: Path) -> None:
-    f = _log(
+    f = log_json(
         tmp_path / "app.log",
         [
             (
@@ -151,7 +117,7 @@ def test_keys_match_their_aliases_in_any_case_even_mixed_in_one_batch(cli: Cli, 
         ],
     )
     assert cli.ingest(f)["totals"]["loaded_requests"] == 3
-    assert _rows(cli.db, "model, tenant_id, input_tokens, output_tokens") == [
+    assert request_rows(cli.db, "model, tenant_id, input_tokens, output_tokens") == [
         ("gpt-4o-mini", "acme", 100, 5),
         ("gpt-4o-mini", "beta", 200, 6),
         ("gpt-4o-mini", "gamma", 300, 7),
@@ -160,7 +126,7 @@ def test_keys_match_their_aliases_in_any_case_even_mixed_in_one_batch(cli: Cli, 
 
 def test_a_container_held_as_json_text_is_read(cli: Cli, tmp_path: Path) -> None:
     metadata = json.dumps({"tenant_id": "acme", "feature": "copilot", "user_id": "u_9"})
-    f = _log(
+    f = log_json(
         tmp_path / "app.log",
         [
             (
@@ -170,14 +136,14 @@ def test_a_container_held_as_json_text_is_read(cli: Cli, tmp_path: Path) -> None
         ],
     )
     assert cli.ingest(f)["totals"]["loaded_requests"] == 1
-    assert _rows(cli.db, "tenant_id, feature, user_id") == [("acme", "copilot", "u_9")]
+    assert request_rows(cli.db, "tenant_id, feature, user_id") == [("acme", "copilot", "u_9")]
 
 
 def test_an_sdk_response_logged_whole_is_read_and_user_containers_add_to_the_defaults(
     cli: Cli, tmp_path: Path
 ) -> None:
     usage = {"prompt_tokens": 1000, "completion_tokens": 50, "prompt_tokens_details": {"cached_tokens": 400}}
-    f = _log(
+    f = log_json(
         tmp_path / "app.log",
         [
             (
@@ -206,7 +172,9 @@ def test_an_sdk_response_logged_whole_is_read_and_user_containers_add_to_the_def
     )
     (tmp_path / "llmcost.toml").write_text('[ingest]\ncontainers = ["payload"]\n')
     assert cli.ingest(f)["totals"]["loaded_requests"] == 3
-    rows = _rows(cli.db, "request_id, tenant_id, input_tokens, cached_input_tokens, output_tokens, outcome")
+    rows = request_rows(
+        cli.db, "request_id, tenant_id, input_tokens, cached_input_tokens, output_tokens, outcome"
+    )
     assert rows[0] == ("chatcmpl-1", "acme", 1000, 400, 50, "unknown")
     assert [r[1:] for r in rows[1:]] == [(None, 10, 0, 1, "success"), ("beta", 7, 0, 2, "unknown")]
 
@@ -214,7 +182,7 @@ def test_an_sdk_response_logged_whole_is_read_and_user_containers_add_to_the_def
 def test_a_file_that_loads_nothing_says_what_it_saw_and_the_pasted_setting_takes_it(
     cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    f = _log(
+    f = log_json(
         tmp_path / "app.log",
         [
             (
@@ -243,7 +211,7 @@ def test_a_file_that_loads_nothing_says_what_it_saw_and_the_pasted_setting_takes
 
 
 def test_explain_says_why_a_line_was_ignored_with_the_setting_to_paste(cli: Cli, tmp_path: Path) -> None:
-    f = _log(
+    f = log_json(
         tmp_path / "app.log", [("gen.done", {"payload": {"model": "gpt-4o", "usage": {"prompt_tokens": 5}}})]
     )
     code, out, err = cli("ingest", "--explain", str(f), db=False)
@@ -253,7 +221,7 @@ def test_explain_says_why_a_line_was_ignored_with_the_setting_to_paste(cli: Cli,
 
 
 def test_token_counts_without_a_model_name_are_named_as_the_missing_piece(cli: Cli, tmp_path: Path) -> None:
-    f = _log(
+    f = log_json(
         tmp_path / "app.log", [("chat.done", {"engine_ref": 7, "prompt_tokens": 10, "completion_tokens": 2})]
     )
     (file,) = cli.ingest(f)["files"]

@@ -10,7 +10,6 @@ files made by driving the clients live in fixtures/producers/sdk-*/ (test_produc
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -19,35 +18,13 @@ import pytest
 
 from llmcost.ingest.formats.shapes import shape_of
 from tests.conftest import Cli
+from tests.ingest.applog import log_json, request_rows
 
 PRODUCERS = Path(__file__).resolve().parents[2] / "fixtures" / "producers"
 
 
 def _log(path: Path, records: list[dict[str, Any]]) -> Path:
-    """`logger.info("llm.request", extra=record)` through python-json-logger, one line each."""
-    from pythonjsonlogger.json import JsonFormatter
-
-    handler = logging.FileHandler(path, mode="w")
-    handler.setFormatter(JsonFormatter("%(message)s", timestamp=True))
-    logger = logging.getLogger(f"llmcost-test-sdk-{path.name}")
-    logger.handlers = [handler]
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    try:
-        for extra in records:
-            logger.info("llm.request", extra=extra)
-    finally:
-        handler.close()
-        logger.handlers = []
-    return path
-
-
-def _rows(db: Path, columns: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(f"SELECT {columns} FROM requests ORDER BY source_line").fetchall()
-    finally:
-        con.close()
+    return log_json(path, [("llm.request", extra) for extra in records])
 
 
 def _genai(prompt: int, cached: int | None, candidates: int, thoughts: int | None) -> dict[str, Any]:
@@ -79,7 +56,7 @@ def test_google_genai_snake_case_usage_is_read_under_each_default_container(cli:
     )
     assert cli.ingest(f)["totals"]["loaded_requests"] == 4
     cols = "request_id, model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens"
-    assert _rows(cli.db, cols) == [
+    assert request_rows(cli.db, cols) == [
         # candidates exclude thinking: output = 400 + 1200
         ("gem-5000", "gemini-2.5-flash", 5000, 4096, 1600, 1200),
         ("gem-900", "gemini-2.5-flash", 900, 0, 100, 0),
@@ -108,7 +85,7 @@ def test_langchain_llm_result_from_chat_anthropic_counts_uncached_input_and_the_
     f = _log(tmp_path / "app.log", [{"feature": "review", "response": result.model_dump()}])
     assert cli.ingest(f)["totals"]["loaded_requests"] == 1
     cols = "request_id, model, input_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens"
-    assert _rows(cli.db, cols) == [("msg_01X", "claude-sonnet-4-5-20250929", 4050, 1000, 3000, 2000)]
+    assert request_rows(cli.db, cols) == [("msg_01X", "claude-sonnet-4-5-20250929", 4050, 1000, 3000, 2000)]
 
 
 def test_langchain_llm_result_from_chat_openai_names_its_provider(cli: Cli, tmp_path: Path) -> None:
@@ -133,7 +110,9 @@ def test_langchain_llm_result_from_chat_openai_names_its_provider(cli: Cli, tmp_
     f = _log(tmp_path / "app.log", [{"response": result.model_dump()}])
     assert cli.ingest(f)["totals"]["loaded_requests"] == 1
     cols = "request_id, provider, model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens"
-    assert _rows(cli.db, cols) == [("chatcmpl-9", "openai", "o4-mini-2025-04-16", 2000, 512, 1800, 1200)]
+    assert request_rows(cli.db, cols) == [
+        ("chatcmpl-9", "openai", "o4-mini-2025-04-16", 2000, 512, 1800, 1200)
+    ]
 
 
 def test_a_langchain_ai_message_reads_the_providers_usage_before_langchains_total(
@@ -192,7 +171,7 @@ def test_a_langchain_ai_message_reads_the_providers_usage_before_langchains_tota
         "request_id, provider, input_tokens, cached_input_tokens, cache_write_tokens, "
         "cache_write_1h_tokens, output_tokens, reasoning_tokens"
     )
-    assert _rows(cli.db, cols) == [
+    assert request_rows(cli.db, cols) == [
         ("msg_01A", "anthropic", 4050, 1000, 3000, 2000, 200, 0),
         ("lc_run--2", "google_genai", 1000, 200, 100, 0, 300, 50),
     ]
@@ -232,7 +211,7 @@ def test_bedrock_converse_output_gives_request_id_latency_status_and_anthropic_s
     )
     assert cli.ingest(f)["totals"]["loaded_requests"] == 2
     cols = "request_id, model, input_tokens, cached_input_tokens, cache_write_tokens, latency_ms, outcome"
-    assert _rows(cli.db, cols) == [
+    assert request_rows(cli.db, cols) == [
         # inputTokens excludes the cache: 90 + 2000 + 30
         ("rid-1", model, 2120, 2000, 30, 1834, "success"),
         ("rid-2", model, 900, 0, 0, 1834, "success"),
@@ -256,7 +235,7 @@ def test_the_apps_own_request_id_wins_over_the_objects_id(cli: Cli, tmp_path: Pa
         [{"request_id": "req-app-1", "response": obj}, {"completion": obj | {"id": "c2"}}],
     )
     assert cli.ingest(f)["totals"]["loaded_requests"] == 2
-    assert _rows(cli.db, "request_id") == [("req-app-1",), ("c2",)]
+    assert request_rows(cli.db, "request_id") == [("req-app-1",), ("c2",)]
 
 
 def _responses(inp: int, cached: int, written: int, out: int) -> dict[str, Any]:
@@ -295,7 +274,7 @@ def test_openai_cache_writes_count_inside_input_and_cannot_exceed_it(cli: Cli, t
     summary = cli.ingest(f)
     assert (summary["totals"]["loaded_requests"], summary["files"][0]["rejected"]) == (1, 1)
     cols = "input_tokens, cached_input_tokens, cache_write_tokens, outcome"
-    assert _rows(cli.db, cols) == [(3000, 1024, 512, "success")]
+    assert request_rows(cli.db, cols) == [(3000, 1024, 512, "success")]
     con = duckdb.connect(str(cli.db), read_only=True)
     try:
         ((line, reason),) = con.execute("SELECT line_no, reason FROM rejects").fetchall()
@@ -315,7 +294,7 @@ def test_an_object_merged_at_the_root_reads_too_even_with_a_list_named_output(
     path.write_text(json.dumps(record) + "\n")
     assert cli.ingest(path)["totals"]["loaded_requests"] == 1
     cols = "request_id, input_tokens, cached_input_tokens, output_tokens, outcome"
-    assert _rows(cli.db, cols) == [("resp_3000", 3000, 2048, 400, "success")]
+    assert request_rows(cli.db, cols) == [("resp_3000", 3000, 2048, 400, "success")]
 
 
 def test_a_broken_count_in_a_relayed_object_is_rejected_naming_the_field_and_line(
