@@ -349,30 +349,34 @@ class OtlpMapper:
 
     def _pick(self, attrs: dict[str, Any]) -> dict[str, Pick]:
         """Column -> its best-ranked attribute present (not null, not empty), names in any case."""
-        best: dict[str, tuple[int, Pick]] = {}
-
-        def offer(col: str, rank: int, source: str, value: Any) -> None:
-            if col not in best or rank < best[col][0]:
-                best[col] = (rank, Pick(source, value))
-
+        # the hot loop of OTLP reading (every attribute of every span): no closure, no Pick until
+        # the end
+        best: dict[str, tuple[int, str, Any]] = {}
+        roles = self._roles
         for key, value in attrs.items():
             if value is None or value == "":
                 continue
-            role = self._roles.get(key)
+            role = roles.get(key)
             if role is None:
                 role = self._role(key)
+            if role is _NONE:
+                continue
             if role is _OBJECT:
                 for k, inner in _json_object(value).items():
                     fam = _FAMILY.get(k.lower().translate(_KEY_NOISE))
                     if fam is not None and (v := _dimension(inner)) is not None:
-                        offer(fam[0], _FAMILY_RANK + fam[1], f"{key}.{k}", v)
-            elif role is not _NONE:
-                col, rank = role
-                if rank < _FAMILY_RANK:
-                    offer(col, rank, key, value)
-                elif (v := _dimension(value)) is not None:
-                    offer(col, rank, key, v)
-        return {col: pick for col, (_, pick) in best.items()}
+                        rank = _FAMILY_RANK + fam[1]
+                        held = best.get(fam[0])
+                        if held is None or rank < held[0]:
+                            best[fam[0]] = (rank, f"{key}.{k}", v)
+                continue
+            col, rank = role
+            if rank >= _FAMILY_RANK and (value := _dimension(value)) is None:
+                continue
+            held = best.get(col)
+            if held is None or rank < held[0]:
+                best[col] = (rank, key, value)
+        return {col: Pick(source, v) for col, (_, source, v) in best.items()}
 
     # -- traces -------------------------------------------------------------------------------
     def spans(self, obj: dict[str, Any]) -> Iterator[dict[str, Any]]:
