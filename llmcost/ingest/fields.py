@@ -233,6 +233,7 @@ REQUEST = {
     # last resort: an HTTP status (Helicone), then a log level ("ERROR" in Langfuse, "error" lines)
     "outcome": [
         "outcome",
+        "error_information.error_code",  # LiteLLM: a failed call's HTTP status (429 = rate limited)
         "status",
         "result",
         "response_status",
@@ -250,6 +251,7 @@ REQUEST = {
         "usage.cost_usd",
         "usage.costUsd",
         "spend",  # LiteLLM SpendLogs (USD)
+        "response_cost",  # LiteLLM StandardLoggingPayload (custom callbacks, USD)
         "costDetails.total",  # Langfuse
     ],
     "prompt_version": ["promptVersion", "prompt_version"],
@@ -306,6 +308,10 @@ OUTCOME = {
     "event_id": ["eventId", "event_id", "outcomeId", "outcome_id"],
     "value": ["value", "amount"],
 }
+
+# Columns for which an empty value is no value: the next alias is tried (LiteLLM's success rows
+# carry an empty error code before their status).
+BLANK_IS_ABSENT = frozenset({"outcome"})
 
 # Columns whose fields, present even when null, say a line is about a model call's usage.
 USAGE_COLUMNS = ("input_tokens", "output_tokens", "anthropic_cache_read", "gemini_candidates")
@@ -429,6 +435,8 @@ class FieldMap:
         exprs = {}
         for col in self.columns:
             sqls = [r for _, r in refs.get(col, [])]
+            if col in BLANK_IS_ABSENT:
+                sqls = [f"nullif(trim({r}), '')" for r in sqls]
             exprs[col] = f"coalesce({', '.join(sqls)})" if sqls else "NULL::VARCHAR"
         events = "[" + ", ".join(r for _, r in refs.get("event", [])) + "]"
         # usage fields present on the line, even if null (JSON null extracts as SQL NULL)

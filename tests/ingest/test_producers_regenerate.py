@@ -8,6 +8,7 @@ its script whose output folder is a temporary one, so the committed files are ne
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -61,4 +62,20 @@ def test_spans_the_instrumentations_write_today_load_to_the_hand_checked_numbers
     assert [p.name for p in files] == [p.name for p in _data_files(PRODUCERS / producer)]
     for path in files:
         cli.ingest(path)
+    assert _totals(cli.db) == expected["totals"]
+
+
+def test_litellm_callbacks_written_today_load_to_the_hand_checked_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "litellm-callback"
+    out.mkdir()
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}  # litellm reads the price map it ships
+    script = PRODUCERS / "make_litellm.py"
+    subprocess.run(
+        [sys.executable, str(script), str(out)], check=True, capture_output=True, timeout=240, env=env
+    )
+    expected = json.loads((PRODUCERS / "litellm-callback" / "expected.json").read_text())
+    cli = Cli(tmp_path / "wh" / "warehouse.duckdb", capsys)
+    cli.ingest(out / "callbacks.jsonl")
     assert _totals(cli.db) == expected["totals"]
