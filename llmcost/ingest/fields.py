@@ -441,6 +441,11 @@ class FieldMap:
         events = "[" + ", ".join(r for _, r in refs.get("event", [])) + "]"
         # usage fields present on the line, even if null (JSON null extracts as SQL NULL)
         usage_paths = [p for c in USAGE_COLUMNS for p, _ in refs.get(c, [])]
+        # ...or the usage object itself, even empty (Langfuse's `usageDetails: {}` on a failed
+        # generation); a container is no usage object
+        usage_paths += [
+            p[:-1] for p in usage_paths if len(p) > 1 and p[-2].lower() not in self._container_lower
+        ]
         usage_keys = (
             "("
             + " OR ".join(f"json_exists(line, {_sql_str(_json_path(p))})" for p in dict.fromkeys(usage_paths))

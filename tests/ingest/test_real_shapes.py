@@ -228,3 +228,17 @@ def test_token_counts_without_a_model_name_are_named_as_the_missing_piece(cli: C
     assert file["loaded"] == 0
     assert "no field naming the model was found" in file["hint"]
     assert file["hint"].endswith('model = ["<the field that names the model>"]')
+
+
+def test_a_failed_call_with_an_empty_usage_object_is_a_request(cli: Cli, tmp_path: Path) -> None:
+    f = log_json(
+        tmp_path / "app.log",
+        [
+            ("", {"type": "GENERATION", "model": "gpt-4o", "level": "ERROR", "usageDetails": {}}),
+            ("", {"model": "gpt-4o", "status": "error", "extra": {"path": "/v1"}}),  # no usage: not a call
+        ],
+    )
+    summary = cli.ingest(f)
+    assert summary["totals"]["loaded_requests"] == 1
+    assert summary["totals"]["ignored"] == 1
+    assert request_rows(cli.db, "outcome, input_tokens") == [("error", 0)]
