@@ -242,3 +242,16 @@ def test_a_failed_call_with_an_empty_usage_object_is_a_request(cli: Cli, tmp_pat
     assert summary["totals"]["loaded_requests"] == 1
     assert summary["totals"]["ignored"] == 1
     assert request_rows(cli.db, "outcome, input_tokens") == [("error", 0)]
+
+
+@pytest.mark.parametrize(("data", "lines"), [(b"\x00\n{}\n{}\n", 3), (b"\x00\r\n\r\n{}\n\n", 4)])
+def test_text_that_only_starts_like_a_protobuf_length_is_read_as_lines(
+    data: bytes, lines: int, cli: Cli, tmp_path: Path
+) -> None:
+    """Found by the fuzz test: four bytes of text passed for an OTLP message length and tag, and
+    the file waited forever as "no complete line yet"."""
+    f = tmp_path / "odd.log"
+    f.write_bytes(data)
+    (file,) = cli.ingest(f)["files"]
+    assert file["format"] == "jsonl"
+    assert file["read"] == lines and file["pending_bytes"] == 0

@@ -20,11 +20,38 @@ MAX_MESSAGE = 64 << 20
 
 
 def looks_like_proto(head: bytes) -> bool:
-    """A u32 length followed by field 1 (resource_spans/resource_logs), length-delimited."""
+    """A u32 length followed by field 1 (resource_spans/resource_logs), length-delimited, whose
+    own first field is one a ResourceSpans/ResourceLogs has (resource, scope spans/logs, schema
+    url). Four bytes of text can pass for a length and a tag (b'\\x00\\n{}' does): the inner
+    tag tells them apart."""
     if len(head) < 6:
         return False
     (size,) = struct.unpack(">I", head[:4])
-    return 0 < size <= MAX_MESSAGE and head[4] == 0x0A
+    if not (0 < size <= MAX_MESSAGE and head[4] == 0x0A):
+        return False
+    inner, pos = _varint(head, 5)
+    if inner is None:
+        return pos >= len(head)  # cut short by the head: nothing contradicts it yet
+    if inner > size - (pos - 4):
+        return False  # the first member would not fit in its message
+    return inner == 0 or pos >= len(head) or head[pos] in _RESOURCE_TAGS
+
+
+# field 1 (resource), 2 (scope_spans / scope_logs), 3 (schema_url), each length-delimited
+_RESOURCE_TAGS = frozenset({0x0A, 0x12, 0x1A})
+
+
+def _varint(data: bytes, pos: int) -> tuple[int | None, int]:
+    """A protobuf varint at `pos`: (value, position after it), or (None, where it stopped)."""
+    value = shift = 0
+    while pos < len(data) and shift < 35:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+    return None, pos
 
 
 class OtlpProtoStream(TranscodingStream):
