@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from llmcost.pricing.resolve import Cell, PriceKey
 
 CACHE_HIT_REF = "app-cache-hit: served from an application cache, no provider call"
-# a call with no tokens at all and no price (e.g. a failed batch request whose model is unknown)
-NO_USAGE_REF = "no-usage: no tokens used, nothing to pay"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 
 
@@ -149,12 +147,9 @@ def apply_prices(
     cache_hits = sum(g.requests for g in groups if g.cache_hit)
     if cache_hits:
         con.execute(statement("cache_hit.sql", table, where_sql), [CACHE_HIT_REF, *params])
-    no_usage_ref = f"{NO_USAGE_REF} [{catalog.info.stamp}]"
-    done = con.execute(statement("no_usage.sql", table, where_sql), [no_usage_ref, *params]).fetchone()
-    no_usage = int(done[0]) if done else 0
     if record and cells:
         record_prices(con, cells)
-    return _summarise(con, table, where_sql, params, catalog, groups, priced + cache_hits + no_usage)
+    return _summarise(con, table, where_sql, params, catalog, groups, priced + cache_hits)
 
 
 @dataclass(frozen=True)
