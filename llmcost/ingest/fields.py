@@ -396,7 +396,7 @@ class FieldMap:
         # columns read (json_merge_patch with nulls), which costs the same for any number of keys.
         overflow = sum(1 for k in keys if k.lower() not in known) > MAX_EXTRACTED_UNKNOWN_KEYS
         leaf_lower = {k.lower() for k in self.leaf_keys}
-        parent_lower = {k.lower() for k in self.parents} | {c.lower() for c in self.containers}
+        parent_lower = {k.lower() for k in self.parents} | self._container_lower
         for k in sorted(keys):
             if overflow and k.lower() not in known:
                 continue
@@ -448,7 +448,7 @@ class FieldMap:
         ]
         usage_keys = (
             "("
-            + " OR ".join(f"json_exists(line, {_sql_str(_json_path(p))})" for p in dict.fromkeys(usage_paths))
+            + " OR ".join(f"json_exists(line, {_sql_str(json_path(p))})" for p in dict.fromkeys(usage_paths))
             + ")"
             if usage_paths
             else "false"
@@ -470,7 +470,7 @@ class FieldMap:
         members = [f"{_sql_str(json.dumps(k) + ':')} || s.{_quote_ident(k)}" for k in kept]
         members += [f"{_sql_str(json.dumps(k) + ':')} || to_json({expr})" for k, expr in losers]
         members += [
-            f"{_sql_str(json.dumps(k) + ':')} || json_extract(line, {_sql_str(_json_path((k,)))})"
+            f"{_sql_str(json.dumps(k) + ':')} || json_extract(line, {_sql_str(json_path((k,)))})"
             for k in extra_spellings
             if k.lower() not in read_lower
         ]
@@ -516,7 +516,7 @@ class FieldMap:
         """SQL reading one path of a line, or None where the batch's extraction cannot hold it."""
         if not struct:
             # a second spelling of a key (case differs): read from the line text itself
-            return f"json_extract_string(line, {_sql_str(_json_path(path))})"
+            return f"json_extract_string(line, {_sql_str(json_path(path))})"
         if len(path) == 1:
             ref = f"s.{_quote_ident(path[0])}"
             if top[path[0]] == "JSON":
@@ -543,7 +543,8 @@ class FieldMap:
         return f"n{_parent_index(path[0], tree)}." + ".".join(_quote_ident(p) for p in path[1:])
 
 
-def _json_path(path: Path) -> str:
+def json_path(path: Path) -> str:
+    """A DuckDB JSON path to `path`, every key quoted (keys may hold dots, quotes, anything)."""
     return "$." + ".".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in path)
 
 

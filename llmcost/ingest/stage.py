@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from llmcost.config import IngestConfig
-from llmcost.ingest.fields import FieldMap, FieldPlan
+from llmcost.ingest.fields import FieldMap, FieldPlan, json_path
 from llmcost.ingest.sqlfiles import render, sql, sql_str
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ class Stager:
             pick = (
                 "CASE "
                 + " ".join(
-                    f"WHEN contains(coalesce(json_extract_string(line, {sql_str('$.' + _json_path_key(f))}), ''), '{{') "
+                    f"WHEN contains(coalesce(json_extract_string(line, {sql_str(json_path((f,)))}), ''), '{{') "
                     f"THEN {sql_str(f)}"
                     for f in envelopes
                 )
@@ -163,7 +163,7 @@ class Stager:
         query = render("container_keys.sql", guard=check)
         containers = {c.lower() for c in self.fields.containers}
         for c in (k for k in keys if k.lower() in containers):
-            inner.update((c, r[0]) for r in con.execute(query, {"path": "$." + _json_path_key(c)}).fetchall())
+            inner.update((c, r[0]) for r in con.execute(query, {"path": json_path((c,))}).fetchall())
         plan = self.fields.plan(keys, frozenset(inner))
         con.execute(self._render(plan, check), self._params())
 
@@ -172,7 +172,7 @@ class Stager:
         found = []
         for field in ENVELOPE_FIELDS:
             if field in keys:
-                probe = render("envelope_probe.sql", field=sql_str("$." + _json_path_key(field)))
+                probe = render("envelope_probe.sql", field=sql_str(json_path((field,))))
                 rows = self.con.execute(probe).fetchall()  # fetched to the end: nothing left pending
                 if rows and rows[0][0]:
                     found.append(field)
@@ -261,7 +261,3 @@ class Stager:
             con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_parts")
         finally:
             con.unregister("staged_parts")
-
-
-def _json_path_key(key: str) -> str:
-    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
