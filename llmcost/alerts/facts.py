@@ -14,14 +14,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from llmcost.alerts import sqlfiles
 from llmcost.alerts.model import Span, day_start
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
 
 _EPOCH = date(1970, 1, 1).toordinal()
 ZERO = Decimal(0)
+
+SQL = SqlFiles("llmcost.alerts")
 
 
 def from_epoch_day(n: int) -> date:
@@ -112,7 +114,7 @@ class Facts:
         return {"since": day_start(span.start), "until": day_start(span.end)}
 
     def query(self, name: str, params: dict[str, Any], **fragments: str) -> list[tuple[Any, ...]]:
-        return sqlfiles.run(self.con, name, params, **fragments)
+        return SQL.run(self.con, name, params, **fragments)
 
     def _cached(self, name: str, **fragments: str) -> list[tuple[Any, ...]]:
         if name not in self._cache:
@@ -224,5 +226,5 @@ class Facts:
 
     def detail(self, name: str, span: Span, **params: Any) -> list[tuple[Any, ...]]:
         """A small query run only when an alert fires, to say where the spend or the failures came from."""
-        fragments = {"cost": self.cost} if "{cost}" in sqlfiles.load(name) else {}
+        fragments = {"cost": self.cost} if "cost" in SQL.holes(name) else {}
         return self.query(name, {**self._bounds(span), **params}, **fragments)

@@ -31,14 +31,17 @@ from typing import TYPE_CHECKING
 from llmcost.errors import OutputError
 from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
-from llmcost.queries import sqlfiles
 from llmcost.queries.window import Window
 from llmcost.redact import REDACTED, SECRET_PATTERN
+from llmcost.warehouse import sql as sqlrun
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
 
 TABLES = {"requests": "request_id", "outcomes": "event_id"}
+
+SQL = SqlFiles("llmcost.queries")
 
 
 @dataclass
@@ -102,11 +105,11 @@ def _write(
     days: dict[str, dict[str, int]] = {}
     params = {**window.params(), "secret": SECRET_PATTERN, "redacted": REDACTED}
     for table, id_column in TABLES.items():
-        counts = sqlfiles.render("export_counts", table=table, window=window.predicate("t"))
-        days[table] = {str(d): int(n) for d, n in sqlfiles.run(con, counts, params)}
+        counts = SQL.render("export_counts", table=table, window=window.predicate("t"))
+        days[table] = {str(d): int(n) for d, n in sqlrun.run(con, counts, params)}
         if not days[table]:
             continue
-        copy = sqlfiles.render(
+        copy = SQL.render(
             "export",
             table=table,
             columns=_columns(con, table, redact),
@@ -114,7 +117,7 @@ def _write(
             window=window.predicate("t"),
             target=_sql_path(staging / table),
         )
-        sqlfiles.run(con, copy, params)
+        sqlrun.run(con, copy, params)
     for f in staging.rglob("*.parquet"):
         fsync_path(f)
     return days

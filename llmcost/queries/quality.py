@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llmcost.queries import sqlfiles
 from llmcost.queries.model import DataQuality, UnpricedModel
 from llmcost.queries.scope import Scope
+from llmcost.warehouse import sql as sqlrun
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
+
+SQL = SqlFiles("llmcost.queries")
 
 
 @dataclass(frozen=True)
@@ -37,20 +40,20 @@ def rejected(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[int, int]:
     """(rejected lines dated inside the window, rejected lines whose time cannot be read)."""
     if _count(con, "rejects") == 0:
         return 0, 0
-    sql = sqlfiles.render("quality_rejects", window=scope.window.predicate("d"))
-    row = sqlfiles.run(con, sql, scope.params())[0]
+    sql = SQL.render("quality_rejects", window=scope.window.predicate("d"))
+    row = sqlrun.run(con, sql, scope.params())[0]
     return int(row[0]), int(row[1])
 
 
 def conflicting(con: duckdb.DuckDBPyConnection, scope: Scope) -> int:
     if _count(con, "conflicts") == 0:
         return 0
-    sql = sqlfiles.render(
+    sql = SQL.render(
         "quality_conflicts",
         requests_window=scope.window.predicate("r"),
         outcomes_window=scope.window.predicate("o"),
     )
-    return int(sqlfiles.run(con, sql, scope.params())[0][0])
+    return int(sqlrun.run(con, sql, scope.params())[0][0])
 
 
 def catalogs(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, ...]:
@@ -58,15 +61,15 @@ def catalogs(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, ...]:
     if scope.cost_mode == "logged":
         return ()
     derived_used = "r.logged_cost_usd IS NULL" if scope.cost_mode == "auto" else "TRUE"
-    sql = sqlfiles.render("price_catalogs", scope=scope.where("r"), derived_used=derived_used)
-    return tuple(str(r[0]) for r in sqlfiles.run(con, sql, scope.params()))
+    sql = SQL.render("price_catalogs", scope=scope.where("r"), derived_used=derived_used)
+    return tuple(str(r[0]) for r in sqlrun.run(con, sql, scope.params()))
 
 
 def unpriced_models(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[UnpricedModel, ...]:
-    sql = sqlfiles.render("unpriced_models", scope=scope.where("r"), cost=scope.cost("r"))
+    sql = SQL.render("unpriced_models", scope=scope.where("r"), cost=scope.cost("r"))
     return tuple(
         UnpricedModel(provider, model, int(n), int(tokens or 0))
-        for provider, model, n, tokens in sqlfiles.run(con, sql, scope.params())
+        for provider, model, n, tokens in sqlrun.run(con, sql, scope.params())
     )
 
 

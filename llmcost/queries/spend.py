@@ -20,10 +20,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
-from llmcost.queries import exact, quality, sqlfiles
+from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
 from llmcost.queries.scope import Scope
+from llmcost.warehouse import sql as sqlrun
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
@@ -72,6 +74,8 @@ SORT_KEYS: dict[str, tuple[Callable[[dict[str, Any]], Any], bool]] = {
     "name": (lambda r: None, False),
 }
 
+SQL = SqlFiles("llmcost.queries")
+
 
 @dataclass(frozen=True)
 class SpendQuery:
@@ -103,14 +107,14 @@ def dimension_columns(by: Sequence[Dimension]) -> tuple[Column, ...]:
 
 def aggregate(con: duckdb.DuckDBPyConnection, by: Sequence[Dimension], scope: Scope) -> list[dict[str, Any]]:
     """One scan: the grouped rows with counts and cost (shares and ratios are added later)."""
-    sql = sqlfiles.render(
+    sql = SQL.render(
         "spend",
         dimensions=select_list(by, "r", scope.slot),
         buckets=bucket_list(by, "s", scope.slot),
         scope=scope.where("r"),
         cost=scope.cost("r"),
     )
-    cur = con.execute(sql, sqlfiles.used_params(sql, scope.params()))
+    cur = con.execute(sql, sqlrun.bind(sql, scope.params()))
     names = [d[0] for d in cur.description or []]
     rows = []
     for values in cur.fetchall():
@@ -199,7 +203,7 @@ def finish(
 
 
 def empty_window_warning(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    row = sqlfiles.run(con, sqlfiles.load("data_range"), {})[0]
+    row = sqlrun.run(con, SQL.text("data_range"), {})[0]
     if not row[2]:
         return "the warehouse holds no requests yet: run `llmcost ingest PATH`"
     lo, hi = scope.window.shown(row[0]), scope.window.shown(row[1])

@@ -27,11 +27,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
-from llmcost.queries import exact, quality, sqlfiles
+from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, Kind, Report, money
 from llmcost.queries.scope import Scope
 from llmcost.queries.spend import dimension_columns, dimension_order, empty_window_warning
+from llmcost.warehouse import sql as sqlrun
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
@@ -97,6 +99,8 @@ NOTES = (
     "trace: the calls sharing a trace (or request) with a success event / the events so matched",
 )
 
+SQL = SqlFiles("llmcost.queries")
+
 
 @dataclass(frozen=True)
 class UnitQuery:
@@ -144,8 +148,8 @@ def _grouped(
 ) -> list[dict[str, Any]]:
     from llmcost.queries.spend import shown_value
 
-    sql = sqlfiles.render(name, **fragments)
-    cur = con.execute(sql, sqlfiles.used_params(sql, params))
+    sql = SQL.render(name, **fragments)
+    cur = con.execute(sql, sqlrun.bind(sql, params))
     names = [d[0] for d in cur.description or []]
     out = []
     for values in cur.fetchall():

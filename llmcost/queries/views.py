@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from llmcost.queries import exact, quality, sqlfiles
+from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import DIMENSIONS, Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, Kind, Report, money
 from llmcost.queries.scope import Scope
@@ -36,6 +36,8 @@ from llmcost.queries.spend import (
     spend,
 )
 from llmcost.queries.window import Window
+from llmcost.warehouse import sql as sqlrun
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
     from llmcost.pricing import Catalog
 
 VIEWS = ("daily", "top-tenants", "models", "io", "retrieval", "failures", "cache")
+
+SQL = SqlFiles("llmcost.queries")
 
 
 def _metric(name: str) -> Column:
@@ -186,9 +190,9 @@ def top_tenants(
     window = Window(anchor - timedelta(days=7), anchor, scope.window.tz)
     scope = Scope(window, scope.filters, scope.cost_mode)
     tenant = DIMENSIONS["tenant"]
-    sql = sqlfiles.render("top_tenants", scope=scope.where("r"), cost=scope.cost("r"))
+    sql = SQL.render("top_tenants", scope=scope.where("r"), cost=scope.cost("r"))
     params = {**scope.params(), "day_start": anchor - timedelta(hours=24)}
-    cur = con.execute(sql, sqlfiles.used_params(sql, params))
+    cur = con.execute(sql, sqlrun.bind(sql, params))
     names = [d[0] for d in cur.description or []]
     rows = []
     for values in cur.fetchall():
@@ -388,14 +392,12 @@ def cache(
 
     dims = tuple(by) or (DIMENSIONS["feature"],)
     rep = spend(con, SpendQuery(dims, scope, top=top), name="cache", title="Response-cache hits and savings")
-    stage = sqlfiles.render(
-        "cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r")
-    )
-    con.execute(stage, sqlfiles.used_params(stage, scope.params()))
+    stage = SQL.render("cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r"))
+    con.execute(stage, sqlrun.bind(stage, scope.params()))
     try:
         apply_prices(con, "_llmcost_cache_hits", catalog, record=False)
-        savings_sql = sqlfiles.render("cache_savings", buckets=bucket_list(dims, "h", scope.slot))
-        savings = sqlfiles.run(con, savings_sql, {"tz": scope.window.tz})
+        savings_sql = SQL.render("cache_savings", buckets=bucket_list(dims, "h", scope.slot))
+        savings = sqlrun.run(con, savings_sql, {"tz": scope.window.tz})
     finally:
         con.execute("DROP TABLE IF EXISTS _llmcost_cache_hits")
     from llmcost.queries.spend import shown_value

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from llmcost.errors import UsageError
 from llmcost.reconcile.model import Explanation, Line, ProviderTotal, Reconciliation, Suggestion
 from llmcost.reconcile.store import ImportResult, import_files, parse_file
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
@@ -37,6 +38,8 @@ __all__ = [
 
 DEFAULT_THRESHOLD = Decimal("0.02")
 _MIN_LINE_GAP = Decimal("0.01")  # a line under a cent off is never named as over the threshold
+
+SQL = SqlFiles("llmcost.reconcile")
 
 
 def parse_threshold(text: str) -> Decimal:
@@ -64,10 +67,8 @@ def _next_month(d: date) -> date:
 
 
 def latest_month(con: duckdb.DuckDBPyConnection, file_ids: tuple[int, ...] | None) -> str:
-    from llmcost.reconcile.sqlfiles import load
-
     row = con.execute(
-        load("latest_month"), {"all_files": file_ids is None, "file_ids": list(file_ids or ())}
+        SQL.text("latest_month"), {"all_files": file_ids is None, "file_ids": list(file_ids or ())}
     ).fetchone()
     if row is None or row[0] is None:
         raise UsageError("no invoice lines: import an export with `llmcost invoices import FILE` first")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from llmcost.reconcile.keys import Key, KeyMaker
 from llmcost.reconcile.lines import TOKEN_TYPES
 from llmcost.reconcile.model import ZERO, Line
-from llmcost.reconcile.sqlfiles import load
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
@@ -28,6 +28,8 @@ _RATE_OF = {
     "output": "output_mtok",
     "reasoning": "reasoning_mtok",
 }
+
+SQL = SqlFiles("llmcost.reconcile")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Comparison:
 
 def billed_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[Any, ...]]:
     return con.execute(
-        load("billed_lines"),
+        SQL.text("billed_lines"),
         {
             "first_day": scope.first_day,
             "next_month": scope.next_month,
@@ -64,7 +66,7 @@ def billed_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[Any,
 def overlaps(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
     """A note for each provider whose lines come from more than one file for the same model and day."""
     rows = con.execute(
-        load("overlaps"),
+        SQL.text("overlaps"),
         {
             "first_day": scope.first_day,
             "next_month": scope.next_month,
@@ -85,7 +87,7 @@ def overlaps(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
 def _prices(con: duckdb.DuckDBPyConnection, refs: list[str]) -> dict[str, dict[str, Decimal]]:
     if not refs:
         return {}
-    cur = con.execute(load("prices_used"), {"refs": refs})
+    cur = con.execute(SQL.text("prices_used"), {"refs": refs})
     names = [d[0] for d in cur.description]
     return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cur.fetchall()}
 
@@ -105,7 +107,7 @@ def _class_costs(
 
 def compare(con: duckdb.DuckDBPyConnection, keys: KeyMaker, scope: Scope) -> Comparison:
     billed = billed_rows(con, scope)
-    groups = con.execute(load("estimate_groups"), {"since": scope.since, "until": scope.until}).fetchall()
+    groups = con.execute(SQL.text("estimate_groups"), {"since": scope.since, "until": scope.until}).fetchall()
     keys.learn_providers([(g[0], g[1]) for g in groups])
     invoiced = {keys.provider(b[0]) for b in billed}
     if scope.provider is not None:

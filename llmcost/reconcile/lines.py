@@ -38,22 +38,6 @@ class InvoiceLine:
     amount_usd: Decimal
     currency: str = "USD"
 
-    def row(self, file_id: int) -> list[Any]:
-        return [
-            file_id,
-            self.line_no,
-            self.day,
-            self.period_start,
-            self.period_end,
-            self.provider,
-            self.model,
-            self.token_type,
-            self.line_item,
-            self.project,
-            self.amount_usd,
-            self.currency,
-        ]
-
 
 def usd(value: Any, *, field: str, scale: Decimal = Decimal(1)) -> Decimal:
     """A money value (Decimal, int or decimal string) in USD; `scale` converts cents."""

@@ -14,12 +14,27 @@ from typing import TYPE_CHECKING, Any
 from llmcost.errors import InputError, UsageError
 from llmcost.reconcile.formats import FORMAT_NAMES, InvoiceFormat, formats
 from llmcost.reconcile.lines import InvoiceLine, LineError
-from llmcost.reconcile.sqlfiles import load
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
 
 MAX_INVOICE_BYTES = 256 << 20
+
+SQL = SqlFiles("llmcost.reconcile")
+_LINE_FIELDS = (
+    "line_no",
+    "day",
+    "period_start",
+    "period_end",
+    "provider",
+    "model",
+    "token_type",
+    "line_item",
+    "project",
+    "amount_usd",
+    "currency",
+)
 
 
 @dataclass(frozen=True)
@@ -109,21 +124,28 @@ def import_parsed(con: duckdb.DuckDBPyConnection, parsed: list[ParsedFile]) -> l
 
 
 def _import_one(con: duckdb.DuckDBPyConnection, pf: ParsedFile) -> ImportResult:
-    found = con.execute(load("file_by_hash"), [pf.sha256]).fetchone()
+    found = con.execute(SQL.text("file_by_hash"), {"sha256": pf.sha256}).fetchone()
     if found is not None:
         file_id, fmt, lines, amount = found
         return ImportResult(str(pf.path), fmt, pf.sha256, int(file_id), int(lines), Decimal(amount), True)
-    row = con.execute(load("next_file_id")).fetchone()
+    row = con.execute(SQL.text("next_file_id")).fetchone()
     file_id = int(row[0]) if row else 1
     total = sum((line.amount_usd for line in pf.lines), Decimal(0))
     con.execute(
-        load("insert_file"), [file_id, pf.sha256, str(pf.path.absolute()), pf.format, len(pf.lines), total]
+        SQL.text("insert_file"),
+        {
+            "file_id": file_id,
+            "sha256": pf.sha256,
+            "path": str(pf.path.absolute()),
+            "format": pf.format,
+            "lines": len(pf.lines),
+            "amount_usd": total,
+        },
     )
-    for start in range(0, len(pf.lines), 500):  # one multi-row INSERT per chunk, values bound
-        chunk = pf.lines[start : start + 500]
-        one = "(" + ", ".join(["?"] * 12) + ")"
-        con.execute(
-            load("insert_lines").replace("{rows}", ", ".join([one] * len(chunk))),
-            [v for line in chunk for v in line.row(file_id)],
-        )
+    for start in range(0, len(pf.lines), 5000):
+        chunk = pf.lines[start : start + 5000]
+        params: dict[str, Any] = {name: [getattr(line, name) for line in chunk] for name in _LINE_FIELDS}
+        params["amount_usd"] = [str(a) for a in params["amount_usd"]]  # exact: cast to DECIMAL in SQL
+        params["file_id"] = file_id
+        con.execute(SQL.text("insert_lines"), params)
     return ImportResult(str(pf.path), pf.format, pf.sha256, file_id, len(pf.lines), total, False)

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from llmcost.reconcile.keys import KeyMaker
 from llmcost.reconcile.model import ZERO, ZONE_BOUNDARY, Explanation, money, ratio
-from llmcost.reconcile.sqlfiles import load
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
+
+SQL = SqlFiles("llmcost.reconcile")
 
 
 def zone_boundary(
@@ -36,7 +38,7 @@ def zone_boundary(
         "tz": tz,
     }
     shifted_n, shifted, leaves, joins = 0, ZERO, ZERO, ZERO
-    for provider, model, n, s_usd, l_usd, j_usd in con.execute(load("zone_shift"), params).fetchall():
+    for provider, model, n, s_usd, l_usd, j_usd in con.execute(SQL.text("zone_shift"), params).fetchall():
         if keys.key(provider, model).provider not in providers:
             continue
         shifted_n += int(n)

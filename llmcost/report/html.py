@@ -40,6 +40,8 @@ from llmcost.report.cells import human, machine, usd
 from llmcost.report.jsonfmt import document, warnings
 from llmcost.report.layout import shown_columns
 from llmcost.report.text import visible
+from llmcost.warehouse import sql as sqlrun
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
@@ -60,6 +62,8 @@ MAX_ALERTS = 50
 # Columns of the time series embedded in the file: the rest of a daily row is in `llmcost view daily`.
 DAILY_KEEP = ("day", "feature", "requests", "cost_usd", "unpriced_requests")
 UNIT_KEEP = ("day", "requests", "cost_usd", "events", "cost_per_success", "tokens_per_success")
+
+SQL = SqlFiles("llmcost.queries")
 
 
 @dataclass(frozen=True)
@@ -119,14 +123,13 @@ def _days_before(at: datetime, days: int, tz: str) -> datetime:
 def resolve_window(con: duckdb.DuckDBPyConnection, scope: Scope, now: datetime) -> tuple[Scope, datetime]:
     """Both bounds of the window: an open end is the midnight after the latest request (so a
     warehouse of last month still shows last month), an open start DEFAULT_DAYS before that."""
-    from llmcost.queries import sqlfiles
     from llmcost.queries.scope import Scope
     from llmcost.queries.window import Window
 
     w = scope.window
     anchor = w.until
     if anchor is None:
-        latest = sqlfiles.run(con, sqlfiles.load("data_range"), {})[0][1]
+        latest = sqlrun.run(con, SQL.text("data_range"), {})[0][1]
         anchor = _midnight_after(latest if latest is not None else now, w.tz)
     since = w.since if w.since is not None else _days_before(anchor, DEFAULT_DAYS, w.tz)
     return Scope(Window(since, anchor, w.tz), scope.filters, scope.cost_mode), anchor
@@ -154,9 +157,7 @@ def _unit_series(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Uni
         "SELECT o.event, o.feature, count(*) AS n FROM outcomes AS o "  # noqa: S608 -- fragments from Scope; values bound
         f"WHERE {where} GROUP BY ALL ORDER BY n DESC, o.event, o.feature NULLS LAST"
     )
-    from llmcost.queries import sqlfiles
-
-    pairs = sqlfiles.run(con, sql, scope.params())
+    pairs = sqlrun.run(con, sql, scope.params())
     series = []
     for event, feature, _ in pairs[:MAX_UNIT_SERIES]:
         filters = scope.filters

@@ -50,10 +50,10 @@ def test_rejects_limit_beyond_bigint_is_a_usage_error(hostile: Hostile) -> None:
 def test_export_path_with_a_comment_and_a_parameter_sign(hostile: Hostile, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The parameter scan stripped comments before string literals: a `--` inside a quoted path
     hid the rest of its line, parameters after it included, which then were not passed."""
-    from llmcost.queries.sqlfiles import used_params
+    from llmcost.warehouse.sql import bind
 
     sql = "SELECT '/tmp/a--b', $since -- $until\n"
-    assert used_params(sql, {"since": 1, "until": 2}) == {"since": 1}
+    assert bind(sql, {"since": 1, "until": 2}) == {"since": 1}
     target = tmp_path / "a--b'$since" / "x"
     code, _, err = run_cli("export", "parquet", str(target), "--since", "2026-09-15", *hostile.args())
     assert code == 0, err

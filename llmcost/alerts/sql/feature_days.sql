@@ -7,8 +7,8 @@ SELECT CAST(epoch_us(ts) // 86400000000 AS INTEGER) AS day,
        outcome,
        count(*) AS requests,
        sum(input_tokens + output_tokens) AS tokens,
-       sum({cost}) AS cost_usd,
-       count(*) - count({cost}) AS unpriced
+       sum({{cost}}) AS cost_usd,
+       count(*) - count({{cost}}) AS unpriced
 FROM requests
 WHERE ts >= $since AND ts < $until
 GROUP BY ALL

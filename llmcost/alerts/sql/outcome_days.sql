@@ -4,5 +4,5 @@ SELECT CAST(epoch_us(ts) // 86400000000 AS INTEGER) AS day,
        feature,
        count(*) AS events
 FROM outcomes
-WHERE ts >= $since AND ts < $until AND {event_filter}
+WHERE ts >= $since AND ts < $until AND {{event_filter}}
 GROUP BY ALL

@@ -6,10 +6,10 @@ SELECT 'month' AS part,
        CASE WHEN grouping(tenant_id) = 0 THEN 'tenant' WHEN grouping(feature) = 0 THEN 'feature' ELSE 'model' END
            AS dimension,
        coalesce(tenant_id, feature, model) AS key,
-       sum({cost}) AS cost_usd,
+       sum({{cost}}) AS cost_usd,
        sum(input_tokens + output_tokens) AS tokens,
        count(*) AS requests,
-       count(*) - count({cost}) AS unpriced
+       count(*) - count({{cost}}) AS unpriced
 FROM requests
 WHERE ts >= $month_start AND ts < $until
 GROUP BY GROUPING SETS ((tenant_id), (feature), (model))
@@ -18,10 +18,10 @@ SELECT 'day' AS part,
        CASE WHEN grouping(tenant_id) = 0 THEN 'tenant' WHEN grouping(feature) = 0 THEN 'feature' ELSE 'model' END
            AS dimension,
        coalesce(tenant_id, feature, model) AS key,
-       sum({cost}) AS cost_usd,
+       sum({{cost}}) AS cost_usd,
        sum(input_tokens + output_tokens) AS tokens,
        count(*) AS requests,
-       count(*) - count({cost}) AS unpriced
+       count(*) - count({{cost}}) AS unpriced
 FROM requests
 WHERE ts >= $day AND ts < $until
 GROUP BY GROUPING SETS ((tenant_id), (feature), (model))

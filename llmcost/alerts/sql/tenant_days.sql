@@ -5,8 +5,8 @@
 SELECT tenant_id,
        CAST(epoch_us(ts) // 86400000000 AS INTEGER) AS day,
        count(*) AS requests,
-       sum({cost}) AS cost_usd,
-       count(*) - count({cost}) AS unpriced
+       sum({{cost}}) AS cost_usd,
+       count(*) - count({{cost}}) AS unpriced
 FROM requests
 WHERE ts >= $since AND ts < $until
 GROUP BY ALL

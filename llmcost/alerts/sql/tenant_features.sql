@@ -1,5 +1,5 @@
 -- What one tenant spent on each feature in [$since, $until), largest first: the spike's detail.
-SELECT feature, count(*) AS requests, sum({cost}) AS cost_usd
+SELECT feature, count(*) AS requests, sum({{cost}}) AS cost_usd
 FROM requests
 WHERE ts >= $since AND ts < $until AND tenant_id IS NOT DISTINCT FROM $tenant
 GROUP BY feature

@@ -1,7 +1,7 @@
 -- What the staged cache hits would have cost, by the report's dimensions (time slots turned into
 -- buckets here, as in spend.sql).
 SELECT
-    {buckets}
+    {{buckets}}
     count(*) AS hits,
     sum(h.cost_usd) AS would_have_cost_usd,
     count(*) FILTER (WHERE h.cost_usd IS NULL) AS unpriced_hits

@@ -3,7 +3,7 @@
 -- sum is what the hits would have cost: the savings they stand for. TEMP: a reader may write it.
 CREATE OR REPLACE TEMP TABLE _llmcost_cache_hits AS
 SELECT
-    {dimensions}
+    {{dimensions}}
     r.ts,
     r.provider,
     r.model,
@@ -18,4 +18,4 @@ SELECT
     CAST(NULL AS DECIMAL(18, 9)) AS cost_usd,
     CAST(NULL AS VARCHAR) AS price_ref
 FROM requests AS r
-WHERE {scope} AND r.cache_hit;
+WHERE {{scope}} AND r.cache_hit;

@@ -5,6 +5,6 @@ FROM prices AS p
 WHERE p.price_ref IN (
     SELECT DISTINCT r.price_ref
     FROM requests AS r
-    WHERE {scope} AND r.price_ref IS NOT NULL AND {derived_used}
+    WHERE {{scope}} AND r.price_ref IS NOT NULL AND {{derived_used}}
 )
 ORDER BY p.catalog;

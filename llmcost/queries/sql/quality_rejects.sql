@@ -15,6 +15,6 @@ WITH dated AS (
     FROM rejects AS x
 )
 SELECT
-    count(*) FILTER (WHERE d.ts IS NOT NULL AND {window}) AS in_window,
+    count(*) FILTER (WHERE d.ts IS NOT NULL AND {{window}}) AS in_window,
     count(*) FILTER (WHERE d.ts IS NULL) AS undated
 FROM dated AS d;

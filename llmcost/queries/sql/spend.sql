@@ -1,14 +1,14 @@
 -- Spend grouped by the chosen dimensions, over the half-open window and the user's filters.
--- Every value is a bound parameter; {dimensions} are allowlisted expressions aliased d0, d1, ...
+-- Every value is a bound parameter; {{dimensions}} are allowlisted expressions aliased d0, d1, ...
 -- Two stages: the scan groups time buckets by integer slot, and the outer query turns the few
--- slots into days, weeks or months in the report's zone ({buckets}); without a time dimension
+-- slots into days, weeks or months in the report's zone ({{buckets}}); without a time dimension
 -- the outer stage just passes the groups through.
 -- Costs stay DECIMAL: sum() over DECIMAL(18, 9) is an exact DECIMAL(38, 9). A request whose cost
 -- is NULL under the cost mode is unpriced: left out of the sum and counted beside it, so an
 -- unpriced model never reads as $0.
 WITH slots AS (
     SELECT
-        {dimensions}
+        {{dimensions}}
         count(*) AS requests,
         count(*) FILTER (WHERE r.outcome = 'success') AS successes,
         -- failed = a known failure; 'unknown' (no outcome logged) is neither a success nor a failure
@@ -19,16 +19,16 @@ WITH slots AS (
         sum(r.output_tokens) AS output_tokens,
         sum(r.reasoning_tokens) AS reasoning_tokens,
         count(*) FILTER (WHERE r.cache_hit) AS cache_hits,
-        sum({cost}) AS cost_usd,
-        count(*) FILTER (WHERE ({cost}) IS NULL) AS unpriced_requests,
-        sum(r.input_tokens + r.output_tokens) FILTER (WHERE ({cost}) IS NULL) AS unpriced_tokens,
+        sum({{cost}}) AS cost_usd,
+        count(*) FILTER (WHERE ({{cost}}) IS NULL) AS unpriced_requests,
+        sum(r.input_tokens + r.output_tokens) FILTER (WHERE ({{cost}}) IS NULL) AS unpriced_tokens,
         count(*) FILTER (WHERE r.naive_ts) AS naive_timestamps
     FROM requests AS r
-    WHERE {scope}
+    WHERE {{scope}}
     GROUP BY ALL
 )
 SELECT
-    {buckets}
+    {{buckets}}
     sum(s.requests) AS requests,
     sum(s.successes) AS successes,
     sum(s.failures) AS failures,

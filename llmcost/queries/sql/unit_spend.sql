@@ -3,20 +3,20 @@
 -- stages, as in spend.sql.
 WITH slots AS (
     SELECT
-        {dimensions}
+        {{dimensions}}
         count(*) AS requests,
-        sum({cost}) AS cost_usd,
-        count(*) FILTER (WHERE ({cost}) IS NULL) AS unpriced_requests,
-        sum(r.input_tokens + r.output_tokens) FILTER (WHERE ({cost}) IS NULL) AS unpriced_tokens,
+        sum({{cost}}) AS cost_usd,
+        count(*) FILTER (WHERE ({{cost}}) IS NULL) AS unpriced_requests,
+        sum(r.input_tokens + r.output_tokens) FILTER (WHERE ({{cost}}) IS NULL) AS unpriced_tokens,
         sum(r.input_tokens) AS input_tokens,
         sum(r.output_tokens) AS output_tokens,
         count(*) FILTER (WHERE r.naive_ts) AS naive_timestamps
     FROM requests AS r
-    WHERE {scope}
+    WHERE {{scope}}
     GROUP BY ALL
 )
 SELECT
-    {buckets}
+    {{buckets}}
     sum(s.requests) AS requests,
     sum(s.cost_usd) AS cost_usd,
     sum(s.unpriced_requests) AS unpriced_requests,

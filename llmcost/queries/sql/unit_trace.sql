@@ -9,9 +9,9 @@
 -- user the smallest value (they agree unless the events themselves disagree). So no call is
 -- counted twice, and the result does not depend on the order rows are read in.
 WITH ev AS (
-    SELECT {dimensions} o.event_id, o.trace_id, o.request_id
+    SELECT {{dimensions}} o.event_id, o.trace_id, o.request_id
     FROM outcomes AS o
-    WHERE o.event = $event AND {scope}
+    WHERE o.event = $event AND {{scope}}
 ),
 keyed AS (
     SELECT ev.*, 1 AS kind, ev.trace_id AS key
@@ -27,26 +27,26 @@ keyed AS (
     WHERE ev.trace_id IS NULL
 ),
 workflows AS (
-    SELECT {first_scope} k.kind, k.key, count(*) AS events
+    SELECT {{first_scope}} k.kind, k.key, count(*) AS events
     FROM keyed AS k
     GROUP BY k.kind, k.key
 ),
 -- The calls of every workflow, aggregated straight to the workflow's scope: joining and summing
 -- per scope is much cheaper than grouping ten million calls by trace first.
 calls AS (
-    SELECT {workflow_scope} q.input_tokens, q.output_tokens, {cost} AS cost
+    SELECT {{workflow_scope}} q.input_tokens, q.output_tokens, {{cost}} AS cost
     FROM workflows AS w
     JOIN requests AS q ON q.trace_id = w.key
     WHERE w.kind = 1
     UNION ALL
-    SELECT {workflow_scope} q.input_tokens, q.output_tokens, {cost}
+    SELECT {{workflow_scope}} q.input_tokens, q.output_tokens, {{cost}}
     FROM workflows AS w
     JOIN requests AS q ON q.request_id = w.key
     WHERE w.kind = 2 AND q.trace_id IS NULL
 ),
 traced AS (
     SELECT
-        {call_scope}
+        {{call_scope}}
         count(*) AS traced_requests,
         sum(c.cost) AS traced_cost_usd,
         count(*) FILTER (WHERE c.cost IS NULL) AS traced_unpriced_requests,
@@ -68,7 +68,7 @@ found AS (
 ),
 matched AS (
     SELECT
-        {found_scope}
+        {{found_scope}}
         coalesce(sum(f.events) FILTER (WHERE f.matched), 0) AS traced_events,
         coalesce(sum(f.events) FILTER (WHERE NOT f.matched), 0) AS orphan_events
     FROM found AS f
@@ -76,7 +76,7 @@ matched AS (
 ),
 slots AS (
     SELECT
-        {matched_scope}
+        {{matched_scope}}
         m.traced_events,
         m.orphan_events,
         coalesce(t.traced_requests, 0) AS traced_requests,
@@ -85,10 +85,10 @@ slots AS (
         coalesce(t.traced_input_tokens, 0) AS traced_input_tokens,
         coalesce(t.traced_output_tokens, 0) AS traced_output_tokens
     FROM matched AS m
-    LEFT JOIN traced AS t ON {same_scope}
+    LEFT JOIN traced AS t ON {{same_scope}}
 )
 SELECT
-    {buckets}
+    {{buckets}}
     sum(s.traced_events) AS traced_events,
     sum(s.orphan_events) AS orphan_events,
     sum(s.traced_requests) AS traced_requests,

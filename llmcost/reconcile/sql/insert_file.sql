@@ -1,2 +1,2 @@
 INSERT INTO invoice_files (file_id, sha256, path, format, lines, amount_usd, imported_at)
-VALUES (?, ?, ?, ?, ?, ?, now())
+VALUES ($file_id, $sha256, $path, $format, $lines, $amount_usd, now())
