@@ -91,7 +91,7 @@ def main() -> int:
     import duckdb
 
     from llmcost.pricing import PricingConfig, apply_prices, load_catalog
-    from llmcost.pricing.config import Discount
+    from llmcost.config.pricing import Discount
     from llmcost.pricing.reprice import reprice
     from llmcost.warehouse import open_warehouse, segments
 

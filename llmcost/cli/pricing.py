@@ -18,7 +18,7 @@ from llmcost.errors import CheckFailed, UsageError
 if TYPE_CHECKING:
     from llmcost.pricing.catalog import Catalog
     from llmcost.pricing.check import CheckResult
-    from llmcost.pricing.window import Window
+    from llmcost.window import Window
 
 pricing_app = typer.Typer(
     name="pricing",
@@ -43,7 +43,7 @@ def _date(value: str | None, option: str) -> date | None:
 
 
 def _window(since: str | None, until: str | None) -> Window:
-    from llmcost.pricing.window import Window
+    from llmcost.window import Window
 
     w = Window.of_dates(_date(since, "--since"), _date(until, "--until"))
     if w.empty:
@@ -98,7 +98,7 @@ def list_cmd(
 ) -> None:
     """List prices per 1M tokens: your rates first, then the catalog's."""
     from llmcost.pricing.listing import list_prices
-    from llmcost.pricing.window import midnight
+    from llmcost.window import midnight
 
     catalog = _catalog(config)
     day = _date(at, "--at")
@@ -243,7 +243,7 @@ def check_cmd(
 
 
 def _render_check(result: CheckResult) -> None:
-    _print(f"{result.requests:,} requests, {result.window.describe()}")
+    _print(f"{result.requests:,} requests, {result.window.describe_days()}")
     if result.unpriced:
         _print(f"Unpriced: {result.unpriced_requests:,} requests of {len(result.unpriced)} model(s)")
         t = Table(
@@ -408,7 +408,7 @@ def reprice_cmd(
         write_stdout_json({"catalog": catalog.info.as_dict(), **result.as_dict()})
         return
     verb = "Would reprice" if dry_run else "Repriced"
-    _print(f"{verb} requests {result.window.describe()}" + (" (dry run: nothing written)" if dry_run else ""))
+    _print(f"{verb} requests {result.window.describe_days()}" + (" (dry run: nothing written)" if dry_run else ""))
     t = Table("month", "model", "requests", "changed", "before", "after", "delta")
     for c in result.changes:
         before = _usd(c.old_cost) + (f" +{c.old_unpriced:,} unpriced" if c.old_unpriced else "")

@@ -107,7 +107,7 @@ def reconcile_cmd(
 ) -> None:
     """Billed vs estimated by provider, model, UTC day (and token type), with the gap explained."""
     from llmcost.pricing import load_catalog
-    from llmcost.queries.window import zone
+    from llmcost.window import zone
     from llmcost.reconcile import parse_month, parse_threshold, reconcile
     from llmcost.reconcile.config import reconcile_config
     from llmcost.reconcile.render import FORMATS

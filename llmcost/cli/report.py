@@ -122,7 +122,7 @@ def _scope(
 ) -> Scope:
     from llmcost.queries.dimensions import parse_where
     from llmcost.queries.scope import Scope
-    from llmcost.queries.window import Window
+    from llmcost.window import Window
 
     window = Window.parse(since, until, tz)
     filters = parse_where(where, allowed=filters_allowed)
@@ -574,7 +574,7 @@ def export_parquet_cmd(
     Spark and Trino. Values are your data as stored, secrets included, unless --redact."""
     from llmcost.queries.export import export_parquet
     from llmcost.queries.session import prepare
-    from llmcost.queries.window import Window
+    from llmcost.window import Window
     from llmcost.warehouse import reader
 
     set_color(color)

@@ -134,7 +134,7 @@ def explain(
     """(the format the file is read as, the first `lines` records explained)."""
     import duckdb
 
-    from llmcost.pricing_hook import pricer_for
+    from llmcost.pricing.hook import pricer_for
 
     ic = cfg.ingest
     limit = ExpansionLimit(ic.max_expansion_ratio, ic.expansion_check_after_bytes)

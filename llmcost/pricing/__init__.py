@@ -7,12 +7,12 @@ The API ingest and reports use:
   `price_ref` on a staged batch or the warehouse, returning a `PricingSummary`.
 - `cost_sql(mode)` / `unpriced_sql(mode)` for the cost expression of a cost mode.
 
-Nothing here imports genai-prices or DuckDB at import time: `llmcost.config` imports this
-package on every command.
+Nothing here imports genai-prices or DuckDB at import time (ingest imports this package).
+The `[pricing]` settings themselves are configuration: `llmcost.config.pricing`.
 """
 
-from llmcost.pricing.catalog import Catalog, CatalogInfo, load_catalog
-from llmcost.pricing.config import CostMode, PricingConfig
+from llmcost.config.pricing import CostMode, PricingConfig
+from llmcost.pricing.catalog import Catalog, load_catalog
 from llmcost.pricing.derive import (
     CACHE_HIT_REF,
     PricingSummary,
@@ -21,6 +21,7 @@ from llmcost.pricing.derive import (
     cost_sql,
     unpriced_sql,
 )
+from llmcost.pricing.model import CatalogInfo
 
 __all__ = [
     "CACHE_HIT_REF",

@@ -11,17 +11,17 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from llmcost.pricing.config import Discount, PricingConfig, Rate, load_rates_file
+from llmcost.config import Config
+from llmcost.config.pricing import PricingConfig, load_rates_file
+from llmcost.pricing.model import CatalogInfo, Cell, PriceKey, Resolved, SourcedDiscount, SourcedRate
+from llmcost.pricing.names import name_forms, provider_alias
+from llmcost.pricing.resolve import resolve_key
 
 if TYPE_CHECKING:
     from genai_prices.data_snapshot import DataSnapshot
     from genai_prices.types import ModelInfo, Provider
-
-    from llmcost.config import Config
-    from llmcost.pricing.names import NameForm
-    from llmcost.pricing.resolve import Cell, PriceKey
 
 
 _SERIALS = itertools.count(1)
@@ -29,76 +29,6 @@ _SERIALS = itertools.count(1)
 
 # Providers that make models (rather than resell them): preferred when a log names no provider.
 MODEL_MAKERS = frozenset({"openai", "anthropic", "google", "mistral", "cohere", "deepseek", "x-ai", "meta"})
-
-
-@dataclass(frozen=True)
-class CatalogInfo:
-    """What a report footer says about the prices it used."""
-
-    package: str
-    version: str
-    snapshot_date: date | None
-    user_rates: int
-    discounts: int
-    rates_source: str | None
-
-    @property
-    def stamp(self) -> str:
-        """Names the catalog in every price_ref: package version and snapshot date."""
-        snap = self.snapshot_date.isoformat() if self.snapshot_date else "undated"
-        return f"{self.package} {self.version} @{snap}"
-
-    def describe(self) -> str:
-        extra = []
-        if self.user_rates:
-            extra.append(f"{self.user_rates} user rate{'s' if self.user_rates != 1 else ''}")
-        if self.discounts:
-            extra.append(f"{self.discounts} discount{'s' if self.discounts != 1 else ''}")
-        text = f"prices: {self.stamp}"
-        if extra:
-            text += " + " + " and ".join(extra) + (f" from {self.rates_source}" if self.rates_source else "")
-        return text
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "package": self.package,
-            "version": self.version,
-            "snapshot_date": self.snapshot_date.isoformat() if self.snapshot_date else None,
-            "user_rates": self.user_rates,
-            "discounts": self.discounts,
-            "rates_source": self.rates_source,
-        }
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """The catalog entry a (provider, model) pair from a log is priced with."""
-
-    provider: Provider
-    model: ModelInfo
-    form: NameForm | None = None  # set when the model name's form chose the provider
-    logged: str | None = None  # the provider the log named (genai-prices' id), when it did not list the name
-
-    @property
-    def entry(self) -> str:
-        return f"{self.provider.id}/{self.model.id}"
-
-    @property
-    def how(self) -> str | None:
-        """How the provider was chosen, when the log did not name it outright."""
-        return self.form.explain(self.logged) if self.form else None
-
-
-@dataclass(frozen=True)
-class SourcedRate:
-    rate: Rate
-    origin: str  # file name the rate came from, for price_ref
-
-
-@dataclass(frozen=True)
-class SourcedDiscount:
-    discount: Discount
-    origin: str
 
 
 @dataclass
@@ -128,8 +58,6 @@ class Catalog:
         both azure and openai), the model's own maker is taken if it lists the model, else the
         only provider that does; otherwise it stays unpriced rather than guessed.
         """
-        from llmcost.pricing.names import name_forms
-
         logged = self.canonical_provider(provider)
         if logged:
             try:
@@ -172,15 +100,11 @@ class Catalog:
     def _provider(self, name: str) -> Provider | None:
         from genai_prices.data_snapshot import find_provider_by_id
 
-        from llmcost.pricing.names import provider_alias
-
         return find_provider_by_id(self.snapshot.providers, provider_alias(name) or name)
 
     def cells(self, key: PriceKey) -> tuple[Cell, ...]:
         cached = self._cells.get(key)
         if cached is None:
-            from llmcost.pricing.resolve import resolve_key
-
             cached = self._cells[key] = resolve_key(self, key)
         return cached
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from llmcost.pricing.derive import CACHE_HIT_REF, statement
-from llmcost.pricing.window import Window
+from llmcost.pricing.derive import CACHE_HIT_REF, execute, statement
+from llmcost.window import Window
 
 if TYPE_CHECKING:
     import duckdb
@@ -109,7 +109,7 @@ class CheckResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "window": self.window.as_dict(),
+            "window": self.window.as_utc_dict(),
             "catalog": self.catalog,
             "requests": self.requests,
             "unpriced_requests": self.unpriced_requests,
@@ -122,22 +122,21 @@ class CheckResult:
 
 def check(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, window: Window | None = None) -> CheckResult:
     window = window or Window()
-    where, params = window.where("r.ts")
+    where, params = window.predicate("r"), window.params()
     result = CheckResult(window, catalog.info.describe())
-    row = con.execute(
-        statement("check_totals.sql", "requests", where), [CACHE_HIT_REF, f"[{catalog.info.stamp}]", *params]
-    ).fetchone()
+    totals = {**params, "cache_hit_ref": CACHE_HIT_REF, "stamp": f"[{catalog.info.stamp}]"}
+    row = execute(con, statement("check_totals", "requests", where), totals).fetchone()
     if row is not None:
         result.requests, result.stale = int(row[0]), int(row[1])
-    for prov, model, n, tin, tout, first, last, logged in con.execute(
-        statement("check_unpriced.sql", "requests", where), params
+    for prov, model, n, tin, tout, first, last, logged in execute(
+        con, statement("check_unpriced", "requests", where), params
     ).fetchall():
         result.unpriced.append(Unpriced(prov, model, int(n), int(tin), int(tout), first, last, logged))
-    for prov, model, n, logged, derived in con.execute(
-        statement("check_drift.sql", "requests", where), params
+    for prov, model, n, logged, derived in execute(
+        con, statement("check_drift", "requests", where), params
     ).fetchall():
         result.drift.append(Drift(prov, model, int(n), Decimal(logged), Decimal(derived)))
-    for prov, model, n in con.execute(statement("check_names.sql", "requests", where), params).fetchall():
+    for prov, model, n in execute(con, statement("check_names", "requests", where), params).fetchall():
         found = catalog.resolve_name(model, prov)
         if found is not None and found.form is not None and found.how is not None:
             result.inferred.append(Inferred(prov, model, int(n), found.entry, found.form.form, found.how))

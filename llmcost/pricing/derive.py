@@ -14,17 +14,19 @@ import re
 import weakref
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from llmcost.pricing.config import CostMode
+from llmcost.config.pricing import CostMode
+from llmcost.pricing.model import Cell, PriceKey
+from llmcost.warehouse import sql as sqlrun
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
 
     from llmcost.pricing.catalog import Catalog
-    from llmcost.pricing.resolve import Cell, PriceKey
+
+SQL = SqlFiles("llmcost.pricing")
 
 CACHE_HIT_REF = "app-cache-hit: served from an application cache, no provider call"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
@@ -82,37 +84,39 @@ class PricingSummary:
         }
 
 
-@cache
-def sql(name: str) -> str:
-    """A statement shipped in llmcost/pricing/sql/."""
-    return resources.files("llmcost.pricing").joinpath("sql", name).read_text("utf-8")
-
-
 def _quote_table(table: str) -> str:
     if not _IDENT.match(table):
         raise ValueError(f"not a table name: {table!r}")
     return ".".join(f'"{part}"' for part in table.split("."))
 
 
-def _fragment(name: str) -> str:
-    """A shared SQL fragment without its comment lines, for splicing into a statement."""
-    return "\n".join(line for line in sql(name).splitlines() if not line.lstrip().startswith("--")).strip()
-
-
 def statement(name: str, table: str, where_sql: str | None, *, source: str | None = None) -> str:
-    """A shipped statement with its fragments spliced in: {cell_match} and {cost} (one
-    definition of the price join and the cost arithmetic for every statement that prices),
-    the table (validated, quoted), the relation to read keys from, and the caller's WHERE."""
+    """A shipped statement with its `{{holes}}` filled: cell_match and cost (one definition of
+    the price join and the cost arithmetic for every statement that prices), usage_valid, the
+    table (validated, quoted), the relation to read keys from, and the caller's WHERE."""
     quoted = _quote_table(table)
-    return (
-        sql(name)
-        .replace("{cell_match}", _fragment("cell_match.sql"))
-        .replace("{usage_valid}", _fragment("usage_valid.sql"))
-        .replace("{cost}", _fragment("cost.sql"))
-        .replace("{source}", source or quoted)
-        .replace("{table}", quoted)
-        .replace("{where}", where_sql or "TRUE")
-    )
+    pieces = {
+        "cell_match": SQL.fragment("cell_match", usage_valid=SQL.fragment("usage_valid")),
+        "usage_valid": SQL.fragment("usage_valid"),
+        "cost": SQL.fragment("cost"),
+        "source": source or quoted,
+        "table": quoted,
+        "where": where_sql or "TRUE",
+    }
+    holes = SQL.holes(name)
+    return SQL.render(name, **{k: v for k, v in pieces.items() if k in holes})
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection, statement_sql: str, params: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Run `statement_sql` with the `$parameters` it uses out of `params`."""
+    return con.execute(statement_sql, sqlrun.bind(statement_sql, params or {}))
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str, *, temporary: bool) -> bool:
+    row = execute(con, SQL.text("table_exists"), {"name": name, "temporary": temporary}).fetchone()
+    return bool(row and row[0])
 
 
 def apply_prices(
@@ -121,7 +125,7 @@ def apply_prices(
     catalog: Catalog,
     *,
     where_sql: str | None = None,
-    params: list[Any] | None = None,
+    params: dict[str, Any] | None = None,
     record: bool = True,
 ) -> PricingSummary:
     """Set `cost_usd` and `price_ref` on the rows of `table` selected by `where_sql`.
@@ -129,24 +133,22 @@ def apply_prices(
     `table` is `requests` or any base table (TEMP staging tables included) with its pricing
     columns: ts, provider, model, service_tier, the token columns, cache_hit, cost_usd,
     price_ref. `where_sql` refers to those columns unqualified (or as `r.`); its values come in
-    `params`. Runs inside the caller's transaction. With `record`, every price used is added
+    `params` as `$name` parameters. Runs inside the caller's transaction. With `record`, every price used is added
     to the warehouse's `prices` table (skipped when the connection has none).
     """
-    params = list(params or [])
-    groups = [
-        _Group(*row) for row in con.execute(statement("batch.sql", table, where_sql), params).fetchall()
-    ]
+    params = dict(params or {})
+    groups = [_Group(*row) for row in execute(con, statement("batch", table, where_sql), params).fetchall()]
     keys = sorted({g.key for g in groups if not g.cache_hit}, key=repr)
     cells = load_cells(con, catalog, keys)
     if any(g.dirty for g in groups):
-        con.execute(statement("clear.sql", table, where_sql), params)
+        execute(con, statement("clear", table, where_sql), params)
     priced = 0
     if cells:
-        done = con.execute(statement("price.sql", table, where_sql), params).fetchone()
+        done = execute(con, statement("price", table, where_sql), params).fetchone()
         priced = int(done[0]) if done else 0
     cache_hits = sum(g.requests for g in groups if g.cache_hit)
     if cache_hits:
-        con.execute(statement("cache_hit.sql", table, where_sql), [CACHE_HIT_REF, *params])
+        execute(con, statement("cache_hit", table, where_sql), {**params, "cache_hit_ref": CACHE_HIT_REF})
     if record and cells:
         record_prices(con, cells)
     return _summarise(con, table, where_sql, params, catalog, groups, priced + cache_hits)
@@ -178,7 +180,7 @@ def load_cells(con: duckdb.DuckDBPyConnection, catalog: Catalog, keys: list[Pric
     the cells of `keys` (resolving them if new to the catalog); returns those cells."""
     loaded = _LOADED.get(con)
     if loaded is None or loaded[0] != catalog.serial or not _cells_table_exists(con):
-        con.execute(sql("cells.sql"))
+        con.execute(SQL.text("cells"))
         loaded = (catalog.serial, set())
         _LOADED[con] = loaded
     fresh = [cell for key in keys if key not in loaded[1] for cell in catalog.cells(key)]
@@ -188,40 +190,50 @@ def load_cells(con: duckdb.DuckDBPyConnection, catalog: Catalog, keys: list[Pric
     return [cell for key in keys for cell in catalog.cells(key)]
 
 
-def keys_in(con: duckdb.DuckDBPyConnection, keys_sql: str, params: list[Any]) -> list[PriceKey]:
-    return sorted({(p, m, t) for p, m, t in con.execute(keys_sql, params).fetchall()}, key=repr)
+def keys_in(con: duckdb.DuckDBPyConnection, keys_sql: str, params: dict[str, Any]) -> list[PriceKey]:
+    return sorted({(p, m, t) for p, m, t in execute(con, keys_sql, params).fetchall()}, key=repr)
 
 
 def _cells_table_exists(con: duckdb.DuckDBPyConnection) -> bool:
     # A rolled-back transaction can take the TEMP table with it.
-    row = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_llmcost_price_cells' AND temporary"
-    ).fetchone()
-    return bool(row and row[0])
+    return table_exists(con, "_llmcost_price_cells", temporary=True)
 
 
 def _insert_cells(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
     rows = []
     for c in cells:
         num, den = c.price.multiplier()
+        rates = c.price.atto()
         rows.append(
-            [
-                c.key[0],
-                c.key[1],
-                c.key[2],
-                c.valid_from,
-                c.valid_until,
-                c.tod_from,
-                c.tod_until,
-                c.above,
-                c.upto,
-                *c.price.atto(),
-                num,
-                den,
-                c.price.ref,
-            ]
+            {
+                "provider": c.key[0],
+                "model": c.key[1],
+                "service_tier": c.key[2],
+                "valid_from": c.valid_from,
+                "valid_until": c.valid_until,
+                "tod_from": c.tod_from,
+                "tod_until": c.tod_until,
+                "above": c.above,
+                "upto": c.upto,
+                **dict(zip(_CELL_RATES, rates, strict=True)),
+                "num": num,
+                "den": den,
+                "ref": c.price.ref,
+            }
         )
-    con.execute(*_multi_row(sql("cells_insert.sql"), rows))
+    con.execute(*_multi_row(SQL.fragment("cells_insert"), rows))
+
+
+# The columns of `Price.atto()`, in its order.
+_CELL_RATES = (
+    "input",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "output",
+    "reasoning",
+    "per_request",
+)
 
 
 # The price_refs each connection has recorded in its `prices` table (None: it has no such
@@ -234,10 +246,7 @@ _RECORDED: weakref.WeakKeyDictionary[Any, set[str] | None] = weakref.WeakKeyDict
 def record_prices(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
     """Add the prices of `cells` to the warehouse's `prices` table, once each."""
     if con not in _RECORDED:
-        has_table = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'prices' AND NOT temporary"
-        ).fetchone()
-        _RECORDED[con] = set() if has_table and has_table[0] else None
+        _RECORDED[con] = set() if table_exists(con, "prices", temporary=False) else None
     done = _RECORDED[con]
     if done is None:
         return
@@ -245,35 +254,41 @@ def record_prices(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
     if not prices:
         return
     rows = [
-        [
-            p.ref,
-            p.source,
-            p.origin,
-            " ".join(p.qualifiers) or None,
-            p.stamp,
-            p.input,
-            p.cached_input,
-            p.cache_write_5m,
-            p.cache_write_1h,
-            p.output,
-            p.reasoning,
-            p.per_request,
-            p.discount_percent,
-            p.discount_name,
-        ]
+        {
+            "price_ref": p.ref,
+            "source": p.source,
+            "origin": p.origin,
+            "qualifiers": " ".join(p.qualifiers) or None,
+            "catalog": p.stamp,
+            "input": p.input,
+            "cached_input": p.cached_input,
+            "cache_write_5m": p.cache_write_5m,
+            "cache_write_1h": p.cache_write_1h,
+            "output": p.output,
+            "reasoning": p.reasoning,
+            "per_request": p.per_request,
+            "discount_percent": p.discount_percent,
+            "discount_name": p.discount_name,
+        }
         for _, p in sorted(prices.items())
     ]
-    con.execute(*_multi_row(sql("record_prices.sql"), rows))
+    con.execute(*_multi_row(SQL.fragment("record_prices"), rows))
     done.update(prices)
 
 
-def _multi_row(statement_sql: str, rows: list[list[Any]]) -> tuple[str, list[Any]]:
-    """One INSERT of all rows: DuckDB's executemany runs a statement per row (~1 ms each)."""
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def _multi_row(statement_sql: str, rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """One INSERT of all rows: DuckDB's executemany runs a statement per row (~1 ms each). The
+    VALUES row is repeated, each copy's `$name` parameters suffixed with its row number."""
     head, _, tail = statement_sql.strip().rstrip(";").partition("VALUES")
     tail = tail.lstrip()
     end = _closing_paren(tail)
     one, rest = tail[: end + 1], tail[end + 1 :]
-    return f"{head}VALUES {', '.join([one] * len(rows))}{rest}", [v for row in rows for v in row]
+    copies = [_PARAM.sub(lambda m, i=i: f"${m.group(1)}_{i}", one) for i in range(len(rows))]
+    params = {f"{k}_{i}": v for i, row in enumerate(rows) for k, v in row.items()}
+    return f"{head}VALUES {', '.join(copies)}{rest}", params
 
 
 def _closing_paren(text: str) -> int:
@@ -289,12 +304,12 @@ def _summarise(
     con: duckdb.DuckDBPyConnection,
     table: str,
     where_sql: str | None,
-    params: list[Any],
+    params: dict[str, Any],
     catalog: Catalog,
     groups: list[_Group],
     priced: int,
 ) -> PricingSummary:
-    row = con.execute(statement("totals.sql", table, where_sql), params).fetchone()
+    row = execute(con, statement("totals", table, where_sql), params).fetchone()
     cost = Decimal(row[0]) if row and row[0] is not None else Decimal(0)
     requests = sum(g.requests for g in groups)
     cache_hits = sum(g.requests for g in groups if g.cache_hit)
@@ -305,8 +320,8 @@ def _summarise(
         for g in unknown:
             _add_unpriced(models, g.provider, g.model, g.requests, g.input_tokens, g.output_tokens, 0, False)
     else:  # some rows of priced models were left out: ask which, and why
-        for prov, model, tier, n, tin, tout, bad in con.execute(
-            statement("unpriced.sql", table, where_sql), params
+        for prov, model, tier, n, tin, tout, bad in execute(
+            con, statement("unpriced", table, where_sql), params
         ).fetchall():
             known = bool(catalog.cells((prov, model, tier)))
             _add_unpriced(models, prov, model, int(n), int(tin or 0), int(tout or 0), int(bad), known)

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from llmcost.pricing.model import DAY_US, Cell, PriceKey
 from llmcost.pricing.rates import TOKEN_RATES, Price, catalog_bands, from_rate
-from llmcost.pricing.resolve import DAY_US, Cell, PriceKey
-from llmcost.pricing.window import midnight
+from llmcost.window import midnight
 
 if TYPE_CHECKING:
     from genai_prices.types import ModelInfo
 
-    from llmcost.pricing.catalog import Catalog, Resolved
+    from llmcost.pricing.catalog import Catalog
+    from llmcost.pricing.model import Resolved
 
 
 @dataclass(frozen=True)

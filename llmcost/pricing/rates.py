@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from genai_prices.types import ModelPrice, TieredPrices
 
-    from llmcost.pricing.config import Rate
+    from llmcost.config.pricing import Rate
 
 # SQL carries rates as integer atto-dollars (1e-18 USD) per token and per request:
 # R USD per 1M tokens is R * 1e-6 USD = R * 1e12 atto-USD per token.

@@ -19,20 +19,22 @@ from typing import TYPE_CHECKING, Any
 from llmcost.errors import UsageError
 from llmcost.pricing.derive import (
     CACHE_HIT_REF,
+    SQL,
     apply_prices,
+    execute,
     keys_in,
     load_cells,
     record_prices,
-    sql,
     statement,
+    table_exists,
 )
-from llmcost.pricing.window import Window, midnight
+from llmcost.warehouse import Warehouse, segments
+from llmcost.window import Window, midnight
 
 if TYPE_CHECKING:
     import duckdb
 
     from llmcost.pricing.catalog import Catalog
-    from llmcost.warehouse import Warehouse
 
 
 @dataclass
@@ -92,7 +94,7 @@ class RepriceResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "window": self.window.as_dict(),
+            "window": self.window.as_utc_dict(),
             "dry_run": self.dry_run,
             "closed_before": self.closed_before.isoformat() if self.closed_before else None,
             "restate": self.restate,
@@ -135,34 +137,31 @@ def reprice(
     result = RepriceResult(todo, dry_run, closed_before, restate)
     con = wh.con
     if closed is not None and not closed.empty:
-        where, params = closed.where("r.ts")
-        row = con.execute(statement("closed_count.sql", "requests", where), params).fetchone()
+        closed_sql = statement("closed_count", "requests", closed.predicate("r"))
+        row = execute(con, closed_sql, closed.params()).fetchone()
         result.skipped_closed = int(row[0]) if row else 0
     if todo.empty:
         return result
-    where, params = todo.where("r.ts")
+    where, params = todo.predicate("r"), todo.params()
     tally: dict[tuple[str, str], MonthChange] = {}
     base = _base_table(con)
     try:
-        con.execute(statement("reprice_snapshot.sql", base, where), params)
+        execute(con, statement("reprice_snapshot", base, where), params)
         apply_prices(con, "_llmcost_reprice", catalog, record=not dry_run)
-        base_changed = _tally(con, "_llmcost_reprice", "TRUE", [], tally)
+        base_changed = _tally(con, "_llmcost_reprice", "TRUE", {}, tally)
         swaps = _reprice_segments(wh, catalog, todo, dry_run, tally)
         result.changes = sorted(tally.values(), key=lambda c: (c.month, c.model))
         result.segments_rewritten = len(swaps)
         if not dry_run and (base_changed or swaps):
             _commit(wh, base, base_changed, swaps)
     finally:
-        con.execute("DROP TABLE IF EXISTS _llmcost_reprice")
+        con.execute(SQL.render("drop_temp", table="_llmcost_reprice"))
     return result
 
 
 def _base_table(con: duckdb.DuckDBPyConnection) -> str:
     """`requests` itself when it is a table; its typed base table when it is a view."""
-    row = con.execute(
-        "SELECT table_type FROM information_schema.tables WHERE table_name = 'requests' "
-        "AND table_schema = 'main' AND table_catalog = current_database()"
-    ).fetchone()
+    row = con.execute(SQL.text("requests_kind")).fetchone()
     return "requests" if row is not None and row[0] == "BASE TABLE" else "requests_columns"
 
 
@@ -170,10 +169,10 @@ def _tally(
     con: duckdb.DuckDBPyConnection,
     table: str,
     where: str,
-    params: list[Any],
+    params: dict[str, Any],
     tally: dict[tuple[str, str], MonthChange],
 ) -> int:
-    rows = con.execute(statement("reprice_diff.sql", table, where), params).fetchall()
+    rows = execute(con, statement("reprice_diff", table, where), params).fetchall()
     return sum(_add_tally(tally, *row) for row in rows)
 
 
@@ -211,29 +210,23 @@ def _reprice_segments(
     """Tally the change over every segment the window meets in one columnar pass (only the
     pricing columns are read), then rewrite just the files that change."""
     con = wh.con
-    has_segments = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'segments' AND NOT temporary"
-    ).fetchone()
-    if not has_segments or not has_segments[0]:
+    if not table_exists(con, "segments", temporary=False):
         return []
-    from llmcost.warehouse import segments
-
     seg_dir = segments.segment_dir(wh.path)
-    found = con.execute(
-        sql("segments_overlap.sql"), [todo.since, todo.since, todo.until, todo.until]
-    ).fetchall()
+    found = execute(con, SQL.text("segments_overlap"), {"since": todo.since, "until": todo.until}).fetchall()
     if not found:
         return []
     by_path = {str(seg_dir / file): (int(segment_id), str(file)) for segment_id, file in found}
     paths = list(by_path)
-    where, wparams = todo.where("r.ts")
-    source = "read_parquet(CAST(? AS VARCHAR[]), union_by_name = true)"
-    keys = keys_in(con, statement("keys.sql", "requests", where, source=source), [paths, *wparams])
+    where = todo.predicate("r")
+    params = {**todo.params(), "files": paths, "cache_hit_ref": CACHE_HIT_REF}
+    source = SQL.fragment("segment_files")
+    keys = keys_in(con, statement("keys", "requests", where, source=source), params)
     cells = load_cells(con, catalog, keys)
     if cells and not dry_run:
         record_prices(con, cells)
     changed_files: set[str] = set()
-    rows = con.execute(statement("segments_diff.sql", "requests", where), [CACHE_HIT_REF, paths, *wparams])
+    rows = execute(con, statement("segments_diff", "requests", where), params)
     for filename, *counts in rows.fetchall():
         if _add_tally(tally, *counts):
             changed_files.add(filename)
@@ -243,32 +236,29 @@ def _reprice_segments(
     try:
         for path in sorted(changed_files, key=lambda p: by_path[p][0]):
             segment_id, old_file = by_path[path]
-            con.execute(
-                statement("segment_rewrite.sql", "requests", where), [*wparams, *wparams, CACHE_HIT_REF, path]
-            )
+            execute(con, statement("segment_rewrite", "requests", where), {**params, "file": path})
             new = segments.write_segment(con, seg_dir, "requests", "SELECT * FROM _llmcost_segment")
             swaps.append(_Swap(segment_id, old_file, new.file))
     except BaseException:
         segments.retire(seg_dir, [s.new_file for s in swaps])
         raise
     finally:
-        con.execute("DROP TABLE IF EXISTS _llmcost_segment")
+        con.execute(SQL.render("drop_temp", table="_llmcost_segment"))
     return swaps
 
 
 def _commit(wh: Warehouse, base: str, base_changed: int, swaps: list[_Swap]) -> None:
-    from llmcost.warehouse import segments
-
     con = wh.con
     seg_dir = segments.segment_dir(wh.path)
     con.execute("BEGIN")
     try:
         if base_changed:
-            con.execute(statement("reprice_write.sql", base, None))
+            con.execute(statement("reprice_write", base, None))
         for s in swaps:
-            con.execute(
-                "UPDATE segments SET file = ? WHERE segment_id = ? AND kind = 'requests' AND file = ?",
-                [s.new_file, s.segment_id, s.old_file],
+            execute(
+                con,
+                SQL.text("segment_swap"),
+                {"new_file": s.new_file, "segment_id": s.segment_id, "old_file": s.old_file},
             )
         if swaps:
             segments.rebuild_views(con, seg_dir)

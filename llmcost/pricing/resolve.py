@@ -12,33 +12,15 @@ range join instead of a Python call per row.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from llmcost.pricing.rates import NO_LIMIT, Band, Price, catalog_bands, from_rate
+from llmcost.pricing.model import DAY_US, Cell, PriceBook, PriceKey, Resolved, SourcedDiscount, SourcedRate
+from llmcost.pricing.rates import NO_LIMIT, Band, catalog_bands, from_rate
+from llmcost.window import midnight
 
 if TYPE_CHECKING:
     from genai_prices.types import ModelInfo
-
-    from llmcost.pricing.catalog import Catalog, Resolved, SourcedDiscount, SourcedRate
-
-# (provider as logged, model as logged, service_tier as logged)
-PriceKey = tuple[str | None, str, str | None]
-
-DAY_US = 86_400_000_000
-
-
-@dataclass(frozen=True)
-class Cell:
-    key: PriceKey
-    valid_from: datetime | None  # None: since ever
-    valid_until: datetime | None  # None: for ever (exclusive)
-    tod_from: int  # microseconds since UTC midnight, inclusive
-    tod_until: int  # exclusive
-    above: int  # total input tokens strictly above...
-    upto: int  # ...and at most
-    price: Price
 
 
 def price_context(service_tier: str | None) -> dict[str, str] | None:
@@ -58,7 +40,7 @@ def price_context(service_tier: str | None) -> dict[str, str] | None:
     return ctx
 
 
-def resolve_key(cat: Catalog, key: PriceKey) -> tuple[Cell, ...]:
+def resolve_key(cat: PriceBook, key: PriceKey) -> tuple[Cell, ...]:
     provider, model, tier = key
     found = cat.resolve_name(model, provider)
     priced_by = found.provider.id if found else cat.canonical_provider(provider)
@@ -115,7 +97,7 @@ def _merged(cells: list[Cell]) -> tuple[Cell, ...]:
     return tuple(out)
 
 
-def _provider_matches(cat: Catalog, wanted: str | None, logged: str | None, priced_by: str | None) -> bool:
+def _provider_matches(cat: PriceBook, wanted: str | None, logged: str | None, priced_by: str | None) -> bool:
     if wanted is None:
         return True
     if logged is None and priced_by is None:
@@ -124,7 +106,7 @@ def _provider_matches(cat: Catalog, wanted: str | None, logged: str | None, pric
 
 
 def _bands_at(
-    cat: Catalog,
+    cat: PriceBook,
     at: datetime,
     key: PriceKey,
     found: Resolved | None,
@@ -194,7 +176,7 @@ def _catalog_boundaries(model: ModelInfo) -> tuple[set[datetime], set[int]]:
     for c in constraints:
         if isinstance(c, StartDateConstraint):
             # genai-prices compares the request's UTC date with start_date.
-            dates.add(_midnight(c.start_date))
+            dates.add(midnight(c.start_date))
         elif isinstance(c, TimeOfDateConstraint):
             times |= {_tod_us(c.start_time), _tod_us(c.end_time)}
     return dates, times
@@ -212,12 +194,8 @@ def _representative(lo: datetime | None, hi: datetime | None, w0: int, w1: int) 
     return at if hi is None or at < hi else None
 
 
-def _midnight(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=UTC)
-
-
 def _at(day: date, us: int) -> datetime:
-    return _midnight(day) + timedelta(microseconds=us)
+    return midnight(day) + timedelta(microseconds=us)
 
 
 def _tod_us(t: time) -> int:

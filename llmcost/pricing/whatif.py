@@ -7,14 +7,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
-from llmcost.pricing.derive import apply_prices, cost_sql, sql, statement
-from llmcost.pricing.window import Window
+from llmcost.pricing.derive import SQL, apply_prices, cost_sql, execute, statement
+from llmcost.window import Window
 
 if TYPE_CHECKING:
     import duckdb
 
+    from llmcost.config.pricing import CostMode
     from llmcost.pricing.catalog import Catalog
-    from llmcost.pricing.config import CostMode
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class WhatIfResult:
             "to_model": self.to_model,
             "to_provider": self.to_provider,
             "from_model": self.from_model,
-            "window": self.window.as_dict(),
+            "window": self.window.as_utc_dict(),
             "cost_mode": self.cost_mode,
             "price_refs": self.price_refs,
             "actual_cost_usd": self.actual_cost,
@@ -98,26 +98,21 @@ def whatif(
         raise UsageError(
             f"no price for {to_model!r}{where}: not in the catalog and no [[pricing.rates]] entry"
         )
-    where, params = window.where("r.ts")
+    where, params = window.predicate("r"), window.params()
     if from_model is not None:
         models = _same_model(con, catalog, from_model, where, params)
         if not models:
-            raise UsageError(f"no requests for {from_model!r} in {window.describe()}")
-        where += " AND list_contains(?, r.model)"
-        params = [*params, models]
-    stage = sql("whatif_stage.sql").replace("{cost}", cost_sql(cost_mode, "r")).replace("{where}", where)
-    con.execute(stage, [to_provider, to_model, *params])
+            raise UsageError(f"no requests for {from_model!r} in {window.describe_days()}")
+        where += " AND " + SQL.fragment("same_models")
+        params = {**params, "models": models}
+    stage = SQL.render("whatif_stage", cost=cost_sql(cost_mode, "r"), where=where)
+    execute(con, stage, {**params, "to_provider": to_provider, "to_model": to_model})
     try:
         apply_prices(con, "_llmcost_whatif", catalog, record=False)
         result = WhatIfResult(to_model, to_provider, from_model, window, cost_mode)
-        result.price_refs = [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT price_ref FROM _llmcost_whatif WHERE price_ref IS NOT NULL ORDER BY 1"
-            ).fetchall()
-        ]
+        result.price_refs = [r[0] for r in con.execute(SQL.text("whatif_refs")).fetchall()]
         for prov, model, n, tin, tout, actual, a_un, wi, w_un in con.execute(
-            sql("whatif_summary.sql")
+            SQL.text("whatif_summary")
         ).fetchall():
             result.rows.append(
                 WhatIfRow(
@@ -133,18 +128,18 @@ def whatif(
                 )
             )
     finally:
-        con.execute("DROP TABLE IF EXISTS _llmcost_whatif")
+        con.execute(SQL.render("drop_temp", table="_llmcost_whatif"))
     return result
 
 
 def _same_model(
-    con: duckdb.DuckDBPyConnection, catalog: Catalog, from_model: str, where: str, params: list[Any]
+    con: duckdb.DuckDBPyConnection, catalog: Catalog, from_model: str, where: str, params: dict[str, Any]
 ) -> list[str]:
     """Model names in the window that are `from_model`: equal, or the same catalog entry
     (so `claude-sonnet-4` also takes `claude-sonnet-4-20250514`)."""
     target = catalog.find_model(from_model, None)
     names = set()
-    for provider, model in con.execute(statement("window_models.sql", "requests", where), params).fetchall():
+    for provider, model in execute(con, statement("window_models", "requests", where), params).fetchall():
         if model.lower() == from_model.lower():
             names.add(model)
         elif target is not None:

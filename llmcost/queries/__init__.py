@@ -20,7 +20,7 @@ from llmcost.queries.model import SCHEMA_VERSION, Column, DataQuality, Kind, Rep
 from llmcost.queries.scope import COST_MODES, Scope
 from llmcost.queries.spend import SpendQuery, spend
 from llmcost.queries.unit import UnitQuery, unit
-from llmcost.queries.window import Window
+from llmcost.window import Window
 
 __all__ = [
     "COST_MODES",

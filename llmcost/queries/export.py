@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from llmcost.errors import OutputError
 from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
-from llmcost.queries.window import Window
+from llmcost.window import Window
 from llmcost.redact import REDACTED, SECRET_PATTERN
 from llmcost.warehouse import sql as sqlrun
 from llmcost.warehouse.sql import SqlFiles

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from llmcost.queries.window import Window
+from llmcost.window import Window
 
 SCHEMA_VERSION = 1
 OTHER = "(other)"

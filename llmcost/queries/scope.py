@@ -8,7 +8,7 @@ from typing import Any
 
 from llmcost.errors import UsageError
 from llmcost.queries.dimensions import Filter, filter_sql, slot_us
-from llmcost.queries.window import Window
+from llmcost.window import Window
 
 COST_MODES = ("derived", "logged", "auto")
 

@@ -35,7 +35,7 @@ from llmcost.queries.spend import (
     order,
     spend,
 )
-from llmcost.queries.window import Window
+from llmcost.window import Window
 from llmcost.warehouse import sql as sqlrun
 from llmcost.warehouse.sql import SqlFiles
 

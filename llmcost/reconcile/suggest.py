@@ -1,5 +1,5 @@
 """`--suggest-rates`: the [pricing] entries that would close a consistent ratio, as TOML in the
-schema llmcost/pricing/config.py accepts (a test parses it with that model)."""
+schema llmcost/config/pricing.py accepts (a test parses it with that model)."""
 
 from __future__ import annotations
 

@@ -124,7 +124,7 @@ def resolve_window(con: duckdb.DuckDBPyConnection, scope: Scope, now: datetime) 
     """Both bounds of the window: an open end is the midnight after the latest request (so a
     warehouse of last month still shows last month), an open start DEFAULT_DAYS before that."""
     from llmcost.queries.scope import Scope
-    from llmcost.queries.window import Window
+    from llmcost.window import Window
 
     w = scope.window
     anchor = w.until
@@ -137,7 +137,7 @@ def resolve_window(con: duckdb.DuckDBPyConnection, scope: Scope, now: datetime) 
 
 def _shifted(scope: Scope, since: datetime, until: datetime) -> Scope:
     from llmcost.queries.scope import Scope
-    from llmcost.queries.window import Window
+    from llmcost.window import Window
 
     return Scope(Window(since, until, scope.window.tz), scope.filters, scope.cost_mode)
 
@@ -227,7 +227,7 @@ def collect(
         dash.budgets = budget_report(con, settings, day, cost_mode=scope.cost_mode)
     if catalog is not None:
         from llmcost.pricing.check import check
-        from llmcost.pricing.window import Window as PricingWindow
+        from llmcost.window import Window as PricingWindow
 
         dash.pricing = check(con, catalog, window=PricingWindow(since, until))
         dash.catalog = catalog.info.describe()

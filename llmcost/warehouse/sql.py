@@ -59,9 +59,11 @@ class SqlFiles:
             )
         return _FRAGMENT.sub(lambda m: fragments[m.group(1)], self.text(name))
 
-    def fragment(self, name: str) -> str:
-        """File `name` without its comment lines, to be spliced into another statement."""
-        lines = self.text(name).splitlines()
+    def fragment(self, name: str, **fragments: str) -> str:
+        """File `name` without its comment lines, to be spliced into another statement; a
+        fragment with `{{holes}}` of its own is filled as `render` fills a statement."""
+        text = self.render(name, **fragments) if fragments or self.holes(name) else self.text(name)
+        lines = text.splitlines()
         return "\n".join(line for line in lines if not line.lstrip().startswith("--")).strip()
 
     def run(

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from llmcost.pricing import Catalog, PricingConfig, apply_prices, load_catalog
-from llmcost.pricing.config import Discount, Rate
-from llmcost.pricing.resolve import DAY_US, Cell, price_context
+from llmcost.config.pricing import Discount, Rate
+from llmcost.pricing.model import DAY_US, Cell
+from llmcost.pricing.resolve import price_context
 from tests.pricing.rows import request, stage
 
 
@@ -102,7 +103,7 @@ def test_where_clause_limits_the_rows_priced_and_extra_columns_are_kept(wh, cata
     name = stage(wh, rows)
     wh.con.execute(f"ALTER TABLE {name} ADD COLUMN _key UHUGEINT")  # ingest's staging carries extras
     summary = apply_prices(
-        wh.con, name, catalog, where_sql="r.ts >= ?", params=[datetime(2026, 2, 1, tzinfo=UTC)]
+        wh.con, name, catalog, where_sql="r.ts >= $since", params={"since": datetime(2026, 2, 1, tzinfo=UTC)}
     )
     assert summary.requests == 1 and summary.cost_usd == Decimal("0.0183")
     got = wh.con.execute(f"SELECT cost_usd FROM {name} ORDER BY ts").fetchall()

@@ -12,7 +12,7 @@ import pytest
 from llmcost.config import load_config
 from llmcost.errors import ConfigError
 from llmcost.pricing import cost_sql, load_catalog, unpriced_sql
-from llmcost.pricing.config import Rate
+from llmcost.config.pricing import Rate
 from tests.pricing.rows import FIXTURES, request
 
 

@@ -1,4 +1,4 @@
-"""Pricing wired into ingest the way llmcost.pricing_hook should wire it: every staged batch is
+"""Pricing wired into ingest the way llmcost.pricing.hook should wire it: every staged batch is
 priced before it is written, so the warehouse never holds a derivable cost left NULL."""
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ import pytest
 from llmcost.errors import UsageError
 from llmcost.pricing import PricingConfig, load_catalog
 from llmcost.pricing.check import check
-from llmcost.pricing.config import Rate
+from llmcost.config.pricing import Rate
 from llmcost.pricing.reprice import open_window, reprice
 from llmcost.pricing.whatif import whatif
-from llmcost.pricing.window import Window
+from llmcost.window import Window
 from llmcost.warehouse import open_warehouse
 from tests.pricing.rows import is_segmented, request, store
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from llmcost.errors import UsageError
-from llmcost.queries.window import Window
+from llmcost.window import Window
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
 

@@ -48,7 +48,7 @@ def test_suggested_toml_for_models_and_markups() -> None:
     import tomllib
     from datetime import date
 
-    from llmcost.pricing.config import PricingConfig
+    from llmcost.config.pricing import PricingConfig
     from llmcost.reconcile.explain import Ratio
     from llmcost.reconcile.suggest import suggest_toml
 

@@ -7,7 +7,7 @@ import tomllib
 from decimal import Decimal
 from typing import Any
 
-from llmcost.pricing.config import PricingConfig
+from llmcost.config.pricing import PricingConfig
 from tests.conftest import Cli
 from tests.reconcile.conftest import explanations, invoice
 

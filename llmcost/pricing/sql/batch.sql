@@ -9,6 +9,6 @@ SELECT
     sum(r.input_tokens) AS input_tokens,
     sum(r.output_tokens) AS output_tokens,
     bool_or(r.cost_usd IS NOT NULL OR r.price_ref IS NOT NULL) AS dirty
-FROM {table} AS r
-WHERE ({where})
+FROM {{table}} AS r
+WHERE ({{where}})
 GROUP BY ALL;

@@ -12,4 +12,4 @@ AND (epoch_us(r.ts) % 86400000000 + 86400000000) % 86400000000 < c.c_tod_until
 AND r.input_tokens > c.c_above
 AND r.input_tokens <= c.c_upto
 AND NOT r.cache_hit
-AND {usage_valid}
+AND {{usage_valid}}

@@ -9,6 +9,6 @@ FROM requests AS r
 WHERE r.logged_cost_usd IS NOT NULL
   AND r.cost_usd IS NOT NULL
   AND NOT r.cache_hit
-  AND ({where})
+  AND ({{where}})
 GROUP BY ALL
 ORDER BY abs(sum(r.cost_usd) - sum(r.logged_cost_usd)) DESC, r.model, r.provider NULLS FIRST;

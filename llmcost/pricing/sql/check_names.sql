@@ -5,6 +5,6 @@ SELECT
     r.model,
     count(*) AS requests
 FROM requests AS r
-WHERE ({where})
+WHERE ({{where}})
 GROUP BY ALL
 ORDER BY requests DESC, r.model, r.provider NULLS FIRST;

@@ -3,7 +3,7 @@
 SELECT
     count(*) AS requests,
     count(*) FILTER (
-        WHERE r.price_ref IS NOT NULL AND r.price_ref <> ? AND NOT contains(r.price_ref, ?)
+        WHERE r.price_ref IS NOT NULL AND r.price_ref <> $cache_hit_ref AND NOT contains(r.price_ref, $stamp)
     ) AS stale
 FROM requests AS r
-WHERE ({where});
+WHERE ({{where}});

@@ -10,6 +10,6 @@ SELECT
     sum(r.logged_cost_usd) AS logged_cost
 FROM requests AS r
 WHERE r.cost_usd IS NULL
-  AND ({where})
+  AND ({{where}})
 GROUP BY ALL
 ORDER BY requests DESC, r.model, r.provider NULLS FIRST;

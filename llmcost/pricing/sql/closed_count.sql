@@ -1,1 +1,1 @@
-SELECT count(*) FROM requests AS r WHERE ({where});
+SELECT count(*) FROM requests AS r WHERE ({{where}});

@@ -10,6 +10,6 @@ SELECT
     sum(r.cost_usd) AS new_cost,
     count(*) FILTER (WHERE r._old_cost IS NULL) AS old_unpriced,
     count(*) FILTER (WHERE r.cost_usd IS NULL) AS new_unpriced
-FROM {table} AS r
-WHERE ({where})
+FROM {{table}} AS r
+WHERE ({{where}})
 GROUP BY ALL;

@@ -1,4 +1,4 @@
-UPDATE {table} AS b
+UPDATE {{table}} AS b
 SET cost_usd = t.cost_usd, price_ref = t.price_ref
 FROM _llmcost_reprice AS t
 WHERE b.rowid = t._rid

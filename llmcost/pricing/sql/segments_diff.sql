@@ -1,6 +1,5 @@
 -- The change re-derivation would make in Parquet segments, by file, model and UTC month: one
--- columnar pass that reads only the pricing columns. Parameters: the cache-hit ref, the files,
--- then the window's parameters.
+-- columnar pass that reads only the pricing columns.
 WITH repriced AS (
     SELECT
         r.filename,
@@ -8,11 +7,11 @@ WITH repriced AS (
         r.ts,
         r.cost_usd AS old_cost,
         r.price_ref AS old_ref,
-        CASE WHEN r.cache_hit THEN CAST(0 AS DECIMAL(18, 9)) ELSE {cost} END AS cost_usd,
-        CASE WHEN r.cache_hit THEN ? ELSE c.c_ref END AS price_ref
-    FROM read_parquet(?, filename = true, union_by_name = true) AS r
-    LEFT JOIN _llmcost_price_cells AS c ON {cell_match}
-    WHERE ({where})
+        CASE WHEN r.cache_hit THEN CAST(0 AS DECIMAL(18, 9)) ELSE {{cost}} END AS cost_usd,
+        CASE WHEN r.cache_hit THEN $cache_hit_ref ELSE c.c_ref END AS price_ref
+    FROM read_parquet($files, filename = true, union_by_name = true) AS r
+    LEFT JOIN _llmcost_price_cells AS c ON {{cell_match}}
+    WHERE ({{where}})
 )
 SELECT
     filename,

@@ -2,6 +2,6 @@
 SELECT segment_id, file
 FROM segments
 WHERE kind = 'requests'
-  AND (CAST(? AS TIMESTAMPTZ) IS NULL OR max_ts >= ?)
-  AND (CAST(? AS TIMESTAMPTZ) IS NULL OR min_ts < ?)
+  AND (CAST($since AS TIMESTAMPTZ) IS NULL OR max_ts >= $since)
+  AND (CAST($until AS TIMESTAMPTZ) IS NULL OR min_ts < $until)
 ORDER BY segment_id;

@@ -13,10 +13,10 @@ SELECT
     r.reasoning_tokens,
     r.provider AS from_provider,
     r.model AS from_model,
-    {cost} AS actual_cost,
-    CAST(? AS VARCHAR) AS provider,
-    CAST(? AS VARCHAR) AS model,
+    {{cost}} AS actual_cost,
+    CAST($to_provider AS VARCHAR) AS provider,
+    CAST($to_model AS VARCHAR) AS model,
     CAST(NULL AS DECIMAL(18, 9)) AS cost_usd,
     CAST(NULL AS VARCHAR) AS price_ref
 FROM requests AS r
-WHERE ({where});
+WHERE ({{where}});

@@ -1,1 +1,1 @@
-SELECT DISTINCT r.provider, r.model FROM requests AS r WHERE ({where});
+SELECT DISTINCT r.provider, r.model FROM requests AS r WHERE ({{where}});

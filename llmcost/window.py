@@ -1,5 +1,9 @@
-"""The report window: a half-open interval [since, until) of instants, and the zone that day,
+"""The one time window: a half-open interval [since, until) of instants, and the zone that day,
 week and month buckets (and bare dates and naive times on the command line) are read in.
+
+Reports parse theirs from `--since`/`--until` (`Window.parse`); pricing, reprice and closed books
+are dated in whole UTC days (`Window.of_dates`, `midnight`). Either way SQL sees the window as a
+predicate with `$since` / `$until` bound by `params()`.
 
 `--since` / `--until` accept `YYYY-MM-DD` (midnight in the zone), RFC 3339 (`2026-05-04T10:00:00Z`,
 an offset, or no offset: read in the zone) and durations back from now (`90m`, `24h`, `7d`, `2w`).
@@ -39,6 +43,11 @@ def known_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+def midnight(d: date) -> datetime:
+    """A date as the UTC instant it starts (pricing and closed books are dated in UTC)."""
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -96,12 +105,21 @@ class Window:
             raise UsageError("--until must be after --since (the window is half-open: [since, until))")
         return cls(lo, hi, tz)
 
+    @classmethod
+    def of_dates(cls, since: date | None, until: date | None) -> Window:
+        """Whole UTC days: [midnight of `since`, midnight of `until`)."""
+        return cls(midnight(since) if since else None, midnight(until) if until else None)
+
+    @property
+    def empty(self) -> bool:
+        return self.since is not None and self.until is not None and self.since >= self.until
+
     def predicate(self, alias: str, column: str = "ts") -> str:
         """The window as SQL over `alias.column`, with `$since` / `$until` bound by `params`.
 
         An open side adds no predicate at all, so DuckDB can still prune Parquet row groups.
         """
-        parts = []
+        parts: list[str] = []
         if self.since is not None:
             parts.append(f"{alias}.{column} >= $since")
         if self.until is not None:
@@ -131,3 +149,16 @@ class Window:
         lo = self.shown(self.since) or "the first request"
         hi = self.shown(self.until) or "the last request"
         return f"{lo} to {hi} (half-open, {self.tz})"
+
+    def describe_days(self) -> str:
+        """The window as the UTC days it covers, for pricing and reprice ("2026-03-01 onwards")."""
+        lo = self.since.date().isoformat() if self.since else "the beginning"
+        hi = self.until.date().isoformat() if self.until else "now"
+        return f"{lo} to {hi}" if self.until else f"{lo} onwards"
+
+    def as_utc_dict(self) -> dict[str, str | None]:
+        """Both bounds in UTC ISO 8601, as pricing's JSON has always carried them."""
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }

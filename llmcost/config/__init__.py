@@ -16,8 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from llmcost.config.pricing import PricingConfig
 from llmcost.errors import ConfigError
-from llmcost.pricing.config import PricingConfig
+from llmcost.window import known_zone
 
 MIB = 1 << 20
 
@@ -97,8 +98,6 @@ class IngestConfig(_Section):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, v: str) -> str:
-        from llmcost.queries.window import known_zone
-
         if not known_zone(v):
             raise ValueError(f"unknown time zone {v[:60]!r} (use an IANA name such as 'Europe/Berlin')")
         return v

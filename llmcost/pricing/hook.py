@@ -6,25 +6,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from llmcost.config import Config
+from llmcost.pricing.catalog import load_catalog
+from llmcost.pricing.derive import PricingSummary, apply_prices
 
 if TYPE_CHECKING:
     import duckdb
-
-    from llmcost.pricing.derive import PricingSummary
 
 
 class BatchPricer:
     """Prices every batch with one catalog loaded for the whole run; keeps the summaries."""
 
     def __init__(self, cfg: Config) -> None:
-        from llmcost.pricing import load_catalog
-
         self.catalog = load_catalog(cfg)
         self.summaries: list[PricingSummary] = []
 
     def __call__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        from llmcost.pricing import apply_prices
-
         self.summaries.append(apply_prices(con, table, self.catalog))
 
     @property

@@ -1,0 +1,2 @@
+-- The Parquet segments a reprice reads keys from, as one relation.
+read_parquet(CAST($files AS VARCHAR[]), union_by_name = true)
