@@ -90,8 +90,8 @@ def main() -> int:
 
     import duckdb
 
-    from llmcost.pricing import PricingConfig, apply_prices, load_catalog
     from llmcost.config.pricing import Discount
+    from llmcost.pricing import PricingConfig, apply_prices, load_catalog
     from llmcost.pricing.reprice import reprice
     from llmcost.warehouse import open_warehouse, segments
 

@@ -408,7 +408,10 @@ def reprice_cmd(
         write_stdout_json({"catalog": catalog.info.as_dict(), **result.as_dict()})
         return
     verb = "Would reprice" if dry_run else "Repriced"
-    _print(f"{verb} requests {result.window.describe_days()}" + (" (dry run: nothing written)" if dry_run else ""))
+    _print(
+        f"{verb} requests {result.window.describe_days()}"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
     t = Table("month", "model", "requests", "changed", "before", "after", "delta")
     for c in result.changes:
         before = _usd(c.old_cost) + (f" +{c.old_unpriced:,} unpriced" if c.old_unpriced else "")

@@ -107,11 +107,11 @@ def reconcile_cmd(
 ) -> None:
     """Billed vs estimated by provider, model, UTC day (and token type), with the gap explained."""
     from llmcost.pricing import load_catalog
-    from llmcost.window import zone
     from llmcost.reconcile import parse_month, parse_threshold, reconcile
     from llmcost.reconcile.config import reconcile_config
     from llmcost.reconcile.render import FORMATS
     from llmcost.warehouse import reader
+    from llmcost.window import zone
 
     set_color(color)
     if fmt not in FORMATS:

@@ -574,8 +574,8 @@ def export_parquet_cmd(
     Spark and Trino. Values are your data as stored, secrets included, unless --redact."""
     from llmcost.queries.export import export_parquet
     from llmcost.queries.session import prepare
-    from llmcost.window import Window
     from llmcost.warehouse import reader
+    from llmcost.window import Window
 
     set_color(color)
     db_path, _ = resolve(db, config)

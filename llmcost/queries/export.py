@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING
 from llmcost.errors import OutputError
 from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
-from llmcost.window import Window
 from llmcost.redact import REDACTED, SECRET_PATTERN
 from llmcost.warehouse import sql as sqlrun
 from llmcost.warehouse.sql import SqlFiles
+from llmcost.window import Window
 
 if TYPE_CHECKING:
     import duckdb

@@ -35,9 +35,9 @@ from llmcost.queries.spend import (
     order,
     spend,
 )
-from llmcost.window import Window
 from llmcost.warehouse import sql as sqlrun
 from llmcost.warehouse.sql import SqlFiles
+from llmcost.window import Window
 
 if TYPE_CHECKING:
     import duckdb

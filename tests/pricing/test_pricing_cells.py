@@ -6,8 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from llmcost.pricing import Catalog, PricingConfig, apply_prices, load_catalog
 from llmcost.config.pricing import Discount, Rate
+from llmcost.pricing import Catalog, PricingConfig, apply_prices, load_catalog
 from llmcost.pricing.model import DAY_US, Cell
 from llmcost.pricing.resolve import price_context
 from tests.pricing.rows import request, stage

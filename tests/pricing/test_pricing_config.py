@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from llmcost.config import load_config
+from llmcost.config.pricing import Rate
 from llmcost.errors import ConfigError
 from llmcost.pricing import cost_sql, load_catalog, unpriced_sql
-from llmcost.config.pricing import Rate
 from tests.pricing.rows import FIXTURES, request
 
 

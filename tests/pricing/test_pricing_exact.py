@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from llmcost.pricing import CACHE_HIT_REF, Catalog, PricingConfig, apply_prices, load_catalog
 from llmcost.config.pricing import Discount, Rate
+from llmcost.pricing import CACHE_HIT_REF, Catalog, PricingConfig, apply_prices, load_catalog
 from llmcost.pricing.rates import ANTHROPIC_1H_NOTE
 from tests.pricing.rows import request, stage
 

@@ -8,14 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+from llmcost.config.pricing import Rate
 from llmcost.errors import UsageError
 from llmcost.pricing import PricingConfig, load_catalog
 from llmcost.pricing.check import check
-from llmcost.config.pricing import Rate
 from llmcost.pricing.reprice import open_window, reprice
 from llmcost.pricing.whatif import whatif
-from llmcost.window import Window
 from llmcost.warehouse import open_warehouse
+from llmcost.window import Window
 from tests.pricing.rows import is_segmented, request, store
 
 SONNET = {"provider": "anthropic", "model": "claude-sonnet-4", "input_tokens": 4200, "output_tokens": 380}
