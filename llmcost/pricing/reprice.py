@@ -237,7 +237,7 @@ def _reprice_segments(
         for path in sorted(changed_files, key=lambda p: by_path[p][0]):
             segment_id, old_file = by_path[path]
             execute(con, statement("segment_rewrite", "requests", where), {**params, "file": path})
-            new = segments.write_segment(con, seg_dir, "requests", "SELECT * FROM _llmcost_segment")
+            new = segments.write_segment(con, seg_dir, "requests", SQL.fragment("segment_rows"))
             swaps.append(_Swap(segment_id, old_file, new.file))
     except BaseException:
         segments.retire(seg_dir, [s.new_file for s in swaps])

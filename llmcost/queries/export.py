@@ -87,7 +87,7 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str, redact: bool) -> str:
     if not redact:
         return "t.*"
     replaced = []
-    for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall():
+    for name, kind, *_ in SQL.run(con, "describe", table=table):
         col = '"' + name.replace('"', '""') + '"'
         if kind == "VARCHAR":
             replaced.append(f"regexp_replace(t.{col}, $secret, $redacted, 'g') AS {col}")

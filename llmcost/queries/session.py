@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llmcost.warehouse import segments
+from llmcost.warehouse.sql import SqlFiles
+
 if TYPE_CHECKING:
     import duckdb
 
     from llmcost.warehouse import Warehouse
+
+SQL = SqlFiles("llmcost.queries")
 
 
 def prepare(wh: Warehouse) -> duckdb.DuckDBPyConnection:
@@ -20,11 +25,9 @@ def prepare(wh: Warehouse) -> duckdb.DuckDBPyConnection:
       directory, which only resolves from that writer's working directory; a reader cannot
       rewrite them, so it shadows them with TEMP views over the absolute directory.
     """
-    from llmcost.warehouse import segments
-
     con = wh.con
-    con.execute("SET TimeZone = 'UTC'")
-    row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'segment_dir'").fetchone()
-    if row is not None and row[0] and not Path(row[0]).is_absolute():
+    con.execute(SQL.text("session_utc"))
+    recorded = segments.recorded_dir(con)
+    if recorded and not Path(recorded).is_absolute():
         segments.rebuild_views(con, segments.segment_dir(wh.path.resolve()), temp=True)
     return con

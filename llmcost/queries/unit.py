@@ -127,12 +127,7 @@ class UnitQuery:
 
 def event_names(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     """The outcome events the warehouse holds, most frequent first (to pick or suggest one)."""
-    return [
-        (str(e), int(n))
-        for e, n in con.execute(
-            "SELECT event, count(*) AS n FROM outcomes GROUP BY event ORDER BY n DESC, event"
-        ).fetchall()
-    ]
+    return [(str(e), int(n)) for e, n in SQL.run(con, "outcome_events")]
 
 
 def _keyed(rows: list[dict[str, Any]], by: Sequence[Dimension]) -> dict[tuple[Any, ...], dict[str, Any]]:

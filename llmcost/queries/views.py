@@ -399,7 +399,7 @@ def cache(
         savings_sql = SQL.render("cache_savings", buckets=bucket_list(dims, "h", scope.slot))
         savings = sqlrun.run(con, savings_sql, {"tz": scope.window.tz})
     finally:
-        con.execute("DROP TABLE IF EXISTS _llmcost_cache_hits")
+        con.execute(SQL.render("drop_temp", table="_llmcost_cache_hits"))
     from llmcost.queries.spend import shown_value
 
     saved: dict[tuple[Any, ...], tuple[Decimal | None, int]] = {}

@@ -23,10 +23,12 @@ from typing import IO, TYPE_CHECKING
 
 from llmcost.errors import StorageError, UsageError, WarehouseBusy
 from llmcost.warehouse import segments
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
 
+SQL = SqlFiles("llmcost.warehouse")
 _PRIVATE = 0o600
 
 
@@ -148,11 +150,8 @@ def _open_duckdb(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def _applied(con: duckdb.DuckDBPyConnection) -> set[int]:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    return {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    con.execute(SQL.text("schema_migrations"))
+    return {int(r[0]) for r in SQL.run(con, "migrations_applied")}
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -165,10 +164,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("BEGIN")
         try:
             con.execute(m.sql)
-            con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, now())",
-                [m.version, m.name],
-            )
+            SQL.run(con, "migration_record", {"version": m.version, "name": m.name})
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -178,12 +174,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def _pending(con: duckdb.DuckDBPyConnection) -> list[int]:
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    done = (
-        {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-        if "schema_migrations" in tables
-        else set()
-    )
+    tables = {str(r[0]) for r in SQL.run(con, "table_names")}
+    done = {int(r[0]) for r in SQL.run(con, "migrations_applied")} if "schema_migrations" in tables else set()
     return [m.version for m in migrations() if m.version not in done]
 
 

@@ -6,8 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from llmcost.warehouse import sql as sqlrun
+from llmcost.warehouse.sql import SqlFiles
+
 if TYPE_CHECKING:
     import duckdb
+
+SQL = SqlFiles("llmcost.warehouse")
 
 
 @dataclass
@@ -28,18 +33,17 @@ class Inventory:
     pending_bytes: int = 0
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or [])
+def _rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    cur = con.execute(sql, sqlrun.bind(sql, params or {}))
     names = [d[0] for d in cur.description or []]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def inventory(con: duckdb.DuckDBPyConnection, *, recent: int = 5) -> Inventory:
-    req = con.execute(
-        "SELECT count(*), min(ts), max(ts), count(*) FILTER (cost_usd IS NULL AND NOT cache_hit), "
-        "count(*) FILTER (naive_ts) FROM requests"
-    ).fetchone()
-    out = con.execute("SELECT count(*), count(*) FILTER (naive_ts) FROM outcomes").fetchone()
+    req = con.execute(SQL.text("inventory_requests")).fetchone()
+    out = con.execute(SQL.text("inventory_outcomes")).fetchone()
     assert req is not None and out is not None
     inv = Inventory(
         requests=int(req[0]),
@@ -49,36 +53,15 @@ def inventory(con: duckdb.DuckDBPyConnection, *, recent: int = 5) -> Inventory:
         unpriced_requests=int(req[3]),
         naive_ts=int(req[4]) + int(out[1]),
     )
-    inv.sources = _rows(
-        con,
-        "SELECT format, source_id, path, committed_offset, committed_lines, pending_bytes, lines_read, loaded, "
-        "duplicate, ignored, rejected, last_seen FROM sources ORDER BY last_seen DESC, source_id",
-    )
+    inv.sources = _rows(con, SQL.text("inventory_sources"))
     inv.pending_bytes = sum(int(s["pending_bytes"]) for s in inv.sources)
-    inv.rejects_by_reason = [
-        (r[0], int(r[1]))
-        for r in con.execute(
-            "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY count(*) DESC, reason"
-        ).fetchall()
-    ]
+    inv.rejects_by_reason = [(r[0], int(r[1])) for r in SQL.run(con, "inventory_rejects")]
     inv.rejected_total = sum(n for _, n in inv.rejects_by_reason)
-    row = con.execute("SELECT count(*) FROM conflicts").fetchone()
+    row = con.execute(SQL.text("inventory_conflicts")).fetchone()
     inv.conflicts = int(row[0]) if row else 0
-    inv.ignored_events = [
-        (r[0], int(r[1]))
-        for r in con.execute(
-            "SELECT event, sum(lines)::BIGINT FROM ignored_events GROUP BY event ORDER BY 2 DESC, 1 LIMIT 10"
-        ).fetchall()
-    ]
-    inv.last_ingests = _rows(
-        con,
-        "SELECT ingest_id, started_at, finished_at, "
-        "CASE WHEN status = 'running' AND finished_at IS NULL THEN 'interrupted or running' ELSE status END "
-        "AS status, files, lines_read, loaded_requests, loaded_outcomes, duplicate, ignored, rejected, "
-        "conflicting FROM ingests ORDER BY ingest_id DESC LIMIT ?",
-        [recent],
-    )
-    row = con.execute("SELECT count(*) FROM segments").fetchone()
+    inv.ignored_events = [(r[0], int(r[1])) for r in SQL.run(con, "inventory_ignored")]
+    inv.last_ingests = _rows(con, SQL.text("inventory_ingests"), {"recent": recent})
+    row = con.execute(SQL.text("inventory_segments")).fetchone()
     inv.segments = int(row[0]) if row else 0
     return inv
 
@@ -86,10 +69,5 @@ def inventory(con: duckdb.DuckDBPyConnection, *, recent: int = 5) -> Inventory:
 def reject_rows(
     con: duckdb.DuckDBPyConnection, *, limit: int = 50, reason: str | None = None
 ) -> list[dict[str, Any]]:
-    where, params = ("WHERE reason = ?", [reason]) if reason else ("", [])
-    return _rows(
-        con,
-        f"SELECT path, line_no, byte_offset, reason, detail, raw FROM rejects {where} "  # noqa: S608 - where is ours; values bound
-        "ORDER BY ingest_id DESC, path, line_no LIMIT ?",
-        [*params, limit],
-    )
+    chosen = SQL.fragment("reject_reason") if reason else "TRUE"
+    return _rows(con, SQL.render("reject_rows", reason=chosen), {"reason": reason, "limit": limit})

@@ -18,9 +18,12 @@ from typing import TYPE_CHECKING
 
 from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
+from llmcost.warehouse.sql import SqlFiles, literal
 
 if TYPE_CHECKING:
     import duckdb
+
+SQL = SqlFiles("llmcost.warehouse")
 
 KINDS = ("requests", "outcomes")
 
@@ -29,37 +32,33 @@ def segment_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".segments")
 
 
-def _sql_str(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
 def view_sql(con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, *, temp: bool) -> str:
-    files = [
-        r[0]
-        for r in con.execute(
-            "SELECT file FROM segments WHERE kind = ? ORDER BY segment_id", [kind]
-        ).fetchall()
-    ]
-    scope = "TEMP " if temp else ""
-    body = f"SELECT * FROM {kind}_columns"  # noqa: S608 - kind is one of KINDS
+    if kind not in KINDS:
+        raise ValueError(f"not a segment kind: {kind!r}")
+    files = [str(r[0]) for r in SQL.run(con, "segment_files", {"kind": kind})]
+    parquet = ""
     if files:
-        listing = ", ".join(_sql_str(str(seg_dir / f)) for f in files)
-        # union_by_name: segments written before a migration added a column read it as NULL.
-        body += f" UNION ALL BY NAME SELECT * FROM read_parquet([{listing}], union_by_name = true)"  # noqa: S608 - quoted paths
-    return f"CREATE OR REPLACE {scope}VIEW {kind} AS {body}"
+        listing = ", ".join(literal(str(seg_dir / f)) for f in files)
+        parquet = " " + SQL.fragment("segment_view_files", files=listing)
+    return SQL.render("segment_view", scope="TEMP " if temp else "", kind=kind, segments=parquet)
 
 
 def rebuild_views(con: duckdb.DuckDBPyConnection, seg_dir: Path, *, temp: bool = False) -> None:
     for kind in KINDS:
         con.execute(view_sql(con, seg_dir, kind, temp=temp))
     if not temp:
-        con.execute("DELETE FROM warehouse_meta WHERE key = 'segment_dir'")
-        con.execute("INSERT INTO warehouse_meta VALUES ('segment_dir', ?)", [str(seg_dir)])
+        con.execute(SQL.text("segment_dir_clear"))
+        SQL.run(con, "segment_dir_set", {"dir": str(seg_dir)})
+
+
+def recorded_dir(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The segment directory the views were last built over, as recorded (None: not recorded)."""
+    row = con.execute(SQL.text("segment_dir")).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
 
 
 def views_point_at(con: duckdb.DuckDBPyConnection, seg_dir: Path) -> bool:
-    row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'segment_dir'").fetchone()
-    return row is not None and row[0] == str(seg_dir)
+    return recorded_dir(con) == str(seg_dir)
 
 
 @dataclass(frozen=True)
@@ -79,11 +78,7 @@ def write_segment(
     tmp = final.with_name("." + final.name + ".tmp")
     old = os.umask(0o077)
     try:
-        res = con.execute(
-            f"COPY ({select_sql}) TO {_sql_str(str(tmp))} "
-            # snappy: ingest writes fast; `llmcost compact` rewrites cold segments with zstd
-            "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)"
-        ).fetchone()
+        res = con.execute(SQL.render("segment_write", select=select_sql, path=literal(str(tmp)))).fetchone()
     finally:
         os.umask(old)
     rows = int(res[0]) if res else 0
@@ -96,7 +91,7 @@ def write_segment(
 
 def remove_orphans(con: duckdb.DuckDBPyConnection, seg_dir: Path) -> int:
     """Delete segment files no committed transaction registered (left by a crash)."""
-    known = {r[0] for r in con.execute("SELECT file FROM segments").fetchall()}
+    known = {str(r[0]) for r in SQL.run(con, "segment_files_all")}
     removed = 0
     for kind in KINDS:
         d = seg_dir / kind

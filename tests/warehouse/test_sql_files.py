@@ -9,7 +9,7 @@ import pytest
 
 from llmcost.warehouse.sql import SqlFiles, bind
 
-PACKAGES = ("llmcost.queries", "llmcost.alerts", "llmcost.reconcile", "llmcost.pricing")
+PACKAGES = ("llmcost.queries", "llmcost.alerts", "llmcost.reconcile", "llmcost.pricing", "llmcost.warehouse")
 
 
 def _files() -> list[tuple[str, str, str]]:

@@ -1,0 +1,2 @@
+-- Rows in one of the warehouse's own tables (rejects, conflicts): a fixed name, never input.
+SELECT count(*) FROM {{table}};

@@ -1,0 +1,2 @@
+-- The columns of a table llmcost exports (a fixed name), to redact its text and JSON ones.
+DESCRIBE {{table}};

@@ -1,0 +1,2 @@
+-- A TEMP working table, gone whatever happened.
+DROP TABLE IF EXISTS {{table}};

@@ -1,0 +1,2 @@
+-- Duplicate request ids whose rows disagree.
+SELECT count(*) FROM conflicts;

@@ -1,0 +1,2 @@
+-- Rejected lines by reason, most frequent first.
+SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY count(*) DESC, reason;

@@ -1,0 +1,2 @@
+-- Parquet segments registered.
+SELECT count(*) FROM segments;

@@ -1,0 +1,2 @@
+-- Rejected lines of one reason.
+reason = $reason

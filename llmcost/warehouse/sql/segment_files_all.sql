@@ -1,0 +1,2 @@
+-- Every registered segment file: anything else in the segment directory is an orphan.
+SELECT file FROM segments;

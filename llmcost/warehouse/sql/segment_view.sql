@@ -1,0 +1,2 @@
+-- A kind's view: its typed base table and, when it has any, its Parquet segments.
+CREATE OR REPLACE {{scope}}VIEW {{kind}} AS SELECT * FROM {{kind}}_columns{{segments}};
