@@ -286,9 +286,14 @@ def _multi_row(statement_sql: str, rows: list[dict[str, Any]]) -> tuple[str, dic
     tail = tail.lstrip()
     end = _closing_paren(tail)
     one, rest = tail[: end + 1], tail[end + 1 :]
-    copies = [_PARAM.sub(lambda m, i=i: f"${m.group(1)}_{i}", one) for i in range(len(rows))]
+    copies = [_numbered(one, i) for i in range(len(rows))]
     params = {f"{k}_{i}": v for i, row in enumerate(rows) for k, v in row.items()}
     return f"{head}VALUES {', '.join(copies)}{rest}", params
+
+
+def _numbered(row: str, i: int) -> str:
+    """A VALUES row whose `$name` parameters are renamed `$name_<i>`."""
+    return _PARAM.sub(lambda m: f"${m.group(1)}_{i}", row)
 
 
 def _closing_paren(text: str) -> int:

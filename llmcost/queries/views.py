@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import DIMENSIONS, Dimension, bucket_list, select_list
-from llmcost.queries.model import OTHER, Column, Kind, Report, money
+from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
 from llmcost.queries.scope import Scope
 from llmcost.queries.spend import (
     METRIC_COLUMNS,
@@ -58,7 +58,7 @@ def _metric(name: str) -> Column:
 
 def _finish_rows(
     con: duckdb.DuckDBPyConnection, scope: Scope, rows: list[dict[str, Any]], shown: list[dict[str, Any]]
-) -> tuple[dict[str, Any], quality.DataQuality]:
+) -> tuple[dict[str, Any], DataQuality]:
     totals = combine(rows, {})
     for row in [*shown, totals]:
         add_ratios(row, totals["cost_usd"])
@@ -85,7 +85,7 @@ def _report(
     scope: Scope,
     shown: list[dict[str, Any]],
     totals: dict[str, Any] | None,
-    dq: quality.DataQuality,
+    dq: DataQuality,
     warnings: list[str],
     notes: list[str],
     parameters: dict[str, Any] | None = None,
