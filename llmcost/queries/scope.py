@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmcost.errors import UsageError
+from llmcost.pricing import cost_sql
 from llmcost.queries.dimensions import Filter, filter_sql, slot_us
 from llmcost.window import Window
 
@@ -15,8 +16,6 @@ COST_MODES = ("derived", "logged", "auto")
 
 def cost_expr(mode: str, alias: str) -> str:
     """The cost of one request under a cost mode: llmcost.pricing owns the definition."""
-    from llmcost.pricing import cost_sql
-
     try:
         return cost_sql(mode, alias)
     except ValueError:

@@ -31,7 +31,7 @@ from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, Kind, Report, money
 from llmcost.queries.scope import Scope
-from llmcost.queries.spend import dimension_columns, dimension_order, empty_window_warning
+from llmcost.queries.spend import dimension_columns, dimension_order, empty_window_warning, shown_value
 from llmcost.warehouse import sql as sqlrun
 from llmcost.warehouse.sql import SqlFiles
 
@@ -141,8 +141,6 @@ def _grouped(
     fragments: dict[str, str],
     params: dict[str, Any],
 ) -> list[dict[str, Any]]:
-    from llmcost.queries.spend import shown_value
-
     sql = SQL.render(name, **fragments)
     cur = con.execute(sql, sqlrun.bind(sql, params))
     names = [d[0] for d in cur.description or []]

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from llmcost.pricing import apply_prices
 from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import DIMENSIONS, Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
@@ -33,6 +34,7 @@ from llmcost.queries.spend import (
     dimension_columns,
     empty_window_warning,
     order,
+    shown_value,
     spend,
 )
 from llmcost.warehouse import sql as sqlrun
@@ -388,8 +390,6 @@ def cache(
 ) -> Report:
     """Response-cache hits by feature (or `by`), and what they would have cost as provider calls
     at the catalog's price in force at each hit's time: the savings the cache stands for."""
-    from llmcost.pricing import apply_prices
-
     dims = tuple(by) or (DIMENSIONS["feature"],)
     rep = spend(con, SpendQuery(dims, scope, top=top), name="cache", title="Response-cache hits and savings")
     stage = SQL.render("cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r"))
@@ -400,8 +400,6 @@ def cache(
         savings = sqlrun.run(con, savings_sql, {"tz": scope.window.tz})
     finally:
         con.execute(SQL.render("drop_temp", table="_llmcost_cache_hits"))
-    from llmcost.queries.spend import shown_value
-
     saved: dict[tuple[Any, ...], tuple[Decimal | None, int]] = {}
     for values in savings:
         key = tuple(shown_value(d, values[i]) for i, d in enumerate(dims))
