@@ -20,6 +20,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a directory")
+    if path.exists() and not path.is_file():
+        _write_stream(path, data)  # /dev/stdout, a named pipe: nothing to rename over
+        return
     tmp = parent / f".{path.name}.{os.getpid()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _PRIVATE)
@@ -48,6 +51,16 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def _write_stream(path: Path, data: bytes) -> None:
+    """Write to a character device or a FIFO in place. Renaming a temp file over `/dev/stdout`
+    would replace the device node itself (as root), and a pipe's reader would never see the data."""
+    try:
+        with path.open("wb") as fh:
+            fh.write(data)
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror}") from None
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -1,0 +1,76 @@
+"""The house rules, run as part of the suite so `.ci/run` (the README's test command) gates on them.
+
+- ruff: lint (pyflakes, pycodestyle, import sorting, bugbear, pyupgrade, simplify, ruff's own rules)
+  and the formatter's check, over the package, the tests, the benchmarks and the fixture makers;
+- mypy: the settings in pyproject.toml (strict for warehouse, pricing, queries and ingest);
+- import-linter: the contracts in pyproject.toml (the layers of docs/architecture.md, and the core
+  importing no typer/rich/jinja2);
+- every top-level module of llmcost sits in a layer of the contract (a new one must be placed);
+- `import llmcost` and `llmcost --help` load none of the heavy libraries.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CHECKED = ["llmcost", "tests", "benchmarks", "fixtures"]
+HEAVY = ("numpy", "pyarrow", "polars", "genai_prices", "jinja2", "duckdb", "pydantic")
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_ruff_lint() -> None:
+    proc = _run(sys.executable, "-m", "ruff", "check", "--no-cache", *CHECKED)
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
+
+
+def test_ruff_format() -> None:
+    proc = _run(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", *CHECKED)
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
+
+
+def test_mypy() -> None:
+    proc = _run(sys.executable, "-m", "mypy", "--no-incremental")
+    assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]
+
+
+def test_import_contracts() -> None:
+    proc = _run(str(BIN / "lint-imports"), "--no-cache")
+    assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]
+
+
+def test_every_top_level_module_has_a_layer() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in contracts if c["type"] == "layers")["layers"]
+    placed = {name.strip() for layer in layers for name in layer.replace(":", "|").split("|")}
+    package = ROOT / "llmcost"
+    modules = {p.stem for p in package.glob("*.py") if p.stem not in {"__init__", "__main__"}}
+    modules |= {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert modules - placed == set(), "place these in the layers contract (pyproject.toml)"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import llmcost",
+        "from llmcost.cli import main; main(['--help'])",
+        "from llmcost.cli import main; main(['report', '--help'])",
+    ],
+)
+def test_startup_imports_nothing_heavy(code: str) -> None:
+    probe = f"{code}\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    proc = _run(sys.executable, "-c", probe)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1:] in ([], [""]), (
+        f"{code!r} imported {proc.stdout.splitlines()[-1]}"
+    )
