@@ -9,7 +9,7 @@ import pytest
 
 from llmcost.warehouse.sql import SqlFiles, bind
 
-PACKAGES = ("llmcost.queries", "llmcost.alerts", "llmcost.reconcile")
+PACKAGES = ("llmcost.queries", "llmcost.alerts", "llmcost.reconcile", "llmcost.ingest")
 
 
 def _files() -> list[tuple[str, str, str]]:
