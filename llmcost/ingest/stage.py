@@ -139,7 +139,7 @@ class Stager:
     def _once(self, *, guard: bool) -> None:
         con = self.con
         con.execute(SQL.text("clean_lines"))
-        check = "AND json_valid(line)" if guard else ""
+        check = SQL.fragment("json_guard") if guard else ""
         keys = frozenset(r[0] for r in SQL.run(con, "batch_keys", guard=check))
         envelopes = self._envelope_fields(keys)
         if envelopes:
