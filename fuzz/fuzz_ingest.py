@@ -36,9 +36,9 @@ with atheris.instrument_imports(include=["llmcost"]):
     from llmcost.ingest.batch import to_arrow
     from llmcost.ingest.fields import FieldMap
     from llmcost.ingest.lines import LineBatcher
-    from llmcost.ingest.sqlfiles import sql
     from llmcost.ingest.stage import Stager
     from llmcost.ingest.streams import ExpansionLimit, open_stream
+    from llmcost.warehouse.sql import SqlFiles
 
 import duckdb
 from hypothesis import HealthCheck, given, settings
@@ -52,7 +52,7 @@ NOW = datetime(2026, 11, 27, tzinfo=UTC)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 CON = duckdb.connect()
 STAGER = Stager(CON.cursor(), FieldMap(INGEST.aliases, INGEST.containers), INGEST, now=NOW, earliest=EARLIEST)
-CANONICAL = sql("requests.sql").replace("$source_id", "1").replace("$ingest_id", "1")
+CANONICAL = SqlFiles("llmcost.ingest").fragment("requests").replace("$source_id", "1").replace("$ingest_id", "1")
 REQUESTS = f"""
 SELECT min(input_tokens), min(cached_input_tokens), min(cache_write_tokens), min(cache_write_1h_tokens),
        min(output_tokens), min(reasoning_tokens), min(latency_ms), min(logged_cost_usd),

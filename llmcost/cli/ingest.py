@@ -84,8 +84,8 @@ def ingest(
     # is told who holds the warehouse within the promised second.
     with writer(db_path, command="llmcost ingest") as wh:
         from llmcost.ingest.load import Loader
-        from llmcost.ingest.summary import render_summary, summary_json
         from llmcost.pricing.hook import BatchPricer, pricer_for
+        from llmcost.report.ingest import render_summary, summary_json
 
         pricer = pricer_for(cfg)
         loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer, source=source)

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from llmcost.ingest.fields import EVENT_NAME, FieldMap
+from llmcost.ingest.streams import ByteStream, StreamDamaged
 
 SAMPLE_LINES = 200
+# how much of a file that loaded nothing is looked at to say why
+DIAGNOSE_BYTES = 1 << 20
 MAX_DEPTH = 5
 
 _TOKENS = {
@@ -110,6 +113,25 @@ def diagnose(lines: Iterable[bytes | str], fields: FieldMap, request_events: lis
             "# only if those lines are model calls: they also need a model and token counts",
         )
     return None
+
+
+def diagnose_input(
+    opener: Callable[[], ByteStream], fields: FieldMap, request_events: list[str]
+) -> str | None:
+    """For a file whose every line was ignored: what its lines looked like, and the setting
+    that would read them, from its first lines (`opener` gives the input afresh, decoded)."""
+    stream = opener()
+    try:
+        head = b""
+        while len(head) < DIAGNOSE_BYTES and (piece := stream.read(DIAGNOSE_BYTES - len(head))):
+            head += piece
+    except (OSError, StreamDamaged):
+        return None
+    finally:
+        stream.close()
+    lines = head.split(b"\n")[:-1] or [head]
+    hint = diagnose(lines, fields, request_events)
+    return hint.text() if hint is not None else None
 
 
 def _usage_hint(

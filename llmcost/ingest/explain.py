@@ -23,9 +23,13 @@ from llmcost.ingest.fields import FieldMap
 from llmcost.ingest.formats.otlp import OtlpMapper
 from llmcost.ingest.formats.shapes import shape_of
 from llmcost.ingest.lines import LineBatcher
-from llmcost.ingest.sqlfiles import sql
+from llmcost.ingest.price import price
 from llmcost.ingest.stage import Stager
 from llmcost.ingest.streams import ByteStream, ExpansionLimit, open_stream
+from llmcost.pricing.hook import pricer_for
+from llmcost.warehouse.sql import SqlFiles
+
+SQL = SqlFiles("llmcost.ingest")
 
 # canonical column -> the staged/raw column names its source is looked up under
 SHOWN = [
@@ -134,8 +138,6 @@ def explain(
     """(the format the file is read as, the first `lines` records explained)."""
     import duckdb
 
-    from llmcost.pricing.hook import pricer_for
-
     ic = cfg.ingest
     limit = ExpansionLimit(ic.max_expansion_ratio, ic.expansion_check_after_bytes)
 
@@ -174,14 +176,9 @@ def explain(
         stager = Stager(con, fields, ic, now=datetime.now(UTC), earliest=datetime(2000, 1, 1, tzinfo=UTC))
         stager.default_provider = formats.SOURCE_PROVIDER.get(source)
         staged, mapped_lines = stager.explain(table)
-        select = sql("requests.sql").replace("$source_id", "0").replace("$ingest_id", "0")
-        con.execute(
-            f"CREATE TEMP TABLE fresh_requests AS {select}, line_no FROM staged WHERE kind = 'request'"
-        )
-        pricer = pricer_for(cfg)
-        if pricer is not None:
-            pricer(con, "fresh_requests")
-        cur = con.execute("SELECT * FROM fresh_requests")
+        SQL.run(con, "explain_requests", {"source_id": 0, "ingest_id": 0}, select=SQL.fragment("requests"))
+        price(con, pricer_for(cfg), "fresh_requests")
+        cur = con.execute(SQL.text("fresh_requests_rows"))
         names = [d[0] for d in cur.description or []]
         canonical = {r[names.index("line_no")]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
         out = []

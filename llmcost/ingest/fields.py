@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from llmcost.warehouse.sql import literal
+
 # The event name may sit in any of these; a line is a request (or an outcome) when any of them
 # names a configured request (outcome) event.
 EVENT_NAME = ["msg", "message", "event", "body", "event_name", "eventName"]
@@ -327,10 +329,6 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sql_str(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
 Path = tuple[str, ...]
 
 
@@ -448,7 +446,7 @@ class FieldMap:
         ]
         usage_keys = (
             "("
-            + " OR ".join(f"json_exists(line, {_sql_str(json_path(p))})" for p in dict.fromkeys(usage_paths))
+            + " OR ".join(f"json_exists(line, {literal(json_path(p))})" for p in dict.fromkeys(usage_paths))
             + ")"
             if usage_paths
             else "false"
@@ -467,10 +465,10 @@ class FieldMap:
         # JSON text built by concatenation: JSON-typed values are raw JSON already, losers are
         # text and get quoted; concat_ws skips the NULLs of absent keys. (A struct -> to_json ->
         # json_merge_patch round trip to drop nulls cost 40% of the whole staging query.)
-        members = [f"{_sql_str(json.dumps(k) + ':')} || s.{_quote_ident(k)}" for k in kept]
-        members += [f"{_sql_str(json.dumps(k) + ':')} || to_json({expr})" for k, expr in losers]
+        members = [f"{literal(json.dumps(k) + ':')} || s.{_quote_ident(k)}" for k in kept]
+        members += [f"{literal(json.dumps(k) + ':')} || to_json({expr})" for k, expr in losers]
         members += [
-            f"{_sql_str(json.dumps(k) + ':')} || json_extract(line, {_sql_str(json_path((k,)))})"
+            f"{literal(json.dumps(k) + ':')} || json_extract(line, {literal(json_path((k,)))})"
             for k in extra_spellings
             if k.lower() not in read_lower
         ]
@@ -481,7 +479,7 @@ class FieldMap:
         )
         if overflow:
             read = json.dumps({k: None for k, t in top.items() if t == "VARCHAR"})
-            attrs = f"CAST(nullif(CAST(json_merge_patch(line, {_sql_str(read)}) AS VARCHAR), '{{}}') AS JSON)"
+            attrs = f"CAST(nullif(CAST(json_merge_patch(line, {literal(read)}) AS VARCHAR), '{{}}') AS JSON)"
         return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs, usage_keys, keys)
 
     def _spellings(
@@ -516,7 +514,7 @@ class FieldMap:
         """SQL reading one path of a line, or None where the batch's extraction cannot hold it."""
         if not struct:
             # a second spelling of a key (case differs): read from the line text itself
-            return f"json_extract_string(line, {_sql_str(json_path(path))})"
+            return f"json_extract_string(line, {literal(json_path(path))})"
         if len(path) == 1:
             ref = f"s.{_quote_ident(path[0])}"
             if top[path[0]] == "JSON":

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from llmcost.ingest.streams import ByteStream, Pushback, StreamDamaged
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
     import duckdb
 
+SQL = SqlFiles("llmcost.ingest")
 HEAD_MAX = 4096
 TAIL_WINDOW = 4096
 
@@ -84,11 +86,7 @@ def locate(
         stream.close()
         return None  # no complete first line yet: a file still being written
     head_fp = fingerprint(head)
-    candidates = con.execute(
-        "SELECT source_id, committed_offset, committed_lines, tail_fp FROM sources "
-        "WHERE head_fp = ? ORDER BY committed_offset DESC, source_id",
-        [head_fp],
-    ).fetchall()
+    candidates = SQL.run(con, "source_candidates", {"head_fp": head_fp})
     for source_id, offset, lines, tail_fp in candidates:
         if offset <= len(got):
             window = got[max(0, offset - TAIL_WINDOW) : offset]

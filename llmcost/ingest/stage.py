@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from llmcost.config import IngestConfig
 from llmcost.ingest.fields import FieldMap, FieldPlan, json_path
-from llmcost.ingest.sqlfiles import render, sql, sql_str
+from llmcost.warehouse.sql import SqlFiles, literal, run
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
+SQL = SqlFiles("llmcost.ingest")
 FUTURE_SLACK = timedelta(days=1)
 # DuckDB's buffer pool during ingest (staging temp tables of two batches in flight + cached blocks);
 # see prepare_connection and benchmarks/bench_memory.py
@@ -38,18 +39,14 @@ BATCH_KEYS = {
 
 
 def prepare_connection(con: duckdb.DuckDBPyConnection) -> None:
-    """Session settings and macros every ingest connection needs."""
-    con.execute("SET TimeZone = 'UTC'")
-    # row order within a batch carries no meaning (line numbers do): let DuckDB parallelise
-    con.execute("SET preserve_insertion_order = false")
-    # hand freed batch memory back to the OS promptly: peak memory stays flat as input grows
-    con.execute("SET allocator_flush_threshold = '32MB'")
-    # DuckDB keeps every table block it has read cached (by default up to 80% of RAM), and the
-    # de-duplication anti-join reads all loaded keys each batch (16 bytes per record ever
-    # loaded): uncapped, peak RSS grew with the warehouse (+180 MiB at 10M records). Capped,
-    # key blocks are evicted and re-read from the OS page cache, at no measurable cost.
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(sql("macros.sql"))
+    """Session settings and macros every ingest connection needs (memory capped: memory_limit.sql)."""
+    con.execute(SQL.text("session"))
+    _cap_memory(con)
+    con.execute(SQL.text("macros"))
+
+
+def _cap_memory(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SQL.render("memory_limit", limit=literal(MEMORY_LIMIT)))
 
 
 class Stager:
@@ -77,7 +74,7 @@ class Stager:
         self.con.register("batch_lines", table)
         try:
             self._stage()
-            return self.con.sql("SELECT * FROM staged").to_arrow_table()
+            return self.con.sql(SQL.text("staged_rows")).to_arrow_table()
         finally:
             self.con.unregister("batch_lines")
             self._table = None
@@ -88,10 +85,8 @@ class Stager:
         self.con.register("batch_lines", table)
         try:
             self._stage()
-            staged = self.con.sql("SELECT * FROM staged").to_arrow_table()
-            lines = [
-                r[0] for r in self.con.execute("SELECT line FROM clean_lines ORDER BY line_no").fetchall()
-            ]
+            staged = self.con.sql(SQL.text("staged_rows")).to_arrow_table()
+            lines = [r[0] for r in SQL.run(self.con, "mapped_lines")]
             return staged, lines
         finally:
             self.con.unregister("batch_lines")
@@ -107,11 +102,11 @@ class Stager:
             self._stage_capped()
         except duckdb.OutOfMemoryException:
             self._clear()
-            self.con.execute("RESET memory_limit")
+            self.con.execute(SQL.text("memory_unlimited"))
             try:
                 self._stage_capped()
             finally:
-                self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+                _cap_memory(self.con)
 
     def _stage_capped(self) -> None:
         """Run stage.sql over the registered batch; a line that makes DuckDB's JSON reader
@@ -143,27 +138,27 @@ class Stager:
 
     def _once(self, *, guard: bool) -> None:
         con = self.con
-        con.execute(sql("clean_lines.sql"))
-        check = "AND json_valid(line)" if guard else ""
-        keys = frozenset(r[0] for r in con.execute(render("batch_keys.sql", guard=check)).fetchall())
+        con.execute(SQL.text("clean_lines"))
+        check = SQL.fragment("json_guard") if guard else ""
+        keys = frozenset(r[0] for r in SQL.run(con, "batch_keys", guard=check))
         envelopes = self._envelope_fields(keys)
         if envelopes:
             pick = (
                 "CASE "
                 + " ".join(
-                    f"WHEN contains(coalesce(json_extract_string(line, {sql_str(json_path((f,)))}), ''), '{{') "
-                    f"THEN {sql_str(f)}"
+                    f"WHEN contains(coalesce(json_extract_string(line, {literal(json_path((f,)))}), ''), '{{') "
+                    f"THEN {literal(f)}"
                     for f in envelopes
                 )
                 + " END"
             )
-            con.execute(render("unwrap.sql", pick=pick))
-            keys = frozenset(r[0] for r in con.execute(render("batch_keys.sql", guard=check)).fetchall())
+            con.execute(SQL.render("unwrap", pick=pick))
+            keys = frozenset(r[0] for r in SQL.run(con, "batch_keys", guard=check))
         inner: set[tuple[str, str]] = set()
-        query = render("container_keys.sql", guard=check)
+        query = SQL.render("container_keys", guard=check)
         containers = {c.lower() for c in self.fields.containers}
         for c in (k for k in keys if k.lower() in containers):
-            inner.update((c, r[0]) for r in con.execute(query, {"path": json_path((c,))}).fetchall())
+            inner.update((c, r[0]) for r in run(con, query, {"path": json_path((c,))}))
         plan = self.fields.plan(keys, frozenset(inner))
         con.execute(self._render(plan, check), self._params())
 
@@ -172,27 +167,27 @@ class Stager:
         found = []
         for field in ENVELOPE_FIELDS:
             if field in keys:
-                probe = render("envelope_probe.sql", field=sql_str(json_path((field,))))
-                rows = self.con.execute(probe).fetchall()  # fetched to the end: nothing left pending
+                # fetched to the end: nothing left pending
+                rows = SQL.run(self.con, "envelope_probe", field=literal(json_path((field,))))
                 if rows and rows[0][0]:
                     found.append(field)
         return found
 
     def _render(self, plan: FieldPlan, guard: str) -> str:
         nested = ", ".join(
-            f"json_transform({ref}, {sql_str(structure)}) AS {alias}" for alias, ref, structure in plan.nested
+            f"json_transform({ref}, {literal(structure)}) AS {alias}" for alias, ref, structure in plan.nested
         )
         values = {
             **plan.exprs,
             "guard": guard,
-            "structure": sql_str(plan.structure),
+            "structure": literal(plan.structure),
             "nested": nested or "NULL AS no_nested",
             "events": plan.events,
             "attrs": plan.attrs,
             "usage_keys": plan.usage_keys,
             "refused": self._refused(plan),
         }
-        return render("stage.sql", **values)
+        return SQL.render("stage", **values)
 
     def _refused(self, plan: FieldPlan) -> str:
         """SQL for a reason to reject a line outright: a transcoder's `_reject` (a payload it
@@ -204,7 +199,7 @@ class Stager:
         for key, (what, source) in BATCH_KEYS.items():
             if key in plan.keys:
                 why = f"{what} in a file that did not start with one: ingest this file with --source {source}"
-                arms.append(f"WHEN json_exists(line, {sql_str('$.' + key)}) THEN {sql_str(why)}")
+                arms.append(f"WHEN json_exists(line, {literal('$.' + key)}) THEN {literal(why)}")
         return "CASE " + " ".join(arms) + " END" if arms else "NULL::VARCHAR"
 
     def _params(self) -> dict[str, Any]:
@@ -230,7 +225,7 @@ class Stager:
         def stage(t: Any) -> None:
             con.register("batch_lines", t)
             self._once(guard=True)
-            parts.append(con.sql("SELECT * FROM staged").to_arrow_table())
+            parts.append(con.sql(SQL.text("staged_rows")).to_arrow_table())
 
         def go(t: Any) -> None:
             try:
@@ -258,6 +253,6 @@ class Stager:
             con.register("batch_lines", table)
         con.register("staged_parts", pa.concat_tables(parts))
         try:
-            con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_parts")
+            con.execute(SQL.text("stage_parts"))
         finally:
             con.unregister("staged_parts")

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, example, given, settings
 from llmcost.config import Config, IngestConfig
 from llmcost.ingest.discover import discover
 from llmcost.ingest.load import Loader
-from llmcost.ingest.summary import summary_json
 from llmcost.pricing.hook import pricer_for
+from llmcost.report.ingest import summary_json
 from llmcost.warehouse import writer
 from tests.conftest import Cli
 from tests.ingest.fuzz_lines import log_files

@@ -9,7 +9,14 @@ import pytest
 
 from llmcost.warehouse.sql import SqlFiles, bind
 
-PACKAGES = ("llmcost.queries", "llmcost.alerts", "llmcost.reconcile", "llmcost.pricing", "llmcost.warehouse")
+PACKAGES = (
+    "llmcost.queries",
+    "llmcost.alerts",
+    "llmcost.reconcile",
+    "llmcost.pricing",
+    "llmcost.warehouse",
+    "llmcost.ingest",
+)
 
 
 def _files() -> list[tuple[str, str, str]]:

@@ -1,1 +1,2 @@
+-- How many conflicting duplicates the batch holds (conflicts.sql).
 SELECT count(*) FROM conflicts_{{kind}};

@@ -4,7 +4,7 @@ CREATE OR REPLACE TEMP TABLE conflicts_{{kind}} AS
 WITH dups AS (
     {{select}}
     FROM staged
-    WHERE kind = '{{label}}' AND line_no NOT IN (SELECT source_line FROM fresh_{{kind}})
+    WHERE kind = $label AND line_no NOT IN (SELECT source_line FROM fresh_{{kind}})
 ),
 kept AS (
     SELECT {{id}}, {{cols}} FROM fresh_{{kind}} WHERE {{id}} IN (SELECT {{id}} FROM dups)

@@ -1,4 +1,4 @@
--- Canonical outcome (product event) rows of the staged batch (load.py adds the de-duplication).
+-- Canonical outcome (product event) rows of the staged batch (dedup.py adds the de-duplication).
 SELECT
     record_id AS event_id,
     ts,

@@ -1,4 +1,4 @@
--- Canonical request rows of the staged batch (the SELECT list; load.py adds the de-duplication).
+-- Canonical request rows of the staged batch (the SELECT list; dedup.py adds the de-duplication).
 SELECT
     record_id AS request_id,
     ts,

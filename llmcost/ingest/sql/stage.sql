@@ -1,5 +1,5 @@
 -- Classify and map one batch of lines (view clean_lines: line_no, byte_offset, line, bad, raw).
--- {{...}} are generated from the batch's field plan (fields.py); $name are bound values.
+-- The holes are generated from the batch's field plan (fields.py); $name are bound values.
 -- Every input line leaves this query in exactly one `kind`: request, outcome, ignored, rejected.
 CREATE OR REPLACE TEMP TABLE staged AS
 WITH parsed AS (

@@ -3,7 +3,7 @@
 -- one field. Where that string holds a JSON object (after any text before its first '{'), the
 -- object becomes the line, and the envelope's other fields ride along under `_envelope` (a
 -- container: its timestamp or labels fill what the record lacks; nothing is dropped).
--- {{pick}} chooses, per line, the first envelope field of this batch holding text with a '{';
+-- The pick fragment chooses, per line, the first envelope field of this batch holding text with a '{';
 -- it is generated from our own field names, never from input.
 CREATE OR REPLACE TEMP VIEW clean_lines AS
 WITH b AS (

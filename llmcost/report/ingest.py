@@ -1,11 +1,14 @@
-"""The end-of-run summary as data (for --json and the ingests table) — rendering lives in cli/."""
+"""The end-of-run summary of `llmcost ingest`: as JSON data (--json) and as a table on stderr.
+
+Ingest returns typed results (llmcost/ingest/results.py); this is where they are shown.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmcost.ingest.load import IngestResult
+from llmcost.ingest.results import IngestResult
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -1,0 +1,2 @@
+-- `--explain`: the canonical (and priced) request rows.
+SELECT * FROM fresh_requests;

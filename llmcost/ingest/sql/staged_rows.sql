@@ -1,0 +1,2 @@
+-- The staged batch, handed from the staging connection to the loader's.
+SELECT * FROM staged;
