@@ -118,7 +118,7 @@ def _alert(
         message=(
             f"{name}: {fmt.tokens(round(per_after))} tokens per success in {after.label()}, "
             f"{fmt.signed_percent(ratio - 1, '1')} on {fmt.tokens(round(per_before))} in {before.label()} "
-            f"(alerts at +{cfg.min_increase * 100:.0f}%){changed}"
+            f"(alerts at {fmt.signed_percent(cfg.min_increase, '1')}){changed}"
         ),
         action=cfg.action_for(name),
         details={
