@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from llmcost.alerts import numbers as fmt
+from llmcost import numbers as fmt
 from llmcost.alerts.config import Settings
 from llmcost.alerts.facts import ZERO, Facts
 from llmcost.alerts.forecast import Pace, month_end, month_start, pace

@@ -177,7 +177,7 @@ def alerts_cmd(
     if fmt == "json":
         write_stdout_json(evaluation.as_dict(threshold))
     elif fmt == "md":
-        from llmcost.alerts.text import markdown
+        from llmcost.report.alerts import markdown
 
         write_stdout(markdown(evaluation))
     else:
@@ -194,8 +194,7 @@ def _deliver(evaluation: Evaluation, url: str, fail_on: str, hook: object) -> No
     from rich.text import Text
 
     from llmcost.alerts.config import WebhookConfig
-    from llmcost.alerts.payload import webhook_payload
-    from llmcost.report.webhook import post_json, redact
+    from llmcost.report.webhook import post_json, redact, webhook_payload
 
     assert isinstance(hook, WebhookConfig)
     err = err_console()
@@ -224,7 +223,7 @@ def _render_alerts(ev: Evaluation, console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from llmcost.alerts.text import ALERT_COLUMNS, alert_cells, summary
+    from llmcost.report.alerts import ALERT_COLUMNS, alert_cells, summary
     from llmcost.report.text import shown
 
     alerts = ev.alerts
@@ -323,7 +322,7 @@ def budgets_cmd(
             doc["tenants"] = doc["tenants"][:top]
         write_stdout_json(doc)
     elif fmt == "md":
-        from llmcost.alerts.text import budgets_markdown
+        from llmcost.report.alerts import budgets_markdown
 
         write_stdout(budgets_markdown(report, top))
     else:
@@ -334,7 +333,7 @@ def _render_budgets(report: BudgetReport, console: Console, top: int | None) -> 
     from rich.table import Table
     from rich.text import Text
 
-    from llmcost.alerts.text import TENANT_COLUMNS, org_lines, tenant_cells
+    from llmcost.report.alerts import TENANT_COLUMNS, org_lines, tenant_cells
     from llmcost.report.text import shown
 
     for line in org_lines(report):

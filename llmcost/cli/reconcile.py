@@ -109,7 +109,7 @@ def reconcile_cmd(
     from llmcost.pricing import load_catalog
     from llmcost.reconcile import parse_month, parse_threshold, reconcile
     from llmcost.reconcile.config import reconcile_config
-    from llmcost.reconcile.render import FORMATS
+    from llmcost.report.reconcile import FORMATS
     from llmcost.warehouse import reader
     from llmcost.window import zone
 
@@ -155,7 +155,7 @@ def reconcile_cmd(
 
 
 def _emit(rec: Reconciliation, fmt: str, output: Path | None) -> None:
-    from llmcost.reconcile import render
+    from llmcost.report import reconcile as render
 
     if fmt == "table":
         if output is not None:
@@ -175,7 +175,7 @@ def _table(rec: Reconciliation) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from llmcost.reconcile.render import pct, summary_lines, usd
+    from llmcost.report.reconcile import pct, summary_lines, usd
     from llmcost.report.text import shown
 
     con = out_console()

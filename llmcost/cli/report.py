@@ -243,7 +243,8 @@ def _emit_html(
     from llmcost.pricing import load_catalog
     from llmcost.queries.session import prepare
     from llmcost.report import write_text_atomic
-    from llmcost.report.html import collect, render_html
+    from llmcost.report.dashboard import collect
+    from llmcost.report.html import render_html
     from llmcost.warehouse import reader
 
     db_path, cfg = resolve(db, config)

@@ -1,6 +1,6 @@
 """The price step: the new request rows of a batch are priced before their segment is written.
 
-Ingest does not know prices; it is handed a `Pricer` (llmcost/pricing_hook.py makes one from the
+Ingest does not know prices; it is handed a `Pricer` (llmcost/pricing/hook.py makes one from the
 config) that fills `cost_usd` and `price_ref` of a table in place.
 """
 

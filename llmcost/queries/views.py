@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from llmcost.numbers import percent, usd_or
 from llmcost.pricing import apply_prices
 from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import DIMENSIONS, Dimension, bucket_list, select_list
@@ -356,11 +357,11 @@ def failures(
         for r in failed:
             cost = exact.add(cost, r["cost_usd"])
         share = exact.share(cost, rep.totals["cost_usd"])
-        pct = "n/a" if share is None else f"{share * 100:.1f}%"
+        pct = "n/a" if share is None else percent(share)
         req_pct = exact.share(n, rep.totals["requests"]) or Decimal(0)
         rep.notes.append(
-            f"{n:,} of {rep.totals['requests']:,} requests did not succeed ({req_pct * 100:.1f}%); "
-            f"they cost {'$' + format(cost, ',.4f') if cost is not None else 'n/a'} ({pct} of the spend): "
+            f"{n:,} of {rep.totals['requests']:,} requests did not succeed ({percent(req_pct)}); "
+            f"they cost {usd_or(cost, 'n/a')} ({pct} of the spend): "
             "providers bill many partial generations"
         )
     return rep

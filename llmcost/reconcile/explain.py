@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from llmcost.numbers import usd
 from llmcost.reconcile.compare import Comparison
 from llmcost.reconcile.lines import CACHE_TYPES
 from llmcost.reconcile.model import (
@@ -218,7 +219,7 @@ def _ingest_gap(lines: list[Line], _r: list[Ratio]) -> tuple[str, dict[str, obje
     days = _days(lines)
     text = "; ".join(f"{p}: {', '.join(d)}" for p, d in days.items())
     billed = sum((ln.billed for ln in lines), ZERO)
-    return f"${money(billed)} billed on days with no logged requests ({text}): check ingest for them", {
+    return f"{usd(billed)} billed on days with no logged requests ({text}): check ingest for them", {
         "days": days,
         "billed_usd": money(billed),
     }
@@ -228,7 +229,7 @@ def _not_billed(lines: list[Line], _r: list[Ratio]) -> tuple[str, dict[str, obje
     days = _days(lines)
     text = "; ".join(f"{p}: {', '.join(d)}" for p, d in days.items())
     est = sum((ln.estimated for ln in lines), ZERO)
-    return f"${money(est)} estimated on days the invoice has no lines for ({text})", {
+    return f"{usd(est)} estimated on days the invoice has no lines for ({text})", {
         "days": days,
         "estimated_usd": money(est),
     }
@@ -243,7 +244,7 @@ def _unpriced(lines: list[Line], _r: list[Ratio]) -> tuple[str, dict[str, object
     billed = sum((ln.billed for ln in lines), ZERO)
     models = _models(lines)
     return (
-        f"{n} requests of {', '.join(models)} have no price; the invoice bills ${money(billed)} for "
+        f"{n} requests of {', '.join(models)} have no price; the invoice bills {usd(billed)} for "
         "them: add a [[pricing.rates]] entry",
         {"requests": n, "models": models, "billed_usd": money(billed)},
     )
@@ -275,14 +276,14 @@ def _cache(lines: list[Line], _r: list[Ratio]) -> tuple[str, dict[str, object]]:
         if ln.token_type is not None:
             by_type[ln.token_type][0] += ln.billed
             by_type[ln.token_type][1] += ln.estimated
-    parts = [f"{t}: billed ${money(b)}, estimated ${money(e)}" for t, (b, e) in sorted(by_type.items())]
+    parts = [f"{t}: billed {usd(b)}, estimated {usd(e)}" for t, (b, e) in sorted(by_type.items())]
     facts: dict[str, object] = {
         t: {"billed_usd": money(b), "estimated_usd": money(e)} for t, (b, e) in sorted(by_type.items())
     }
     if untyped:
         extra = sum((ln.explained[CACHE_TOKENS] for ln in untyped), ZERO)
         parts.append(
-            f"{len(untyped)} model-days are billed ${money(extra)} more, what their logged "
+            f"{len(untyped)} model-days are billed {usd(extra)} more, what their logged "
             "5-minute cache writes would cost at the 1-hour rate"
         )
         facts["untyped_1h_usd"] = money(extra)
@@ -300,14 +301,14 @@ def _failed(lines: list[Line], _r: list[Ratio]) -> tuple[str, dict[str, object]]
     n = sum(ln.failed for ln in lines)
     est = sum((ln.failed_usd for ln in lines), ZERO)
     return (
-        f"{n} failed or timed-out requests estimated at ${money(est)}; the invoice bills less for them",
+        f"{n} failed or timed-out requests estimated at {usd(est)}; the invoice bills less for them",
         {"requests": n, "estimated_usd": money(est)},
     )
 
 
 def _residual(lines: list[Line], _r: list[Ratio]) -> tuple[str, dict[str, object]]:
     worst = sorted(lines, key=lambda ln: -abs(ln.explained[RESIDUAL]))[:5]
-    text = ", ".join(f"{ln.label} ${money(ln.explained[RESIDUAL])}" for ln in worst)
+    text = ", ".join(f"{ln.label} {usd(ln.explained[RESIDUAL])}" for ln in worst)
     return f"largest: {text}", {"largest": [ln.label for ln in worst]}
 
 

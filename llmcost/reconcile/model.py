@@ -7,9 +7,10 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from llmcost.numbers import exact_usd as money
+
 ZERO = Decimal(0)
 SHARE = Decimal("0.0001")
-MONEY = Decimal("0.000000001")
 
 # Explanation kinds, in the order they claim a line's gap.
 INGEST_GAP = "ingest_gap"
@@ -21,10 +22,6 @@ CACHE_TOKENS = "cache_tokens"
 FAILED_CALLS = "failed_calls"
 RESIDUAL = "residual"
 ZONE_BOUNDARY = "zone_boundary"  # informational: not part of the UTC gap
-
-
-def money(value: Decimal) -> str:
-    return f"{value.quantize(MONEY, rounding=ROUND_HALF_EVEN):f}"
 
 
 def ratio(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from llmcost.numbers import usd
 from llmcost.reconcile.keys import KeyMaker
 from llmcost.reconcile.model import ZERO, ZONE_BOUNDARY, Explanation, money, ratio
 from llmcost.warehouse.sql import SqlFiles
@@ -47,9 +48,9 @@ def zone_boundary(
         joins += Decimal(j_usd)
     moved = leaves - joins  # what the UTC month holds that the local month does not
     detail = (
-        f"invoice days are UTC; in {tz}, {shifted_n} requests (${money(shifted)}) fall on another day, "
-        f"and a month report there counts ${money(moved)} less than the UTC month "
-        f"(${money(leaves)} leaves the month, ${money(joins)} joins it)"
+        f"invoice days are UTC; in {tz}, {shifted_n} requests ({usd(shifted)}) fall on another day, "
+        f"and a month report there counts {usd(moved)} less than the UTC month "
+        f"({usd(leaves)} leaves the month, {usd(joins)} joins it)"
     )
     facts = {
         "tz": tz,

@@ -1,5 +1,11 @@
 """Renderers: a `llmcost.queries.Report` as a terminal table (rich), JSON, JSONL, CSV or Markdown.
 
+The only package that renders. Beside the query reports: alerts and budgets as text, Markdown and
+chat text (`report.alerts`), the alerts webhook body and its delivery (`report.webhook`), the
+Prometheus textfile (`report.prometheus`), a reconciliation as JSON, CSV and Markdown
+(`report.reconcile`) and the HTML dashboard (`report.dashboard` gathers, `report.dashview` shapes,
+`report.html` draws). Every number people read goes through `llmcost.numbers`.
+
 Values that come from logs (tenant, feature, model names, ...) are data, never markup: the
 terminal gets rich `Text` with control, bidi and zero-width characters made visible; Markdown
 escapes its punctuation; CSV neutralises cells a spreadsheet would run as a formula.

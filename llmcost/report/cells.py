@@ -1,8 +1,8 @@
-"""How values read for people (terminal, Markdown) and for machines (JSON, CSV).
+"""How a report's cells read for people (terminal, Markdown, HTML) and for machines (JSON, CSV).
 
 Machines get exact text: money as a decimal string with the nano-dollar scale of `cost_usd`,
-shares and averages at their fixed scales. People get rounded figures; the rounding is
-half-even on Decimals, so it never depends on floats.
+shares and averages at their fixed scales. People get the figures of `llmcost.numbers`, the one
+place that rounds (half-even on Decimals, so it never depends on floats).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from llmcost.queries.exact import NUMBER_SCALE, SHARE_SCALE, UNIT_SCALE
+from llmcost.numbers import compact, count, decimal, exact_usd, percent, usd
+from llmcost.queries.exact import NUMBER_SCALE, SHARE_SCALE
 from llmcost.queries.model import Column, Kind
 from llmcost.redact import redact
 
@@ -28,7 +29,7 @@ def machine(column: Column, value: Any) -> Any:
     if value is None:
         return None
     if column.kind in (Kind.MONEY, Kind.UNIT_MONEY):
-        return f"{_q(value, str(UNIT_SCALE)):f}"
+        return exact_usd(value)
     if column.kind is Kind.SHARE:
         return f"{_q(value, str(SHARE_SCALE)):f}"
     if column.kind is Kind.NUMBER:
@@ -36,26 +37,6 @@ def machine(column: Column, value: Any) -> Any:
     if column.kind in (Kind.COUNT, Kind.TOKENS):
         return int(value)
     return redact(str(value))
-
-
-def usd(value: Decimal) -> str:
-    if value == 0:
-        return "$0.00"
-    if abs(value) < Decimal("0.0001"):
-        return "<$0.0001" if value > 0 else "-<$0.0001"
-    places = "0.01" if abs(value) >= 10 else "0.0001"
-    return f"${_q(value, places):,}" if value > 0 else f"-${_q(-value, places):,}"
-
-
-def compact(n: int) -> str:
-    """48,213,507 -> 48.2M: token columns must fit a 100-column terminal."""
-    if abs(n) < 1000:
-        return str(n)
-    for size, suffix in ((10**3, "k"), (10**6, "M"), (10**9, "B"), (10**12, "T")):
-        q = _q(Decimal(n) / size, "0.1")
-        if abs(q) < 1000 or suffix == "T":
-            return f"{q}{suffix}"
-    raise AssertionError("unreachable")
 
 
 def human(column: Column, value: Any, *, compact_tokens: bool = False) -> str:
@@ -68,13 +49,13 @@ def human(column: Column, value: Any, *, compact_tokens: bool = False) -> str:
     if kind is Kind.MONEY or kind is Kind.UNIT_MONEY:
         return usd(value)
     if kind is Kind.SHARE:
-        return f"{_q(value * 100, '0.1')}%"
+        return percent(value)
     if kind is Kind.NUMBER:
-        return f"{_q(value, '0.1'):,}"
+        return decimal(value)
     if kind is Kind.TOKENS:
-        return compact(int(value)) if compact_tokens else f"{int(value):,}"
+        return compact(int(value)) if compact_tokens else count(int(value))
     if kind is Kind.COUNT:
-        return f"{int(value):,}"
+        return count(int(value))
     return redact(str(value))
 
 

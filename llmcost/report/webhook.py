@@ -1,6 +1,7 @@
-"""POST a JSON document to a webhook (Slack incoming webhook, a chat bridge, an alert router):
-a timeout per attempt, bounded retries with exponential backoff, and a failure that is raised,
-never swallowed. Standard library only (urllib).
+"""The alerts webhook: its JSON body (`webhook_payload`), and the POST of a JSON document to a
+webhook (Slack incoming webhook, a chat bridge, an alert router): a timeout per attempt, bounded
+retries with exponential backoff, and a failure that is raised, never swallowed. Standard library
+only (urllib).
 
 Retried: connection errors, timeouts, HTTP 408, 425, 429 and 5xx (a Retry-After header of up to
 60 s is honoured). Not retried: other 4xx, which a second attempt would not fix. Messages show the
@@ -14,11 +15,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from llmcost import redact as secrets
 from llmcost.errors import ExitCode, LlmcostError, UsageError
+
+if TYPE_CHECKING:
+    from llmcost.alerts.model import Evaluation
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 60.0
@@ -28,6 +32,14 @@ class DeliveryFailed(LlmcostError):
     """The webhook did not accept the document after every attempt (exit 74, an I/O error)."""
 
     exit_code = ExitCode.IO
+
+
+def webhook_payload(ev: Evaluation, fail_on: str | None = None) -> dict[str, Any]:
+    """The webhook's JSON body: a Slack-compatible `text` for people, plus the structured evaluation
+    (schema_version 1, the same document as `llmcost alerts --format json`) for machines."""
+    from llmcost.report.alerts import chat_text  # the alert texts only when a payload is built
+
+    return {"text": chat_text(ev), "source": "llmcost", **ev.as_dict(fail_on)}
 
 
 @dataclass(frozen=True)

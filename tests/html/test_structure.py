@@ -237,7 +237,7 @@ def test_charts_draw_the_exact_report_values(hostile: Built) -> None:
 def test_headline_shows_the_report_totals(hostile: Built) -> None:
     from decimal import Decimal
 
-    from llmcost.report.cells import usd
+    from llmcost.numbers import usd
 
     html = hostile.html.read_text("utf-8")
     totals = embedded(html)["reports"]["spend"]["totals"]

@@ -58,9 +58,15 @@ def test_two_exports_of_the_same_period_are_flagged(rcli: Cli) -> None:
 def test_reconcile_imports_light() -> None:
     import subprocess
     import sys
+    from pathlib import Path
 
-    code = "import sys, llmcost.reconcile, llmcost.reconcile.render; print(' '.join(sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    import llmcost
+
+    code = "import sys, llmcost.reconcile, llmcost.report.reconcile; print(' '.join(sys.modules))"
+    root = Path(llmcost.__file__).resolve().parents[1]  # this checkout's llmcost, not an installed one
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=root
+    ).stdout
     assert not {m.split(".")[0] for m in out.split()} & {"typer", "rich", "duckdb", "polars", "jinja2"}
 
 

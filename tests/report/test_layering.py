@@ -23,3 +23,30 @@ def test_queries_and_renderers_import_light() -> None:
 def test_the_report_commands_register_without_heavy_imports() -> None:
     cli = imported_after("from llmcost.cli import _register; _register()")
     assert not cli & {"duckdb", "polars", "pandas", "pyarrow"}
+
+
+def _imports(package: str) -> set[tuple[str, str]]:
+    """(file, module) for every import anywhere in a package's source, inside functions too."""
+    import ast
+    from pathlib import Path
+
+    import llmcost
+
+    root = Path(llmcost.__file__).parent / package
+    found = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found |= {(path.name, node.module)} | {
+                    (path.name, f"{node.module}.{a.name}") for a in node.names
+                }
+            elif isinstance(node, ast.Import):
+                found |= {(path.name, a.name) for a in node.names}
+    return found
+
+
+def test_features_render_nothing() -> None:
+    """Only llmcost.report renders: the features below it never import it, not even in a function."""
+    for package in ("alerts", "reconcile", "ingest", "synth", "queries", "pricing", "warehouse"):
+        upward = {(f, m) for f, m in _imports(package) if m.startswith(("llmcost.report", "llmcost.cli"))}
+        assert not upward, f"llmcost.{package} imports a layer above it: {sorted(upward)}"

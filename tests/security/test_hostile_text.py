@@ -83,7 +83,7 @@ def test_markdown_cells_stay_cells(argv: tuple[str, ...], hostile: Hostile) -> N
 def test_markdown_regression_alerts_escaped_only_pipes_before() -> None:
     """Regression: alerts and budgets Markdown escaped `|` and newlines only; an <img onerror> or a
     [link](javascript:) tenant went into the table as HTML and a link."""
-    from llmcost.alerts.text import _md_cell
+    from llmcost.report.alerts import _md_cell
 
     assert _md_cell("<img src=x onerror=alert(1)>") == "\\<img src=x onerror=alert(1)\\>"
     assert _md_cell("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"

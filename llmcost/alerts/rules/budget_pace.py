@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from llmcost.alerts import numbers as fmt
+from llmcost import numbers as fmt
 from llmcost.alerts.facts import ZERO, Facts
 from llmcost.alerts.forecast import Pace, crossing_day, month_start, pace_from, rate_window
 from llmcost.alerts.model import NANO, Alert, Rule, RuleResult, Span, Status
@@ -74,18 +74,18 @@ def _alert(ctx: Context, p: Pace, budget: Decimal, *, early: bool, over: bool, o
     parts = []
     if over:
         parts.append(
-            f"{month} spend {fmt.usd(p.spent)} is over the {fmt.usd(budget)} budget ({fmt.pct(share)}) "
+            f"{month} spend {fmt.usd(p.spent)} is over the {fmt.usd(budget)} budget ({fmt.percent(share)}) "
             f"since {p.runs_out}"
         )
     elif early:
         parts.append(
-            f"{fmt.usd(p.spent)} of the {fmt.usd(budget)} {month} budget ({fmt.pct(share)}) spent by {day}, "
-            f"day {day.day} (alerts at {fmt.pct(cfg.threshold)} within the first {cfg.within_days} days)"
+            f"{fmt.usd(p.spent)} of the {fmt.usd(budget)} {month} budget ({fmt.percent(share)}) spent by {day}, "
+            f"day {day.day} (alerts at {fmt.percent(cfg.threshold)} within the first {cfg.within_days} days)"
         )
     if p.forecast is not None and (overrun or p.run_rate_days >= ctx.facts.rate_days):
         parts.append(
-            f"forecast month-end {fmt.usd(p.forecast)} ({fmt.pct(p.forecast_share or 0.0)} of budget) at "
-            f"{fmt.usd(p.run_rate)}/day over {p.run_rate_days} day(s)"
+            f"forecast month-end {fmt.usd(p.forecast)} ({fmt.percent(p.forecast_share or 0.0)} of budget) at "
+            f"{fmt.usd_or(p.run_rate)}/day over {p.run_rate_days} day(s)"
         )
     if p.runs_out is not None and not over:
         parts.append(f"runs out on {p.runs_out}")

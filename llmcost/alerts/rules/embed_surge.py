@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from llmcost.alerts import numbers as fmt
+from llmcost import numbers as fmt
 from llmcost.alerts.model import Alert, Rule, RuleResult, Span, Status
 from llmcost.alerts.rules import Context
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from llmcost.alerts import numbers as fmt
+from llmcost import numbers as fmt
 from llmcost.alerts.model import Alert, Rule, RuleResult, Span, Status
 from llmcost.alerts.rules import Context
 
@@ -53,7 +53,7 @@ def evaluate(ctx: Context) -> RuleResult:
     kinds = "/".join(cfg.outcomes)
     if tokens <= prev_tokens:
         result.notes.append(
-            f"{fmt.pct(rate)} of requests on {day} were {kinds}, but tokens fell "
+            f"{fmt.percent(rate)} of requests on {day} were {kinds}, but tokens fell "
             f"({fmt.tokens(prev_tokens)} → {fmt.tokens(tokens)}): not a burn"
         )
         return result
@@ -80,8 +80,8 @@ def evaluate(ctx: Context) -> RuleResult:
             window=Span.day(day),
             baseline_window=Span.day(prev),
             message=(
-                f"{fmt.pct(rate)} of {requests:,} requests on {day} were {kinds} (alerts above "
-                f"{fmt.pct(cfg.max_rate)}) while tokens rose {fmt.tokens(prev_tokens)} → {fmt.tokens(tokens)}{worst}"
+                f"{fmt.percent(rate)} of {requests:,} requests on {day} were {kinds} (alerts above "
+                f"{fmt.percent(cfg.max_rate)}) while tokens rose {fmt.tokens(prev_tokens)} → {fmt.tokens(tokens)}{worst}"
             ),
             action=cfg.action_for("org"),
             details={

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from llmcost.alerts import numbers as fmt
+from llmcost import numbers as fmt
 from llmcost.alerts.model import Alert, Rule, RuleResult, Span, Status
 from llmcost.alerts.rules import Context, feature_label
 
@@ -117,8 +117,8 @@ def _alert(
         baseline_window=before,
         message=(
             f"{name}: {fmt.tokens(round(per_after))} tokens per success in {after.label()}, "
-            f"{fmt.signed_pct(ratio - 1)} on {fmt.tokens(round(per_before))} in {before.label()} "
-            f"(alerts at +{cfg.min_increase * 100:.0f}%){changed}"
+            f"{fmt.signed_percent(ratio - 1, '1')} on {fmt.tokens(round(per_before))} in {before.label()} "
+            f"(alerts at {fmt.signed_percent(cfg.min_increase, '1')}){changed}"
         ),
         action=cfg.action_for(name),
         details={

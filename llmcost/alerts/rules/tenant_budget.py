@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from llmcost.alerts import numbers as fmt
+from llmcost import numbers as fmt
 from llmcost.alerts.config import Plan
 from llmcost.alerts.facts import ZERO
 from llmcost.alerts.forecast import month_start

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from llmcost.alerts import numbers as fmt
+from llmcost import numbers as fmt
 from llmcost.alerts.facts import ZERO, DayCost
 from llmcost.alerts.model import NANO, Alert, Rule, RuleResult, Span, Status
 from llmcost.alerts.rules import Context, tenant_label

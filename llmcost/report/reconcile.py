@@ -1,4 +1,5 @@
-"""A reconciliation as JSON, CSV or Markdown text (the terminal table is the CLI's, with rich).
+"""A reconciliation (`llmcost.reconcile.Reconciliation`) as JSON, CSV or Markdown text (the terminal
+table is the CLI's, with rich, from `summary_lines`, `usd` and `pct` here).
 
 CSV has one row per compared line plus a `total` row; text cells are neutralised against
 spreadsheet formulas and invisible characters. Markdown escapes every value."""
@@ -11,7 +12,9 @@ from decimal import Decimal
 
 import orjson
 
-from llmcost.reconcile.model import Reconciliation, money
+from llmcost.numbers import exact_usd as money
+from llmcost.numbers import percent, usd
+from llmcost.reconcile.model import Reconciliation
 from llmcost.report.text import markdown_cell, neutral_cell, visible
 
 FORMATS = ("table", "json", "csv", "md")
@@ -52,14 +55,8 @@ def render_csv(rec: Reconciliation) -> str:
     return buf.getvalue()
 
 
-def usd(value: Decimal) -> str:
-    from llmcost.report.cells import usd as fmt
-
-    return fmt(value)
-
-
 def pct(share: Decimal | None) -> str:
-    return "n/a" if share is None else f"{(share * 100).quantize(Decimal('0.1'))}%"
+    return "n/a" if share is None else percent(share)
 
 
 def summary_lines(rec: Reconciliation) -> list[str]:

@@ -1,12 +1,13 @@
-"""Alerts and budgets as plain text: Markdown (`--format md`), chat text (the webhook's Slack `text`),
-and the cell values the terminal table shows. No terminal library here: the CLI draws the table."""
+"""Alerts and budgets as text: Markdown (`--format md`), chat text (the webhook's Slack `text`),
+and the cell values the terminal table and the HTML report show. No terminal library here: the
+CLI draws the table. Numbers read as `llmcost.numbers` says."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
-from llmcost.alerts import numbers as fmt
+from llmcost import numbers as fmt
 from llmcost.alerts.budgets import BudgetReport, TenantBudget
 from llmcost.alerts.model import Alert, Evaluation, Number
 from llmcost.alerts.rules import tenant_label
@@ -20,9 +21,9 @@ def value(v: Number | None, unit: str) -> str:
     if unit == "usd":
         return fmt.usd(Decimal(v) if not isinstance(v, Decimal) else v)
     if unit == "share":
-        return fmt.pct(float(v))
+        return fmt.percent(float(v))
     if unit == "tokens":
-        return fmt.tokens(round(v)) if isinstance(v, int) or float(v) >= 100 else f"{float(v):,.2f}"
+        return fmt.tokens(round(v)) if isinstance(v, int) or float(v) >= 100 else fmt.decimal(v, "0.01")
     if unit == "ratio":
         return fmt.times(float(v))
     return fmt.count(int(v))
@@ -127,7 +128,7 @@ TENANT_COLUMNS = (
 
 
 def share(v: float | None) -> str:
-    return fmt.pct(v) if v is not None else "-"
+    return fmt.percent(v) if v is not None else "-"
 
 
 def tenant_cells(t: TenantBudget) -> list[str]:
@@ -157,7 +158,7 @@ def org_lines(r: BudgetReport) -> list[str]:
         spent += f" of a {fmt.usd(o.budget)} budget ({share(o.share)} used, {share(o.elapsed_share)} of the month gone)"
     lines.append(spent + ".")
     if o.forecast is not None and not r.complete:
-        fc = f"Forecast month-end {fmt.usd(o.forecast)} at {fmt.usd(o.run_rate)}/day over {o.run_rate_days} day(s)"
+        fc = f"Forecast month-end {fmt.usd(o.forecast)} at {fmt.usd_or(o.run_rate)}/day over {o.run_rate_days} day(s)"
         if o.budget is not None:
             fc += f" ({share(o.forecast_share)} of budget)"
         lines.append(fc + ".")

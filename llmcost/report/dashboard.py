@@ -1,0 +1,72 @@
+"""What the HTML report shows, gathered: the dashboard's reports (`llmcost.queries.dashboard`), the
+alerts and budgets of the last closed day (`llmcost.alerts`) and the price check
+(`llmcost.pricing.check`), as one typed `Dashboard` that `llmcost.report.html` draws.
+
+    from llmcost.report.dashboard import collect
+    from llmcost.report.html import render_html
+    text = render_html(collect(con, scope, settings=settings, catalog=catalog))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from llmcost.alerts import BudgetReport, Evaluation, Settings
+    from llmcost.pricing import Catalog
+    from llmcost.pricing.check import CheckResult
+    from llmcost.queries.scope import Scope
+
+
+@dataclass
+class Dashboard:
+    generated_at: datetime
+    reports: DashboardReports  # the resolved window (both bounds set) and every report drawn
+    alerts: Evaluation | None = None
+    budgets: BudgetReport | None = None
+    pricing: CheckResult | None = None
+    catalog: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scope(self) -> Scope:
+        return self.reports.scope
+
+
+def collect(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    settings: Settings | None = None,
+    catalog: Catalog | None = None,
+    now: datetime | None = None,
+) -> Dashboard:
+    """Run every query the HTML report draws; alerts and budgets when `settings` are given (for the
+    last day the window closed), the price check when `catalog` is."""
+    now = now or datetime.now(UTC)
+    dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
+    if dash.reports.successes is None:
+        dash.notes.append(
+            "unit economics need filters on tenant, feature or user only (outcome events carry no others)"
+        )
+    if settings is not None:
+        from llmcost.alerts import budget_report, evaluate
+
+        cost_mode = dash.scope.cost_mode
+        day = min((dash.reports.anchor - timedelta(days=1)).astimezone(UTC).date(), now.date())
+        dash.alerts = evaluate(con, settings, day, cost_mode=cost_mode, now=now)
+        dash.budgets = budget_report(con, settings, day, cost_mode=cost_mode)
+    if catalog is not None:
+        from llmcost.pricing.check import check
+        from llmcost.pricing.window import Window as PricingWindow
+
+        since, until = bounds(dash.scope)
+        dash.pricing = check(con, catalog, window=PricingWindow(since, until))
+        dash.catalog = catalog.info.describe()
+    return dash
