@@ -393,9 +393,7 @@ def _table(grid: Grid, cols: list[int], widths: list[int]) -> Table:
     for i, width in zip(cols, widths, strict=True):
         c = grid.cols[i]
         # widths hold every number whole; text folds inside a long name rather than lose its end
-        table.add_column(
-            c.name, justify="right" if c.right else "left", overflow="fold", width=width
-        )
+        table.add_column(c.name, justify="right" if c.right else "left", overflow="fold", width=width)
     for row in grid.rows:
         table.add_row(*(Text(shown(row[i])) for i in cols))
     return table
