@@ -1,5 +1,5 @@
-"""`llmcost alerts`, `llmcost budgets` and `llmcost export-prometheus FILE` (also `llmcost export
-prometheus FILE` when the export group exists): parse, call llmcost.alerts, render, exit.
+"""`llmcost alerts`, `llmcost budgets` and `llmcost export prometheus FILE` (the old top-level
+`llmcost export-prometheus FILE` is a hidden alias): parse, call llmcost.alerts, render, exit.
 
 Exit codes: 0 nothing at or above --fail-on fired; 1 an alert at or above --fail-on fired;
 2 usage or config error; 73 the textfile cannot be written; 74 the webhook did not accept the
@@ -8,7 +8,6 @@ alerts after every retry; 75 the warehouse is busy.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,17 +16,23 @@ import typer
 
 from llmcost.cli import app
 from llmcost.cli.common import (
-    ColorOption,
-    ConfigOption,
-    DbOption,
+    alias,
+    emit_json,
+    emit_table,
+    emit_text,
     err_console,
-    out_console,
-    piped_console,
     resolve,
     set_color,
-    write_stdout,
-    write_stdout_json,
 )
+from llmcost.cli.options import (
+    ColorOption,
+    ConfigOption,
+    CostOption,
+    DbOption,
+    OutputOption,
+    output_format,
+)
+from llmcost.cli.report import export_app
 from llmcost.errors import CheckFailed, UsageError
 
 if TYPE_CHECKING:
@@ -40,14 +45,6 @@ AtOption = Annotated[
     str | None,
     typer.Option(
         "--at", help="The UTC day to evaluate: YYYY-MM-DD, today or yesterday (default: yesterday)."
-    ),
-]
-CostOption = Annotated[
-    str | None,
-    typer.Option(
-        "--cost",
-        help="derived (re-derived from prices), logged (as the application logged it) or auto "
-        "(logged, else derived). Default: [pricing] cost_mode, else derived.",
     ),
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or md.")]
@@ -84,12 +81,8 @@ def parse_month(text: str) -> date:
     return month
 
 
-def _format(fmt: str) -> str:
-    value = fmt.strip().lower()
-    value = "md" if value == "markdown" else value
-    if value not in _FORMATS:
-        raise UsageError(f"--format: choose from {', '.join(_FORMATS)} (got {fmt[:20]!r})")
-    return value
+def _format(fmt: str, command: str) -> str:
+    return output_format(fmt, command, _FORMATS, why="a nested document: use json")
 
 
 def _cost_mode(cost: str | None, cfg: Config) -> str:
@@ -97,13 +90,6 @@ def _cost_mode(cost: str | None, cfg: Config) -> str:
     if mode not in ("derived", "logged", "auto"):
         raise UsageError(f"--cost: unknown cost mode {mode[:20]!r}; choose from derived, logged, auto")
     return mode
-
-
-def _table_console() -> Console:
-    console = out_console()
-    if not console.is_terminal and not os.environ.get("COLUMNS"):
-        return piped_console()
-    return console
 
 
 # -- llmcost alerts ----------------------------------------------------------------------------
@@ -121,6 +107,7 @@ def alerts_cmd(
         ),
     ] = None,
     fmt: FormatOption = "table",
+    output: OutputOption = None,
     fail_on: Annotated[
         str | None,
         typer.Option(
@@ -157,7 +144,7 @@ def alerts_cmd(
     from llmcost.warehouse import reader
 
     set_color(color)
-    fmt = _format(fmt)
+    fmt = _format(fmt, "alerts")
     db_path, cfg = resolve(db, config)
     settings = load_settings(cfg)
     threshold = (fail_on or settings.alerts.fail_on).strip().lower()
@@ -175,13 +162,13 @@ def alerts_cmd(
         evaluation = evaluate(prepare(wh), settings, day, rules=rules, cost_mode=mode)
 
     if fmt == "json":
-        write_stdout_json(evaluation.as_dict(threshold))
+        emit_json("alerts", evaluation.as_dict(threshold), output)
     elif fmt == "md":
         from llmcost.report.alerts import markdown
 
-        write_stdout(markdown(evaluation))
+        emit_text(markdown(evaluation), output)
     else:
-        _render_alerts(evaluation, _table_console())
+        emit_table(lambda console: _render_alerts(evaluation, console), output)
 
     if url:
         _deliver(evaluation, url, threshold, settings.alerts.webhook)
@@ -269,6 +256,7 @@ def budgets_cmd(
         ),
     ] = None,
     fmt: FormatOption = "table",
+    output: OutputOption = None,
     top: Annotated[
         int | None,
         typer.Option(
@@ -294,7 +282,7 @@ def budgets_cmd(
     from llmcost.warehouse import reader
 
     set_color(color)
-    fmt = _format(fmt)
+    fmt = _format(fmt, "budgets")
     db_path, cfg = resolve(db, config)
     settings = load_settings(cfg)
     mode = _cost_mode(cost, cfg)
@@ -320,13 +308,14 @@ def budgets_cmd(
         doc = report.as_dict()
         if top:
             doc["tenants"] = doc["tenants"][:top]
-        write_stdout_json(doc)
+        emit_json("budgets", doc, output)
     elif fmt == "md":
         from llmcost.report.alerts import budgets_markdown
 
-        write_stdout(budgets_markdown(report, top))
+        emit_text(budgets_markdown(report, top), output)
     else:
-        _render_budgets(report, _table_console(), top)
+        shown_top = top
+        emit_table(lambda console: _render_budgets(report, console, shown_top), output)
 
 
 def _render_budgets(report: BudgetReport, console: Console, top: int | None) -> None:
@@ -357,7 +346,7 @@ def _render_budgets(report: BudgetReport, console: Console, top: int | None) -> 
             console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)
 
 
-# -- llmcost export-prometheus / export prometheus ---------------------------------------------
+# -- llmcost export prometheus (and the old export-prometheus) --------------------------------
 
 
 def export_prometheus_cmd(
@@ -407,11 +396,7 @@ def export_prometheus_cmd(
     )
 
 
-app.command("export-prometheus")(export_prometheus_cmd)
-
-try:
-    from llmcost.cli.report import export_app
-
-    export_app.command("prometheus")(export_prometheus_cmd)
-except (ImportError, AttributeError):  # the export group is not there (yet): the top-level command still is
-    pass
+export_app.command("prometheus")(export_prometheus_cmd)
+app.command("export-prometheus", hidden=True)(
+    alias(export_prometheus_cmd, "export-prometheus", "export prometheus")
+)

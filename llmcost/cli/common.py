@@ -1,33 +1,23 @@
-"""What every command shares: the warehouse and config options, consoles, JSON output."""
+"""What every command shares: consoles, and writing its output (stdout or -o FILE, JSON with its
+schema tag). The options themselves are declared in llmcost.cli.options."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from rich.console import Console
 
+from llmcost.cli.options import ColorOption as ColorOption
+from llmcost.cli.options import ConfigOption as ConfigOption
+from llmcost.cli.options import DbOption as DbOption
 from llmcost.config import Config, default_db_path, load_config
 from llmcost.redact import redact, redacting
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="Warehouse file (default: LLMCOST_DB, llmcost.toml, LLMCOST_HOME, user data dir)."
-    ),
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="Config file (default: LLMCOST_CONFIG, ./llmcost.toml, [tool.llmcost])."),
-]
-ColorOption = Annotated[
-    str,
-    typer.Option("--color", help="auto, always or never (NO_COLOR and FORCE_COLOR are honoured)."),
-]
 
 
 def _color_system(color: str) -> tuple[bool | None, bool]:
@@ -90,12 +80,26 @@ def write_stdout(text: str) -> None:
     sys.stdout.flush()
 
 
-def write_stdout_json(obj: Any) -> None:
+def json_text(obj: Any) -> str:
+    """A command's JSON document as text: indented, keys sorted, one trailing newline."""
     import orjson
 
+    return (
+        orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS, default=str).decode("utf-8")
+        + "\n"
+    )
+
+
+def tagged(kind: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with its `"schema": "llmcost.<kind>/1"` tag (docs/json.md lists the kinds)."""
+    from llmcost.report.jsonfmt import schema_tag
+
+    return {"schema": schema_tag(kind), **doc}
+
+
+def write_stdout_json(obj: Any) -> None:
     # Redacting the serialised text keeps it valid JSON: the pattern matches no quote or backslash.
-    text = orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS, default=str).decode("utf-8")
-    data = redact(text) + "\n"
+    data = redact(json_text(obj).removesuffix("\n")) + "\n"
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is not None:
         sys.stdout.flush()
@@ -103,3 +107,63 @@ def write_stdout_json(obj: Any) -> None:
     else:
         sys.stdout.write(data)
     sys.stdout.flush()
+
+
+def emit_text(text: str, output: Path | None) -> None:
+    """Finished output to stdout, or with -o to a file written whole or not at all (mode 0600)."""
+    if output is None:
+        write_stdout(text)
+        return
+    from rich.text import Text
+
+    from llmcost.report import write_text_atomic
+
+    write_text_atomic(output, text)
+    err_console().print(Text(f"llmcost: wrote {output}"), markup=False, highlight=False)
+
+
+def emit_json(kind: str, doc: dict[str, Any], output: Path | None = None) -> None:
+    """A JSON document, tagged with its schema kind, to stdout or -o FILE."""
+    if output is None:
+        write_stdout_json(tagged(kind, doc))
+    else:
+        emit_text(json_text(tagged(kind, doc)), output)
+
+
+def table_console() -> Console:
+    """stdout for a table: the terminal's width, or whole rows when piped."""
+    console = out_console()
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        return piped_console()
+    return console
+
+
+def emit_table(draw: Callable[[Console], None], output: Path | None) -> None:
+    """A table drawn on the terminal, or with -o into a file 100 columns wide, uncoloured."""
+    if output is None:
+        draw(table_console())
+        return
+    import io
+
+    buf = io.StringIO()
+    draw(Console(file=buf, width=100, color_system=None, highlight=False, emoji=False))
+    emit_text(buf.getvalue(), output)
+
+
+def deprecated(old: str, new: str) -> None:
+    """The one line an old name prints on stderr before doing what the new name does."""
+    from rich.text import Text
+
+    err_console().print(Text(f"llmcost: `{old}` is now `{new}`"), markup=False, highlight=False)
+
+
+def alias(func: Callable[..., Any], old: str, new: str) -> Callable[..., Any]:
+    """`func` under an old name: the same options and output, after the one-line deprecation."""
+    import functools
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        deprecated(old, new)
+        return func(*args, **kwargs)
+
+    return run

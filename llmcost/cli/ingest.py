@@ -8,14 +8,15 @@ from typing import Annotated, Any
 import typer
 
 from llmcost.cli import app
-from llmcost.cli.common import (
+from llmcost.cli.common import emit_json, err_console, resolve, set_color
+from llmcost.cli.options import (
     ColorOption,
     ConfigOption,
     DbOption,
-    err_console,
-    resolve,
-    set_color,
-    write_stdout_json,
+    FormatOption,
+    JsonFlag,
+    OutputOption,
+    output_format,
 )
 from llmcost.errors import ExitCode, InputError, UsageError
 
@@ -33,9 +34,9 @@ def ingest(
             "--complete-partial", help="Take a last line without a newline as complete (file is finished)."
         ),
     ] = False,
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print the run summary as JSON on stdout.")
-    ] = False,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    json_out: JsonFlag = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table.")] = False,
     explain: Annotated[
         bool,
@@ -68,6 +69,9 @@ def ingest(
     from llmcost.warehouse import writer
 
     set_color(color)
+    fmt = output_format(fmt, "ingest", ("table", "json"), json_flag=json_out, why="a nested document")
+    if fmt == "table" and output is not None:
+        raise UsageError("ingest: --output takes the --format json summary (the table goes to stderr)")
     from llmcost.ingest.formats import SOURCES
 
     if source not in SOURCES:
@@ -107,11 +111,11 @@ def ingest(
         else:
             result = loader.run(inputs, skipped, argv=argv)
     unpriced = pricer.unpriced_models() if isinstance(pricer, BatchPricer) else {}
-    if json_out:
+    if fmt == "json":
         doc = summary_json(result, db_path)
         doc["unpriced_models"] = unpriced
         doc["price_catalog"] = pricer.catalog.info.describe() if isinstance(pricer, BatchPricer) else None
-        write_stdout_json(doc)
+        emit_json("ingest", doc, output)
     elif not quiet:
         render_summary(err, result, db_path)
         if unpriced:

@@ -9,19 +9,28 @@ import typer
 
 from llmcost.cli import app
 from llmcost.cli.common import (
-    ColorOption,
-    ConfigOption,
-    DbOption,
+    emit_json,
+    emit_table,
+    emit_text,
     err_console,
     out_console,
     resolve,
     set_color,
-    write_stdout,
-    write_stdout_json,
+)
+from llmcost.cli.options import (
+    ColorOption,
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    JsonFlag,
+    OutputOption,
+    output_format,
 )
 from llmcost.errors import CheckFailed, UsageError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from llmcost.reconcile import ImportResult, Reconciliation
 
 invoices_app = typer.Typer(
@@ -58,15 +67,22 @@ def _say_imported(results: list[ImportResult]) -> None:
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="Invoice export files.", show_default=False)],
     invoice_format: InvoiceFormatOption = "auto",
-    json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table (lines on stderr) or json (on stdout).")
+    ] = "table",
+    output: OutputOption = None,
+    json_out: JsonFlag = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Import provider billing exports (idempotent: the same file twice adds nothing)."""
+    fmt = output_format(fmt, "invoices import", ("table", "json"), json_flag=json_out, why="a list of files")
+    if fmt == "table" and output is not None:
+        raise UsageError("invoices import: --output takes the --format json summary")
     db_path, _ = resolve(db, config)
     results = _import(db_path, files, invoice_format)
-    if json_out:
-        write_stdout_json({"schema_version": 1, "files": [r.as_dict() for r in results]})
+    if fmt == "json":
+        emit_json("invoices.import", {"schema_version": 1, "files": [r.as_dict() for r in results]}, output)
     else:
         _say_imported(results)
 
@@ -88,7 +104,7 @@ def reconcile_cmd(
         str | None,
         typer.Option("--threshold", help="Exit 1 above this gap (default 2%, or [reconcile] threshold)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
+    fmt: FormatOption = "table",
     tz: Annotated[
         str | None,
         typer.Option("--tz", help="Zone your reports use: explains requests near the UTC day boundary."),
@@ -97,9 +113,8 @@ def reconcile_cmd(
         bool,
         typer.Option("--suggest-rates", help="Print [pricing] discounts that would close the gap (TOML)."),
     ] = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    output: OutputOption = None,
+    json_out: JsonFlag = False,
     invoice_format: InvoiceFormatOption = "auto",
     db: DbOption = None,
     config: ConfigOption = None,
@@ -114,8 +129,7 @@ def reconcile_cmd(
     from llmcost.window import zone
 
     set_color(color)
-    if fmt not in FORMATS:
-        raise UsageError(f"--format: choose from {', '.join(FORMATS)}")
+    fmt = output_format(fmt, "reconcile", FORMATS, json_flag=json_out)
     db_path, cfg = resolve(db, config)
     defaults = reconcile_config(cfg.reconcile)
     threshold = threshold or defaults.threshold
@@ -158,27 +172,20 @@ def _emit(rec: Reconciliation, fmt: str, output: Path | None) -> None:
     from llmcost.report import reconcile as render
 
     if fmt == "table":
-        if output is not None:
-            raise UsageError("--output needs --format json, csv or md")
-        _table(rec)
-        return
-    text = {"json": render.render_json, "csv": render.render_csv, "md": render.render_markdown}[fmt](rec)
-    if output is not None:
-        from llmcost.report import write_text_atomic
-
-        write_text_atomic(output, text)
+        emit_table(lambda con: _table(con, rec), output)
+    elif fmt == "json":
+        emit_json("reconcile", rec.as_dict(), output)
     else:
-        write_stdout(text)
+        emit_text({"csv": render.render_csv, "md": render.render_markdown}[fmt](rec), output)
 
 
-def _table(rec: Reconciliation) -> None:
+def _table(con: Console, rec: Reconciliation) -> None:
     from rich.table import Table
     from rich.text import Text
 
     from llmcost.report.reconcile import pct, summary_lines, usd
     from llmcost.report.text import shown
 
-    con = out_console()
     for line in summary_lines(rec):
         con.print(Text(shown(line)))
     t = Table(title="by provider", title_justify="left")

@@ -7,7 +7,12 @@ Heavy modules (duckdb, the queries, rich tables) are imported inside the command
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,71 +21,53 @@ import typer
 
 from llmcost.cli import app
 from llmcost.cli.common import (
-    ColorOption,
-    ConfigOption,
-    DbOption,
+    emit_json,
     err_console,
     out_console,
     piped_console,
     resolve,
     set_color,
     write_stdout,
-    write_stdout_json,
+)
+from llmcost.cli.options import (
+    ByOption,
+    ColorOption,
+    ConfigOption,
+    CostOption,
+    DbOption,
+    JsonFlag,
+    OutputOption,
+    SinceOption,
+    TopOption,
+    TzOption,
+    UntilOption,
+    WhereOption,
+    command,
+    output_format,
+    param,
 )
 from llmcost.errors import UsageError
 
 if TYPE_CHECKING:
+    import duckdb
+
     from llmcost.config import Config
     from llmcost.queries.dimensions import Dimension
     from llmcost.queries.model import Report
     from llmcost.queries.scope import Scope
 
-_DIMS = "tenant, feature, model, provider, operation, stage, user, outcome, prompt_version, day, week, month"
-
-ByOption = Annotated[
-    list[str] | None,
-    typer.Option("--by", help=f"Group by (comma list or repeated): {_DIMS}."),
-]
-SinceOption = Annotated[
+SortOption = Annotated[
     str | None,
     typer.Option(
-        "--since", help="Start, inclusive: YYYY-MM-DD (midnight in --tz), RFC 3339, or 24h / 7d ago."
+        "--sort",
+        help="cost, requests, tokens, input, output, successes, failures, cost_per_request or name "
+        "(default: cost; name, i.e. time order, when grouping by day/week/month). Ties by name.",
     ),
 ]
-UntilOption = Annotated[
-    str | None,
-    typer.Option("--until", help="End, exclusive: YYYY-MM-DD, RFC 3339, or 24h / 7d ago (default: no end)."),
+ReportFormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="table, json, jsonl, csv, md or html (the dashboard).")
 ]
-TzOption = Annotated[
-    str, typer.Option("--tz", help="Zone for day/week/month buckets and for dates without an offset.")
-]
-WhereOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--where",
-        help="Filter DIM=VALUE or DIM!=VALUE (repeatable; values of one dimension are alternatives). "
-        "An empty VALUE means not logged.",
-    ),
-]
-TopOption = Annotated[
-    int | None, typer.Option("--top", help="Show the first N rows; fold the rest into (other).")
-]
-FormatOption = Annotated[
-    str,
-    typer.Option("--format", "-f", help="table, json, jsonl, csv or md (report: also html, the dashboard)."),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically, mode 0600) instead of stdout."),
-]
-CostOption = Annotated[
-    str | None,
-    typer.Option(
-        "--cost",
-        help="derived (re-derived from prices), logged (as the application logged it) or auto "
-        "(logged, else derived). Default: [pricing] cost_mode, else derived.",
-    ),
-]
+TableFormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or md.")]
 
 view_app = typer.Typer(
     name="view",
@@ -99,15 +86,10 @@ app.add_typer(export_app, name="export")
 # -- shared plumbing ---------------------------------------------------------------------------
 
 
-def _format(fmt: str) -> str:
+def _format(fmt: str, command: str) -> str:
     from llmcost.report import FORMATS
 
-    value = fmt.strip().lower()
-    if value == "markdown":
-        value = "md"
-    if value not in FORMATS:
-        raise UsageError(f"--format: choose from {', '.join(FORMATS)} (got {fmt[:20]!r})")
-    return value
+    return output_format(fmt, command, FORMATS)
 
 
 def _scope(
@@ -182,15 +164,8 @@ def report_cmd(
     tz: TzOption = "UTC",
     where: WhereOption = None,
     top: TopOption = None,
-    sort: Annotated[
-        str | None,
-        typer.Option(
-            "--sort",
-            help="cost, requests, tokens, input, output, successes, failures, cost_per_request or name "
-            "(default: cost; name, i.e. time order, when grouping by day/week/month). Ties by name.",
-        ),
-    ] = None,
-    fmt: FormatOption = "table",
+    sort: SortOption = None,
+    fmt: ReportFormatOption = "table",
     output: OutputOption = None,
     cost: CostOption = None,
     db: DbOption = None,
@@ -214,7 +189,7 @@ def report_cmd(
     if fmt.strip().lower() == "html":
         _emit_html(db, config, since, until, tz, where, cost, output)
         return
-    fmt = _format(fmt)
+    fmt = _format(fmt, "report")
     db_path, cfg = resolve(db, config)
     dims = _by(by) if by else _by(["tenant"])
     scope = _scope(cfg, since, until, tz, where, cost)
@@ -262,8 +237,93 @@ def _emit_html(
 # -- llmcost view NAME -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What a view is asked: the open warehouse, the scope and the view's own options."""
+
+    con: duckdb.DuckDBPyConnection
+    scope: Scope
+    by: tuple[Dimension, ...]
+    top: int | None
+    until: datetime
+    cfg: Config
+
+
+def _views() -> types.ModuleType:
+    from llmcost.queries import views
+
+    return views
+
+
+def _cache(ask: Ask) -> Report:
+    from llmcost.pricing import load_catalog
+
+    return _views().cache(ask.con, ask.scope, load_catalog(ask.cfg), by=ask.by, top=ask.top)
+
+
+@dataclass(frozen=True)
+class View:
+    """One `llmcost view NAME`: its query, its help, and the options it has beyond the shared ones."""
+
+    name: str
+    help: str
+    query: Callable[[Ask], Report]
+    by: str | None = None  # the --by help; None: the view has no --by
+    top: str = "Show the first N rows; fold the rest into (other)."
+    anchored: bool = False  # windows end at --until (no --since): top-tenants
+
+
+VIEWS: tuple[View, ...] = (
+    View(
+        "daily",
+        """Spend by feature per day ("is the copilot or the classifier driving growth?").""",
+        lambda a: _views().daily(a.con, a.scope, top=a.top),
+        top="Keep the N costliest features; fold the rest per day.",
+    ),
+    View(
+        "top-tenants",
+        """Top tenants by cost over the last 24 hours and 7 days ("who would we call?").""",
+        lambda a: _views().top_tenants(a.con, a.scope, anchor=a.until, top=a.top or 10),
+        top="Tenants in the top N of either window (default 10).",
+        anchored=True,
+    ),
+    View(
+        "models",
+        """Cost by provider and model ("did the routing change shift traffic to the cheaper model?").""",
+        lambda a: _views().models(a.con, a.scope, top=a.top),
+    ),
+    View(
+        "io",
+        """Input vs output tokens: high input per request means bloated context assembly, high output
+    per request rambling generations.""",
+        lambda a: _views().io_share(a.con, a.scope, by=a.by, top=a.top),
+        by="Group by (default: feature).",
+    ),
+    View(
+        "retrieval",
+        """Retrieval (embedding, rerank) vs generation: RAG has a bill before the LLM runs. Warns when
+    retrieval tokens exceed generation tokens (an embed surge).""",
+        lambda a: _views().retrieval(a.con, a.scope, by=a.by, top=a.top),
+        by="Split further, e.g. --by feature.",
+    ),
+    View(
+        "failures",
+        "Requests and cost by outcome: what failed, timed-out and rate-limited requests cost.",
+        lambda a: _views().failures(a.con, a.scope, by=a.by, top=a.top),
+        by="Split further, e.g. --by feature.",
+    ),
+    View(
+        "cache",
+        """Response-cache hits and the savings they stand for: what each hit would have cost as a
+    provider call, at the catalog price in force at its time.""",
+        _cache,
+        by="Group by (default: feature).",
+    ),
+)
+
+
 def _view(
-    name: str,
+    view: View,
     *,
     db: Path | None,
     config: Path | None,
@@ -278,195 +338,58 @@ def _view(
     top: int | None,
     by: list[str] | None = None,
 ) -> None:
-    from llmcost.queries import views
     from llmcost.queries.session import prepare
     from llmcost.warehouse import reader
 
     set_color(color)
-    fmt = _format(fmt)
+    fmt = _format(fmt, f"view {view.name}")
     db_path, cfg = resolve(db, config)
     dims = _by(by)
-    if name == "top-tenants":
+    if view.anchored:
         if since is not None:
             raise UsageError(
-                "view top-tenants: the windows are the 24 hours and 7 days before --until (no --since)"
+                f"view {view.name}: the windows are the 24 hours and 7 days before --until (no --since)"
             )
         scope = _scope(cfg, None, until, tz, where, cost)
-        anchor = scope.window.until or datetime.now(UTC)
     else:
         scope = _scope(cfg, since, until, tz, where, cost)
     if top is not None and top < 1:
         raise UsageError("--top must be at least 1")
-    catalog = None
-    if name == "cache":
-        from llmcost.pricing import load_catalog
-
-        catalog = load_catalog(cfg)
+    anchor = scope.window.until or datetime.now(UTC)
     with reader(db_path) as wh:
-        con = prepare(wh)
-        if name == "daily":
-            rep = views.daily(con, scope, top=top)
-        elif name == "top-tenants":
-            rep = views.top_tenants(con, scope, anchor=anchor, top=top or 10)
-        elif name == "models":
-            rep = views.models(con, scope, top=top)
-        elif name == "io":
-            rep = views.io_share(con, scope, by=dims, top=top)
-        elif name == "retrieval":
-            rep = views.retrieval(con, scope, by=dims, top=top)
-        elif name == "failures":
-            rep = views.failures(con, scope, by=dims, top=top)
-        else:
-            assert catalog is not None
-            rep = views.cache(con, scope, catalog, by=dims, top=top)
+        rep = view.query(Ask(prepare(wh), scope, dims, top, anchor, cfg))
     _emit(rep, fmt, output)
 
 
-@view_app.command("daily")
-def daily_cmd(
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = "UTC",
-    where: WhereOption = None,
-    top: Annotated[
-        int | None, typer.Option("--top", help="Keep the N costliest features; fold the rest per day.")
-    ] = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    cost: CostOption = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-    color: ColorOption = "auto",
-) -> None:
-    """Spend by feature per day ("is the copilot or the classifier driving growth?")."""
-    _view("daily", db=db, config=config, color=color, fmt=fmt, output=output, since=since, until=until, tz=tz,
-          where=where, cost=cost, top=top)  # fmt: skip
+def _view_params(view: View) -> list[inspect.Parameter]:
+    """The view's options, in --help order: its own (--by, --top), then the shared ones."""
+    params = []
+    if view.by is not None:
+        params.append(param("by", Annotated[list[str] | None, typer.Option("--by", help=view.by)]))
+    if view.anchored:
+        until_help = "End of both windows (default: now): YYYY-MM-DD or RFC 3339."
+        params += [
+            param("until", Annotated[str | None, typer.Option("--until", help=until_help)]),
+            param("since", Annotated[str | None, typer.Option("--since", hidden=True)]),
+        ]
+    else:
+        params += [param("since", SinceOption), param("until", UntilOption)]
+    return [
+        *params,
+        param("tz", TzOption, "UTC"),
+        param("where", WhereOption),
+        param("top", Annotated[int | None, typer.Option("--top", help=view.top)]),
+        param("fmt", TableFormatOption, "table"),
+        param("output", OutputOption),
+        param("cost", CostOption),
+        param("db", DbOption),
+        param("config", ConfigOption),
+        param("color", ColorOption, "auto"),
+    ]
 
 
-@view_app.command("top-tenants")
-def top_tenants_cmd(
-    until: Annotated[
-        str | None,
-        typer.Option("--until", help="End of both windows (default: now): YYYY-MM-DD or RFC 3339."),
-    ] = None,
-    since: Annotated[str | None, typer.Option("--since", hidden=True)] = None,
-    tz: TzOption = "UTC",
-    where: WhereOption = None,
-    top: Annotated[
-        int | None, typer.Option("--top", help="Tenants in the top N of either window (default 10).")
-    ] = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    cost: CostOption = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-    color: ColorOption = "auto",
-) -> None:
-    """Top tenants by cost over the last 24 hours and 7 days ("who would we call?")."""
-    _view("top-tenants", db=db, config=config, color=color, fmt=fmt, output=output, since=since, until=until,
-          tz=tz, where=where, cost=cost, top=top)  # fmt: skip
-
-
-@view_app.command("models")
-def models_cmd(
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = "UTC",
-    where: WhereOption = None,
-    top: TopOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    cost: CostOption = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-    color: ColorOption = "auto",
-) -> None:
-    """Cost by provider and model ("did the routing change shift traffic to the cheaper model?")."""
-    _view("models", db=db, config=config, color=color, fmt=fmt, output=output, since=since, until=until, tz=tz,
-          where=where, cost=cost, top=top)  # fmt: skip
-
-
-@view_app.command("io")
-def io_cmd(
-    by: Annotated[list[str] | None, typer.Option("--by", help="Group by (default: feature).")] = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = "UTC",
-    where: WhereOption = None,
-    top: TopOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    cost: CostOption = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-    color: ColorOption = "auto",
-) -> None:
-    """Input vs output tokens: high input per request means bloated context assembly, high output
-    per request rambling generations."""
-    _view("io", db=db, config=config, color=color, fmt=fmt, output=output, since=since, until=until, tz=tz,
-          where=where, cost=cost, top=top, by=by)  # fmt: skip
-
-
-@view_app.command("retrieval")
-def retrieval_cmd(
-    by: Annotated[list[str] | None, typer.Option("--by", help="Split further, e.g. --by feature.")] = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = "UTC",
-    where: WhereOption = None,
-    top: TopOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    cost: CostOption = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-    color: ColorOption = "auto",
-) -> None:
-    """Retrieval (embedding, rerank) vs generation: RAG has a bill before the LLM runs. Warns when
-    retrieval tokens exceed generation tokens (an embed surge)."""
-    _view("retrieval", db=db, config=config, color=color, fmt=fmt, output=output, since=since, until=until,
-          tz=tz, where=where, cost=cost, top=top, by=by)  # fmt: skip
-
-
-@view_app.command("failures")
-def failures_cmd(
-    by: Annotated[list[str] | None, typer.Option("--by", help="Split further, e.g. --by feature.")] = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = "UTC",
-    where: WhereOption = None,
-    top: TopOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    cost: CostOption = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-    color: ColorOption = "auto",
-) -> None:
-    """Requests and cost by outcome: what failed, timed-out and rate-limited requests cost."""
-    _view("failures", db=db, config=config, color=color, fmt=fmt, output=output, since=since, until=until,
-          tz=tz, where=where, cost=cost, top=top, by=by)  # fmt: skip
-
-
-@view_app.command("cache")
-def cache_cmd(
-    by: Annotated[list[str] | None, typer.Option("--by", help="Group by (default: feature).")] = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = "UTC",
-    where: WhereOption = None,
-    top: TopOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    cost: CostOption = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-    color: ColorOption = "auto",
-) -> None:
-    """Response-cache hits and the savings they stand for: what each hit would have cost as a
-    provider call, at the catalog price in force at its time."""
-    _view("cache", db=db, config=config, color=color, fmt=fmt, output=output, since=since, until=until, tz=tz,
-          where=where, cost=cost, top=top, by=by)  # fmt: skip
+for _v in VIEWS:
+    view_app.command(_v.name)(command(functools.partial(_view, _v), _v.name, _v.help, _view_params(_v)))
 
 
 # -- llmcost unit ------------------------------------------------------------------------------
@@ -503,7 +426,7 @@ def unit_cmd(
             "workflows' calls: much faster on a large warehouse; orphans are then not checked).",
         ),
     ] = "both",
-    fmt: FormatOption = "table",
+    fmt: TableFormatOption = "table",
     output: OutputOption = None,
     cost: CostOption = None,
     db: DbOption = None,
@@ -525,7 +448,7 @@ def unit_cmd(
     from llmcost.warehouse import reader
 
     set_color(color)
-    fmt = _format(fmt)
+    fmt = _format(fmt, "unit")
     db_path, cfg = resolve(db, config)
     dims = _by(by, allowed=UNIT_DIMENSIONS)
     scope = _scope(cfg, since, until, tz, where, cost, filters_allowed=UNIT_FILTERS)
@@ -557,7 +480,11 @@ def export_parquet_cmd(
     until: Annotated[
         str | None, typer.Option("--until", help="End, exclusive (widened to the next midnight UTC).")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="How to print what was written: table (a line) or json.")
+    ] = "table",
+    output: OutputOption = None,
+    json_out: JsonFlag = False,
     redact: Annotated[
         bool,
         typer.Option(
@@ -579,13 +506,18 @@ def export_parquet_cmd(
     from llmcost.window import Window
 
     set_color(color)
+    fmt = output_format(
+        fmt, "export parquet", ("table", "json"), json_flag=json_out, why="it writes Parquet files"
+    )
     db_path, _ = resolve(db, config)
     window = Window.parse(since, until, "UTC")
     with reader(db_path) as wh:
         result = export_parquet(prepare(wh), directory, window, redact=redact)
-    if json_out:
-        write_stdout_json({"schema_version": 1, **result.as_dict()})
+    if fmt == "json":
+        emit_json("export.parquet", {"schema_version": 1, **result.as_dict()}, output)
         return
+    if output is not None:
+        raise UsageError("export parquet: --output takes the --format json summary (the data goes to DIR)")
     from rich.text import Text
 
     err_console().print(

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from llmcost.cli import app
-from llmcost.cli.common import (
+from llmcost.cli.common import deprecated, emit_json, emit_table, resolve, set_color
+from llmcost.cli.options import (
     ColorOption,
     ConfigOption,
     DbOption,
-    out_console,
-    resolve,
-    set_color,
-    write_stdout_json,
+    FormatOption,
+    JsonFlag,
+    OutputOption,
+    output_format,
 )
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @app.command()
@@ -27,8 +31,13 @@ def status(
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --rejects: only this reason.")] = None,
     # max: DuckDB's LIMIT takes a BIGINT; a bigger Python int would fail the query, not the option
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10**9, help="With --rejects: how many.")] = 50,
-    json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, max=10**9, help="With --rejects: how many (default 50).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=10**9, hidden=True)] = None,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    json_out: JsonFlag = False,
     color: ColorOption = "auto",
 ) -> None:
     """What the warehouse holds: rows, time range, sources, rejects by reason, last runs."""
@@ -38,28 +47,31 @@ def status(
     from llmcost.warehouse.inventory import inventory, reject_rows
 
     set_color(color)
+    fmt = output_format(fmt, "status", ("table", "json"), json_flag=json_out, why="a nested document")
+    if limit is not None:
+        deprecated("status --limit", "status --top")
+        top = top if top is not None else limit
     db_path, _ = resolve(db, config)
     with reader(db_path) as wh:
         if rejects:
-            rows = reject_rows(wh.con, limit=limit, reason=reason)
-            if json_out:
-                write_stdout_json({"schema_version": 1, "rejects": rows})
+            rows = reject_rows(wh.con, limit=top or 50, reason=reason)
+            if fmt == "json":
+                emit_json("status.rejects", {"schema_version": 1, "rejects": rows}, output)
             else:
-                _print_rejects(rows)
+                emit_table(lambda con: _print_rejects(con, rows), output)
             return
         inv = inventory(wh.con)
-    if json_out:
-        write_stdout_json({"schema_version": 1, "warehouse": str(db_path), **asdict(inv)})
+    if fmt == "json":
+        emit_json("status", {"schema_version": 1, "warehouse": str(db_path), **asdict(inv)}, output)
         return
-    _print_inventory(str(db_path), inv)
+    emit_table(lambda con: _print_inventory(con, str(db_path), inv), output)
 
 
-def _print_rejects(rows: list[dict[str, Any]]) -> None:
+def _print_rejects(con: Console, rows: list[dict[str, Any]]) -> None:
     from rich.text import Text
 
     from llmcost.report.text import shown
 
-    con = out_console()
     if not rows:
         con.print("no rejected lines")
         return
@@ -76,13 +88,12 @@ def _unsafe(s: str) -> bool:
     return any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029\u202e" for ch in s)
 
 
-def _print_inventory(path: str, inv: Any) -> None:
+def _print_inventory(con: Console, path: str, inv: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
     from llmcost.report.text import shown
 
-    con = out_console()
     con.print(Text(f"warehouse {shown(path)}"))
     span = f"{inv.first_ts:%Y-%m-%d %H:%M} .. {inv.last_ts:%Y-%m-%d %H:%M} UTC" if inv.first_ts else "empty"
     con.print(

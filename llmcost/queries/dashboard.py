@@ -77,7 +77,7 @@ def resolve_window(con: duckdb.DuckDBPyConnection, scope: Scope, now: datetime) 
     """Both bounds of the window: an open end is the midnight after the latest request (so a
     warehouse of last month still shows last month), an open start DEFAULT_DAYS before that."""
     from llmcost.queries.scope import Scope
-    from llmcost.queries.window import Window
+    from llmcost.window import Window
 
     w = scope.window
     anchor = w.until
@@ -90,7 +90,7 @@ def resolve_window(con: duckdb.DuckDBPyConnection, scope: Scope, now: datetime) 
 
 def shifted(scope: Scope, since: datetime, until: datetime) -> Scope:
     from llmcost.queries.scope import Scope
-    from llmcost.queries.window import Window
+    from llmcost.window import Window
 
     return Scope(Window(since, until, scope.window.tz), scope.filters, scope.cost_mode)
 

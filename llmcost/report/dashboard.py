@@ -64,7 +64,7 @@ def collect(
         dash.budgets = budget_report(con, settings, day, cost_mode=cost_mode)
     if catalog is not None:
         from llmcost.pricing.check import check
-        from llmcost.pricing.window import Window as PricingWindow
+        from llmcost.window import Window as PricingWindow
 
         since, until = bounds(dash.scope)
         dash.pricing = check(con, catalog, window=PricingWindow(since, until))

@@ -4,6 +4,7 @@ JSON (`--format json`), schema_version 1:
 
 ```
 {
+  "schema": "llmcost.report/1",      # the kind and its version: llmcost.unit/1, llmcost.view.daily/1, ...
   "schema_version": 1,
   "report": "spend",                 # or unit, top-tenants, io, retrieval, failures, cache, ...
   "title": "Spend by tenant",
@@ -54,12 +55,31 @@ def _metric_columns(report: Report) -> tuple[Column, ...]:
     return tuple(c for c in report.columns if c.kind is not Kind.DIMENSION)
 
 
+# -- the schema tag every JSON output of llmcost carries (docs/json.md) ------------------------------
+
+SCHEMA_TAG_VERSION = 1
+
+
+def schema_tag(kind: str, version: int = SCHEMA_TAG_VERSION) -> str:
+    """`llmcost.<kind>/<version>`, e.g. `llmcost.budgets/1`: what a JSON document is, for machines."""
+    return f"llmcost.{kind}/{version}"
+
+
+def report_kind(report: Report) -> str:
+    """`report` for spend, `unit` for unit economics, `view.<name>` for a named view."""
+    return {"spend": "report", "unit": "unit"}.get(report.name, f"view.{report.name}")
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
 def warnings(report: Report) -> list[str]:
     return [*report.warnings, *quality_warnings(report.quality)]
 
 
 def _head(report: Report) -> dict[str, Any]:
     return {
+        "schema": schema_tag(report_kind(report)),
         "schema_version": SCHEMA_VERSION,
         "report": report.name,
         "title": report.title,

@@ -196,10 +196,10 @@ def test_html(house: tuple[Path, Path], tmp_path: Path) -> None:
     from llmcost.pricing import load_catalog
     from llmcost.queries.scope import Scope
     from llmcost.queries.session import prepare
-    from llmcost.queries.window import Window
     from llmcost.report.dashboard import collect
     from llmcost.report.html import render_html
     from llmcost.warehouse import reader
+    from llmcost.window import Window
 
     db, config = house
     cfg = load_config(config)

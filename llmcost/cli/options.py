@@ -1,0 +1,144 @@
+"""The options every command shares, declared once: where the warehouse and config are, the
+window and filters of a query, and how and where the result is written.
+
+A command takes what it needs of these as `Annotated` parameters; `--format` is parsed by
+`output_format`, which says plainly (exit 2) when a format does not fit the command's output.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from llmcost.errors import UsageError
+
+DIMENSIONS_HELP = (
+    "tenant, feature, model, provider, operation, stage, user, outcome, prompt_version, day, week, month"
+)
+
+# -- where: warehouse, config, colour ------------------------------------------------------------
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="Warehouse file (default: LLMCOST_DB, llmcost.toml, LLMCOST_HOME, user data dir)."
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Config file (default: LLMCOST_CONFIG, ./llmcost.toml, [tool.llmcost])."),
+]
+ColorOption = Annotated[
+    str,
+    typer.Option("--color", help="auto, always or never (NO_COLOR and FORCE_COLOR are honoured)."),
+]
+
+# -- what: window, filters, grouping, cost mode --------------------------------------------------
+
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since", help="Start, inclusive: YYYY-MM-DD (midnight in --tz), RFC 3339, or 24h / 7d ago."
+    ),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option("--until", help="End, exclusive: YYYY-MM-DD, RFC 3339, or 24h / 7d ago (default: no end)."),
+]
+TzOption = Annotated[
+    str, typer.Option("--tz", help="Zone for day/week/month buckets and for dates without an offset.")
+]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        help="Filter DIM=VALUE or DIM!=VALUE (repeatable; values of one dimension are alternatives). "
+        "An empty VALUE means not logged.",
+    ),
+]
+ByOption = Annotated[
+    list[str] | None,
+    typer.Option("--by", help=f"Group by (comma list or repeated): {DIMENSIONS_HELP}."),
+]
+TopOption = Annotated[
+    int | None, typer.Option("--top", help="Show the first N rows; fold the rest into (other).")
+]
+CostOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cost",
+        help="derived (re-derived from prices), logged (as the application logged it) or auto "
+        "(logged, else derived). Default: [pricing] cost_mode, else derived.",
+    ),
+]
+
+# -- how and where to: format and output ---------------------------------------------------------
+
+FORMATS = ("table", "json", "csv", "md")
+
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", help="table, json, csv or md (not every command has every format)."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically, mode 0600) instead of stdout."),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+
+
+def output_format(
+    fmt: str,
+    command: str,
+    allowed: Sequence[str],
+    *,
+    json_flag: bool = False,
+    why: str = "",
+) -> str:
+    """The --format value, lower-cased (`markdown` is `md`); `--json` is `--format json`.
+
+    A format the command cannot produce is a usage error that names the ones it can, e.g.
+    `status: --format csv is not available (a nested document); use table or json`."""
+    value = fmt.strip().lower()
+    value = "md" if value == "markdown" else value
+    if json_flag:
+        if value not in ("table", "json"):
+            raise UsageError(f"{command}: --json and --format {value} disagree; use one of them")
+        value = "json"
+    known = (*FORMATS, *(f for f in allowed if f not in FORMATS))
+    if value not in known:
+        raise UsageError(f"--format: choose from {', '.join(known)} (got {fmt[:20]!r})")
+    if value not in allowed:
+        reason = f" ({why})" if why else ""
+        raise UsageError(f"{command}: --format {value} is not available{reason}; use {' or '.join(allowed)}")
+    return value
+
+
+# -- commands built from a table -----------------------------------------------------------------
+
+
+def param(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
+    """One keyword parameter of a generated command (its `Annotated` carries the typer.Option)."""
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+
+
+def command(
+    body: Callable[..., None], name: str, doc: str, params: Sequence[inspect.Parameter]
+) -> Callable[..., None]:
+    """A function typer can register, with `params` as its options, calling `body(**options)`.
+
+    Typer reads a command's options from its signature; building the signature from a table
+    lets one `body` serve several commands (the views) without a copy of eleven options each."""
+
+    def run(**options: Any) -> None:
+        body(**options)
+
+    run.__name__ = run.__qualname__ = name.replace("-", "_") + "_cmd"
+    run.__doc__ = doc
+    run.__signature__ = inspect.Signature(list(params))  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params}
+    return run

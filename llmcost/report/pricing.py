@@ -1,0 +1,487 @@
+"""The pricing commands' output (`llmcost pricing list|show|check|whatif|reprice`) for people: a
+sheet of lines and tables, printed on a terminal (rich), as Markdown, or (one table) as CSV.
+
+Each `*_sheet` function turns a pricing result into a `Sheet`; the renderers below know nothing
+of prices. On a terminal narrower than a table, the least important columns (`Col.keep`) are
+left out, rightmost first, until every header and number fits whole, and a line under the table
+names them: a header cut to "toke…" helps nobody. JSON is not made here: the CLI writes the
+results' own documents (docs/json.md).
+
+Values come from logs and config (model names, price_refs with [brackets]): they are text, never
+markup, with secrets redacted and invisible characters escaped (llmcost.report.text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from rich.cells import cell_len
+
+from llmcost.report.text import markdown_cell, neutral_cell, shown, visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from llmcost.pricing.catalog import Catalog
+    from llmcost.pricing.check import CheckResult
+    from llmcost.pricing.listing import Listed
+    from llmcost.pricing.reprice import RepriceResult
+    from llmcost.pricing.whatif import WhatIfResult
+
+
+# -- the sheet -------------------------------------------------------------------------------------
+
+KEEP = 2  # a column never left out
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    right: bool = False  # numbers: right-aligned
+    keep: int = 1  # left out at a narrow width: 0 first, then 1; KEEP never
+
+
+@dataclass
+class Grid:
+    cols: list[Col]
+    rows: list[list[str]] = field(default_factory=list)
+    simple: bool = False  # a light box (show); the others keep rich's default box
+
+    def add(self, *cells: str) -> None:
+        self.rows.append(list(cells))
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    dim: bool = False
+
+
+Sheet = list[Line | Grid]
+
+
+def grids(sheet: Sheet) -> list[Grid]:
+    return [b for b in sheet if isinstance(b, Grid)]
+
+
+# -- numbers as the pricing tables show them -------------------------------------------------------
+
+
+def rate(d: Decimal) -> str:
+    return f"{d.normalize():f}"
+
+
+def usd(d: Decimal | None) -> str:
+    return "unpriced" if d is None else f"${d:,.4f}"
+
+
+def delta(d: Decimal) -> str:
+    sign = "+" if d > 0 else "-" if d < 0 else ""
+    return f"{sign}${abs(d):,.4f}"
+
+
+def _footer(catalog: Catalog) -> Line:
+    return Line(catalog.info.describe(), dim=True)
+
+
+# -- pricing list ----------------------------------------------------------------------------------
+
+
+def list_sheet(listed: list[Listed], catalog: Catalog) -> Sheet:
+    t = Grid(
+        [
+            Col("source", keep=1),
+            Col("provider", keep=KEEP),
+            Col("model", keep=KEEP),
+            Col("input", True, KEEP),
+            Col("cached", True, 1),
+            Col("write 5m", True, 0),
+            Col("write 1h", True, 0),
+            Col("output", True, KEEP),
+            Col("per req", True, 1),
+            Col("notes", keep=0),
+        ]
+    )
+    for x in listed:
+        p = x.price
+        rates = (
+            [
+                rate(p.input),
+                rate(p.cached_input),
+                rate(p.cache_write_5m),
+                rate(p.cache_write_1h),
+                rate(p.output),
+            ]
+            if p
+            else ["-"] * 5
+        )
+        fee = rate(p.per_request) if p and p.per_request else ""
+        t.add(x.source, x.provider or "*", x.model, *rates, fee, "; ".join(x.notes))
+    sheet: Sheet = [t]
+    for d in catalog.discounts:
+        span = f" from {d.discount.since.date()}" if d.discount.since else ""
+        span += f" until {d.discount.until.date()}" if d.discount.until else ""
+        sheet.append(Line(f"discount {d.discount.label}: {d.discount.percent.normalize():f}% off{span}"))
+    sheet.append(_footer(catalog))
+    return sheet
+
+
+# -- pricing show ----------------------------------------------------------------------------------
+
+_SHOWN_RATES = (
+    ("input", "input_mtok", KEEP),
+    ("cached", "cached_input_mtok", 1),
+    ("write 5m", "cache_write_5m_mtok", 0),
+    ("write 1h", "cache_write_1h_mtok", 0),
+    ("output", "output_mtok", KEEP),
+)
+
+
+def show_sheet(model: str, day: date, doc: dict[str, Any], catalog: Catalog) -> Sheet:
+    """Readable at 80 columns: the rates in a narrow table, the long texts (how the provider
+    was chosen, the 1-hour write rule, each price_ref) as numbered lines under it."""
+    sheet: Sheet = [Line(f"{model} on {day} (UTC)"), Line(f"catalog entry: {doc['catalog_match'] or 'none'}")]
+    if doc["provider_basis"]:
+        sheet.append(Line(doc["provider_basis"]))
+    prices = doc["prices"]
+    fee = any(p["per_request_usd"] for p in prices)
+    off = any(p["discount_percent"] for p in prices)
+    cols = [Col("#", True, KEEP), Col("time (UTC)", keep=1), Col("input tokens", keep=KEEP)]
+    cols += [Col(name, True, keep) for name, _, keep in _SHOWN_RATES]
+    cols += [Col("per req", True, 1)] * fee + [Col("off", True, 1)] * off
+    t = Grid(cols, simple=True)
+    for i, row in enumerate(prices, 1):
+        lo, hi = row["input_tokens_above"], row["input_tokens_upto"]
+        band = "all" if lo is None and hi is None else (f"<= {hi:,}" if lo is None else f"> {lo:,}")
+        cells = [str(i), row["time_of_day_utc"], band, *(rate(row[key]) for _, key, _ in _SHOWN_RATES)]
+        cells += [rate(row["per_request_usd"])] * fee
+        cells += [f"{rate(row['discount_percent'])}%" if row["discount_percent"] else ""] * off
+        t.add(*cells)
+    sheet.append(t)
+    bases = list(dict.fromkeys(p["cache_write_1h_basis"] for p in prices if p["cache_write_1h_basis"]))
+    for basis in bases:
+        rows = [str(i) for i, p in enumerate(prices, 1) if p["cache_write_1h_basis"] == basis]
+        which = "" if len(bases) == 1 else f" (#{', #'.join(rows)})"
+        sheet.append(Line(f"1-hour cache writes{which}: {basis}"))
+    for i, row in enumerate(prices, 1):
+        sheet.append(Line(f"#{i} price_ref: {row['price_ref']}", dim=True))
+    sheet.append(
+        Line(
+            "USD per 1M tokens, before any discount; tiers go by total input tokens, "
+            "cache reads and writes included.",
+            dim=True,
+        )
+    )
+    sheet.append(_footer(catalog))
+    return sheet
+
+
+# -- pricing check ---------------------------------------------------------------------------------
+
+
+def check_sheet(result: CheckResult, catalog: Catalog) -> Sheet:
+    sheet: Sheet = [Line(f"{result.requests:,} requests, {result.window.describe_days()}")]
+    if result.unpriced:
+        sheet.append(
+            Line(f"Unpriced: {result.unpriced_requests:,} requests of {len(result.unpriced)} model(s)")
+        )
+        t = Grid(
+            [
+                Col("provider", keep=KEEP),
+                Col("model", keep=KEEP),
+                Col("requests", True, KEEP),
+                Col("input tokens", True, 1),
+                Col("output tokens", True, 1),
+                Col("first seen", keep=0),
+                Col("last seen", keep=0),
+                Col("logged cost", True, 1),
+            ]
+        )
+        for u in result.unpriced:
+            t.add(
+                u.provider or "-",
+                u.model,
+                f"{u.requests:,}",
+                f"{u.input_tokens:,}",
+                f"{u.output_tokens:,}",
+                u.first_seen.astimezone(UTC).strftime("%Y-%m-%d"),
+                u.last_seen.astimezone(UTC).strftime("%Y-%m-%d"),
+                usd(u.logged_cost) if u.logged_cost is not None else "-",
+            )
+        sheet.append(t)
+    else:
+        sheet.append(Line("Every request is priced."))
+    if result.drift:
+        sheet.append(Line("Logged vs derived cost, by model:"))
+        t = Grid(
+            [
+                Col("provider", keep=KEEP),
+                Col("model", keep=KEEP),
+                Col("requests", True, 1),
+                Col("logged", True, KEEP),
+                Col("derived", True, KEEP),
+                Col("logged - derived", True, KEEP),
+                Col("%", True, 1),
+            ]
+        )
+        for d in result.drift:
+            pct = d.percent
+            t.add(
+                d.provider or "-",
+                d.model,
+                f"{d.requests:,}",
+                usd(d.logged_cost),
+                usd(d.derived_cost),
+                delta(d.delta),
+                "-" if pct is None else f"{pct:+}%",
+            )
+        sheet.append(t)
+    if result.inferred:
+        sheet.append(Line("Provider read from the model name (none logged, or the logged one lacks it):"))
+        t = Grid(
+            [
+                Col("model", keep=KEEP),
+                Col("requests", True, 1),
+                Col("priced as", keep=KEEP),
+                Col("because the name is", keep=0),
+            ]
+        )
+        for i in result.inferred:
+            t.add(i.model, f"{i.requests:,}", i.catalog_entry, i.form)
+        sheet.append(t)
+    if result.stale:
+        sheet.append(
+            Line(
+                f"{result.stale:,} requests were priced with another catalog: run `llmcost pricing reprice`."
+            )
+        )
+    sheet.append(_footer(catalog))
+    return sheet
+
+
+# -- pricing whatif --------------------------------------------------------------------------------
+
+
+def whatif_sheet(
+    result: WhatIfResult, catalog: Catalog, *, model: str, from_model: str | None, mode: str
+) -> Sheet:
+    scope = f"{from_model} traffic" if from_model else "all traffic"
+    sheet: Sheet = [
+        Line(f"What if {scope}, {result.window.describe_days()}, had run on {model}? (actual cost: {mode})")
+    ]
+    t = Grid(
+        [
+            Col("provider", keep=1),
+            Col("model", keep=KEEP),
+            Col("requests", True, 1),
+            Col("input tokens", True, 0),
+            Col("output tokens", True, 0),
+            Col("actual", True, KEEP),
+            Col(f"on {model}", True, KEEP),
+            Col("delta", True, KEEP),
+        ]
+    )
+    for r in result.rows:
+        t.add(
+            r.provider or "-",
+            r.model,
+            f"{r.requests:,}",
+            f"{r.input_tokens:,}",
+            f"{r.output_tokens:,}",
+            usd(r.actual_cost) + (f" ({r.actual_unpriced:,} unpriced)" if r.actual_unpriced else ""),
+            usd(r.whatif_cost) + (f" ({r.whatif_unpriced:,} unpriced)" if r.whatif_unpriced else ""),
+            delta(r.whatif_cost - r.actual_cost),
+        )
+    t.add(
+        "",
+        "total",
+        "",
+        "",
+        "",
+        usd(result.actual_cost),
+        usd(result.whatif_cost),
+        delta(result.whatif_cost - result.actual_cost),
+    )
+    sheet.append(t)
+    sheet.append(
+        Line("Token counts are carried over as logged; another tokenizer would count differently.", dim=True)
+    )
+    sheet += [Line(f"priced with {ref}", dim=True) for ref in result.price_refs]
+    sheet.append(_footer(catalog))
+    return sheet
+
+
+# -- pricing reprice -------------------------------------------------------------------------------
+
+
+def reprice_sheet(result: RepriceResult, catalog: Catalog, *, dry_run: bool) -> Sheet:
+    verb = "Would reprice" if dry_run else "Repriced"
+    sheet: Sheet = [
+        Line(
+            f"{verb} requests {result.window.describe_days()}"
+            + (" (dry run: nothing written)" if dry_run else "")
+        )
+    ]
+    t = Grid(
+        [
+            Col("month", keep=KEEP),
+            Col("model", keep=KEEP),
+            Col("requests", True, 1),
+            Col("changed", True, 1),
+            Col("before", True, KEEP),
+            Col("after", True, KEEP),
+            Col("delta", True, KEEP),
+        ]
+    )
+    for c in result.changes:
+        before = usd(c.old_cost) + (f" +{c.old_unpriced:,} unpriced" if c.old_unpriced else "")
+        after = usd(c.new_cost) + (f" +{c.new_unpriced:,} unpriced" if c.new_unpriced else "")
+        t.add(c.month, c.model, f"{c.requests:,}", f"{c.changed:,}", before, after, delta(c.delta))
+    t.add(
+        "",
+        "total",
+        f"{result.requests:,}",
+        f"{result.changed:,}",
+        usd(result.old_cost),
+        usd(result.new_cost),
+        delta(result.new_cost - result.old_cost),
+    )
+    sheet.append(t)
+    if result.skipped_closed:
+        sheet.append(
+            Line(
+                f"{result.skipped_closed:,} requests before {result.closed_before} left as booked "
+                "([pricing] closed_before); --restate rewrites them."
+            )
+        )
+    sheet.append(_footer(catalog))
+    return sheet
+
+
+# -- renderers -------------------------------------------------------------------------------------
+
+
+TEXT_MIN_WIDTH = 16  # a longer name folds onto more lines rather than push a column out
+
+
+def _min_width(grid: Grid, i: int) -> int:
+    """The narrowest a column may be: its header's longest word, whole numbers, text folded at
+    TEXT_MIN_WIDTH (or its longest cell when shorter)."""
+    c = grid.cols[i]
+    header = max(cell_len(word) for word in c.name.split())
+    cells = max((cell_len(shown(row[i])) for row in grid.rows), default=0)
+    return max(header, cells if c.right else min(cells, TEXT_MIN_WIDTH))
+
+
+def _natural_width(grid: Grid, i: int) -> int:
+    cells = max((cell_len(shown(row[i])) for row in grid.rows), default=0)
+    return max(cell_len(grid.cols[i].name), cells)
+
+
+def _table(grid: Grid, cols: list[int], widths: list[int]) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False) if grid.simple else Table()
+    for i, width in zip(cols, widths, strict=True):
+        c = grid.cols[i]
+        # widths hold every number whole; text folds inside a long name rather than lose its end
+        table.add_column(c.name, justify="right" if c.right else "left", overflow="fold", width=width)
+    for row in grid.rows:
+        table.add_row(*(Text(shown(row[i])) for i in cols))
+    return table
+
+
+def _widths(grid: Grid, cols: list[int], console: Console) -> list[int] | None:
+    """Column widths that fit the console, narrowing the widest text first (never below
+    `_min_width`); None when even the narrowest do not fit."""
+    unbounded = console.options.update(max_width=1_000_000)  # rich clamps a measure to the width
+    ones = [1] * len(cols)
+    room = console.width - (console.measure(_table(grid, cols, ones), options=unbounded).minimum - len(cols))
+    least = [_min_width(grid, i) for i in cols]
+    if sum(least) > room:
+        return None
+    widths = [_natural_width(grid, i) for i in cols]
+    while sum(widths) > room:
+        n = max((k for k in range(len(cols)) if widths[k] > least[k]), key=lambda k: widths[k])
+        widths[n] -= 1
+    return widths
+
+
+def _fitted(grid: Grid, console: Console) -> tuple[Table, list[str]]:
+    """The table with the columns that fit the console whole, and the names of those left out."""
+    cols = list(range(len(grid.cols)))
+    left_out: list[str] = []
+    widths = _widths(grid, cols, console)
+    while widths is None:
+        candidates = [(grid.cols[i].keep, -n) for n, i in enumerate(cols) if grid.cols[i].keep < KEEP]
+        if not candidates:
+            widths = [_min_width(grid, i) for i in cols]  # rich folds what is still too wide
+            break
+        victim = cols[-min(candidates)[1]]
+        cols.remove(victim)
+        left_out.insert(0, grid.cols[victim].name)
+        widths = _widths(grid, cols, console)
+    return _table(grid, cols, widths), left_out
+
+
+def print_sheet(sheet: Sheet, console: Console) -> None:
+    from rich.text import Text
+
+    for block in sheet:
+        if isinstance(block, Line):
+            console.print(
+                Text(shown(block.text)), style="dim" if block.dim else None, markup=False, highlight=False
+            )
+            continue
+        table, left_out = _fitted(block, console)
+        console.print(table, markup=False, highlight=False)
+        if left_out:
+            console.print(
+                Text(f"not shown at this width: {', '.join(left_out)} (see --format md or json)"),
+                style="dim",
+                markup=False,
+                highlight=False,
+            )
+
+
+def sheet_markdown(sheet: Sheet) -> str:
+    out: list[str] = []
+    for block in sheet:
+        if isinstance(block, Line):
+            text = markdown_cell(block.text)
+            out += [f"_{text}_" if block.dim else text, ""]
+            continue
+        out.append("| " + " | ".join(markdown_cell(c.name) for c in block.cols) + " |")
+        out.append("|" + "|".join("---:" if c.right else ":---" for c in block.cols) + "|")
+        out += ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in block.rows]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+_PLAIN_NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?%?")
+
+
+def _csv_cell(col: Col, value: str) -> str:
+    if col.right and _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return visible(neutral_cell(value))  # a spreadsheet shows "-$0.0022" or "=cmd" as text, never runs it
+
+
+def sheet_csv(sheet: Sheet) -> str:
+    """The sheet's one table as CSV (the CLI refuses --format csv for a sheet of several)."""
+    (grid,) = grids(sheet)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([c.name for c in grid.cols])
+    for row in grid.rows:
+        w.writerow([_csv_cell(c, v) for c, v in zip(grid.cols, row, strict=True)])
+    return buf.getvalue()
