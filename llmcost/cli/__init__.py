@@ -1,16 +1,79 @@
 """The `llmcost` command: typer only. Each command group lives in its own module and registers
-itself on `app`; commands parse options, call the core, render, and return an exit code."""
+itself on `app`; commands parse options, call the core, hand the result to llmcost.report, and
+return an exit code.
+
+Modules are imported only when their command runs: `COMMANDS` names each top-level command, the
+module that registers it and its one-line help, so `llmcost --help` lists every command while
+importing none of them (and none of duckdb, pydantic, numpy, polars, pyarrow, genai-prices, jinja2).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
+from typer.core import TyperGroup
 
 from llmcost.errors import ExitCode, LlmcostError
 
+if TYPE_CHECKING:
+    import click
+    from rich.console import Console
+
+
+@dataclass(frozen=True)
+class Command:
+    module: str  # llmcost.cli.<module> registers the command on `app` when imported
+    help: str  # what `llmcost --help` shows for it, without importing the module
+    hidden: bool = False  # an old spelling, kept working; it says its new name on stderr
+
+
+# Every top-level command, in --help order. A new command adds its row here (docs/architecture.md).
+COMMANDS: dict[str, Command] = {
+    "demo": Command("demo", "Generate a month of sample logs, ingest them, report the spend."),
+    "generate": Command("generate", "Write seeded, realistic LLM middleware logs with planted anomalies."),
+    "ingest": Command("ingest", "Load llm.request lines and outcome events, exactly once."),
+    "status": Command("status", "What the warehouse holds: rows, range, sources, rejects, last runs."),
+    "report": Command("report", "Spend by tenant, feature, model, user, outcome, day: any mix."),
+    "unit": Command("report", "Cost and tokens per successful action (draft_accepted, ...)."),
+    "view": Command("report", "Named views: spend by feature per day, top tenants, models, failures..."),
+    "alerts": Command("alerts", "Evaluate the anomaly rules for the day that just closed."),
+    "budgets": Command("alerts", "Each tenant's spend against its plan; the org budget's pace."),
+    "export": Command("alerts", "Export the warehouse: Parquet, Prometheus textfile."),
+    "pricing": Command("pricing", "Prices: catalog, your rates, unpriced models, what-if, reprice."),
+    "reconcile": Command("reconcile", "Billed vs estimated by provider, model and day; the gap explained."),
+    "invoices": Command("reconcile", "Provider invoices: import billing exports for reconcile."),
+    "export-prometheus": Command("alerts", "Old name of `export prometheus`.", hidden=True),
+    "reprice": Command("pricing", "Old name of `pricing reprice`.", hidden=True),
+}
+
+
+class LazyGroup(TyperGroup):
+    """The top-level group: a command's module is imported when the command is looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"llmcost.cli.{COMMANDS[cmd_name].module}")
+            built = typer.main.get_command(app)
+            assert isinstance(built, TyperGroup)
+            self.commands.update(built.commands)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, c.help) for name, c in COMMANDS.items() if not c.hidden]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="llmcost",
+    cls=LazyGroup,
     help="Which customers, features and workflows drove the LLM spend.",
     no_args_is_help=True,
     add_completion=False,
@@ -19,33 +82,29 @@ app = typer.Typer(
 )
 
 
-# Command modules, imported for their side effect of adding commands to `app`, in --help order.
-# `alerts` comes after `report`: it adds `prometheus` to report's `export` group.
-COMMAND_MODULES = ("demo", "generate", "ingest", "status", "report", "alerts", "pricing", "reconcile")
+@app.callback()
+def _root() -> None:
+    """Which customers, features and workflows drove the LLM spend."""
 
 
-def _register() -> None:
-    import importlib
-
-    for name in COMMAND_MODULES:
+def load_all() -> None:
+    """Register every command (for tests and tools that walk the whole command tree)."""
+    for name in dict.fromkeys(c.module for c in COMMANDS.values()):
         importlib.import_module(f"llmcost.cli.{name}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a console script, exits with) the exit code."""
-    from llmcost.cli.common import err_console
-
-    _register()
     try:
         # with standalone_mode off, a command's typer.Exit(code) comes back as the return value
         rv = app(args=argv, standalone_mode=False)
     except LlmcostError as e:
-        err_console().print(f"llmcost: {e}", markup=False, highlight=False)
+        _err().print(f"llmcost: {e}", markup=False, highlight=False)
         return _exit(int(e.exit_code), argv)
     except typer.Exit as e:
         return _exit(int(e.exit_code), argv)
     except KeyboardInterrupt:
-        err_console().print("llmcost: interrupted", markup=False)
+        _err().print("llmcost: interrupted", markup=False)
         return _exit(130, argv)
     except typer.TyperException as e:  # usage errors from option parsing
         show = getattr(e, "show", None)
@@ -55,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             # click's own usage text, through our console: an option value it echoes is redacted
             buf = io.StringIO()
             show(file=buf)
-            err_console().print(buf.getvalue(), markup=False, highlight=False, end="")
+            _err().print(buf.getvalue(), markup=False, highlight=False, end="")
         else:
-            err_console().print(f"llmcost: {e.format_message()}", markup=False, highlight=False)
+            _err().print(f"llmcost: {e.format_message()}", markup=False, highlight=False)
         return _exit(ExitCode.USAGE, argv)
     except typer.Abort:
         return _exit(130, argv)
@@ -68,3 +127,9 @@ def _exit(code: int, argv: list[str] | None) -> int:
     if argv is None:  # console script
         sys.exit(code)
     return code
+
+
+def _err() -> Console:
+    from llmcost.cli.common import err_console
+
+    return err_console()

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -16,8 +16,10 @@ from rich.console import Console
 from llmcost.cli.options import ColorOption as ColorOption
 from llmcost.cli.options import ConfigOption as ConfigOption
 from llmcost.cli.options import DbOption as DbOption
-from llmcost.config import Config, default_db_path, load_config
 from llmcost.redact import redact, redacting
+
+if TYPE_CHECKING:
+    from llmcost.config import Config
 
 
 def _color_system(color: str) -> tuple[bool | None, bool]:
@@ -70,6 +72,8 @@ def err_console() -> Console:
 
 
 def resolve(db: Path | None, config: Path | None) -> tuple[Path, Config]:
+    from llmcost.config import default_db_path, load_config  # pydantic: not at --help time
+
     cfg = load_config(config)
     return (db.expanduser() if db is not None else default_db_path(cfg)), cfg
 

@@ -15,15 +15,6 @@ from llmcost.warehouse import open_warehouse
 from tests.pricing.rows import FIXTURES, request, store
 
 
-@pytest.fixture(autouse=True)
-def _only_pricing_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The pricing commands alone, so these tests do not depend on other command groups.
-    def register() -> None:
-        import llmcost.cli.pricing  # noqa: F401
-
-    monkeypatch.setattr(cli, "_register", register)
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = cli.main(list(argv))
     out, err = capsys.readouterr()

@@ -21,7 +21,7 @@ def test_queries_and_renderers_import_light() -> None:
 
 
 def test_the_report_commands_register_without_heavy_imports() -> None:
-    cli = imported_after("from llmcost.cli import _register; _register()")
+    cli = imported_after("from llmcost.cli import load_all; load_all()")
     assert not cli & {"duckdb", "polars", "pandas", "pyarrow"}
 
 

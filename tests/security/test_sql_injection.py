@@ -271,9 +271,9 @@ NO_SQL_COMMANDS = {
 def _commands() -> list[tuple[str, object]]:
     import typer.main
 
-    from llmcost.cli import _register, app
+    from llmcost.cli import app, load_all
 
-    _register()
+    load_all()
 
     def walk(cmd: object, path: list[str]) -> list[tuple[str, object]]:
         subs = getattr(cmd, "commands", None)
