@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from llmcost.pricing import apply_prices
 from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import DIMENSIONS, Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
@@ -390,6 +389,8 @@ def cache(
 ) -> Report:
     """Response-cache hits by feature (or `by`), and what they would have cost as provider calls
     at the catalog's price in force at each hit's time: the savings the cache stands for."""
+    from llmcost.pricing import apply_prices  # not at the top: see scope.cost_expr
+
     dims = tuple(by) or (DIMENSIONS["feature"],)
     rep = spend(con, SpendQuery(dims, scope, top=top), name="cache", title="Response-cache hits and savings")
     stage = SQL.render("cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r"))
