@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmcost.errors import UsageError
-from llmcost.pricing import cost_sql
 from llmcost.queries.dimensions import Filter, filter_sql, slot_us
 from llmcost.window import Window
 
@@ -16,6 +15,10 @@ COST_MODES = ("derived", "logged", "auto")
 
 def cost_expr(mode: str, alias: str) -> str:
     """The cost of one request under a cost mode: llmcost.pricing owns the definition."""
+    # Imported here, not above: llmcost.pricing loads pydantic (its settings), and `llmcost report
+    # --help` imports this module (tests/test_gates.py: start-up loads nothing heavy).
+    from llmcost.pricing import cost_sql
+
     try:
         return cost_sql(mode, alias)
     except ValueError:

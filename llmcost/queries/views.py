@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.numbers import percent, usd_or
-from llmcost.pricing import apply_prices
 from llmcost.queries import exact, quality
 from llmcost.queries.dimensions import DIMENSIONS, Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
@@ -391,6 +390,8 @@ def cache(
 ) -> Report:
     """Response-cache hits by feature (or `by`), and what they would have cost as provider calls
     at the catalog's price in force at each hit's time: the savings the cache stands for."""
+    from llmcost.pricing import apply_prices  # not at the top: see scope.cost_expr
+
     dims = tuple(by) or (DIMENSIONS["feature"],)
     rep = spend(con, SpendQuery(dims, scope, top=top), name="cache", title="Response-cache hits and savings")
     stage = SQL.render("cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r"))
