@@ -20,8 +20,8 @@ from typer.core import TyperGroup
 from llmcost.errors import ExitCode, LlmcostError
 
 if TYPE_CHECKING:
-    import click
     from rich.console import Console
+    from typer import _click as click  # typer vendors click
 
 
 @dataclass(frozen=True)
