@@ -52,7 +52,9 @@ NOW = datetime(2026, 11, 27, tzinfo=UTC)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 CON = duckdb.connect()
 STAGER = Stager(CON.cursor(), FieldMap(INGEST.aliases, INGEST.containers), INGEST, now=NOW, earliest=EARLIEST)
-CANONICAL = SqlFiles("llmcost.ingest").fragment("requests").replace("$source_id", "1").replace("$ingest_id", "1")
+CANONICAL = (
+    SqlFiles("llmcost.ingest").fragment("requests").replace("$source_id", "1").replace("$ingest_id", "1")
+)
 REQUESTS = f"""
 SELECT min(input_tokens), min(cached_input_tokens), min(cache_write_tokens), min(cache_write_1h_tokens),
        min(output_tokens), min(reasoning_tokens), min(latency_ms), min(logged_cost_usd),

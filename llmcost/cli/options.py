@@ -111,7 +111,7 @@ def output_format(
         value = "json"
     known = (*FORMATS, *(f for f in allowed if f not in FORMATS))
     if value not in known:
-        raise UsageError(f"--format: choose from {', '.join(known)} (got {fmt[:20]!r})")
+        raise UsageError(f"--format: choose from {', '.join(allowed)} (got {fmt[:20]!r})")
     if value not in allowed:
         reason = f" ({why})" if why else ""
         raise UsageError(f"{command}: --format {value} is not available{reason}; use {' or '.join(allowed)}")

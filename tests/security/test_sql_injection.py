@@ -104,8 +104,22 @@ def cases(invoice: str) -> list[Case]:
             if opt != "--model"
             else _case("pricing", "whatif", opt, A)
         )
-    c += [_case("reprice", "--dry-run", opt, A) for opt in ("--since", "--until")]
+    c += [_case("reprice", "--dry-run", opt, A) for opt in ("--since", "--until", "--format")]
+    c += [_case("pricing", "reprice", "--dry-run", opt, A) for opt in ("--since", "--until", "--format")]
+    c += [
+        _case("pricing", "list", "--format", A, db=False),
+        _case("pricing", "show", "gpt-4o", "--format", A, db=False),
+    ]
+    c += [
+        _case("pricing", "check", "--format", A),
+        _case("pricing", "whatif", "--model", "gpt-4o", "--format", A),
+    ]
     c.append(_case("status", "--rejects", "--limit", A))
+    c.append(_case("status", "--rejects", "--top", A))
+    c.append(_case("status", "--format", A))
+    c.append(_case("export", "parquet", "/nonexistent-dir/x", "--format", A))
+    c.append(_case("ingest", "--explain", "--format", A, "/nonexistent-file"))
+    c.append(_case("invoices", "import", invoice, "--format", A))
     c.append(_case("export", "parquet", "/nonexistent-dir/x", "--since", A))
     c.append(_case("export", "parquet", "/nonexistent-dir/x", "--until", A))
     c.append(_case("ingest", "--explain", "--lines", A, "/nonexistent-file"))
