@@ -57,6 +57,12 @@ def usd(value: Number) -> str:
     return f"{sign}${_q(mag, CENTS):,f}"
 
 
+def signed_usd(value: Number) -> str:
+    """A change of money: `+$1.37`, `-$0.004213`, `$0.00` (the money rule with its sign always shown)."""
+    v = _dec(value)
+    return usd(v) if v <= 0 else f"+{usd(v)}"
+
+
 def usd_or(value: Number | None, missing: str = "unpriced") -> str:
     """`usd`, or `missing` for no value (a cost that could not be priced is never $0)."""
     return missing if value is None else usd(value)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 
+from llmcost.numbers import signed_usd, usd_or
 from llmcost.report.text import markdown_cell, neutral_cell, shown, visible
 
 if TYPE_CHECKING:
@@ -79,12 +80,11 @@ def rate(d: Decimal) -> str:
 
 
 def usd(d: Decimal | None) -> str:
-    return "unpriced" if d is None else f"${d:,.4f}"
+    return usd_or(d)
 
 
 def delta(d: Decimal) -> str:
-    sign = "+" if d > 0 else "-" if d < 0 else ""
-    return f"{sign}${abs(d):,.4f}"
+    return signed_usd(d)
 
 
 def _footer(catalog: Catalog) -> Line:

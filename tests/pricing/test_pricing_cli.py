@@ -122,7 +122,7 @@ def test_check_lists_unpriced_and_strict_exits_1(capsys, db):
     code, out, _ = run(capsys, "pricing", "check", "--db", str(db))
     assert code == 0
     assert "Unpriced: 1 requests of 1 model(s)" in out and "acme-llm-9" in out
-    assert "claude-sonnet-4" in out and "+$0.0017" in out  # logged 0.02 vs derived 0.0183
+    assert "claude-sonnet-4" in out and "+$0.001700" in out  # logged 0.02 vs derived 0.0183
     code, _, err = run(capsys, "pricing", "check", "--db", str(db), "--strict")
     assert code == 1 and "1 request(s) of 1 model(s) are unpriced" in err
 
@@ -137,7 +137,7 @@ def test_reprice_dry_run_then_real(capsys, db, team_config):
     code, out, _ = run(capsys, "reprice", "--dry-run", "--db", str(db), "--config", str(team_config))
     assert code == 0
     assert "dry run: nothing written" in out
-    assert "2026-08" in out and "-$0.0022" in out  # 12% off from July: 0.0183 -> 0.016104
+    assert "2026-08" in out and "-$0.002196" in out  # 12% off from July: 0.0183 -> 0.016104
     # closed_before = 2026-04-01 in the fixture: February stays as booked
     assert "1 requests before 2026-04-01 left as booked" in out
     with open_warehouse(db, write=False) as r:
@@ -166,7 +166,7 @@ def test_whatif(capsys, db):
         str(db),
     )
     assert code == 0
-    assert "$0.0366" in out and "$0.0046" in out  # 2 x 0.002288
+    assert "$0.03660" in out and "$0.004576" in out  # 2 x 0.0183, 2 x 0.002288
     code, out, _ = run(
         capsys, "pricing", "whatif", "--model", "gpt-4.1-mini", "--cost", "logged", "--db", str(db), "--json"
     )
