@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -83,6 +84,8 @@ def generate_cmd(
 
 
 def summary(data: dict[str, Any], manifest_path: Path, seconds: float) -> list[str]:
+    from llmcost.numbers import usd
+
     c, t = data["counts"], data["totals"]
     files = data["files"]
     size = sum(f["compressed_bytes"] or f["bytes"] for f in files)
@@ -93,7 +96,7 @@ def summary(data: dict[str, Any], manifest_path: Path, seconds: float) -> list[s
         f"{c['outcome_events']:,} outcome events, {c['ignored']:,} other) in {len(files)} "
         f"file{'s' if len(files) != 1 else ''} ({names}; {size / 1e6:.1f} MB) in {seconds:.1f} s",
         f"  {data['params']['scenario']} scenario, {w['start'][:10]} to {w['end'][:10]} ({w['days']} days), "
-        f"seed {data['params']['seed']}: ${t['cost_usd']} logged, {t['tokens']:,} tokens, "
+        f"seed {data['params']['seed']}: {usd(Decimal(str(t['cost_usd'])))} logged, {t['tokens']:,} tokens, "
         f"{t['unpriced_requests']:,} on models no catalog prices",
     ]
     for a in data["anomalies"]["planted"]:
@@ -104,7 +107,8 @@ def summary(data: dict[str, Any], manifest_path: Path, seconds: float) -> list[s
     if "article" in data:
         art = data["article"]
         out.append(
-            f"  article: ${art['cost_per_request_usd']:.3f} per request, ${art['cost_per_accepted_draft_usd']:.3f} "
+            f"  article: {usd(Decimal(str(art['cost_per_request_usd'])))} per request, "
+            f"{usd(Decimal(str(art['cost_per_accepted_draft_usd'])))} "
             f"per accepted draft; {art['tenant_acme']['tenant_id']}: {art['tenant_acme']['requests']:,} requests, "
             f"{art['tenant_acme']['accepted_drafts']} drafts"
         )
@@ -113,22 +117,24 @@ def summary(data: dict[str, Any], manifest_path: Path, seconds: float) -> list[s
 
 
 def _describe(a: dict[str, Any]) -> str:
+    from llmcost.numbers import times, usd
+
     kind = a["kind"]
     if kind == "spike":
-        ratio = "n/a" if a["observed_ratio"] is None else f"{a['observed_ratio']}x"
-        return f"spike: {a['tenant_id']} on {a['date']}, {ratio} its 7-day average (${a['day_cost_usd']})"
+        ratio = "n/a" if a["observed_ratio"] is None else times(Decimal(str(a["observed_ratio"])))
+        return f"spike: {a['tenant_id']} on {a['date']}, {ratio} its 7-day average ({usd(Decimal(str(a['day_cost_usd'])))})"
     if kind == "regression":
         return (
             f"regression: {a['feature']} from {a['date']} ({a['prompt_version_before']} -> "
-            f"{a['prompt_version_after']}), tokens per success x{a['observed_ratio']}"
+            f"{a['prompt_version_after']}), tokens per success {times(Decimal(str(a['observed_ratio'])))}"
         )
     if kind == "embed-surge":
-        return f"embed-surge: {a['date']}, embedding tokens {a['observed_ratio']}x generation tokens"
+        return f"embed-surge: {a['date']}, embedding tokens {times(Decimal(str(a['observed_ratio'])))} generation tokens"
     if kind == "error-burn":
         return f"error-burn: {a['date']}, {a['error_timeout_rate']:.1%} errors/timeouts ({a['provider']})"
     if kind == "budget-pace":
         return (
-            f"budget-pace: {a['month']}, ${a['first_week_spend_usd']} in week one = {a['observed_share']:.0%} "
-            f"of a ${a['budget_usd']:,} budget (fires {a['fires_on']})"
+            f"budget-pace: {a['month']}, {usd(Decimal(str(a['first_week_spend_usd'])))} in week one = {a['observed_share']:.0%} "
+            f"of a {usd(Decimal(str(a['budget_usd'])))} budget (fires {a['fires_on']})"
         )
     return kind

@@ -29,8 +29,6 @@ from llmcost.cli.options import (
 from llmcost.errors import CheckFailed, UsageError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from llmcost.reconcile import ImportResult, Reconciliation
 
 invoices_app = typer.Typer(
@@ -57,9 +55,11 @@ def _import(db_path: Path, files: list[Path], fmt: str) -> list[ImportResult]:
 def _say_imported(results: list[ImportResult]) -> None:
     from rich.text import Text
 
+    from llmcost.numbers import usd
+
     con = err_console()
     for r in results:
-        what = "already imported, nothing added" if r.already else f"{r.lines} lines, ${r.amount_usd:f}"
+        what = "already imported, nothing added" if r.already else f"{r.lines} lines, {usd(r.amount_usd)}"
         con.print(Text(f"{r.path}: {r.format}: {what}"))
 
 
@@ -172,53 +172,8 @@ def _emit(rec: Reconciliation, fmt: str, output: Path | None) -> None:
     from llmcost.report import reconcile as render
 
     if fmt == "table":
-        emit_table(lambda con: _table(con, rec), output)
+        emit_table(lambda con: render.print_table(con, rec), output)
     elif fmt == "json":
         emit_json("reconcile", rec.as_dict(), output)
     else:
         emit_text({"csv": render.render_csv, "md": render.render_markdown}[fmt](rec), output)
-
-
-def _table(con: Console, rec: Reconciliation) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from llmcost.report.reconcile import pct, summary_lines, usd
-    from llmcost.report.text import shown
-
-    for line in summary_lines(rec):
-        con.print(Text(shown(line)))
-    t = Table(title="by provider", title_justify="left")
-    for name in ("provider", "billed", "estimated", "gap", "token types"):
-        t.add_column(name, justify="left" if name == "provider" else "right")
-    for p in rec.providers:
-        t.add_row(
-            Text(shown(p.provider)),
-            usd(p.billed),
-            usd(p.estimated),
-            usd(p.gap),
-            "yes" if p.token_types else "no",
-        )
-    con.print(t)
-    e_table = Table(title="explanations", title_justify="left")
-    for name in ("explanation", "amount", "share", "detail"):
-        e_table.add_column(name, justify="right" if name in ("amount", "share") else "left")
-    for e in rec.explanations:
-        e_table.add_row(
-            Text(shown(e.title)), usd(e.amount), pct(e.share) if e.in_gap else "info", Text(shown(e.detail))
-        )
-    con.print(e_table)
-    if rec.over_threshold:
-        lt = Table(title="lines over the threshold", title_justify="left")
-        for name in ("line", "billed", "estimated", "gap", "explained by"):
-            lt.add_column(name, justify="left" if name in ("line", "explained by") else "right")
-        for ln in rec.over_threshold[:25]:
-            lt.add_row(
-                Text(shown(ln.label)),
-                usd(ln.billed),
-                usd(ln.estimated),
-                usd(ln.gap),
-                ", ".join(sorted(ln.explained)),
-            )
-        con.print(lt)
-    con.print(Text(shown(rec.catalog)), style="dim")

@@ -9,13 +9,17 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import orjson
 
 from llmcost.numbers import exact_usd as money
 from llmcost.numbers import percent, usd
 from llmcost.reconcile.model import Reconciliation
-from llmcost.report.text import markdown_cell, neutral_cell, visible
+from llmcost.report.text import markdown_cell, neutral_cell, shown, visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = ("table", "json", "csv", "md")
 
@@ -96,3 +100,46 @@ def render_markdown(rec: Reconciliation) -> str:
         out += [f"- {markdown_cell(ln.label)}: gap {usd(ln.gap)}" for ln in rec.over_threshold]
     out += ["", f"_{markdown_cell(rec.catalog)}_"]
     return "\n".join(out) + "\n"
+
+
+def print_table(con: Console, rec: Reconciliation) -> None:
+    """The reconciliation for the terminal: summary, providers, explanations, lines over the threshold."""
+    from rich.table import Table
+    from rich.text import Text
+
+    for line in summary_lines(rec):
+        con.print(Text(shown(line)))
+    t = Table(title="by provider", title_justify="left")
+    for name in ("provider", "billed", "estimated", "gap", "token types"):
+        t.add_column(name, justify="left" if name == "provider" else "right")
+    for p in rec.providers:
+        t.add_row(
+            Text(shown(p.provider)),
+            usd(p.billed),
+            usd(p.estimated),
+            usd(p.gap),
+            "yes" if p.token_types else "no",
+        )
+    con.print(t)
+    e_table = Table(title="explanations", title_justify="left")
+    for name in ("explanation", "amount", "share", "detail"):
+        e_table.add_column(name, justify="right" if name in ("amount", "share") else "left")
+    for e in rec.explanations:
+        e_table.add_row(
+            Text(shown(e.title)), usd(e.amount), pct(e.share) if e.in_gap else "info", Text(shown(e.detail))
+        )
+    con.print(e_table)
+    if rec.over_threshold:
+        lt = Table(title="lines over the threshold", title_justify="left")
+        for name in ("line", "billed", "estimated", "gap", "explained by"):
+            lt.add_column(name, justify="left" if name in ("line", "explained by") else "right")
+        for ln in rec.over_threshold[:25]:
+            lt.add_row(
+                Text(shown(ln.label)),
+                usd(ln.billed),
+                usd(ln.estimated),
+                usd(ln.gap),
+                ", ".join(sorted(ln.explained)),
+            )
+        con.print(lt)
+    con.print(Text(shown(rec.catalog)), style="dim")
