@@ -1,5 +1,6 @@
 """Golden files for every output format. Regenerate after an intended change with
-`LLMCOST_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/report/test_golden.py` and review the diff.
+`LLMCOST_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/report/test_golden.py tests/report/test_renderers_golden.py
+tests/cli/test_command_goldens.py` (every golden file) and review the diff.
 
 Costs are as logged (`--cost logged`), so the files do not move when the price catalog does."""
 
