@@ -122,6 +122,7 @@ def test_readme_command_runs(line: str, workdir: Path) -> None:
     argv, target = _shell_words(line)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LLMCOST_")}
     env |= {"COLUMNS": "100", "NO_COLOR": "1", "LLMCOST_HOME": str(workdir / "home")}
+    env["PYTHONPATH"] = str(ROOT)  # the tree under test, whatever llmcost the venv has installed
     proc = subprocess.run(
         [sys.executable, "-m", "llmcost", *argv[1:]],
         cwd=workdir,

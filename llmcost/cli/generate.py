@@ -107,8 +107,8 @@ def summary(data: dict[str, Any], manifest_path: Path, seconds: float) -> list[s
     if "article" in data:
         art = data["article"]
         out.append(
-            f"  article: {usd(Decimal(str(art['cost_per_request_usd'])))} per request, "
-            f"{usd(Decimal(str(art['cost_per_accepted_draft_usd'])))} "
+            f"  article: {usd(Decimal(art['cost_usd']) / art['requests'])} per request, "
+            f"{usd(Decimal(art['cost_usd']) / art['accepted_drafts'])} "
             f"per accepted draft; {art['tenant_acme']['tenant_id']}: {art['tenant_acme']['requests']:,} requests, "
             f"{art['tenant_acme']['accepted_drafts']} drafts"
         )

@@ -98,7 +98,7 @@ class CheckResult:
     window: Window
     catalog: str
     requests: int = 0
-    stale: int = 0  # priced with another catalog version: `llmcost reprice` would refresh them
+    stale: int = 0  # priced with another catalog version: `llmcost pricing reprice` would refresh them
     unpriced: list[Unpriced] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
     inferred: list[Inferred] = field(default_factory=list)

@@ -21,7 +21,7 @@ from llmcost.queries.dashboard import UnitSeries, bounds
 from llmcost.queries.exact import per_unit, share
 from llmcost.queries.model import Column, Kind, Report
 from llmcost.report.cells import human, machine
-from llmcost.report.jsonfmt import document, warnings
+from llmcost.report.jsonfmt import document, schema_tag, warnings
 from llmcost.report.layout import shown_columns
 from llmcost.report.text import visible
 
@@ -404,6 +404,7 @@ def payload(d: Dashboard) -> dict[str, Any]:
         ],
     }
     out: dict[str, Any] = {
+        "schema": schema_tag("dashboard"),
         "schema_version": 1,
         "generated_at": d.generated_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "window": d.scope.window.as_dict(),

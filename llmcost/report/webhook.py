@@ -38,8 +38,14 @@ def webhook_payload(ev: Evaluation, fail_on: str | None = None) -> dict[str, Any
     """The webhook's JSON body: a Slack-compatible `text` for people, plus the structured evaluation
     (schema_version 1, the same document as `llmcost alerts --format json`) for machines."""
     from llmcost.report.alerts import chat_text  # the alert texts only when a payload is built
+    from llmcost.report.jsonfmt import schema_tag
 
-    return {"text": chat_text(ev), "source": "llmcost", **ev.as_dict(fail_on)}
+    return {
+        "schema": schema_tag("alerts.webhook"),
+        "text": chat_text(ev),
+        "source": "llmcost",
+        **ev.as_dict(fail_on),
+    }
 
 
 @dataclass(frozen=True)

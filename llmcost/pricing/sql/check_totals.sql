@@ -1,5 +1,5 @@
 -- All requests in the window, and those priced with a catalog other than the one loaded now
--- (a hint to run `llmcost reprice`).
+-- (a hint to run `llmcost pricing reprice`).
 SELECT
     count(*) AS requests,
     count(*) FILTER (
