@@ -66,9 +66,7 @@ def fresh(con: duckdb.DuckDBPyConnection, kind: str, label: str, source_id: int,
         kind=kind,
         select=SQL.fragment(kind),
         keys=KEYS[kind],
-        first_only="QUALIFY row_number() OVER (PARTITION BY s._key ORDER BY s.line_no) = 1"
-        if repeats
-        else "",
+        first_only=SQL.fragment("first_sighting") if repeats else "",
     )
     ((loaded, naive),) = SQL.run(con, "fresh_counts", kind=kind)
     return Fresh(int(loaded), int(naive))
