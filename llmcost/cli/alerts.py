@@ -36,9 +36,7 @@ from llmcost.cli.report import export_app
 from llmcost.errors import CheckFailed, UsageError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from llmcost.alerts import BudgetReport, Evaluation
+    from llmcost.alerts import Evaluation
     from llmcost.config import Config
 
 AtOption = Annotated[
@@ -168,7 +166,9 @@ def alerts_cmd(
 
         emit_text(markdown(evaluation), output)
     else:
-        emit_table(lambda console: _render_alerts(evaluation, console), output)
+        from llmcost.report.alerts import print_alerts
+
+        emit_table(lambda console: print_alerts(evaluation, console), output)
 
     if url:
         _deliver(evaluation, url, threshold, settings.alerts.webhook)
@@ -204,38 +204,6 @@ def _deliver(evaluation: Evaluation, url: str, fail_on: str, hook: object) -> No
         f"sent {len(evaluation.alerts)} alert(s) to {delivery.target} "
         f"(HTTP {delivery.status}, {delivery.attempts} attempt(s))"
     )
-
-
-def _render_alerts(ev: Evaluation, console: Console) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from llmcost.report.alerts import ALERT_COLUMNS, alert_cells, summary
-    from llmcost.report.text import shown
-
-    alerts = ev.alerts
-    console.print(Text(summary(ev) + f" Cost mode: {ev.cost_mode}."), markup=False, highlight=False)
-    if alerts:
-        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for name in ALERT_COLUMNS[:-1]:
-            table.add_column(
-                name, justify="right" if name in ("observed", "threshold", "baseline") else "left"
-            )
-        for a in alerts:
-            cells = alert_cells(a)[:-1]
-            style = "bold red" if a.severity.value == "critical" else "yellow"
-            table.add_row(Text(cells[0], style=style), *(Text(shown(c)) for c in cells[1:]))
-        console.print(table)
-        for i, a in enumerate(alerts, start=1):
-            console.print(Text(f"{i}. {shown(a.message)}"), markup=False, highlight=False, soft_wrap=True)
-            console.print(
-                Text(f"   action: {shown(a.action)}"), markup=False, highlight=False, soft_wrap=True
-            )
-    notes = ev.all_notes()
-    if notes:
-        console.print(Text("notes:"), markup=False, highlight=False)
-        for n in notes:
-            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)
 
 
 # -- llmcost budgets ---------------------------------------------------------------------------
@@ -315,35 +283,9 @@ def budgets_cmd(
         emit_text(budgets_markdown(report, top), output)
     else:
         shown_top = top
-        emit_table(lambda console: _render_budgets(report, console, shown_top), output)
+        from llmcost.report.alerts import print_budgets
 
-
-def _render_budgets(report: BudgetReport, console: Console, top: int | None) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from llmcost.report.alerts import TENANT_COLUMNS, org_lines, tenant_cells
-    from llmcost.report.text import shown
-
-    for line in org_lines(report):
-        console.print(Text(shown(line)), markup=False, highlight=False, soft_wrap=True)
-    tenants = report.tenants[:top] if top else report.tenants
-    if tenants:
-        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for name in TENANT_COLUMNS:
-            table.add_column(name, justify="left" if name in ("tenant", "plan", "runs out") else "right")
-        for t in tenants:
-            over = (t.utilisation or 0.0) > 1
-            table.add_row(*(Text(shown(c), style="red" if over else "") for c in tenant_cells(t)))
-        console.print(table)
-    if top and len(report.tenants) > top:
-        console.print(
-            Text(f"{len(report.tenants) - top} more tenant(s) not shown (--top {top})."), markup=False
-        )
-    if report.notes:
-        console.print(Text("notes:"), markup=False, highlight=False)
-        for n in report.notes:
-            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)
+        emit_table(lambda console: print_budgets(report, console, shown_top), output)
 
 
 # -- llmcost export prometheus (and the old export-prometheus) --------------------------------

@@ -135,36 +135,12 @@ def ingest(
 
 
 def _explain(inputs: list[Any], cfg: Any, lines: int, source: str) -> None:
-    from rich.text import Text
-
     from llmcost.cli.common import out_console
     from llmcost.ingest.explain import explain
-    from llmcost.report.text import shown
+    from llmcost.report.ingest import print_explained
 
-    con = out_console()
     for inp in inputs:
         if inp.path is None:
             raise UsageError("--explain reads files, not standard input")
         found, explained = explain(inp.path, cfg, lines=lines, source=source)
-        con.print(Text(shown(f"{inp.display}: read as {found}")), soft_wrap=True)
-        for e in explained:
-            head = f"{inp.display}:{e.line_no}  {e.kind}"
-            if e.event:
-                head += f"  (event {e.event})"
-            first, *setting = (e.reason or "").split("\n")
-            if e.reason:
-                head += f": {first}" + (f" {e.detail!r}" if e.detail else "")
-            if e.shape:
-                head += f"  [{e.shape}]"
-            con.print(Text(shown(head)), soft_wrap=True)
-            for line in setting:  # a TOML setting to paste, as it is to be pasted
-                con.print(Text(shown(f"    {line}")), soft_wrap=True)
-            for col, value in e.values.items():
-                source = e.sources.get(col, "")
-                value_text = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
-                con.print(
-                    Text(
-                        shown(f"    {col:<20} {value_text:<40} {'<- ' + source if source else ''}".rstrip())
-                    ),
-                    soft_wrap=True,
-                )
+        print_explained(out_console(), inp.display, found, explained)

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from llmcost import numbers as fmt
 from llmcost.alerts.budgets import BudgetReport, TenantBudget
 from llmcost.alerts.model import Alert, Evaluation, Number
 from llmcost.alerts.rules import tenant_label
 from llmcost.redact import redact
-from llmcost.report.text import visible
+from llmcost.report.text import shown, visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def value(v: Number | None, unit: str) -> str:
@@ -181,3 +185,62 @@ def budgets_markdown(r: BudgetReport, top: int | None = None) -> str:
     if r.notes:
         lines += ["", "## Notes", ""] + [f"- {_md_cell(n)}" for n in r.notes]
     return "\n".join(lines) + "\n"
+
+
+# -- the terminal --------------------------------------------------------------------------------
+
+
+def print_alerts(ev: Evaluation, console: Console) -> None:
+    """The evaluation for the terminal: summary line, the alerts table, each message and action, notes."""
+    from rich.table import Table
+    from rich.text import Text
+
+    alerts = ev.alerts
+    console.print(Text(summary(ev) + f" Cost mode: {ev.cost_mode}."), markup=False, highlight=False)
+    if alerts:
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for name in ALERT_COLUMNS[:-1]:
+            table.add_column(
+                name, justify="right" if name in ("observed", "threshold", "baseline") else "left"
+            )
+        for a in alerts:
+            cells = alert_cells(a)[:-1]
+            style = "bold red" if a.severity.value == "critical" else "yellow"
+            table.add_row(Text(cells[0], style=style), *(Text(shown(c)) for c in cells[1:]))
+        console.print(table)
+        for i, a in enumerate(alerts, start=1):
+            console.print(Text(f"{i}. {shown(a.message)}"), markup=False, highlight=False, soft_wrap=True)
+            console.print(
+                Text(f"   action: {shown(a.action)}"), markup=False, highlight=False, soft_wrap=True
+            )
+    notes = ev.all_notes()
+    if notes:
+        console.print(Text("notes:"), markup=False, highlight=False)
+        for n in notes:
+            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)
+
+
+def print_budgets(report: BudgetReport, console: Console, top: int | None) -> None:
+    """Budgets for the terminal: the org lines, the first `top` tenants (over a limit in red), notes."""
+    from rich.table import Table
+    from rich.text import Text
+
+    for line in org_lines(report):
+        console.print(Text(shown(line)), markup=False, highlight=False, soft_wrap=True)
+    tenants = report.tenants[:top] if top else report.tenants
+    if tenants:
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for name in TENANT_COLUMNS:
+            table.add_column(name, justify="left" if name in ("tenant", "plan", "runs out") else "right")
+        for t in tenants:
+            over = (t.utilisation or 0.0) > 1
+            table.add_row(*(Text(shown(c), style="red" if over else "") for c in tenant_cells(t)))
+        console.print(table)
+    if top and len(report.tenants) > top:
+        console.print(
+            Text(f"{len(report.tenants) - top} more tenant(s) not shown (--top {top})."), markup=False
+        )
+    if report.notes:
+        console.print(Text("notes:"), markup=False, highlight=False)
+        for n in report.notes:
+            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)

@@ -13,6 +13,8 @@ from llmcost.ingest.results import IngestResult
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from llmcost.ingest.explain import LineExplanation
+
 SCHEMA_VERSION = 1
 
 
@@ -127,3 +129,32 @@ def render_summary(console: Console, result: IngestResult, db_path: Path) -> Non
         console.print(
             Text(f"{t.naive_ts:,} timestamp(s) had no time zone and were read in the configured zone")
         )
+
+
+def print_explained(con: Console, display: str, found: str, explained: list[LineExplanation]) -> None:
+    """`ingest --explain` for the terminal: what each of the first lines was taken for, the value of
+    each column and the field it came from, and the TOML to paste when a line was ignored."""
+    from rich.text import Text
+
+    from llmcost.report.text import shown
+
+    con.print(Text(shown(f"{display}: read as {found}")), soft_wrap=True)
+    for e in explained:
+        head = f"{display}:{e.line_no}  {e.kind}"
+        if e.event:
+            head += f"  (event {e.event})"
+        first, *setting = (e.reason or "").split("\n")
+        if e.reason:
+            head += f": {first}" + (f" {e.detail!r}" if e.detail else "")
+        if e.shape:
+            head += f"  [{e.shape}]"
+        con.print(Text(shown(head)), soft_wrap=True)
+        for line in setting:  # a TOML setting to paste, as it is to be pasted
+            con.print(Text(shown(f"    {line}")), soft_wrap=True)
+        for col, value in e.values.items():
+            source = e.sources.get(col, "")
+            value_text = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
+            con.print(
+                Text(shown(f"    {col:<20} {value_text:<40} {'<- ' + source if source else ''}".rstrip())),
+                soft_wrap=True,
+            )

@@ -1,0 +1,101 @@
+"""`llmcost status` for the terminal: what the warehouse holds, and each rejected line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from llmcost.report.text import shown
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def print_rejects(con: Console, rows: list[dict[str, Any]]) -> None:
+    from rich.text import Text
+
+    if not rows:
+        con.print("no rejected lines")
+        return
+    for r in rows:
+        where = f"{r['path']}:{r['line_no']} (byte {r['byte_offset']})"
+        why = r["reason"] + (f": {r['detail']!r}" if r["detail"] else "")
+        con.print(Text(shown(f"{where}: {why}")), soft_wrap=True)
+        raw = (r["raw"] or "")[:300]
+        text = raw.encode("unicode_escape").decode("ascii") if unsafe_text(raw) else raw
+        con.print(Text("    " + shown(text)), soft_wrap=True)
+
+
+def unsafe_text(s: str) -> bool:
+    return any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029\u202e" for ch in s)
+
+
+def print_inventory(con: Console, path: str, inv: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    con.print(Text(f"warehouse {shown(path)}"))
+    span = f"{inv.first_ts:%Y-%m-%d %H:%M} .. {inv.last_ts:%Y-%m-%d %H:%M} UTC" if inv.first_ts else "empty"
+    con.print(
+        Text(f"requests {inv.requests:,}   outcomes {inv.outcomes:,}   {span}   segments {inv.segments}")
+    )
+    if inv.unpriced_requests:
+        con.print(Text(f"unpriced requests {inv.unpriced_requests:,} (see `llmcost pricing check`)"))
+    if inv.naive_ts:
+        con.print(Text(f"timestamps read without a zone {inv.naive_ts:,}"))
+    if inv.conflicts:
+        con.print(Text(f"duplicate ids with different content {inv.conflicts:,} (first loaded kept)"))
+    if inv.pending_bytes:
+        con.print(Text(f"{inv.pending_bytes:,} bytes of unfinished last lines wait for the next run"))
+    if inv.rejects_by_reason:
+        t = Table("rejected lines by reason", "lines", box=None, pad_edge=False)
+        for reason, n in inv.rejects_by_reason:
+            t.add_row(Text(shown(reason)), f"{n:,}")
+        con.print(t)
+        con.print("details: llmcost status --rejects")
+    if inv.ignored_events:
+        t = Table("ignored lines by event name", "lines", box=None, pad_edge=False)
+        for event, n in inv.ignored_events:
+            t.add_row(Text(shown(event)), f"{n:,}")
+        con.print(t)
+    if inv.last_ingests:
+        t = Table(
+            "run",
+            "started",
+            "status",
+            "files",
+            "read",
+            "requests",
+            "outcomes",
+            "dup",
+            "ignored",
+            "rejected",
+            box=None,
+            pad_edge=False,
+        )
+        for r in inv.last_ingests:
+            t.add_row(
+                str(r["ingest_id"]),
+                f"{r['started_at']:%Y-%m-%d %H:%M:%S}",
+                r["status"],
+                str(r["files"]),
+                f"{r['lines_read']:,}",
+                f"{r['loaded_requests']:,}",
+                f"{r['loaded_outcomes']:,}",
+                f"{r['duplicate']:,}",
+                f"{r['ignored']:,}",
+                f"{r['rejected']:,}",
+            )
+        con.print(t)
+    if inv.sources:
+        t = Table("source (last seen as)", "read as", "lines", "loaded", "offset", box=None, pad_edge=False)
+        for s in inv.sources[:10]:
+            t.add_row(
+                Text(shown(s["path"])),
+                Text(shown(s.get("format") or "jsonl")),
+                f"{s['lines_read']:,}",
+                f"{s['loaded']:,}",
+                f"{s['committed_offset']:,}",
+            )
+        con.print(t)
+        if len(inv.sources) > 10:
+            con.print(f"… {len(inv.sources) - 10} more sources")
