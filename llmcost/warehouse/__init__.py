@@ -288,9 +288,12 @@ def writer(path: Path, command: str | None = None) -> Iterator[Warehouse]:
     wh = open_warehouse(path, write=True, command=command)
     try:
         yield wh
-    except duckdb.IOException as e:
+    except (duckdb.IOException, duckdb.TransactionException) as e:
         # Disk full, a failing disk: the batch in flight is rolled back with the process, every
         # committed one is kept (the warehouse stays consistent), so say so instead of a traceback.
+        # A COMMIT whose WAL write fails comes back as "Failed to commit: Could not write file …".
+        if isinstance(e, duckdb.TransactionException) and "Could not write" not in str(e):
+            raise
         with contextlib.suppress(Exception):
             wh.close()
         raise StorageError(write_failed(wh.path, str(e))) from None
