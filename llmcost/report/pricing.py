@@ -79,14 +79,6 @@ def rate(d: Decimal) -> str:
     return f"{d.normalize():f}"
 
 
-def usd(d: Decimal | None) -> str:
-    return usd_or(d)
-
-
-def delta(d: Decimal) -> str:
-    return signed_usd(d)
-
-
 def _footer(catalog: Catalog) -> Line:
     return Line(catalog.info.describe(), dim=True)
 
@@ -213,7 +205,7 @@ def check_sheet(result: CheckResult, catalog: Catalog) -> Sheet:
                 f"{u.output_tokens:,}",
                 u.first_seen.astimezone(UTC).strftime("%Y-%m-%d"),
                 u.last_seen.astimezone(UTC).strftime("%Y-%m-%d"),
-                usd(u.logged_cost) if u.logged_cost is not None else "-",
+                usd_or(u.logged_cost) if u.logged_cost is not None else "-",
             )
         sheet.append(t)
     else:
@@ -237,9 +229,9 @@ def check_sheet(result: CheckResult, catalog: Catalog) -> Sheet:
                 d.provider or "-",
                 d.model,
                 f"{d.requests:,}",
-                usd(d.logged_cost),
-                usd(d.derived_cost),
-                delta(d.delta),
+                usd_or(d.logged_cost),
+                usd_or(d.derived_cost),
+                signed_usd(d.delta),
                 "-" if pct is None else f"{pct:+}%",
             )
         sheet.append(t)
@@ -295,9 +287,9 @@ def whatif_sheet(
             f"{r.requests:,}",
             f"{r.input_tokens:,}",
             f"{r.output_tokens:,}",
-            usd(r.actual_cost) + (f" ({r.actual_unpriced:,} unpriced)" if r.actual_unpriced else ""),
-            usd(r.whatif_cost) + (f" ({r.whatif_unpriced:,} unpriced)" if r.whatif_unpriced else ""),
-            delta(r.whatif_cost - r.actual_cost),
+            usd_or(r.actual_cost) + (f" ({r.actual_unpriced:,} unpriced)" if r.actual_unpriced else ""),
+            usd_or(r.whatif_cost) + (f" ({r.whatif_unpriced:,} unpriced)" if r.whatif_unpriced else ""),
+            signed_usd(r.whatif_cost - r.actual_cost),
         )
     t.add(
         "",
@@ -305,9 +297,9 @@ def whatif_sheet(
         "",
         "",
         "",
-        usd(result.actual_cost),
-        usd(result.whatif_cost),
-        delta(result.whatif_cost - result.actual_cost),
+        usd_or(result.actual_cost),
+        usd_or(result.whatif_cost),
+        signed_usd(result.whatif_cost - result.actual_cost),
     )
     sheet.append(t)
     sheet.append(
@@ -341,17 +333,17 @@ def reprice_sheet(result: RepriceResult, catalog: Catalog, *, dry_run: bool) -> 
         ]
     )
     for c in result.changes:
-        before = usd(c.old_cost) + (f" +{c.old_unpriced:,} unpriced" if c.old_unpriced else "")
-        after = usd(c.new_cost) + (f" +{c.new_unpriced:,} unpriced" if c.new_unpriced else "")
-        t.add(c.month, c.model, f"{c.requests:,}", f"{c.changed:,}", before, after, delta(c.delta))
+        before = usd_or(c.old_cost) + (f" +{c.old_unpriced:,} unpriced" if c.old_unpriced else "")
+        after = usd_or(c.new_cost) + (f" +{c.new_unpriced:,} unpriced" if c.new_unpriced else "")
+        t.add(c.month, c.model, f"{c.requests:,}", f"{c.changed:,}", before, after, signed_usd(c.delta))
     t.add(
         "",
         "total",
         f"{result.requests:,}",
         f"{result.changed:,}",
-        usd(result.old_cost),
-        usd(result.new_cost),
-        delta(result.new_cost - result.old_cost),
+        usd_or(result.old_cost),
+        usd_or(result.new_cost),
+        signed_usd(result.new_cost - result.old_cost),
     )
     sheet.append(t)
     if result.skipped_closed:
