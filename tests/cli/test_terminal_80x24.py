@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -170,13 +171,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     # explicitly until that config carries [warehouse] path.
     env["LLMCOST_DB"] = str(root / "warehouse.duckdb")
 
-    tenants = _names(_run_json(root, env, "report", "--by", "tenant"), "tenant")
-    features = _names(_run_json(root, env, "report", "--by", "feature"), "feature")
-    models = _names(_run_json(root, env, "report", "--by", "model"), "model")
-    by_day = _run_json(root, env, "report", "--by", "provider,model,day")
+    # One report gives every identity and the invoice's days (each spawn costs the module a second).
+    spend = _run_json(root, env, "report", "--by", "tenant,feature,provider,model,day")
+    tenants, features, models = (_names(spend, key) for key in ("tenant", "feature", "model"))
     catalog = _run_json(root, env, "pricing", "list")
-    assert isinstance(catalog, dict) and isinstance(by_day, dict)
+    assert isinstance(catalog, dict) and isinstance(spend, dict)
     catalog_models = {str(p["model"]) for p in catalog.get("prices", [])}
+    billed: dict[tuple[str, str, str], Decimal] = {}
+    for row in spend["rows"]:
+        if row.get("cost_usd") is not None and row.get("day"):
+            key = (str(row["day"]), str(row["provider"]), str(row["model"]))
+            billed[key] = billed.get(key, Decimal(0)) + Decimal(row["cost_usd"])
     assert tenants and features and models, "the demo warehouse has no tenants, features or models"
 
     logs = sorted((root / "logs").glob("app.log*"))
@@ -195,13 +200,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     with invoice.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["date", "provider", "model", "amount_usd"])
-        for row in by_day["rows"]:
-            if row.get("cost_usd") is None or row.get("day") is None:
-                continue
-            out.writerow([row["day"], row["provider"], row["model"], f"{float(row['cost_usd']) * 1.01:.6f}"])
+        for (day, provider, model), usd in sorted(billed.items()):
+            out.writerow([day, provider, model, f"{usd * Decimal('1.01'):.6f}"])
 
     manifest = root / "logs" / ".manifest.json"
-    spike_day = _planted_day(manifest, "spike") or str(by_day["rows"][-1]["day"])
+    spike_day = _planted_day(manifest, "spike") or max(day for day, _, _ in billed)
     file_names = {p.name for p in logs} | {small_log.name, invoice.name}
     watched = tenants | features | models | file_names
     whole = watched | catalog_models | _log_keys(logs[0])
