@@ -220,12 +220,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     )
 
 
-def spawn(demo: Demo, argv: list[str]) -> Screen:
+def spawn(demo: Demo, argv: list[str], env: dict[str, str] | None = None) -> Screen:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "llmcost", *argv],
         cwd=str(demo.root),
-        env=demo.env,
+        env=demo.env if env is None else env,
         dimensions=(ROWS, COLUMNS),
         encoding="utf-8",
         codec_errors="replace",
@@ -431,6 +431,21 @@ def test_long_table_shows_other_and_total_early(demo: Demo, by: str) -> None:
             f"total):\n{screen.dump(2 * ROWS)}",
             pytrace=False,
         )
+
+
+# --- the demo's folder is enough: `cd llmcost-demo && llmcost status` ----------------------------------
+
+
+def test_demo_folder_finds_its_warehouse(demo: Demo) -> None:
+    env = {k: v for k, v in demo.env.items() if k != "LLMCOST_DB"}
+    screen = spawn(demo, ["status"], env=env)
+    if screen.exit_code != 0:
+        pytest.fail(
+            f"llmcost status in {demo.root.name}/ without LLMCOST_DB: exit code {screen.exit_code} "
+            f"(the demo's llmcost.toml should name its warehouse):\n{screen.dump()}",
+            pytrace=False,
+        )
+    check(screen, demo, (0,))
 
 
 # --- the checks themselves --------------------------------------------------------------------------
