@@ -424,6 +424,8 @@ def test_long_table_shows_other_and_total_early(demo: Demo, by: str) -> None:
     missing = [row for row in ("(other)", "total") if row not in labels]
     if screen.exit_code != 0:
         pytest.fail(f"llmcost report --by {by}: exit code {screen.exit_code}\n{screen.dump()}", pytrace=False)
+    # The premise of the module: a TTY with TERM=xterm-256color gets colours.
+    assert "\x1b[" in screen.raw, f"llmcost report --by {by} wrote no ANSI escape in the pty: colours are off"
     if missing:
         pytest.fail(
             f"llmcost report --by {by} on an {COLUMNS}x{ROWS} TTY prints {len(screen.lines)} lines; "
