@@ -158,8 +158,8 @@ def _checked_inputs(
 def _refusal(problems: list[Any], readable: int) -> str:
     if len(problems) == 1 and not readable:
         (p,) = problems
-        return f"ingest: {p.display}: {p.reason} (nothing was read or recorded)"
-    others = f"; the {readable} other input(s) were not read either" if readable else ""
+        return f"ingest: {p.display}: {p.reason}; nothing was read or recorded"
+    others = f"; the {readable} other file(s) were not read either" if readable else ""
     listed = "\n".join(f"  {p.display}: {p.reason}" for p in problems)
     return (
         f"ingest: {len(problems)} input(s) cannot be ingested, so nothing was read or recorded{others}; "

@@ -172,7 +172,7 @@ def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
             inputs.append(Input(str(f), f, named=named))
         if not found and not named:
             passed = len(skipped) - passed_over
-            why = f"{empty} ({passed} passed over, listed above)" if passed else empty
+            why = f"{empty}: {passed} file(s) passed over, listed above" if passed else empty
             skipped.append(Skipped(arg, why, refused=True))
     return inputs, skipped
 

@@ -72,7 +72,7 @@ _BOMS = (
     (b"\xff\xfe", "UTF-16 text"),
     (b"\xfe\xff", "UTF-16 text"),
 )
-_RECODE = "convert it first: iconv -f {enc} -t UTF-8 FILE > FILE.utf8.log"
+_RECODE = "re-encode it as UTF-8 first, e.g. with `iconv -f {enc} -t UTF-8`"
 
 # a CSV column a log record is read from (a model, a token count, an event name), lower-cased
 _LOG_COLUMNS = frozenset(
@@ -191,8 +191,8 @@ def csv_kind(
     bill = billing(head)
     if bill is not None:
         return (
-            f"this looks like a provider billing export ({bill}), not a log: "
-            f"import it with `llmcost invoices import {name}`, then `llmcost reconcile`",
+            f"a provider billing export, not a log ({bill}): "
+            f"import it with `llmcost invoices import {name}`, then run `llmcost reconcile`",
             None,
         )
     if not judge_columns or not lower.endswith(_TABLE_SUFFIXES):
