@@ -134,6 +134,14 @@ def _check_file(p: Path, skipped: list[Skipped], *, named: bool) -> bool:
     return True
 
 
+def _what_dir(p: Path) -> str:
+    """What a directory that yields no file to read is, for the message."""
+    try:
+        return "an empty directory" if not any(p.iterdir()) else "a directory holding no log file"
+    except OSError as e:
+        return f"a directory that cannot be read ({e.strerror})"
+
+
 def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
     inputs: list[Input] = []
     skipped: list[Skipped] = []
@@ -147,7 +155,7 @@ def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
         named = False
         if p.is_dir():
             files = _walk(p, skipped)
-            empty = "an empty directory" if not any(p.iterdir()) else "a directory holding no log file"
+            empty = _what_dir(p)
         elif p.exists() or p.is_symlink():
             files, named, empty = [p], True, ""
         elif any(ch in arg for ch in "*?["):

@@ -61,6 +61,8 @@ _MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (257, b"ustar", "a tar archive (unpack it and name the log files)"),
     (4, b"ftyp", "an MP4/QuickTime media file"),
 )
+# magics a line of text could begin with: the format's NUL bytes must be there too
+_TEXTUAL = frozenset({b"DUCK", b"PAR1", b"ARROW1", b"ustar", b"ftyp"})
 # bzip2: "BZh", the block size digit, then the block magic (the digits of pi)
 _BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
 _RIFF = re.compile(rb"RIFF....(WEBP|WAVE|AVI )", re.DOTALL)
@@ -106,9 +108,12 @@ def decompressed_head(raw: bytes) -> bytes:
         if raw.startswith(GZIP_MAGIC):
             return zlib.decompressobj(wbits=31).decompress(raw, HEAD)
         if raw.startswith(ZSTD_MAGIC):
+            import io
+
             import zstandard
 
-            return zstandard.ZstdDecompressor().decompressobj().decompress(raw)[:HEAD]
+            reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw))
+            return bytes(reader.read(HEAD))  # bounded: a frame may expand a thousandfold
     except Exception:  # damage is the pipeline's to report, with its offset
         return b""
     return raw[:HEAD]
@@ -118,7 +123,7 @@ def binary_kind(head: bytes, name: str = "") -> str | None:
     """What an input whose (decompressed) first bytes are `head` looks like when it is not a text
     log: "an ELF executable or library", "UTF-16 text (...)", ...; None when it may be one."""
     for offset, magic, what in _MAGIC:
-        if head[offset : offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic and (magic not in _TEXTUAL or b"\x00" in head):
             return what
     if _BZIP2.match(head):
         return "a bzip2 archive (decompress it first: llmcost reads gzip and zstd)"

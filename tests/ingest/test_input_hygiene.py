@@ -95,10 +95,21 @@ def test_utf16_text_is_refused_with_how_to_convert_it(
     _nothing_recorded(cli)
 
 
-def test_a_gzip_of_good_lines_still_loads(cli: Cli, tmp_path: Path) -> None:
-    f = tmp_path / "app.log.gz"
-    f.write_bytes(gzip.compress(jsonl([request(i) for i in range(300)])))  # past the 8 KiB looked at
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_compressed_good_lines_still_load(cli: Cli, tmp_path: Path, suffix: str) -> None:
+    import zstandard
+
+    data = jsonl([request(i) for i in range(300)])  # past the 8 KiB looked at
+    f = tmp_path / f"app.log{suffix}"
+    f.write_bytes(gzip.compress(data) if suffix == ".gz" else zstandard.ZstdCompressor().compress(data))
     assert cli.ingest(f)["totals"]["loaded_requests"] == 300
+
+
+def test_a_text_line_that_begins_like_a_magic_is_still_text(cli: Cli, tmp_path: Path) -> None:
+    f = tmp_path / "odd.log"
+    f.write_bytes(b"PAR1 started\n" + jsonl([request(1)]))
+    assert binary_kind(f.read_bytes()) is None
+    assert cli.ingest(f)["totals"]["loaded_requests"] == 1
 
 
 def test_a_gzip_holding_a_binary_is_refused(cli: Cli, tmp_path: Path) -> None:
