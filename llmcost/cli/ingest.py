@@ -144,6 +144,8 @@ def _checked_inputs(
         err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
     problems = refused(skipped) + screened.refused
     if problems:
+        order = {p: i for i, p in enumerate(paths)}
+        problems.sort(key=lambda s: order.get(s.display, len(paths)))
         raise UsageError(_refusal(problems, len(screened.inputs)))
     if not screened.inputs:
         raise UsageError(

@@ -152,33 +152,35 @@ def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
             continue
         p = Path(arg).expanduser()
         passed_over = len(skipped)
-        named = False
+        # (file, named): a file a pattern matches counts as named, as if the shell had expanded it
+        files: list[tuple[Path, bool]]
         if p.is_dir():
-            files = _walk(p, skipped)
+            files = [(f, False) for f in _walk(p, skipped)]
             empty = _what_dir(p)
         elif p.exists() or p.is_symlink():
-            files, named, empty = [p], True, ""
+            files, empty = [(p, True)], ""
         elif any(ch in arg for ch in "*?["):
             matched = [Path(m) for m in glob.glob(arg, recursive=True)]
             files = []
             for m in matched:
-                files.extend(_walk(m, skipped) if m.is_dir() else [m])
+                files.extend([(f, False) for f in _walk(m, skipped)] if m.is_dir() else [(m, True)])
             empty = "the pattern matches no log file" if matched else "the pattern matches no file"
         else:
             skipped.append(Skipped(arg, "no such file or directory", refused=True))
             continue
+        named = dict(files)
         found = 0
-        for f in _order(files):
+        for f in _order(list(named)):
             key = f.absolute()
             if key in seen:
                 found += 1  # named twice: read once, and not a mistake
                 continue
-            if not _check_file(f, skipped, named=named):
+            if not _check_file(f, skipped, named=named[f]):
                 continue
             seen.add(key)
             found += 1
-            inputs.append(Input(str(f), f, named=named))
-        if not found and not named:
+            inputs.append(Input(str(f), f, named=named[f]))
+        if not found and not any(named.values()):
             passed = len(skipped) - passed_over
             why = f"{empty}: {passed} file(s) passed over, listed above" if passed else empty
             skipped.append(Skipped(arg, why, refused=True))

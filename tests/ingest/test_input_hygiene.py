@@ -185,6 +185,17 @@ def test_a_pattern_matching_nothing_fails_before_a_warehouse(cli: Cli, tmp_path:
     _nothing_recorded(cli)
 
 
+def test_files_a_pattern_matches_are_screened_as_if_named(cli: Cli, tmp_path: Path) -> None:
+    d = tmp_path / "exports"
+    d.mkdir()
+    (d / "app.log").write_bytes(jsonl([request(1)]))
+    shutil.copy(FIXTURES / "invoices" / "focus_2026-09.csv", d / "focus.csv")
+    err = _refused(cli, str(d / "*"))
+    assert f"{d / 'focus.csv'}: a provider billing export, not a log (FOCUS cost and usage CSV" in err
+    assert "the 1 other file(s) were not read either" in err
+    _nothing_recorded(cli)
+
+
 def test_a_directory_holding_no_log_file_fails(cli: Cli, tmp_path: Path) -> None:
     d = tmp_path / "exports"
     d.mkdir()
@@ -207,8 +218,8 @@ def test_a_bad_input_beside_good_ones_refuses_the_whole_command(cli: Cli, tmp_pa
     missing = tmp_path / "day3.log"
     err = _refused(cli, str(good), str(png), str(missing))
     assert "2 input(s) cannot be ingested" in err and "the 1 other file(s) were not read either" in err
-    assert f"{png}: not a text log: it looks like a PNG image" in err
-    assert f"{missing}: no such file or directory" in err
+    listed = f"{png}: not a text log: it looks like a PNG image {missing}: no such file or directory"
+    assert listed in err  # in the order of the command line
     assert _runs(cli) == 1  # no run recorded
     code, out, _ = cli("status", "--json")
     assert code == 0 and json.loads(out)["requests"] == 1  # day2 was not read either
