@@ -19,6 +19,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+STDIN = "<stdin>"  # what messages call standard input
 _ROTATION = re.compile(r"^(?P<base>.+?)\.(?P<n>\d+)(?P<ext>(\.gz|\.zst|\.zstd)?)$")
 # In a directory walk, files that are plainly not logs (a file named explicitly is always read).
 _SKIP_SUFFIXES = (
@@ -148,7 +149,7 @@ def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
     seen: set[Path] = set()
     for arg in args:
         if arg == "-":
-            inputs.append(Input("<stdin>", None))
+            inputs.append(Input(STDIN, None))
             continue
         p = Path(arg).expanduser()
         passed_over = len(skipped)

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from llmcost.ingest.discover import Input, Skipped
+from llmcost.ingest.discover import STDIN, Input, Skipped
 from llmcost.ingest.fields import EVENT_NAME, REQUEST
 from llmcost.ingest.formats import _ch_header, _litellm_header
 from llmcost.ingest.formats.csv_rows import csv_delimiter
@@ -195,9 +195,10 @@ def csv_kind(
             return None, f"read as {what}"
     bill = billing(head)
     if bill is not None:
+        file = "FILE" if name == STDIN else name
         return (
             f"a provider billing export, not a log ({bill}): "
-            f"import it with `llmcost invoices import {name}`, then run `llmcost reconcile`",
+            f"import it with `llmcost invoices import {file}`, then run `llmcost reconcile`",
             None,
         )
     if not judge_columns or not lower.endswith(_TABLE_SUFFIXES):
