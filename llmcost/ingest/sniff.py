@@ -20,12 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from llmcost.ingest.discover import STDIN, Input, Skipped
-from llmcost.ingest.fields import EVENT_NAME, REQUEST
-from llmcost.ingest.formats import _ch_header, _litellm_header
-from llmcost.ingest.formats.csv_rows import csv_delimiter
-from llmcost.ingest.formats.otlp_proto import looks_like_proto
 from llmcost.ingest.streams import GZIP_MAGIC, ZSTD_MAGIC
 from llmcost.numbers import count
+
+# The format readers (ingest/formats, fields) are imported only for a head that needs them: this
+# runs before the writer lock is taken, and a second writer must be told who holds it at once.
 
 HEAD = 8 << 10  # what is looked at: git's binary test looks at the first 8000 bytes too
 
@@ -76,16 +75,25 @@ _BOMS = (
 )
 _RECODE = "re-encode it as UTF-8 first, e.g. with `iconv -f {enc} -t UTF-8`"
 
-# a CSV column a log record is read from (a model, a token count, an event name), lower-cased
-_LOG_COLUMNS = frozenset(
-    a.lower()
-    for col in ("model", "input_tokens", "output_tokens", "cached_input_tokens")
-    for a in REQUEST[col]
-) | frozenset(n.lower() for n in EVENT_NAME)
-_GATEWAY_CSV = (
-    (_litellm_header, "a LiteLLM SpendLogs CSV export"),
-    (_ch_header, "a Helicone ClickHouse CSV export"),
-)
+
+def _log_columns() -> frozenset[str]:
+    """The CSV columns a log record is read from (a model, a token count, an event name), lower-cased."""
+    from llmcost.ingest.fields import EVENT_NAME, REQUEST
+
+    cols = ("model", "input_tokens", "output_tokens", "cached_input_tokens")
+    return frozenset(a.lower() for c in cols for a in REQUEST[c]) | frozenset(n.lower() for n in EVENT_NAME)
+
+
+def _gateway_csv(first: bytes) -> str | None:
+    from llmcost.ingest.formats import _ch_header, _litellm_header
+
+    if _litellm_header(first):
+        return "a LiteLLM SpendLogs CSV export"
+    if _ch_header(first):
+        return "a Helicone ClickHouse CSV export"
+    return None
+
+
 _TABLE_SUFFIXES = (".csv", ".tsv")
 READS = (
     "llmcost reads JSON lines (application logs, provider responses, gateway exports), OTLP JSON or "
@@ -134,13 +142,20 @@ def binary_kind(head: bytes, name: str = "") -> str | None:
     for bom, what in _BOMS:
         if head.startswith(bom):
             return f"{what} ({_RECODE.format(enc=what.split()[0])})"
+    if b"\x00" not in head:
+        return None
+    utf16 = _utf16_without_bom(head)
+    found = (
+        f"UTF-16 text without a byte order mark ({_RECODE.format(enc=utf16)})" if utf16 else _nul_bytes(head)
+    )
+    if found is None:
+        return None
+    from llmcost.ingest.formats.otlp_proto import looks_like_proto
+
     lower = name.lower().removesuffix(".gz").removesuffix(".zst").removesuffix(".zstd")
     if lower.endswith((".pb", ".binpb", ".proto")) or looks_like_proto(head):
         return None  # OTLP protobuf: binary by design
-    utf16 = _utf16_without_bom(head)
-    if utf16:
-        return f"UTF-16 text without a byte order mark ({_RECODE.format(enc=utf16)})"
-    return _nul_bytes(head)
+    return found
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -185,14 +200,20 @@ def csv_kind(
     A billing export is refused with the command that reads it, wherever it comes from; a CSV
     named `.csv`/`.tsv` whose header has no column a record is read from is refused as not a log
     (unless not `judge_columns`: a source given with `--source` says how to read it)."""
-    delimiter = csv_delimiter(head)
     lower = name.lower().removesuffix(".gz").removesuffix(".zst").removesuffix(".zstd")
-    if delimiter is None and not lower.endswith(_TABLE_SUFFIXES):
-        return None, None
     first = head.split(b"\n", 1)[0]
-    for recognise, what in _GATEWAY_CSV:
-        if recognise(first):
-            return None, f"read as {what}"
+    table = lower.endswith(_TABLE_SUFFIXES)
+    opens_json = first.lstrip().removeprefix(b"\xef\xbb\xbf")[:1] in (b"{", b"[")
+    if not table and (opens_json or not any(d in first for d in (b",", b"\t", b";"))):
+        return None, None  # JSON, or no delimiter: no CSV header
+    from llmcost.ingest.formats.csv_rows import csv_delimiter
+
+    delimiter = csv_delimiter(head)
+    if delimiter is None and not table:
+        return None, None
+    gateway = _gateway_csv(first)
+    if gateway is not None:
+        return None, f"read as {gateway}"
     bill = billing(head)
     if bill is not None:
         file = "FILE" if name == STDIN else name
@@ -201,13 +222,13 @@ def csv_kind(
             f"import it with `llmcost invoices import {file}`, then run `llmcost reconcile`",
             None,
         )
-    if not judge_columns or not lower.endswith(_TABLE_SUFFIXES):
+    if not judge_columns or not table:
         return None, None
     names = {
         n.strip().strip(b'"').decode("utf-8", "replace").lower()
         for n in first.strip().removeprefix(b"\xef\xbb\xbf").split((delimiter or ",").encode())
     }
-    if names & (_LOG_COLUMNS | {a.lower() for a in aliases}):
+    if names & (_log_columns() | {a.lower() for a in aliases}):
         return None, None
     shown = ", ".join(sorted(names)[:6]) + (", ..." if len(names) > 6 else "")
     return (
