@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +19,12 @@ from llmcost.cli.options import (
     output_format,
 )
 from llmcost.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from llmcost.config import Config
+    from llmcost.ingest.discover import Input, Skipped
 
 
 @app.command()
@@ -127,8 +133,8 @@ def ingest(
 
 
 def _checked_inputs(
-    paths: list[str], cfg: Any, source: str, err: Any, *, quiet: bool
-) -> tuple[list[Any], list[Any]]:
+    paths: list[str], cfg: Config, source: str, err: Console, *, quiet: bool
+) -> tuple[list[Input], list[Skipped]]:
     """The inputs to read, or a UsageError before any warehouse is opened or run recorded: an
     argument with nothing to read (missing, an empty directory, a pattern matching nothing) or a
     named input that is not a log (a binary, UTF-16 text, a billing CSV) refuses the whole command,
@@ -157,15 +163,17 @@ def _checked_inputs(
     return screened.inputs, passed_over
 
 
-def _refusal(problems: list[Any], readable: int) -> str:
+def _refusal(problems: list[Skipped], readable: int) -> str:
+    from llmcost.numbers import count
+
     if len(problems) == 1 and not readable:
         (p,) = problems
         return f"ingest: {p.display}: {p.reason}; nothing was read or recorded"
-    others = f"; the {readable} other file(s) were not read either" if readable else ""
+    others = f"; the {count(readable)} other file(s) were not read either" if readable else ""
     listed = "\n".join(f"  {p.display}: {p.reason}" for p in problems)
     return (
-        f"ingest: {len(problems)} input(s) cannot be ingested, so nothing was read or recorded{others}; "
-        f"fix or drop them and rerun:\n{listed}"
+        f"ingest: {count(len(problems))} input(s) cannot be ingested, so nothing was read or recorded"
+        f"{others}; fix or drop them and rerun:\n{listed}"
     )
 
 

@@ -238,6 +238,16 @@ def test_binaries_found_by_a_directory_walk_are_passed_over(cli: Cli, tmp_path: 
     assert [f["path"] for f in doc["files"]] == [str(d / "app.log")]
 
 
+def test_a_directory_of_binaries_only_is_refused(cli: Cli, tmp_path: Path) -> None:
+    d = tmp_path / "bin"
+    d.mkdir()
+    (d / "core").write_bytes(Path("/bin/ls").read_bytes()[:4096])
+    code, _, err = cli("ingest", str(d))
+    assert code == 2
+    assert f"nothing to read in {d}: every file was passed over" in " ".join(err.split())
+    _nothing_recorded(cli)
+
+
 def test_a_stray_nul_in_a_text_log_is_still_read_line_by_line(cli: Cli, tmp_path: Path) -> None:
     f = tmp_path / "app.log"
     f.write_bytes(b"\x00" * 100 + b"\n" + jsonl([request(1)]) + b'{"msg":"x\x00"}\n' + jsonl([request(2)]))
