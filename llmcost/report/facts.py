@@ -133,7 +133,9 @@ def problem_lines(q: DataQuality) -> list[str]:
     if q.naive_timestamps:
         lines.append(f"timestamps without a zone: {q.naive_timestamps:,}")
     if q.conflicting_duplicates:
-        lines.append(f"duplicate ids with different content: {q.conflicting_duplicates:,} (first loaded counted)")
+        lines.append(
+            f"duplicate ids with different content: {q.conflicting_duplicates:,} (first loaded counted)"
+        )
     if q.orphan_events:
         lines.append(f"outcome events matching no logged request: {q.orphan_events:,}")
     return lines
