@@ -24,7 +24,7 @@ from llmcost.report.cells import human, machine
 from llmcost.report.facts import range_text
 from llmcost.report.jsonfmt import document, schema_tag, warnings
 from llmcost.report.layout import shown_columns
-from llmcost.report.text import visible
+from llmcost.report.text import shown, visible
 
 if TYPE_CHECKING:
     from llmcost.alerts import BudgetReport, Evaluation
@@ -436,7 +436,7 @@ def page_context(d: Dashboard) -> dict[str, Any]:
     """What the template shows as text (every value already a string people read), but the
     embedded JSON (`payload`) and the page's assets."""
     w = d.scope.window
-    filters = [visible(f.text) for f in d.scope.filters]
+    filters = [shown(f.text) for f in d.scope.filters]
     scope = " · ".join(part for part in (range_text(DateRange.of(w)), ", ".join(filters)) if part)
     return {
         "title": "LLM spend report",

@@ -20,7 +20,7 @@ from llmcost.queries.model import Column, Kind, Report
 from llmcost.report.cells import human, is_number
 from llmcost.report.facts import footer, heading, wrap
 from llmcost.report.layout import shown_columns
-from llmcost.report.text import visible
+from llmcost.report.text import shown, visible
 
 DIMENSION_MAX_WIDTH = 28  # longer names fold onto more lines rather than push numbers off screen
 DIMENSION_MIN_WIDTH = 8
@@ -155,7 +155,8 @@ def table_lines(report: Report, width: int) -> tuple[list[Text], list[Column]]:
 
 def print_report(report: Report, console: Console) -> None:
     """Print `report` within the console's width."""
-    for line in wrap(visible(heading(report)), console.width):
+    # redacted before wrapping: a key split over two lines would pass the console's redaction
+    for line in wrap(shown(heading(report)), console.width):
         console.print(Text(line, style="bold"), soft_wrap=True)
     lines, hidden = table_lines(report, console.width)
     console.print(Text("\n").join(lines), soft_wrap=True)
@@ -173,5 +174,5 @@ def print_footer(report: Report, console: Console, hidden: list[Column]) -> None
         names = ", ".join(c.title for c in hidden)
         extra.append(f"not shown at this width: {names} (see --format md, csv or json)")
     for item in footer(report, extra):
-        for line in wrap(visible(item.text), console.width):
+        for line in wrap(shown(item.text), console.width):
             console.print(Text(line, style=FOOTER_STYLES[item.kind]), soft_wrap=True)

@@ -174,3 +174,34 @@ def test_html_escapes_a_filter_value(app_db: Path, capsys: pytest.CaptureFixture
     )  # fmt: skip
     assert "<b>x</b>" not in out
     assert "tenant=&lt;b&gt;x&lt;/b&gt;</title>" in out
+
+
+# -- secrets --------------------------------------------------------------------------------------
+
+KEY = "sk-live0123456789abcdefXYZ"
+BEARER = "Bearer abcdefghijklmnopqrstuvwxyz0123"
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "json", "csv", "html"])
+def test_a_key_typed_in_a_filter_is_never_echoed(
+    fmt: str, app_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 40 columns: the title and the footer wrap, and must not split a bearer token from its word
+    monkeypatch.setenv("COLUMNS", "40")
+    code, out, err = run(
+        capsys,
+        "report",
+        "-f",
+        fmt,
+        "--where",
+        f"tenant={KEY}",
+        "--where",
+        f"feature={BEARER}",
+        "--db",
+        str(app_db),
+    )
+    assert code == 0, err
+    for secret in ("sk-live0123456789", "abcdefghijklmnop"):
+        assert secret not in out + err
+    if fmt in ("table", "md"):
+        assert "REDACTED" in out.splitlines()[0]
