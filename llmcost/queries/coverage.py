@@ -80,7 +80,7 @@ class Unmatched:
             return f"{head}; closest: {', '.join(self.closest)}"
         if self.examples:
             return f"{head}; the most common: {', '.join(self.examples)}"
-        return f"{head}; no request has any {name} logged"
+        return f"{head}; {name} is never logged"
 
 
 @dataclass(frozen=True)

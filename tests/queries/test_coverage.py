@@ -207,3 +207,16 @@ def test_every_report_carries_its_range_and_filters(con: duckdb.DuckDBPyConnecti
     ):
         assert rep.filters == s.filters, rep.name
         assert rep.date_range is not None and rep.date_range.end == at("2026-05-06T08:00:00Z"), rep.name
+
+
+def test_a_field_never_logged_says_so(con: duckdb.DuckDBPyConnection) -> None:
+    assert check(con, scope("attr.team=x")).warnings == [
+        "no request has attr.team=x; attr.team is never logged"
+    ]
+
+
+def test_derived_dimensions_are_checked_too(con: duckdb.DuckDBPyConnection) -> None:
+    assert check(con, scope("stage=retrival")).warnings == [
+        "no request has stage=retrival; closest: retrieval"
+    ]
+    assert check(con, scope("outcome=succes")).warnings == ["no request has outcome=succes; closest: success"]
