@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from llmcost.config.pricing import PricingConfig
 from llmcost.errors import ConfigError
+from llmcost.faults import crashpoint
 from llmcost.window import known_zone
 
 MIB = 1 << 20
@@ -177,6 +178,7 @@ def parse_config(data: dict[str, Any], origin: Path | str = "<config>") -> Confi
 
 
 def load_config(explicit: Path | None = None) -> Config:
+    crashpoint("config.load")
     found = find_config_file(explicit)
     if found is None:
         return Config()
