@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmcost.config import Config
 from llmcost import interrupts
+from llmcost.config import Config
 from llmcost.errors import ConfigError, Interrupted, StorageError
 from llmcost.faults import crashpoint
 from llmcost.ingest import commit, dedup, formats
