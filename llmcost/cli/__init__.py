@@ -152,18 +152,16 @@ def _run(argv: list[str] | None) -> int:
 def _internal_error(e: Exception) -> int:
     """A bug: one line, or with --debug (LLMCOST_DEBUG=1) the traceback first."""
     err = _err()
-    if os.environ.get("LLMCOST_DEBUG") == "1":
+    debug = os.environ.get("LLMCOST_DEBUG") == "1"
+    if debug:
         import traceback
 
         err.print("".join(traceback.format_exception(e)).rstrip("\n"), markup=False, highlight=False)
     message = " ".join(str(e).split())
     if len(message) > 300:
         message = message[:299] + "…"
-    err.print(
-        f"llmcost: internal error: {type(e).__name__}: {message} (rerun with --debug for the traceback)",
-        markup=False,
-        highlight=False,
-    )
+    hint = "" if debug else " (rerun with --debug for the traceback)"
+    err.print(f"llmcost: internal error: {type(e).__name__}: {message}{hint}", markup=False, highlight=False)
     return int(ExitCode.SOFTWARE)
 
 
