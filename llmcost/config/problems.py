@@ -20,6 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from llmcost.redact import redact
+
 Loc = tuple[str | int, ...]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
@@ -133,7 +135,7 @@ def _table(loc: Loc) -> str:
 
 
 def _got(value: Any) -> str:
-    shown = repr(value)
+    shown = redact(repr(value))  # before cutting it short: a cut secret might no longer look like one
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
