@@ -128,6 +128,11 @@ def _run(argv: list[str] | None) -> int:
         # with standalone_mode off, a command's typer.Exit(code) comes back as the return value
         rv = app(args=argv, standalone_mode=False)
     except LlmcostError as e:
+        from llmcost import interrupts
+        from llmcost.errors import Interrupted
+
+        if interrupts.received() is not None and not isinstance(e, Interrupted):
+            raise  # an error that the signal caused (a query cut short): main() says "interrupted"
         _err().print(f"llmcost: {e}", markup=False, highlight=False)
         return int(e.exit_code)
     except typer.Exit as e:
