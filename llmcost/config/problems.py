@@ -191,8 +191,6 @@ def describe(
         in_model: Loc = tuple(err["loc"])
         loc = (*prefix, *in_model)
         line = line_of(lines, (*root, *loc)) if lines else None
-        if line is None and err["type"] == "extra_forbidden" and lines:
-            line = line_of(lines, (*root, *loc[:-1]))
         place = f"{origin}:{line}" if origin is not None and line is not None else f"{origin or 'config'}"
         out.append((line or 0, f"{place}: {_one(err, loc, model, in_model)}"))
     return "\n".join(text for _, text in sorted(out, key=lambda lt: lt[0]))
