@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from enum import IntEnum
 
 
@@ -10,9 +11,12 @@ class ExitCode(IntEnum):
     CHECK_TRIPPED = 1  # an alert fired, a reconciliation gap over threshold, --strict found a problem
     USAGE = 2  # bad option, bad config
     DATA = 65  # malformed input where the command cannot go on (EX_DATAERR)
+    SOFTWARE = 70  # a bug: an exception llmcost did not expect (EX_SOFTWARE)
     CANT_CREATE = 73  # cannot write an output (EX_CANTCREAT)
     IO = 74  # I/O error (EX_IOERR)
     BUSY = 75  # another writer holds the warehouse (EX_TEMPFAIL)
+    SIGINT = 130  # interrupted: 128 + the signal's number, as a shell reports it
+    SIGTERM = 143
 
 
 class LlmcostError(Exception):
@@ -49,3 +53,13 @@ class WarehouseBusy(LlmcostError):
 
 class CheckFailed(LlmcostError):
     exit_code = ExitCode.CHECK_TRIPPED
+
+
+class Interrupted(LlmcostError):
+    """SIGINT or SIGTERM stopped the command; the message says what was kept."""
+
+    exit_code = ExitCode.SIGINT
+
+    def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
+        super().__init__(message)
+        self.exit_code = ExitCode.SIGTERM if signum == signal.SIGTERM else ExitCode.SIGINT

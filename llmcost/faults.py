@@ -16,6 +16,13 @@ Points (grep `crashpoint(` for the list in the code):
     commit.after          right after COMMIT, before the next batch
     export.before_rename  `export parquet`: every file written under the hidden staging directory
     export.mid_rename     `export parquet` into an existing directory: after the first day's file moved
+    config.load           the config file about to be read (every command that reads a config)
+
+The same points take two more faults, for the interrupt and internal-error tests:
+
+    LLMCOST_SIGNAL_AT=commit.after:2          # send this process SIGINT at the 2nd hit
+    LLMCOST_SIGNAL_AT=commit.after:2:SIGTERM  # ... or SIGTERM
+    LLMCOST_FAIL_AT=config.load               # raise RuntimeError there (a bug, as llmcost sees it)
 """
 
 from __future__ import annotations
@@ -24,24 +31,45 @@ import os
 import signal
 
 ENV = "LLMCOST_CRASH_AT"
+SIGNAL_ENV = "LLMCOST_SIGNAL_AT"
+FAIL_ENV = "LLMCOST_FAIL_AT"
 
 
 def _parse(value: str | None) -> tuple[str, int] | None:
     if not value:
         return None
     name, _, nth = value.partition(":")
+    nth = nth.partition(":")[0]
     return name, int(nth) if nth.isdigit() and int(nth) >= 1 else 1
 
 
+def _signal(value: str | None) -> signal.Signals:
+    name = (value or "").split(":")[2:3]
+    return signal.Signals[name[0].upper()] if name and name[0] else signal.SIGINT
+
+
 _TARGET = _parse(os.environ.get(ENV))
-_hits = 0
+_SIGNAL_TARGET = _parse(os.environ.get(SIGNAL_ENV))
+_SIGNAL = _signal(os.environ.get(SIGNAL_ENV))
+_FAIL_TARGET = _parse(os.environ.get(FAIL_ENV))
+_hits: dict[str, int] = {}
+
+
+def _due(target: tuple[str, int] | None, name: str, env: str) -> bool:
+    if target is None or target[0] != name:
+        return False
+    _hits[env] = _hits.get(env, 0) + 1
+    return _hits[env] == target[1] or (env == ENV and _hits[env] > target[1])
 
 
 def crashpoint(name: str) -> None:
-    """SIGKILL this process if LLMCOST_CRASH_AT names this point (at its Nth hit)."""
-    if _TARGET is None or _TARGET[0] != name:
+    """SIGKILL this process if LLMCOST_CRASH_AT names this point (at its Nth hit); send it SIGINT
+    (or the named signal) if LLMCOST_SIGNAL_AT does; raise RuntimeError if LLMCOST_FAIL_AT does."""
+    if _TARGET is None and _SIGNAL_TARGET is None and _FAIL_TARGET is None:
         return
-    global _hits
-    _hits += 1
-    if _hits >= _TARGET[1]:
+    if _due(_TARGET, name, ENV):
         os.kill(os.getpid(), signal.SIGKILL)
+    if _due(_SIGNAL_TARGET, name, SIGNAL_ENV):
+        os.kill(os.getpid(), _SIGNAL)
+    if _due(_FAIL_TARGET, name, FAIL_ENV):
+        raise RuntimeError(f"injected failure at {name} ({FAIL_ENV})")

@@ -84,6 +84,7 @@ from pydantic import (
     field_validator,
 )
 
+from llmcost.config.problems import describe
 from llmcost.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -251,12 +252,8 @@ class Settings(BaseModel):
         return self.tenant_plans.get(tenant_id, self.budgets.default_plan)
 
 
-def _describe(e: ValidationError, origin: str, section: str) -> str:
-    lines = [f"{origin}: invalid configuration"]
-    for err in e.errors():
-        key = ".".join(str(p) for p in (section, *err["loc"]))
-        lines.append(f"  {key}: {err['msg']}")
-    return "\n".join(lines)
+def _describe(e: ValidationError, origin: Path | str, section: str, model: type[BaseModel]) -> str:
+    return describe(e, origin, model=model, prefix=(section,))
 
 
 def read_tenants_file(path: Path, plans: dict[str, Plan]) -> dict[str, str]:
@@ -301,11 +298,11 @@ def parse_settings(
     try:
         alerts_cfg = AlertsConfig.model_validate(alerts)
     except ValidationError as e:
-        raise ConfigError(_describe(e, str(origin), "alerts")) from None
+        raise ConfigError(_describe(e, origin, "alerts", AlertsConfig)) from None
     try:
         budgets_cfg = BudgetsConfig.model_validate(budgets)
     except ValidationError as e:
-        raise ConfigError(_describe(e, str(origin), "budgets")) from None
+        raise ConfigError(_describe(e, origin, "budgets", BudgetsConfig)) from None
     mapping: dict[str, str] = {}
     if budgets_cfg.tenants_file is not None:
         path = budgets_cfg.tenants_file.expanduser()

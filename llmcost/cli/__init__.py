@@ -10,6 +10,8 @@ importing none of them (and none of duckdb, pydantic, numpy, polars, pyarrow, ge
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -83,8 +85,12 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="On an internal error, print its traceback."),
+) -> None:
     """Which customers, features and workflows drove the LLM spend."""
+    if debug:
+        os.environ["LLMCOST_DEBUG"] = "1"
 
 
 def load_all() -> None:
@@ -95,17 +101,42 @@ def load_all() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a console script, exits with) the exit code."""
+    from llmcost import interrupts
+
+    with interrupts.handling():
+        try:
+            code = _run(argv)
+            signum = interrupts.received()
+            if signum is not None and code == 0:  # the command finished, but not as it was asked to
+                _err().print("llmcost: interrupted", markup=False, highlight=False)
+                code = interrupts.exit_code(signum)
+            return _exit(code, argv)
+        except BaseException as e:  # SystemExit aside, nothing leaves as a traceback
+            if isinstance(e, SystemExit):
+                raise
+            signum = interrupts.received() or (signal.SIGINT if isinstance(e, KeyboardInterrupt) else None)
+            if signum is not None:  # whatever the signal surfaced as (DuckDB: its own error)
+                _err().print("llmcost: interrupted", markup=False, highlight=False)
+                return _exit(interrupts.exit_code(signum), argv)
+            if not isinstance(e, Exception):
+                raise
+            return _exit(_internal_error(e), argv)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         # with standalone_mode off, a command's typer.Exit(code) comes back as the return value
         rv = app(args=argv, standalone_mode=False)
     except LlmcostError as e:
+        from llmcost import interrupts
+        from llmcost.errors import Interrupted
+
+        if interrupts.received() is not None and not isinstance(e, Interrupted):
+            raise  # an error that the signal caused (a query cut short): main() says "interrupted"
         _err().print(f"llmcost: {e}", markup=False, highlight=False)
-        return _exit(int(e.exit_code), argv)
+        return int(e.exit_code)
     except typer.Exit as e:
-        return _exit(int(e.exit_code), argv)
-    except KeyboardInterrupt:
-        _err().print("llmcost: interrupted", markup=False)
-        return _exit(130, argv)
+        return int(e.exit_code)
     except typer.TyperException as e:  # usage errors from option parsing
         show = getattr(e, "show", None)
         if callable(show):
@@ -117,10 +148,26 @@ def main(argv: list[str] | None = None) -> int:
             _err().print(buf.getvalue(), markup=False, highlight=False, end="")
         else:
             _err().print(f"llmcost: {e.format_message()}", markup=False, highlight=False)
-        return _exit(ExitCode.USAGE, argv)
-    except typer.Abort:
-        return _exit(130, argv)
-    return _exit(rv if isinstance(rv, int) else 0, argv)
+        return int(ExitCode.USAGE)
+    except typer.Abort:  # click's answer to EOF at a prompt (or a KeyboardInterrupt it caught)
+        return int(ExitCode.SIGINT)
+    return rv if isinstance(rv, int) else 0
+
+
+def _internal_error(e: Exception) -> int:
+    """A bug: one line, or with --debug (LLMCOST_DEBUG=1) the traceback first."""
+    err = _err()
+    debug = os.environ.get("LLMCOST_DEBUG") == "1"
+    if debug:
+        import traceback
+
+        err.print("".join(traceback.format_exception(e)).rstrip("\n"), markup=False, highlight=False)
+    message = " ".join(str(e).split())
+    if len(message) > 300:
+        message = message[:299] + "…"
+    hint = "" if debug else " (rerun with --debug for the traceback)"
+    err.print(f"llmcost: internal error: {type(e).__name__}: {message}{hint}", markup=False, highlight=False)
+    return int(ExitCode.SOFTWARE)
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

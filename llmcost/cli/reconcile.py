@@ -131,7 +131,7 @@ def reconcile_cmd(
     set_color(color)
     fmt = output_format(fmt, "reconcile", FORMATS, json_flag=json_out)
     db_path, cfg = resolve(db, config)
-    defaults = reconcile_config(cfg.reconcile)
+    defaults = reconcile_config(cfg.reconcile, cfg.source_path)
     threshold = threshold or defaults.threshold
     tz = tz or defaults.tz
     zone(tz)

@@ -17,7 +17,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from llmcost.config.pricing import PricingConfig
+from llmcost.config.problems import describe
 from llmcost.errors import ConfigError
+from llmcost.faults import crashpoint
 from llmcost.window import known_zone
 
 MIB = 1 << 20
@@ -156,19 +158,12 @@ def find_config_file(explicit: Path | None = None) -> tuple[Path, bool] | None:
     return None
 
 
-def _describe(e: ValidationError, path: Path | str) -> str:
-    lines = [f"{path}: invalid configuration"]
-    for err in e.errors():
-        key = ".".join(str(p) for p in err["loc"])
-        lines.append(f"  {key}: {err['msg']}")
-    return "\n".join(lines)
-
-
-def parse_config(data: dict[str, Any], origin: Path | str = "<config>") -> Config:
+def parse_config(data: dict[str, Any], origin: Path | str = "<config>", text: str | None = None) -> Config:
+    """Validate a config's tables; errors name the file, the line and the key (config/problems.py)."""
     try:
         cfg = Config.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(_describe(e, origin)) from None
+        raise ConfigError(describe(e, origin, model=Config, text=text)) from None
     if isinstance(origin, Path):
         cfg.source_path = origin
         if cfg.warehouse.path is not None and not cfg.warehouse.path.is_absolute():
@@ -177,19 +172,21 @@ def parse_config(data: dict[str, Any], origin: Path | str = "<config>") -> Confi
 
 
 def load_config(explicit: Path | None = None) -> Config:
+    crashpoint("config.load")
     found = find_config_file(explicit)
     if found is None:
         return Config()
     path, is_pyproject = found
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read: {e}") from None
     if is_pyproject:
         data = data.get("tool", {}).get("llmcost", {})
-    return parse_config(data, path)
+    return parse_config(data, path, text)
 
 
 def default_db_path(cfg: Config | None = None) -> Path:

@@ -184,7 +184,8 @@ class PricingConfig(BaseModel):
 def load_rates_file(path: Path) -> RatesFile:
     """Read and validate a rates file; errors name the file and the key."""
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        data: dict[str, Any] = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"{path}: rates file not found") from None
     except tomllib.TOMLDecodeError as e:
@@ -194,8 +195,6 @@ def load_rates_file(path: Path) -> RatesFile:
     try:
         return RatesFile.model_validate(data)
     except ValidationError as e:
-        lines = [f"{path}: invalid rates"]
-        for err in e.errors():
-            key = ".".join(str(p) for p in err["loc"])
-            lines.append(f"  {key}: {err['msg']}")
-        raise ConfigError("\n".join(lines)) from None
+        from llmcost.config.problems import describe
+
+        raise ConfigError(describe(e, path, model=RatesFile, text=text)) from None

@@ -9,11 +9,13 @@ crash at any point (see the crash points below and llmcost/faults.py) loses or r
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llmcost import interrupts
 from llmcost.faults import crashpoint
 from llmcost.ingest.batch import RAW_CAP
 from llmcost.ingest.dedup import KEYS
@@ -101,11 +103,17 @@ def commit_batch(
     end: BatchEnd,
     conflict_kinds: list[str],
     now: datetime,
+    on_commit: Callable[[], None] | None = None,
 ) -> None:
-    """Commit one batch (its staged, fresh_<kind> and conflicts_<kind> tables are in `con`)."""
+    """Commit one batch (its staged, fresh_<kind> and conflicts_<kind> tables are in `con`).
+
+    If it fails before COMMIT, the batch's new segment files are deleted; once COMMIT has returned
+    they belong to the warehouse, whatever is raised afterwards (a signal, a crash point).
+    `on_commit` runs right after COMMIT, before any signal held back during it is raised."""
     c = counts
     where = {"ingest_id": ingest_id, "source_id": source_id, "path": display}
     redact = {"secret": SECRET_PATTERN, "cap": RAW_CAP}
+    committed = False
     con.execute("BEGIN")
     try:
         for kind, seg in written:
@@ -157,9 +165,18 @@ def commit_batch(
             },
         )
         crashpoint("commit.before")
-        con.execute("COMMIT")
+        # A signal waits until COMMIT has returned: an interrupted COMMIT would leave us not knowing
+        # whether the batch is in (and whether its segment files may go).
+        with interrupts.deferred():
+            con.execute("COMMIT")
+            committed = True
+            if on_commit is not None:
+                on_commit()
     except BaseException:
-        with contextlib.suppress(Exception):
-            con.execute("ROLLBACK")
+        if not committed:
+            with contextlib.suppress(Exception):
+                con.execute("ROLLBACK")
+            # the segments no committed transaction registered; a registered one is never deleted
+            segments.retire(seg_dir, [seg.file for _, seg in written])
         raise
     crashpoint("commit.after")

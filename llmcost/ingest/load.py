@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llmcost import interrupts
 from llmcost.config import Config
-from llmcost.errors import ConfigError, StorageError
+from llmcost.errors import ConfigError, Interrupted, StorageError
 from llmcost.faults import crashpoint
 from llmcost.ingest import commit, dedup, formats
 from llmcost.ingest.batch import to_arrow
@@ -33,6 +34,7 @@ from llmcost.ingest.results import Counts, FileResult, IngestResult
 from llmcost.ingest.sources import TAIL_WINDOW, Resume
 from llmcost.ingest.stage import Stager, prepare_connection
 from llmcost.ingest.streams import ExpansionLimit
+from llmcost.numbers import count
 from llmcost.warehouse import Warehouse, segments, write_failed
 from llmcost.warehouse.sql import SqlFiles
 
@@ -88,6 +90,8 @@ class Loader:
         prepare_connection(self.con)
         # staging runs on its own connection, one batch ahead of the rest (see _load_stream)
         self.stager = Stager(self.con.cursor(), self.fields, cfg.ingest, now=self.now, earliest=EARLIEST)
+        self.batches = 0  # committed by this run (for the message when it is interrupted)
+        self.lines = 0
 
     # -- run ----------------------------------------------------------------------------------
     def run(
@@ -97,15 +101,42 @@ class Loader:
         ingest_id = commit.start_run(self.con, started, argv)
         results = []
         totals = Counts()
-        for inp in inputs:
-            with materialised(inp) as (path, display):
-                res = self._load_file(ingest_id, path, display, progress)
-            results.append(res)
-            totals.add(res.counts)
+        try:
+            for inp in inputs:
+                with materialised(inp) as (path, display):
+                    res = self._load_file(ingest_id, path, display, progress)
+                results.append(res)
+                totals.add(res.counts)
+        except BaseException:
+            signum = interrupts.received()
+            if signum is None:
+                raise
+            raise self._interrupted(ingest_id, len(results), signum) from None
+        signum = interrupts.received()  # a signal whose exception something on the way took as an error
+        if signum is not None:
+            raise self._interrupted(ingest_id, len(results), signum)
         finished = datetime.now(UTC)
         status = "ok" if not any(r.error for r in results) and not skipped else "partial"
         commit.finish_run(self.con, ingest_id, finished, status, len(inputs))
         return IngestResult(ingest_id, results, skipped, totals, started, finished)
+
+    def _committed(self, c: Counts) -> None:
+        self.batches += 1
+        self.lines += c.read
+
+    def _interrupted(self, ingest_id: int, files: int, signum: int) -> Interrupted:
+        """Record the run as interrupted; the error says what it kept. Every batch committed before
+        the signal stays (a rerun resumes after it), the one in flight was rolled back."""
+        with contextlib.suppress(Exception):
+            self.con.execute("ROLLBACK")  # DuckDB, interrupted mid-query, may hold a transaction open
+        with contextlib.suppress(Exception):
+            commit.finish_run(self.con, ingest_id, datetime.now(UTC), "interrupted", files)
+        return Interrupted(
+            f"interrupted; {count(self.batches)} {'batch' if self.batches == 1 else 'batches'} committed "
+            f"({count(self.lines)} {'line' if self.lines == 1 else 'lines'}), "
+            "rerun the same command to resume",
+            signum,
+        )
 
     # -- one file -----------------------------------------------------------------------------
     def _load_file(self, ingest_id: int, path: Path, display: str, progress: Progress | None) -> FileResult:
@@ -262,22 +293,20 @@ class Loader:
                 c.naive_ts += fresh.naive_ts
                 c.duplicate += of_kind - fresh.loaded
             c.bytes = end.offset - int(table.column("byte_offset")[0].as_py()) if table.num_rows else 0
-            try:
-                commit.commit_batch(
-                    con,
-                    self.wh.segment_dir,
-                    ingest_id=ingest_id,
-                    source_id=source_id,
-                    display=display,
-                    counts=c,
-                    written=written,
-                    end=end,
-                    conflict_kinds=conflict_kinds,
-                    now=datetime.now(UTC),
-                )
-            except BaseException:
-                segments.retire(self.wh.segment_dir, [seg.file for _, seg in written])
-                raise
+            # no retire-on-error here: after COMMIT the files are the warehouse's (commit_batch)
+            commit.commit_batch(
+                con,
+                self.wh.segment_dir,
+                ingest_id=ingest_id,
+                source_id=source_id,
+                display=display,
+                counts=c,
+                written=written,
+                end=end,
+                conflict_kinds=conflict_kinds,
+                now=datetime.now(UTC),
+                on_commit=lambda: self._committed(c),
+            )
             return c
         finally:
             con.unregister("batch_lines")

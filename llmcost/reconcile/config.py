@@ -9,10 +9,12 @@ tz = "America/New_York"   # the zone your reports use: explains requests near th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from llmcost.config.problems import describe
 from llmcost.errors import ConfigError
 
 
@@ -23,10 +25,8 @@ class ReconcileConfig(BaseModel):
     tz: str = "UTC"
 
 
-def reconcile_config(section: dict[str, Any]) -> ReconcileConfig:
+def reconcile_config(section: dict[str, Any], origin: Path | None = None) -> ReconcileConfig:
     try:
         return ReconcileConfig.model_validate(section)
     except ValidationError as e:
-        lines = ["invalid [reconcile] configuration"]
-        lines += [f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()]
-        raise ConfigError("\n".join(lines)) from None
+        raise ConfigError(describe(e, origin, model=ReconcileConfig, prefix=("reconcile",))) from None

@@ -76,16 +76,24 @@ def write_segment(
     name = f"{kind}/{uuid.uuid4().hex}.parquet"
     final = seg_dir / name
     tmp = final.with_name("." + final.name + ".tmp")
-    old = os.umask(0o077)
     try:
-        res = con.execute(SQL.render("segment_write", select=select_sql, path=literal(str(tmp)))).fetchone()
-    finally:
-        os.umask(old)
-    rows = int(res[0]) if res else 0
-    fsync_path(tmp)
-    crashpoint("segment.before_rename")
-    os.replace(tmp, final)
-    fsync_path(final.parent)
+        old = os.umask(0o077)
+        try:
+            res = con.execute(
+                SQL.render("segment_write", select=select_sql, path=literal(str(tmp)))
+            ).fetchone()
+        finally:
+            os.umask(old)
+        rows = int(res[0]) if res else 0
+        fsync_path(tmp)
+        crashpoint("segment.before_rename")
+        os.replace(tmp, final)
+        fsync_path(final.parent)
+    except BaseException:  # an error or a signal: the new, unregistered file goes (a crash's: on open)
+        for path in (tmp, final):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
     return WrittenSegment(name, rows)
 
 

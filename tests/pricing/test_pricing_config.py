@@ -77,7 +77,7 @@ def test_bad_rates_file_names_the_file_and_the_key(setup: Path):
         load_catalog(load_config(setup / "llmcost.toml"))
     msg = str(e.value)
     assert str(setup / "bad_rates.toml") in msg
-    assert "rates.0.input" in msg and "greater than or equal to 0" in msg
+    assert "bad_rates.toml:4: [[rates]] #1 input:" in msg and "greater than or equal to 0" in msg
 
 
 def test_missing_rates_file(setup: Path):
@@ -87,25 +87,34 @@ def test_missing_rates_file(setup: Path):
 
 
 @pytest.mark.parametrize(
-    ("entry", "key"),
+    ("entry", "said"),
     [
-        ('model = "x"\ninput = 1', "pricing.rates.0.output"),
-        ('model = "x"\ninput = 1\noutput = 1\nouput = 2', "pricing.rates.0.ouput"),
-        ('model = "("\nmatch = "regex"\ninput = 1\noutput = 1', "pricing.rates.0.model"),
-        ('model = "x"\nmatch = "glob"\ninput = 1\noutput = 1', "pricing.rates.0.match"),
+        ('model = "x"\ninput = 1', ":1: [[pricing.rates]] #1 missing key 'output'"),
+        (
+            'model = "x"\ninput = 1\noutput = 1\nouput = 2',
+            ":5: unknown key 'ouput' in [[pricing.rates]] #1; did you mean 'output'?",
+        ),
+        (
+            'model = "("\nmatch = "regex"\ninput = 1\noutput = 1',
+            ":2: [[pricing.rates]] #1 model: not a valid",
+        ),
+        (
+            'model = "x"\nmatch = "glob"\ninput = 1\noutput = 1',
+            ":3: [[pricing.rates]] #1 match: expected one of 'exact', 'prefix' or 'regex', got 'glob'",
+        ),
         (
             'model = "x"\ninput = 1\noutput = 1\neffective_from = 2026-02-01\neffective_until = 2026-01-01',
-            "pricing.rates.0.effective_until",
+            ":6: [[pricing.rates]] #1 effective_until: must be after",
         ),
-        ('model = "x"\ninput = 0.1234567890123\noutput = 1', "pricing.rates.0.input"),
+        ('model = "x"\ninput = 0.1234567890123\noutput = 1', ":3: [[pricing.rates]] #1 input:"),
     ],
 )
-def test_bad_inline_rate_names_the_file_and_the_key(tmp_path: Path, entry: str, key: str):
+def test_bad_inline_rate_names_the_file_line_and_key(tmp_path: Path, entry: str, said: str):
     path = tmp_path / "llmcost.toml"
     path.write_text(f"[[pricing.rates]]\n{entry}\n")
     with pytest.raises(ConfigError) as e:
         load_config(path)
-    assert str(path) in str(e.value) and key in str(e.value)
+    assert f"{path}{said}" in str(e.value)
 
 
 def test_bad_cost_mode_and_discount(tmp_path: Path):
@@ -115,7 +124,8 @@ def test_bad_cost_mode_and_discount(tmp_path: Path):
     )
     with pytest.raises(ConfigError) as e:
         load_config(path)
-    assert "pricing.cost_mode" in str(e.value) and "pricing.discounts.0.percent" in str(e.value)
+    assert f"{path}:2: [pricing] cost_mode: expected one of" in str(e.value)
+    assert f"{path}:5: [[pricing.discounts]] #1 percent:" in str(e.value)
 
 
 def test_model_match_kinds():

@@ -209,6 +209,11 @@ def _fast_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     private directory, so an INSTALL that ran would leave ~/.duckdb behind for the test to see."""
     import typer.main
 
+    from llmcost.cli import load_all
+
+    # every command registered first: the lazy group rebuilds the command to find one not yet
+    # imported, and a cached build made before that import would never list it ("No such command")
+    load_all()
     monkeypatch.setattr(typer.main, "get_command", functools.cache(typer.main.get_command))
     home = tmp_path / "home"
     home.mkdir()
