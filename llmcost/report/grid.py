@@ -85,7 +85,9 @@ def _words_width(text: str) -> int:
 
 def _prepared(grid: Grid) -> list[list[str]]:
     """Every cell as the terminal shows it: numbers as they are, text made safe."""
-    return [[c if col.right else shown(c) for col, c in zip(grid.cols, row, strict=True)] for row in grid.rows]
+    return [
+        [c if col.right else shown(c) for col, c in zip(grid.cols, row, strict=True)] for row in grid.rows
+    ]
 
 
 def _cells_width(cells: list[list[str]], i: int) -> int:
@@ -215,9 +217,7 @@ def grid_lines(grid: Grid, width: int) -> tuple[list[Text], list[str]]:
 def legend(grid: Grid, hidden: list[str] | None = None) -> list[str]:
     """One line per mark that ends a number in a column shown (not one of `hidden`)."""
     left_out = set(hidden or ())
-    shown_cols = [
-        i for i, c in enumerate(grid.cols) if c.right and c.name.replace("\n", " ") not in left_out
-    ]
+    shown_cols = [i for i, c in enumerate(grid.cols) if c.right and c.name.replace("\n", " ") not in left_out]
     return [
         f"{mark} {meaning}"
         for mark, meaning in grid.marks.items()

@@ -118,7 +118,9 @@ def render_summary(console: Console, result: IngestResult, db_path: Path) -> Non
             console.print(Text(f"{f.display}: nothing loaded: {f.hint}"))  # TOML to paste: unwrapped
     if t.rejected:
         console.print(
-            Text(f"{t.rejected:,} line(s) rejected: see `llmcost status --rejects` for file, line and reason"),
+            Text(
+                f"{t.rejected:,} line(s) rejected: see `llmcost status --rejects` for file, line and reason"
+            ),
             soft_wrap=False,
         )
     if t.conflicting:
@@ -145,7 +147,8 @@ def print_explained(con: Console, display: str, found: str, explained: list[Line
     from llmcost.report.grid import KEEP, Col, Grid, print_grid
     from llmcost.report.text import shown
 
-    con.print(Text(shown(f"{display}: read as {found}")))
+    # a line naming the file stays one greppable line
+    con.print(Text(shown(f"{display}: read as {found}")), soft_wrap=True)
     for e in explained:
         head = f"{display}:{e.line_no}  {e.kind}"
         if e.event:
@@ -155,12 +158,14 @@ def print_explained(con: Console, display: str, found: str, explained: list[Line
             head += f": {first}" + (f" {e.detail!r}" if e.detail else "")
         if e.shape:
             head += f"  [{e.shape}]"
-        con.print(Text(shown(head)))
+        con.print(Text(shown(head)), soft_wrap=True)
         for line in setting:  # a TOML setting to paste, as it is to be pasted
             con.print(Text(shown(f"    {line}")), soft_wrap=True)
         if not e.values:
             continue
-        table = Grid([Col("column", keep=KEEP), Col("from field", keep=KEEP), Col("value", keep=KEEP, wrap=True)])
+        table = Grid(
+            [Col("column", keep=KEEP), Col("from field", keep=KEEP), Col("value", keep=KEEP, wrap=True)]
+        )
         for col, value in e.values.items():
             value_text = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
             table.add(col, e.sources.get(col, ""), value_text)

@@ -55,7 +55,10 @@ def report_grid(report: Report) -> tuple[Grid, list[Column]]:
     grid = Grid([_col(c) for c in columns], marks=MARKS, gap=1)
     for r in report.rows:
         partly = _partly_unpriced(r)
-        grid.add(*(_cell(c, r.get(c.name), partly_unpriced=partly) for c in columns), style="italic" if r.get("other") else "")
+        grid.add(
+            *(_cell(c, r.get(c.name), partly_unpriced=partly) for c in columns),
+            style="italic" if r.get("other") else "",
+        )
     if report.totals is not None and any(c.kind is Kind.DIMENSION for c in columns):
         totals = report.totals
         cells: list[Cell] = []
