@@ -110,9 +110,8 @@ def render_summary(console: Console, result: IngestResult, db_path: Path) -> Non
     console.print(Text(line), soft_wrap=False)
     rate = t.read / result.seconds if result.seconds > 0 else 0
     console.print(
-        Text(f"ingest #{result.ingest_id} into {db_path} in {result.seconds:.2f} s ({rate:,.0f} lines/s)"),
-        soft_wrap=False,
-    )
+        Text(f"ingest #{result.ingest_id} into {db_path} in {result.seconds:.2f} s ({rate:,.0f} lines/s)")
+    )  # names a path: one greppable line
     for f in result.files:
         if f.hint:
             console.print(Text(f"{f.display}: nothing loaded: {f.hint}"))  # TOML to paste: unwrapped

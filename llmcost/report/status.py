@@ -68,7 +68,7 @@ def print_inventory(con: Console, path: str, inv: Any) -> None:
                 Col("requests", True, KEEP),
                 Col("outcomes", True, 1),
                 Col("dup", True, 0),
-                Col("ignored", True, 0),
+                Col("ignored", True, 1),
                 Col("rejected", True, 1),
             ]
         )
