@@ -128,7 +128,7 @@ def print_table(con: Console, rec: Reconciliation) -> None:
             Col("explanation", keep=KEEP),
             Col("amount", True, KEEP),
             Col("share", True, 1),
-            Col("detail", keep=1, wrap=True),
+            Col("detail", keep=KEEP, wrap=True),
         ],
         title="explanations",
     )

@@ -80,18 +80,18 @@ def table_lines(report: Report, width: int) -> tuple[list[Text], list[Column]]:
 
 
 def print_report(report: Report, console: Console) -> None:
-    """Print `report` within the console's width."""
+    """Print `report` within the console's width (the footer lines wrap between words)."""
     console.print(Text(visible(report.title), style="bold"), soft_wrap=True)
     grid, _ = report_grid(report)
     lines, hidden = grid_lines(grid, console.width)
     console.print(Text("\n").join(lines), soft_wrap=True)
     for line in fact_lines(report):
-        console.print(Text(visible(line), style="dim"), soft_wrap=True)
+        console.print(Text(visible(line), style="dim"))
     for line in legend(grid, hidden):
         console.print(Text(line, style="dim"))
     if hidden:
         console.print(Text(hidden_line(hidden), style="dim"))
     for w in report.warnings:
-        console.print(Text("warning: " + visible(w), style="yellow"), soft_wrap=True)
+        console.print(Text("warning: " + visible(w), style="yellow"))
     for n in report.notes:
-        console.print(Text("note: " + visible(n)), soft_wrap=True)
+        console.print(Text("note: " + visible(n)))
