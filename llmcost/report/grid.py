@@ -84,10 +84,9 @@ def _words_width(text: str) -> int:
 
 
 def _prepared(grid: Grid) -> list[list[str]]:
-    """Every cell as the terminal shows it: numbers as they are, text made safe."""
-    return [
-        [c if col.right else shown(c) for col, c in zip(grid.cols, row, strict=True)] for row in grid.rows
-    ]
+    """Every cell as the terminal shows it: secrets redacted, invisible characters escaped (a
+    number column may hold text from a log too)."""
+    return [[shown(c) for c in row] for row in grid.rows]
 
 
 def _cells_width(cells: list[list[str]], i: int) -> int:
