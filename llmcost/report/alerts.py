@@ -13,7 +13,7 @@ from llmcost.alerts.budgets import BudgetReport, TenantBudget
 from llmcost.alerts.model import Alert, Evaluation, Number
 from llmcost.alerts.rules import tenant_label
 from llmcost.redact import redact
-from llmcost.report.grid import KEEP, Col, Grid, print_grid
+from llmcost.report.grid import KEEP, Col, Grid, print_grid, print_hanging
 from llmcost.report.text import shown, visible
 
 if TYPE_CHECKING:
@@ -225,13 +225,13 @@ def print_alerts(ev: Evaluation, console: Console) -> None:
     if alerts:
         print_grid(alerts_grid(alerts), console)
         for i, a in enumerate(alerts, start=1):
-            console.print(Text(f"{i}. {shown(a.message)}"), markup=False, highlight=False)
-            console.print(Text(f"   action: {shown(a.action)}"), markup=False, highlight=False)
+            print_hanging(console, a.message, f"{i}. ", "   ")
+            print_hanging(console, a.action, "   action: ", "   ")
     notes = ev.all_notes()
     if notes:
         console.print(Text("notes:"), markup=False, highlight=False)
         for n in notes:
-            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False)
+            print_hanging(console, n, "- ")
 
 
 def print_budgets(report: BudgetReport, console: Console, top: int | None) -> None:
@@ -250,4 +250,4 @@ def print_budgets(report: BudgetReport, console: Console, top: int | None) -> No
     if report.notes:
         console.print(Text("notes:"), markup=False, highlight=False)
         for n in report.notes:
-            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False)
+            print_hanging(console, n, "- ")

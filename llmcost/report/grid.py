@@ -241,3 +241,17 @@ def print_grid(grid: Grid, console: Console, width: int | None = None) -> None:
         console.print(Text(line, style="dim"))
     if hidden:
         console.print(Text(hidden_line(hidden), style="dim"))
+
+
+def print_hanging(console: Console, text: str, first: str = "", rest: str | None = None) -> None:
+    """`text` (from logs or config: shown safe) word-wrapped within the console's width after the
+    prefix `first`, its further lines indented by `rest` (as wide as `first` unless given)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    rest = " " * cell_len(first) if rest is None else rest
+    head, *tail = _wrap(shown(text), max(20, console.width - cell_len(first))) or [""]
+    lines = [first + head]
+    if tail:
+        lines += [rest + line for line in _wrap(" ".join(tail), max(20, console.width - cell_len(rest)))]
+    console.print(Text("\n".join(lines)), soft_wrap=True)

@@ -164,3 +164,17 @@ def test_values_from_logs_are_text_not_markup() -> None:
     grid.add("[red]evil[/red]\x1b[31m", "$1.00")
     out = render(grid, 80)
     assert "[red]evil[/red]\\x1b[31m" in out
+
+
+def test_a_long_message_wraps_between_words_under_its_prefix() -> None:
+    from llmcost.report.grid import print_hanging
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=40, color_system=None, highlight=False, emoji=False)
+    message = "Throttle tenant tenant-spike-eu-west-1 (429 or a degraded response) or move it up"
+    print_hanging(console, message, "   action: ", "   ")
+    lines = buf.getvalue().splitlines()
+    assert lines[0].startswith("   action: Throttle tenant")
+    assert all(len(line) <= 40 for line in lines) and all(line.startswith("   ") for line in lines)
+    assert " ".join(" ".join(lines).split()) == "action: " + message
+    assert any("tenant-spike-eu-west-1" in line for line in lines)  # a name stays whole
