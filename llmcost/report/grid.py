@@ -243,7 +243,9 @@ def print_grid(grid: Grid, console: Console, width: int | None = None) -> None:
         console.print(Text(hidden_line(hidden), style="dim"))
 
 
-def print_hanging(console: Console, text: str, first: str = "", rest: str | None = None) -> None:
+def print_hanging(
+    console: Console, text: str, first: str = "", rest: str | None = None, style: str = ""
+) -> None:
     """`text` (from logs or config: shown safe) word-wrapped within the console's width after the
     prefix `first`, its further lines indented by `rest` (as wide as `first` unless given)."""
     from rich.cells import cell_len
@@ -254,4 +256,4 @@ def print_hanging(console: Console, text: str, first: str = "", rest: str | None
     lines = [first + head]
     if tail:
         lines += [rest + line for line in _wrap(" ".join(tail), max(20, console.width - cell_len(rest)))]
-    console.print(Text("\n".join(lines)), soft_wrap=True)
+    console.print(Text("\n".join(lines), style=style), soft_wrap=True)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmcost.numbers import signed_usd, usd_or
 from llmcost.report.grid import KEEP, Col, Grid
-from llmcost.report.text import markdown_cell, neutral_cell, shown, visible
+from llmcost.report.text import markdown_cell, neutral_cell, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -344,15 +344,13 @@ def reprice_sheet(result: RepriceResult, catalog: Catalog, *, dry_run: bool) -> 
 
 
 def print_sheet(sheet: Sheet, console: Console) -> None:
-    from rich.text import Text
 
-    from llmcost.report.grid import print_grid
+    from llmcost.report.grid import print_grid, print_hanging
 
     for block in sheet:
         if isinstance(block, Line):
-            console.print(
-                Text(shown(block.text)), style="dim" if block.dim else None, markup=False, highlight=False
-            )
+            # a long line (a price_ref) wraps between words, indented under its start
+            print_hanging(console, block.text, "", "    ", style="dim" if block.dim else "")
             continue
         print_grid(block, console)
 
