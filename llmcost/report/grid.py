@@ -238,9 +238,9 @@ def print_grid(grid: Grid, console: Console, width: int | None = None) -> None:
     lines, hidden = grid_lines(grid, width or console.width)
     console.print(Text("\n").join(lines), soft_wrap=True)
     for line in legend(grid, hidden):
-        console.print(Text(line, style="dim"))
+        print_hanging(console, line, "", "  ", style="dim")
     if hidden:
-        console.print(Text(hidden_line(hidden), style="dim"))
+        print_hanging(console, hidden_line(hidden), "", "  ", style="dim")
 
 
 def print_hanging(

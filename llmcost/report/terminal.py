@@ -16,7 +16,7 @@ from rich.text import Text
 from llmcost.queries.model import Column, Kind, Report
 from llmcost.report.cells import human, is_number
 from llmcost.report.facts import fact_lines
-from llmcost.report.grid import Col, Grid, grid_lines, hidden_line, legend
+from llmcost.report.grid import Col, Grid, grid_lines, hidden_line, legend, print_hanging
 from llmcost.report.layout import shown_columns
 from llmcost.report.text import visible
 
@@ -88,9 +88,9 @@ def print_report(report: Report, console: Console) -> None:
     for line in fact_lines(report):
         console.print(Text(visible(line), style="dim"))
     for line in legend(grid, hidden):
-        console.print(Text(line, style="dim"))
+        print_hanging(console, line, "", "  ", style="dim")
     if hidden:
-        console.print(Text(hidden_line(hidden), style="dim"))
+        print_hanging(console, hidden_line(hidden), "", "  ", style="dim")
     for w in report.warnings:
         console.print(Text("warning: " + visible(w), style="yellow"))
     for n in report.notes:
