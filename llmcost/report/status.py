@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from llmcost.report.grid import KEEP, Col, Grid, print_grid
+from llmcost.report.grid import KEEP, Col, Grid, print_grid, print_hanging
 from llmcost.report.text import shown
 
 if TYPE_CHECKING:
@@ -20,10 +20,10 @@ def print_rejects(con: Console, rows: list[dict[str, Any]]) -> None:
     for r in rows:
         where = f"{r['path']}:{r['line_no']} (byte {r['byte_offset']})"
         why = r["reason"] + (f": {r['detail']!r}" if r["detail"] else "")
-        con.print(Text(shown(f"{where}: {why}")), soft_wrap=True)
+        con.print(Text(shown(f"{where}: {why}")), soft_wrap=True)  # names a file: one greppable line
         raw = (r["raw"] or "")[:300]
         text = raw.encode("unicode_escape").decode("ascii") if unsafe_text(raw) else raw
-        con.print(Text("    " + shown(text)), soft_wrap=True)
+        print_hanging(con, text, "    ")  # the line as read, within the width
 
 
 def unsafe_text(s: str) -> bool:
