@@ -178,3 +178,18 @@ def test_a_long_message_wraps_between_words_under_its_prefix() -> None:
     assert all(len(line) <= 40 for line in lines) and all(line.startswith("   ") for line in lines)
     assert " ".join(" ".join(lines).split()) == "action: " + message
     assert any("tenant-spike-eu-west-1" in line for line in lines)  # a name stays whole
+
+
+def test_every_terminal_table_goes_through_the_grid() -> None:
+    """No renderer lays a table out on its own (rich's Table squeezes names to "tenan…")."""
+    from pathlib import Path
+
+    import llmcost
+
+    root = Path(llmcost.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "rich.table" in (text := path.read_text("utf-8")) or " Table(" in text or "=Table(" in text
+    ]
+    assert offenders == []
