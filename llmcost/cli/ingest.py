@@ -126,7 +126,8 @@ def ingest(
 
             listed = ", ".join(f"{m} ({n:,})" for m, n in sorted(unpriced.items(), key=lambda kv: -kv[1])[:5])
             err.print(
-                Text(f"unpriced requests (cost unknown, not $0): {listed}; see `llmcost pricing check`")
+                Text(f"unpriced requests (cost unknown, not $0): {listed}; see `llmcost pricing check`"),
+                soft_wrap=False,  # wraps within the terminal's width
             )
     if result.totals.read == 0 and any(f.error for f in result.files):
         raise typer.Exit(ExitCode.DATA)

@@ -1,6 +1,6 @@
 """Alerts and budgets as text: Markdown (`--format md`), chat text (the webhook's Slack `text`),
-and the cell values the terminal table and the HTML report show. No terminal library here: the
-CLI draws the table. Numbers read as `llmcost.numbers` says."""
+the cell values the HTML report shows, and the terminal tables (llmcost.report.grid). Numbers
+read as `llmcost.numbers` says."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from llmcost.alerts.budgets import BudgetReport, TenantBudget
 from llmcost.alerts.model import Alert, Evaluation, Number
 from llmcost.alerts.rules import tenant_label
 from llmcost.redact import redact
+from llmcost.report.grid import KEEP, Col, Grid, print_grid, print_hanging
 from llmcost.report.text import shown, visible
 
 if TYPE_CHECKING:
@@ -190,52 +191,58 @@ def budgets_markdown(r: BudgetReport, top: int | None = None) -> str:
 # -- the terminal --------------------------------------------------------------------------------
 
 
+# How much each column is worth keeping on a narrow terminal (llmcost.report.grid): 0 goes first.
+_ALERT_KEEP = {"threshold": 1, "baseline": 0, "window": 1}
+_NUMBERS = ("observed", "threshold", "baseline")
+_TENANT_KEEP = {"tenant": KEEP, "month to date": KEEP, "month used": KEEP, "max day": 0, "days over": 0}
+
+
+def alerts_grid(alerts: list[Alert]) -> Grid:
+    grid = Grid([Col(n, n in _NUMBERS, _ALERT_KEEP.get(n, KEEP)) for n in ALERT_COLUMNS[:-1]])
+    for a in alerts:
+        cells = alert_cells(a)[:-1]
+        style = "bold red" if a.severity.value == "critical" else "yellow"
+        grid.add((cells[0], style), *cells[1:])
+    return grid
+
+
+def budgets_grid(tenants: list[TenantBudget]) -> Grid:
+    grid = Grid(
+        [Col(n, n not in ("tenant", "plan", "runs out"), _TENANT_KEEP.get(n, 1)) for n in TENANT_COLUMNS]
+    )
+    for t in tenants:
+        over = (t.utilisation or 0.0) > 1
+        grid.add(*tenant_cells(t), style="red" if over else "")
+    return grid
+
+
 def print_alerts(ev: Evaluation, console: Console) -> None:
     """The evaluation for the terminal: summary line, the alerts table, each message and action, notes."""
-    from rich.table import Table
     from rich.text import Text
 
     alerts = ev.alerts
     console.print(Text(summary(ev) + f" Cost mode: {ev.cost_mode}."), markup=False, highlight=False)
     if alerts:
-        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for name in ALERT_COLUMNS[:-1]:
-            table.add_column(
-                name, justify="right" if name in ("observed", "threshold", "baseline") else "left"
-            )
-        for a in alerts:
-            cells = alert_cells(a)[:-1]
-            style = "bold red" if a.severity.value == "critical" else "yellow"
-            table.add_row(Text(cells[0], style=style), *(Text(shown(c)) for c in cells[1:]))
-        console.print(table)
+        print_grid(alerts_grid(alerts), console)
         for i, a in enumerate(alerts, start=1):
-            console.print(Text(f"{i}. {shown(a.message)}"), markup=False, highlight=False, soft_wrap=True)
-            console.print(
-                Text(f"   action: {shown(a.action)}"), markup=False, highlight=False, soft_wrap=True
-            )
+            print_hanging(console, a.message, f"{i}. ", "   ")
+            print_hanging(console, a.action, "   action: ", "   ")
     notes = ev.all_notes()
     if notes:
         console.print(Text("notes:"), markup=False, highlight=False)
         for n in notes:
-            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)
+            print_hanging(console, n, "- ")
 
 
 def print_budgets(report: BudgetReport, console: Console, top: int | None) -> None:
     """Budgets for the terminal: the org lines, the first `top` tenants (over a limit in red), notes."""
-    from rich.table import Table
     from rich.text import Text
 
     for line in org_lines(report):
-        console.print(Text(shown(line)), markup=False, highlight=False, soft_wrap=True)
+        console.print(Text(shown(line)), markup=False, highlight=False)
     tenants = report.tenants[:top] if top else report.tenants
     if tenants:
-        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for name in TENANT_COLUMNS:
-            table.add_column(name, justify="left" if name in ("tenant", "plan", "runs out") else "right")
-        for t in tenants:
-            over = (t.utilisation or 0.0) > 1
-            table.add_row(*(Text(shown(c), style="red" if over else "") for c in tenant_cells(t)))
-        console.print(table)
+        print_grid(budgets_grid(tenants), console)
     if top and len(report.tenants) > top:
         console.print(
             Text(f"{len(report.tenants) - top} more tenant(s) not shown (--top {top})."), markup=False
@@ -243,4 +250,4 @@ def print_budgets(report: BudgetReport, console: Console, top: int | None) -> No
     if report.notes:
         console.print(Text("notes:"), markup=False, highlight=False)
         for n in report.notes:
-            console.print(Text(f"- {shown(n)}"), markup=False, highlight=False, soft_wrap=True)
+            print_hanging(console, n, "- ")

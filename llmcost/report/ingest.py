@@ -60,21 +60,22 @@ def summary_json(result: IngestResult, db_path: Path) -> dict[str, Any]:
 
 
 def render_summary(console: Console, result: IngestResult, db_path: Path) -> None:
-    from rich.table import Table
     from rich.text import Text
 
+    from llmcost.report.grid import KEEP, Col, Grid, print_grid
+
     t = result.totals
-    table = Table(title=None, show_edge=False, pad_edge=False, box=None)
-    for col, justify in [
-        ("file", "left"),
-        ("read", "right"),
-        ("loaded", "right"),
-        ("duplicate", "right"),
-        ("ignored", "right"),
-        ("rejected", "right"),
-        ("note", "left"),
-    ]:
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    table = Grid(
+        [
+            Col("file", keep=KEEP),
+            Col("read", True, KEEP),
+            Col("loaded", True, KEEP),
+            Col("duplicate", True, 0),
+            Col("ignored", True, 1),
+            Col("rejected", True, 1),
+            Col("note", keep=1, wrap=True),
+        ]
+    )
     shown = (
         result.files
         if len(result.files) <= 20
@@ -85,59 +86,67 @@ def render_summary(console: Console, result: IngestResult, db_path: Path) -> Non
         if f.pending_bytes and not f.error:
             note = (
                 note + "; " if note else ""
-            ) + f"{f.pending_bytes} bytes of an unfinished last line wait for the next run"
+            ) + f"{f.pending_bytes:,} bytes of an unfinished last line wait for the next run"
         if f.resumed_at and not note:
-            note = f"resumed at byte {f.resumed_at}"
+            note = f"resumed at byte {f.resumed_at:,}"
         c = f.counts
-        table.add_row(
-            Text(f.display),
+        table.add(
+            f.display,
             f"{c.read:,}",
             f"{c.loaded:,}",
             f"{c.duplicate:,}",
             f"{c.ignored:,}",
             f"{c.rejected:,}",
-            Text(note),
+            note,
         )
     if len(shown) < len(result.files):
-        table.add_row(Text(f"… {len(result.files) - len(shown)} more files"), "", "", "", "", "", "")
-    console.print(table)
+        table.add(f"… {len(result.files) - len(shown)} more files", "", "", "", "", "", "")
+    print_grid(table, console)
     line = (
         f"read {t.read:,} = loaded {t.loaded:,} ({t.loaded_requests:,} requests, {t.loaded_outcomes:,} outcomes)"
         f" + duplicate {t.duplicate:,} + ignored {t.ignored:,} + rejected {t.rejected:,}"
         f"   residual {t.residual}"
     )
-    console.print(Text(line))
+    console.print(Text(line), soft_wrap=False)
     rate = t.read / result.seconds if result.seconds > 0 else 0
     console.print(
         Text(f"ingest #{result.ingest_id} into {db_path} in {result.seconds:.2f} s ({rate:,.0f} lines/s)")
-    )
+    )  # names a path: one greppable line
     for f in result.files:
         if f.hint:
-            console.print(Text(f"{f.display}: nothing loaded: {f.hint}"))
+            console.print(Text(f"{f.display}: nothing loaded: {f.hint}"))  # TOML to paste: unwrapped
     if t.rejected:
         console.print(
-            Text(f"{t.rejected:,} line(s) rejected: see `llmcost status --rejects` for file, line and reason")
+            Text(
+                f"{t.rejected:,} line(s) rejected: see `llmcost status --rejects` for file, line and reason"
+            ),
+            soft_wrap=False,
         )
     if t.conflicting:
         console.print(
             Text(
                 f"{t.conflicting:,} duplicate id(s) with different content: the first one loaded was kept "
                 "(see `llmcost status`)"
-            )
+            ),
+            soft_wrap=False,
         )
     if t.naive_ts:
         console.print(
-            Text(f"{t.naive_ts:,} timestamp(s) had no time zone and were read in the configured zone")
+            Text(f"{t.naive_ts:,} timestamp(s) had no time zone and were read in the configured zone"),
+            soft_wrap=False,
         )
 
 
 def print_explained(con: Console, display: str, found: str, explained: list[LineExplanation]) -> None:
-    """`ingest --explain` for the terminal: what each of the first lines was taken for, the value of
-    each column and the field it came from, and the TOML to paste when a line was ignored."""
+    """`ingest --explain` for the terminal: what each of the first lines was taken for, then a
+    table of each column, the field it came from and its value, and the TOML to paste when a line
+    was ignored."""
     from rich.text import Text
 
+    from llmcost.report.grid import KEEP, Col, Grid, print_grid
     from llmcost.report.text import shown
 
+    # a line naming the file stays one greppable line
     con.print(Text(shown(f"{display}: read as {found}")), soft_wrap=True)
     for e in explained:
         head = f"{display}:{e.line_no}  {e.kind}"
@@ -151,10 +160,12 @@ def print_explained(con: Console, display: str, found: str, explained: list[Line
         con.print(Text(shown(head)), soft_wrap=True)
         for line in setting:  # a TOML setting to paste, as it is to be pasted
             con.print(Text(shown(f"    {line}")), soft_wrap=True)
+        if not e.values:
+            continue
+        table = Grid(
+            [Col("column", keep=KEEP), Col("from field", keep=KEEP), Col("value", keep=KEEP, wrap=True)]
+        )
         for col, value in e.values.items():
-            source = e.sources.get(col, "")
             value_text = "NULL (unpriced)" if col == "cost_usd" and value is None else str(value)
-            con.print(
-                Text(shown(f"    {col:<20} {value_text:<40} {'<- ' + source if source else ''}".rstrip())),
-                soft_wrap=True,
-            )
+            table.add(col, e.sources.get(col, ""), value_text)
+        print_grid(table, con)

@@ -2,9 +2,9 @@
 sheet of lines and tables, printed on a terminal (rich), as Markdown, or (one table) as CSV.
 
 Each `*_sheet` function turns a pricing result into a `Sheet`; the renderers below know nothing
-of prices. On a terminal narrower than a table, the least important columns (`Col.keep`) are
-left out, rightmost first, until every header and number fits whole, and a line under the table
-names them: a header cut to "toke…" helps nobody. JSON is not made here: the CLI writes the
+of prices. The terminal lays tables out as every table is (llmcost.report.grid): models and
+numbers whole, headers broken only at a space, the least important columns (`Col.keep`) left out
+on a narrow terminal and named under the table: a header cut to "toke…" helps nobody. JSON is not made here: the CLI writes the
 results' own documents (docs/json.md).
 
 Values come from logs and config (model names, price_refs with [brackets]): they are text, never
@@ -16,19 +16,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
-
 from llmcost.numbers import signed_usd, usd_or
-from llmcost.report.text import markdown_cell, neutral_cell, shown, visible
+from llmcost.report.grid import KEEP, Col, Grid
+from llmcost.report.text import markdown_cell, neutral_cell, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
 
     from llmcost.pricing.catalog import Catalog
     from llmcost.pricing.check import CheckResult
@@ -38,25 +36,6 @@ if TYPE_CHECKING:
 
 
 # -- the sheet -------------------------------------------------------------------------------------
-
-KEEP = 2  # a column never left out
-
-
-@dataclass(frozen=True)
-class Col:
-    name: str
-    right: bool = False  # numbers: right-aligned
-    keep: int = 1  # left out at a narrow width: 0 first, then 1; KEEP never
-
-
-@dataclass
-class Grid:
-    cols: list[Col]
-    rows: list[list[str]] = field(default_factory=list)
-    simple: bool = False  # a light box (show); the others keep rich's default box
-
-    def add(self, *cells: str) -> None:
-        self.rows.append(list(cells))
 
 
 @dataclass(frozen=True)
@@ -98,7 +77,7 @@ def list_sheet(listed: list[Listed], catalog: Catalog) -> Sheet:
             Col("write 1h", True, 0),
             Col("output", True, KEEP),
             Col("per req", True, 1),
-            Col("notes", keep=0),
+            Col("notes", keep=0, wrap=True),
         ]
     )
     for x in listed:
@@ -148,7 +127,7 @@ def show_sheet(model: str, day: date, doc: dict[str, Any], catalog: Catalog) -> 
     cols = [Col("#", True, KEEP), Col("time (UTC)", keep=1), Col("input tokens", keep=KEEP)]
     cols += [Col(name, True, keep) for name, _, keep in _SHOWN_RATES]
     cols += [Col("per req", True, 1)] * fee + [Col("off", True, 1)] * off
-    t = Grid(cols, simple=True)
+    t = Grid(cols)
     for i, row in enumerate(prices, 1):
         lo, hi = row["input_tokens_above"], row["input_tokens_upto"]
         band = "all" if lo is None and hi is None else (f"<= {hi:,}" if lo is None else f"> {lo:,}")
@@ -242,7 +221,7 @@ def check_sheet(result: CheckResult, catalog: Catalog) -> Sheet:
                 Col("model", keep=KEEP),
                 Col("requests", True, 1),
                 Col("priced as", keep=KEEP),
-                Col("because the name is", keep=0),
+                Col("because the name is", keep=0, wrap=True),
             ]
         )
         for i in result.inferred:
@@ -300,6 +279,8 @@ def whatif_sheet(
         usd_or(result.actual_cost),
         usd_or(result.whatif_cost),
         signed_usd(result.whatif_cost - result.actual_cost),
+        style="bold",
+        gap=True,
     )
     sheet.append(t)
     sheet.append(
@@ -344,6 +325,8 @@ def reprice_sheet(result: RepriceResult, catalog: Catalog, *, dry_run: bool) -> 
         usd_or(result.old_cost),
         usd_or(result.new_cost),
         signed_usd(result.new_cost - result.old_cost),
+        style="bold",
+        gap=True,
     )
     sheet.append(t)
     if result.skipped_closed:
@@ -360,89 +343,16 @@ def reprice_sheet(result: RepriceResult, catalog: Catalog, *, dry_run: bool) -> 
 # -- renderers -------------------------------------------------------------------------------------
 
 
-TEXT_MIN_WIDTH = 16  # a longer name folds onto more lines rather than push a column out
-
-
-def _min_width(grid: Grid, i: int) -> int:
-    """The narrowest a column may be: its header's longest word, whole numbers, text folded at
-    TEXT_MIN_WIDTH (or its longest cell when shorter)."""
-    c = grid.cols[i]
-    header = max(cell_len(word) for word in c.name.split())
-    cells = max((cell_len(shown(row[i])) for row in grid.rows), default=0)
-    return max(header, cells if c.right else min(cells, TEXT_MIN_WIDTH))
-
-
-def _natural_width(grid: Grid, i: int) -> int:
-    cells = max((cell_len(shown(row[i])) for row in grid.rows), default=0)
-    return max(cell_len(grid.cols[i].name), cells)
-
-
-def _table(grid: Grid, cols: list[int], widths: list[int]) -> Table:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False) if grid.simple else Table()
-    for i, width in zip(cols, widths, strict=True):
-        c = grid.cols[i]
-        # widths hold every number whole; text folds inside a long name rather than lose its end
-        table.add_column(c.name, justify="right" if c.right else "left", overflow="fold", width=width)
-    for row in grid.rows:
-        table.add_row(*(Text(shown(row[i])) for i in cols))
-    return table
-
-
-def _widths(grid: Grid, cols: list[int], console: Console) -> list[int] | None:
-    """Column widths that fit the console, narrowing the widest text first (never below
-    `_min_width`); None when even the narrowest do not fit."""
-    unbounded = console.options.update(max_width=1_000_000)  # rich clamps a measure to the width
-    ones = [1] * len(cols)
-    room = console.width - (console.measure(_table(grid, cols, ones), options=unbounded).minimum - len(cols))
-    least = [_min_width(grid, i) for i in cols]
-    if sum(least) > room:
-        return None
-    widths = [_natural_width(grid, i) for i in cols]
-    while sum(widths) > room:
-        n = max((k for k in range(len(cols)) if widths[k] > least[k]), key=lambda k: widths[k])
-        widths[n] -= 1
-    return widths
-
-
-def _fitted(grid: Grid, console: Console) -> tuple[Table, list[str]]:
-    """The table with the columns that fit the console whole, and the names of those left out."""
-    cols = list(range(len(grid.cols)))
-    left_out: list[str] = []
-    widths = _widths(grid, cols, console)
-    while widths is None:
-        candidates = [(grid.cols[i].keep, -n) for n, i in enumerate(cols) if grid.cols[i].keep < KEEP]
-        if not candidates:
-            widths = [_min_width(grid, i) for i in cols]  # rich folds what is still too wide
-            break
-        victim = cols[-min(candidates)[1]]
-        cols.remove(victim)
-        left_out.insert(0, grid.cols[victim].name)
-        widths = _widths(grid, cols, console)
-    return _table(grid, cols, widths), left_out
-
-
 def print_sheet(sheet: Sheet, console: Console) -> None:
-    from rich.text import Text
+
+    from llmcost.report.grid import print_grid, print_hanging
 
     for block in sheet:
         if isinstance(block, Line):
-            console.print(
-                Text(shown(block.text)), style="dim" if block.dim else None, markup=False, highlight=False
-            )
+            # a long line (a price_ref) wraps between words, indented under its start
+            print_hanging(console, block.text, "", "    ", style="dim" if block.dim else "")
             continue
-        table, left_out = _fitted(block, console)
-        console.print(table, markup=False, highlight=False)
-        if left_out:
-            console.print(
-                Text(f"not shown at this width: {', '.join(left_out)} (see --format md or json)"),
-                style="dim",
-                markup=False,
-                highlight=False,
-            )
+        print_grid(block, console)
 
 
 def sheet_markdown(sheet: Sheet) -> str:

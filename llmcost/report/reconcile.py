@@ -1,5 +1,5 @@
-"""A reconciliation (`llmcost.reconcile.Reconciliation`) as JSON, CSV or Markdown text (the terminal
-table is the CLI's, with rich, from `summary_lines`, `usd` and `pct` here).
+"""A reconciliation (`llmcost.reconcile.Reconciliation`) as JSON, CSV or Markdown text, and as
+terminal tables (llmcost.report.grid).
 
 CSV has one row per compared line plus a `total` row; text cells are neutralised against
 spreadsheet formulas and invisible characters. Markdown escapes every value."""
@@ -104,42 +104,49 @@ def render_markdown(rec: Reconciliation) -> str:
 
 def print_table(con: Console, rec: Reconciliation) -> None:
     """The reconciliation for the terminal: summary, providers, explanations, lines over the threshold."""
-    from rich.table import Table
     from rich.text import Text
+
+    from llmcost.report.grid import KEEP, Col, Grid, print_grid
 
     for line in summary_lines(rec):
         con.print(Text(shown(line)))
-    t = Table(title="by provider", title_justify="left")
-    for name in ("provider", "billed", "estimated", "gap", "token types"):
-        t.add_column(name, justify="left" if name == "provider" else "right")
+    t = Grid(
+        [
+            Col("provider", keep=KEEP),
+            Col("billed", True, KEEP),
+            Col("estimated", True, KEEP),
+            Col("gap", True, KEEP),
+            Col("token types", True, 0),
+        ],
+        title="by provider",
+    )
     for p in rec.providers:
-        t.add_row(
-            Text(shown(p.provider)),
-            usd(p.billed),
-            usd(p.estimated),
-            usd(p.gap),
-            "yes" if p.token_types else "no",
-        )
-    con.print(t)
-    e_table = Table(title="explanations", title_justify="left")
-    for name in ("explanation", "amount", "share", "detail"):
-        e_table.add_column(name, justify="right" if name in ("amount", "share") else "left")
+        t.add(p.provider, usd(p.billed), usd(p.estimated), usd(p.gap), "yes" if p.token_types else "no")
+    print_grid(t, con)
+    e_table = Grid(
+        [
+            Col("explanation", keep=KEEP),
+            Col("amount", True, KEEP),
+            Col("share", True, 1),
+            Col("detail", keep=KEEP, wrap=True),
+        ],
+        title="explanations",
+    )
     for e in rec.explanations:
-        e_table.add_row(
-            Text(shown(e.title)), usd(e.amount), pct(e.share) if e.in_gap else "info", Text(shown(e.detail))
-        )
-    con.print(e_table)
+        e_table.add(e.title, usd(e.amount), pct(e.share) if e.in_gap else "info", e.detail)
+    print_grid(e_table, con)
     if rec.over_threshold:
-        lt = Table(title="lines over the threshold", title_justify="left")
-        for name in ("line", "billed", "estimated", "gap", "explained by"):
-            lt.add_column(name, justify="left" if name in ("line", "explained by") else "right")
+        lt = Grid(
+            [
+                Col("line", keep=KEEP),
+                Col("billed", True, 1),
+                Col("estimated", True, 1),
+                Col("gap", True, KEEP),
+                Col("explained by", keep=0, wrap=True),
+            ],
+            title="lines over the threshold",
+        )
         for ln in rec.over_threshold[:25]:
-            lt.add_row(
-                Text(shown(ln.label)),
-                usd(ln.billed),
-                usd(ln.estimated),
-                usd(ln.gap),
-                ", ".join(sorted(ln.explained)),
-            )
-        con.print(lt)
+            lt.add(ln.label, usd(ln.billed), usd(ln.estimated), usd(ln.gap), ", ".join(sorted(ln.explained)))
+        print_grid(lt, con)
     con.print(Text(shown(rec.catalog)), style="dim")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from llmcost.report.grid import KEEP, Col, Grid, print_grid, print_hanging
 from llmcost.report.text import shown
 
 if TYPE_CHECKING:
@@ -19,10 +20,10 @@ def print_rejects(con: Console, rows: list[dict[str, Any]]) -> None:
     for r in rows:
         where = f"{r['path']}:{r['line_no']} (byte {r['byte_offset']})"
         why = r["reason"] + (f": {r['detail']!r}" if r["detail"] else "")
-        con.print(Text(shown(f"{where}: {why}")), soft_wrap=True)
+        con.print(Text(shown(f"{where}: {why}")), soft_wrap=True)  # names a file: one greppable line
         raw = (r["raw"] or "")[:300]
         text = raw.encode("unicode_escape").decode("ascii") if unsafe_text(raw) else raw
-        con.print(Text("    " + shown(text)), soft_wrap=True)
+        print_hanging(con, text, "    ")  # the line as read, within the width
 
 
 def unsafe_text(s: str) -> bool:
@@ -30,7 +31,6 @@ def unsafe_text(s: str) -> bool:
 
 
 def print_inventory(con: Console, path: str, inv: Any) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     con.print(Text(f"warehouse {shown(path)}"))
@@ -47,37 +47,37 @@ def print_inventory(con: Console, path: str, inv: Any) -> None:
     if inv.pending_bytes:
         con.print(Text(f"{inv.pending_bytes:,} bytes of unfinished last lines wait for the next run"))
     if inv.rejects_by_reason:
-        t = Table("rejected lines by reason", "lines", box=None, pad_edge=False)
+        t = Grid([Col("rejected lines by reason", keep=KEEP), Col("lines", True, KEEP)])
         for reason, n in inv.rejects_by_reason:
-            t.add_row(Text(shown(reason)), f"{n:,}")
-        con.print(t)
+            t.add(reason, f"{n:,}")
+        print_grid(t, con)
         con.print("details: llmcost status --rejects")
     if inv.ignored_events:
-        t = Table("ignored lines by event name", "lines", box=None, pad_edge=False)
+        t = Grid([Col("ignored lines by event name", keep=KEEP), Col("lines", True, KEEP)])
         for event, n in inv.ignored_events:
-            t.add_row(Text(shown(event)), f"{n:,}")
-        con.print(t)
+            t.add(event, f"{n:,}")
+        print_grid(t, con)
     if inv.last_ingests:
-        t = Table(
-            "run",
-            "started",
-            "status",
-            "files",
-            "read",
-            "requests",
-            "outcomes",
-            "dup",
-            "ignored",
-            "rejected",
-            box=None,
-            pad_edge=False,
+        t = Grid(
+            [
+                Col("run", True, KEEP),
+                Col("started", keep=KEEP),
+                Col("status", keep=KEEP),
+                Col("files", True, 1),
+                Col("read", True, 1),
+                Col("requests", True, KEEP),
+                Col("outcomes", True, 1),
+                Col("dup", True, 0),
+                Col("ignored", True, 1),
+                Col("rejected", True, 1),
+            ]
         )
         for r in inv.last_ingests:
-            t.add_row(
+            t.add(
                 str(r["ingest_id"]),
                 f"{r['started_at']:%Y-%m-%d %H:%M:%S}",
                 r["status"],
-                str(r["files"]),
+                f"{r['files']:,}",
                 f"{r['lines_read']:,}",
                 f"{r['loaded_requests']:,}",
                 f"{r['loaded_outcomes']:,}",
@@ -85,17 +85,25 @@ def print_inventory(con: Console, path: str, inv: Any) -> None:
                 f"{r['ignored']:,}",
                 f"{r['rejected']:,}",
             )
-        con.print(t)
+        print_grid(t, con)
     if inv.sources:
-        t = Table("source (last seen as)", "read as", "lines", "loaded", "offset", box=None, pad_edge=False)
-        for s in inv.sources[:10]:
-            t.add_row(
-                Text(shown(s["path"])),
-                Text(shown(s.get("format") or "jsonl")),
-                f"{s['lines_read']:,}",
-                f"{s['loaded']:,}",
-                f"{s['committed_offset']:,}",
+        t = Grid(
+            [
+                Col("source (last seen as)", keep=KEEP),
+                Col("read as", keep=1),
+                Col("lines", True, 1),
+                Col("loaded", True, KEEP),
+                Col("offset", True, 0),
+            ]
+        )
+        for src in inv.sources[:10]:
+            t.add(
+                src["path"],
+                src.get("format") or "jsonl",
+                f"{src['lines_read']:,}",
+                f"{src['loaded']:,}",
+                f"{src['committed_offset']:,}",
             )
-        con.print(t)
+        print_grid(t, con)
         if len(inv.sources) > 10:
             con.print(f"… {len(inv.sources) - 10} more sources")

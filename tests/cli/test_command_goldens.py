@@ -16,12 +16,13 @@ replaced by placeholders; nothing else is.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.report.helpers import APP_LOG, run
-from tests.report.test_golden import check
+from tests.report.test_golden import WIDTHS, check, fits
 
 RATES = """[pricing]
 cost_mode = "derived"
@@ -96,7 +97,7 @@ def _normalised(text: str, base: Path) -> str:
     text = text.replace(str(base), "<dir>").replace(str(APP_LOG), "<log>")
     text = re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?(?=\D|$)", _keep_data_times, text)
     text = re.sub(r"\b(in|took) [0-9.]+ s \([0-9,]+ lines/s\)", r"\1 <seconds> s (<rate> lines/s)", text)
-    text = re.sub(r"(genai-prices [^\]]*\]) #[0-9a-f]{8}", r"\1 #<ref>", text)  # the ref hashes the snapshot
+    text = re.sub(r"(genai-prices [^\]]*\])(\s+)#[0-9a-f]{8}", r"\1\2#<ref>", text)  # hashes the snapshot
     return re.sub(r'"seconds": [0-9.]+', '"seconds": "<seconds>"', text)
 
 
@@ -159,3 +160,64 @@ def test_hand_checked_cells(house: tuple[Path, Path], capsys: pytest.CaptureFixt
     )
     doc = json.loads(out)
     assert doc["schema"] == "llmcost.pricing.reprice/1"
+
+
+# -- the tables at 80 and 120 columns ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def here(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The log ingested by its relative name: `status` shows the path as it was given, so its table
+    is laid out the same in every checkout."""
+    import os
+
+    from llmcost.cli import main
+
+    base = tmp_path_factory.mktemp("command-widths")
+    shutil.copy(APP_LOG, base / "app.jsonl")
+    config = base / "llmcost.toml"
+    config.write_text(RATES, "utf-8")
+    db = base / "w.duckdb"
+    cwd = os.getcwd()
+    os.chdir(base)
+    try:
+        assert main(["ingest", "app.jsonl", "--db", str(db), "--config", str(config), "--quiet"]) == 0
+    finally:
+        os.chdir(cwd)
+    return db, config
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("case", list(CASES))
+def test_command_table_at_width(
+    case: str,
+    width: int,
+    here: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    db, config = here
+    argv, _ = CASES[case]
+    where = [] if argv[:2] in (["pricing", "show"], ["pricing", "list"]) else ["--db", str(db)]
+    code, out, err = run(capsys, *argv, "--format", "table", *where, "--config", str(config))
+    assert code == 0, err
+    fits(out, width)
+    check(f"cmd_{case}_w{width}.txt", _normalised(out, db.parent))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ingest_summary_at_width(
+    width: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    shutil.copy(APP_LOG, tmp_path / "app.jsonl")
+    (tmp_path / "llmcost.toml").write_text(RATES, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "ingest", "app.jsonl", "--db", "w.duckdb", "--config", "llmcost.toml")
+    assert code == 0, err
+    fits(err, width)
+    # the file's name whole in its column, and the unpriced line wrapped within the width
+    assert any(line.startswith("app.jsonl ") for line in err.splitlines())
+    assert "unpriced requests (cost unknown, not $0): openai/mystery-model (1)" in " ".join(err.split())
+    check(f"cmd_ingest_w{width}.txt", _normalised(err, tmp_path))

@@ -234,8 +234,8 @@ def test_check_names_the_providers_read_from_model_names(capsys, tmp_path, catal
     assert code == 0
     text = " ".join(out.split())
     assert "Provider read from the model name" in text
-    assert "openai/gpt-4o-mini │ 2 │ openrouter/openai/gpt-4o-mini │ router name" in text
-    assert "aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0 │ Bedrock profile id" in text
+    assert "openai/gpt-4o-mini 2 openrouter/openai/gpt-4o-mini router name" in text
+    assert "aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0 Bedrock profile id" in text
     code, out, _ = run(capsys, "pricing", "check", "--db", str(path), "--json")
     inferred = json.loads(out)["inferred_providers"]
     assert [(i["model"], i["requests"], i["catalog_entry"]) for i in inferred] == [

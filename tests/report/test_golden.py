@@ -53,6 +53,18 @@ def check(name: str, text: str) -> None:
     assert text == path.read_text("utf-8"), f"{name} differs from its golden file"
 
 
+WIDTHS = (80, 120)  # a small terminal, and a roomy one
+
+
+def fits(text: str, width: int) -> None:
+    """Every line within `width` cells and nothing cut to "…" (llmcost.report.grid's promise)."""
+    from rich.cells import cell_len
+
+    assert "…" not in text, text
+    over = [line for line in text.splitlines() if cell_len(line) > width]
+    assert not over, f"lines wider than {width}: {over}"
+
+
 @pytest.mark.parametrize("fmt", list(FORMATS))
 @pytest.mark.parametrize("case", list(CASES))
 def test_golden(case: str, fmt: str, app_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,3 +81,15 @@ def test_jsonl_ends_with_a_summary(app_db: Path, capsys: pytest.CaptureFixture[s
     )
     assert code == 0
     check("report_model.jsonl", out)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("case", list(CASES))
+def test_table_at_width(
+    case: str, width: int, app_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, err = run(capsys, *CASES[case], "--format", "table", "--cost", "logged", "--db", str(app_db))
+    assert code == 0, err
+    fits(out, width)
+    check(f"{case}_w{width}.txt", out)

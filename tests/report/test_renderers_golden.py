@@ -23,7 +23,7 @@ import pytest
 
 from tests.alerts.helpers import LogWriter
 from tests.report.helpers import run
-from tests.report.test_golden import check
+from tests.report.test_golden import WIDTHS, check, fits
 
 D0 = date(2026, 3, 1)
 AT = date(2026, 3, 10)
@@ -138,6 +138,30 @@ def test_alert_and_budget_tables(
     check("budgets_table.txt", out)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_alert_and_budget_tables_at_width(
+    width: int,
+    house: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    db, config = house
+    args = ["--at", AT.isoformat(), "--db", str(db), "--config", str(config)]
+    code, out, err = run(capsys, "alerts", *args, "--format", "table")
+    assert code in (0, 1), err
+    fits(out, width)
+    assert "tenant=t_spike" in out.split()  # the subject whole
+    check(f"alerts_table_w{width}.txt", out)
+    code, out, err = run(capsys, "budgets", *args)
+    assert code == 0, err
+    fits(out, width)
+    for tenant in ("t_a", "t_b", "t_tiny", "t_spike"):
+        assert tenant in out.split()
+    assert "$0.04213" in out and "$300.00" in out  # month to date, whole
+    check(f"budgets_table_w{width}.txt", out)
+
+
 def test_prometheus_textfile(
     house: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -179,6 +203,18 @@ def test_reconcile(reconciled: Path, fmt: str, capsys: pytest.CaptureFixture[str
     code, out, err = run(capsys, "reconcile", "--format", fmt, "--db", str(reconciled))
     assert code in (0, 1), err
     check(f"reconcile.{ {'table': 'txt'}.get(fmt, fmt) }", out)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_reconcile_at_width(
+    width: int, reconciled: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, err = run(capsys, "reconcile", "--format", "table", "--db", str(reconciled))
+    assert code in (0, 1), err
+    fits(out, width)
+    assert "anthropic claude-sonnet-4-0 2026-09-15 cache_write_1h" in out  # a line's label, whole
+    check(f"reconcile_w{width}.txt", out)
 
 
 def _normalised_html(text: str) -> str:
