@@ -31,6 +31,7 @@ from llmcost.cli.options import (
     DbOption,
     OutputOption,
     output_format,
+    top_rows,
 )
 from llmcost.cli.report import export_app
 from llmcost.errors import CheckFailed, UsageError
@@ -226,12 +227,11 @@ def budgets_cmd(
     fmt: FormatOption = "table",
     output: OutputOption = None,
     top: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--top",
-            min=0,
-            help="Show the first N tenants, most used first (default: 20 in a table or Markdown, all in "
-            "JSON; 0: all).",
+            help="Show the first N tenants, most used first, or all (default: 20 on a terminal, all "
+            "when piped or in JSON).",
         ),
     ] = None,
     cost: CostOption = None,
@@ -251,6 +251,7 @@ def budgets_cmd(
 
     set_color(color)
     fmt = _format(fmt, "budgets")
+    top_n = top_rows(top, fmt=fmt, output=output).rows
     db_path, cfg = resolve(db, config)
     settings = load_settings(cfg)
     mode = _cost_mode(cost, cfg)
@@ -270,22 +271,19 @@ def budgets_cmd(
     with reader(db_path) as wh:
         report = budget_report(prepare(wh), settings, as_of, cost_mode=mode)
 
-    if top is None:
-        top = 0 if fmt == "json" else 20
     if fmt == "json":
         doc = report.as_dict()
-        if top:
-            doc["tenants"] = doc["tenants"][:top]
+        if top_n:
+            doc["tenants"] = doc["tenants"][:top_n]
         emit_json("budgets", doc, output)
     elif fmt == "md":
         from llmcost.report.alerts import budgets_markdown
 
-        emit_text(budgets_markdown(report, top), output)
+        emit_text(budgets_markdown(report, top_n), output)
     else:
-        shown_top = top
         from llmcost.report.alerts import print_budgets
 
-        emit_table(lambda console: print_budgets(report, console, shown_top), output)
+        emit_table(lambda console: print_budgets(report, console, top_n), output)
 
 
 # -- llmcost export prometheus (and the old export-prometheus) --------------------------------
@@ -300,7 +298,10 @@ def export_prometheus_cmd(
     top: Annotated[
         int,
         typer.Option(
-            "--top", min=1, help="Tenants, features and models kept as labels; the rest is (other)."
+            "--top",
+            min=1,
+            metavar="N",
+            help="Tenants, features and models kept as labels; the rest is (other).",
         ),
     ] = 10,
     cost: CostOption = None,

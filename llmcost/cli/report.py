@@ -38,6 +38,7 @@ from llmcost.cli.options import (
     JsonFlag,
     OutputOption,
     SinceOption,
+    Top,
     TopOption,
     TzOption,
     UntilOption,
@@ -45,6 +46,8 @@ from llmcost.cli.options import (
     command,
     output_format,
     param,
+    top_footer,
+    top_rows,
 )
 from llmcost.errors import UsageError
 
@@ -65,7 +68,7 @@ SortOption = Annotated[
     ),
 ]
 ReportFormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, json, jsonl, csv, md or html (the dashboard).")
+    str, typer.Option("--format", "-f", help="table, json, jsonl, csv, md or html (a dashboard).")
 ]
 TableFormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or md.")]
 
@@ -117,8 +120,9 @@ def _by(values: list[str] | None, allowed: tuple[str, ...] | None = None) -> tup
     return parse_by(values, allowed=allowed)
 
 
-def _emit(report: Report, fmt: str, output: Path | None) -> None:
-    """Render to stdout or, with -o, to a file written whole or not at all."""
+def _emit(report: Report, fmt: str, output: Path | None, top: Top | None = None) -> None:
+    """Render to stdout or, with -o, to a file written whole or not at all. A table the terminal
+    default cut short (`top.auto`) says so under it."""
     from rich.text import Text
 
     from llmcost.report import render_terminal, render_text, write_text_atomic
@@ -130,6 +134,9 @@ def _emit(report: Report, fmt: str, output: Path | None) -> None:
         if not console.is_terminal and not os.environ.get("COLUMNS"):
             console = piped_console()
         render_terminal(report, console)
+        folded = report.parameters.get("folded_rows") or 0
+        if top is not None and top.auto and top.rows is not None and folded:
+            console.print(Text(top_footer(top.rows, top.rows + folded)), markup=False, highlight=False)
         return
     if fmt == "table":
         import io
@@ -190,14 +197,15 @@ def report_cmd(
         _emit_html(db, config, since, until, tz, where, cost, output)
         return
     fmt = _format(fmt, "report")
+    rows = top_rows(top, fmt=fmt, output=output)
     db_path, cfg = resolve(db, config)
     dims = _by(by) if by else _by(["tenant"])
     scope = _scope(cfg, since, until, tz, where, cost)
-    query = SpendQuery(dims, scope, top=top, sort=sort)
+    query = SpendQuery(dims, scope, top=rows.rows, sort=sort)
     query.sort_key()  # a bad --sort is a usage error before the warehouse is opened
     with reader(db_path) as wh:
         rep = spend(prepare(wh), query)
-    _emit(rep, fmt, output)
+    _emit(rep, fmt, output, rows)
 
 
 def _emit_html(
@@ -269,8 +277,13 @@ class View:
     help: str
     query: Callable[[Ask], Report]
     by: str | None = None  # the --by help; None: the view has no --by
-    top: str = "Show the first N rows; fold the rest into (other)."
+    top: str = (
+        "Show the first N rows and fold the rest into (other), or all (default: 20 on a terminal, "
+        "all when piped)."
+    )
     anchored: bool = False  # windows end at --until (no --since): top-tenants
+    top_default: int | None = None  # --top when not given (None: every row)
+    terminal_top: bool = True  # without --top, a terminal shows the first 20 rows
 
 
 VIEWS: tuple[View, ...] = (
@@ -278,14 +291,17 @@ VIEWS: tuple[View, ...] = (
         "daily",
         """Spend by feature per day ("is the copilot or the classifier driving growth?").""",
         lambda a: _views().daily(a.con, a.scope, top=a.top),
-        top="Keep the N costliest features; fold the rest per day.",
+        top="Keep the N costliest features and fold the rest per day, or all (the default).",
+        terminal_top=False,  # its rows are days x features; --top counts features
     ),
     View(
         "top-tenants",
         """Top tenants by cost over the last 24 hours and 7 days ("who would we call?").""",
-        lambda a: _views().top_tenants(a.con, a.scope, anchor=a.until, top=a.top or 10),
-        top="Tenants in the top N of either window (default 10).",
+        lambda a: _views().top_tenants(a.con, a.scope, anchor=a.until, top=a.top or 10**9),
+        top="Tenants in the top N of either window, or all (default 10).",
         anchored=True,
+        top_default=10,
+        terminal_top=False,
     ),
     View(
         "models",
@@ -335,7 +351,7 @@ def _view(
     tz: str,
     where: list[str] | None,
     cost: str | None,
-    top: int | None,
+    top: str | None,
     by: list[str] | None = None,
 ) -> None:
     from llmcost.queries.session import prepare
@@ -343,6 +359,7 @@ def _view(
 
     set_color(color)
     fmt = _format(fmt, f"view {view.name}")
+    rows = top_rows(top, fmt=fmt, output=output, default=view.top_default, auto=view.terminal_top)
     db_path, cfg = resolve(db, config)
     dims = _by(by)
     if view.anchored:
@@ -353,12 +370,10 @@ def _view(
         scope = _scope(cfg, None, until, tz, where, cost)
     else:
         scope = _scope(cfg, since, until, tz, where, cost)
-    if top is not None and top < 1:
-        raise UsageError("--top must be at least 1")
     anchor = scope.window.until or datetime.now(UTC)
     with reader(db_path) as wh:
-        rep = view.query(Ask(prepare(wh), scope, dims, top, anchor, cfg))
-    _emit(rep, fmt, output)
+        rep = view.query(Ask(prepare(wh), scope, dims, rows.rows, anchor, cfg))
+    _emit(rep, fmt, output, rows)
 
 
 def _view_params(view: View) -> list[inspect.Parameter]:
@@ -378,7 +393,7 @@ def _view_params(view: View) -> list[inspect.Parameter]:
         *params,
         param("tz", TzOption, "UTC"),
         param("where", WhereOption),
-        param("top", Annotated[int | None, typer.Option("--top", help=view.top)]),
+        param("top", Annotated[str | None, typer.Option("--top", help=view.top)]),
         param("fmt", TableFormatOption, "table"),
         param("output", OutputOption),
         param("cost", CostOption),
@@ -449,6 +464,7 @@ def unit_cmd(
 
     set_color(color)
     fmt = _format(fmt, "unit")
+    rows = top_rows(top, fmt=fmt, output=output)
     db_path, cfg = resolve(db, config)
     dims = _by(by, allowed=UNIT_DIMENSIONS)
     scope = _scope(cfg, since, until, tz, where, cost, filters_allowed=UNIT_FILTERS)
@@ -460,10 +476,10 @@ def unit_cmd(
                 names = ", ".join(f"{e} ({n:,})" for e, n in known[:8]) or "none yet"
                 raise UsageError(f"--event: name the success event; the warehouse holds: {names}")
             event = known[0][0]
-        query = UnitQuery(event, dims, scope, top=top, sort=sort, attribution=attribution)
+        query = UnitQuery(event, dims, scope, top=rows.rows, sort=sort, attribution=attribution)
         query.sort_key()
         rep = unit(con, query)
-    _emit(rep, fmt, output)
+    _emit(rep, fmt, output, rows)
 
 
 # -- llmcost export parquet --------------------------------------------------------------------
