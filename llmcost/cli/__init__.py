@@ -64,12 +64,13 @@ class LazyGroup(TyperGroup):
             importlib.import_module(f"llmcost.cli.{COMMANDS[cmd_name].module}")
             built = typer.main.get_command(app)
             assert isinstance(built, TyperGroup)
+            self.commands.update(built.commands)
+        command = self.commands.get(cmd_name)
+        if command is not None:
             from llmcost.cli.metavars import humanize
 
-            for command in built.commands.values():
-                humanize(command)
-            self.commands.update(built.commands)
-        return self.commands.get(cmd_name)
+            humanize(command)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, c.help) for name, c in COMMANDS.items() if not c.hidden]

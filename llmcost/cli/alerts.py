@@ -339,7 +339,9 @@ def export_prometheus_cmd(
     )
 
 
-export_app.command("prometheus")(export_prometheus_cmd)
+export_app.command("prometheus", short_help="Write a Prometheus textfile: spend, alerts, budgets.")(
+    export_prometheus_cmd
+)
 app.command("export-prometheus", hidden=True)(
     alias(export_prometheus_cmd, "export-prometheus", "export prometheus")
 )

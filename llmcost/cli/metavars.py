@@ -78,7 +78,7 @@ def by_type(param: click.Parameter) -> str:
 def metavar(param: click.Parameter) -> str:
     if param.param_type_name == "argument":
         name = (param.name or "value").upper()
-        return {"PATHS": "PATH...", "DIRECTORY": "DIR", "FILES": "FILE..."}.get(name, name)
+        return {"PATHS": "PATH", "DIRECTORY": "DIR", "FILES": "FILE"}.get(name, name)
     for opt in getattr(param, "opts", ()):
         if opt in NAMES:
             return NAMES[opt]

@@ -151,10 +151,15 @@ def top_footer(shown: int, total: int) -> str:
 
 FORMATS = ("table", "json", "csv", "md")
 
-FormatOption = Annotated[
-    str,
-    typer.Option("--format", "-f", help="table, json, csv or md (not every command has every format)."),
-]
+
+def format_option(*formats: str, note: str = "") -> Any:
+    """`--format`/`-f` whose help names exactly the formats the command accepts, for
+    `Annotated[str, format_option("table", "json")]`."""
+    names = ", ".join(formats[:-1]) + f" or {formats[-1]}" if len(formats) > 1 else formats[0]
+    return typer.Option("--format", "-f", help=f"{names}{note}.")
+
+
+FormatOption = Annotated[str, format_option(*FORMATS)]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file (atomically, mode 0600) instead of stdout."),

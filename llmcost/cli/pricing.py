@@ -17,6 +17,7 @@ from llmcost.cli.options import (
     FormatOption,
     JsonFlag,
     OutputOption,
+    format_option,
     output_format,
 )
 from llmcost.errors import CheckFailed, UsageError
@@ -110,7 +111,7 @@ def list_cmd(
     _emit("pricing.list", fmt, output, doc, list_sheet(listed, catalog))
 
 
-@pricing_app.command("show")
+@pricing_app.command("show", short_help="The price a model gets on a day, with its tiers.")
 def show_cmd(
     model: Annotated[str, typer.Argument(help="Model name as it appears in logs.")],
     provider: ProviderOption = None,
@@ -147,12 +148,12 @@ def show_cmd(
     )
 
 
-@pricing_app.command("check")
+@pricing_app.command("check", short_help="Unpriced models with their request counts.")
 def check_cmd(
     since: SinceOption = None,
     until: UntilOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any request is unpriced.")] = False,
-    fmt: FormatOption = "table",
+    fmt: Annotated[str, format_option("table", "json", "md")] = "table",
     output: OutputOption = None,
     json: JsonFlag = False,
     db: DbOption = None,
@@ -179,7 +180,7 @@ def check_cmd(
         )
 
 
-@pricing_app.command("whatif")
+@pricing_app.command("whatif", short_help="What the traffic would have cost on another model.")
 def whatif_cmd(
     model: Annotated[str, typer.Option("--model", help="The model to price the traffic on.")],
     from_model: Annotated[
@@ -225,7 +226,7 @@ def whatif_cmd(
     _emit("pricing.whatif", fmt, output, doc, sheet)
 
 
-@pricing_app.command("reprice")
+@pricing_app.command("reprice", short_help="Re-derive stored costs at today's prices.")
 def reprice_cmd(
     since: SinceOption = None,
     until: UntilOption = None,

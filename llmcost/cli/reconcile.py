@@ -63,7 +63,7 @@ def _say_imported(results: list[ImportResult]) -> None:
         con.print(Text(f"{r.path}: {r.format}: {what}"))
 
 
-@invoices_app.command("import")
+@invoices_app.command("import", short_help="Import provider billing exports (idempotent).")
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="Invoice export files.", show_default=False)],
     invoice_format: InvoiceFormatOption = "auto",

@@ -44,6 +44,7 @@ from llmcost.cli.options import (
     UntilOption,
     WhereOption,
     command,
+    format_option,
     output_format,
     param,
     top_footer,
@@ -68,9 +69,9 @@ SortOption = Annotated[
     ),
 ]
 ReportFormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, json, jsonl, csv, md or html (a dashboard).")
+    str, format_option("table", "json", "jsonl", "csv", "md", "html", note=" (a dashboard)")
 ]
-TableFormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or md.")]
+TableFormatOption = Annotated[str, format_option("table", "json", "jsonl", "csv", "md")]
 
 view_app = typer.Typer(
     name="view",
@@ -274,6 +275,7 @@ class View:
     """One `llmcost view NAME`: its query, its help, and the options it has beyond the shared ones."""
 
     name: str
+    short: str  # its line in `llmcost view --help`
     help: str
     query: Callable[[Ask], Report]
     by: str | None = None  # the --by help; None: the view has no --by
@@ -289,6 +291,7 @@ class View:
 VIEWS: tuple[View, ...] = (
     View(
         "daily",
+        "Spend by feature per day.",
         """Spend by feature per day ("is the copilot or the classifier driving growth?").""",
         lambda a: _views().daily(a.con, a.scope, top=a.top),
         top="Keep the N costliest features and fold the rest per day, or all (the default).",
@@ -296,6 +299,7 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         "top-tenants",
+        "Top tenants by cost, last 24 hours and 7 days.",
         """Top tenants by cost over the last 24 hours and 7 days ("who would we call?").""",
         lambda a: _views().top_tenants(a.con, a.scope, anchor=a.until, top=a.top or 10**9),
         top="Tenants in the top N of either window, or all (default 10).",
@@ -305,11 +309,13 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         "models",
+        "Cost by provider and model.",
         """Cost by provider and model ("did the routing change shift traffic to the cheaper model?").""",
         lambda a: _views().models(a.con, a.scope, top=a.top),
     ),
     View(
         "io",
+        "Input vs output tokens per request.",
         """Input vs output tokens: high input per request means bloated context assembly, high output
     per request rambling generations.""",
         lambda a: _views().io_share(a.con, a.scope, by=a.by, top=a.top),
@@ -317,6 +323,7 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         "retrieval",
+        "Retrieval (embedding, rerank) vs generation.",
         """Retrieval (embedding, rerank) vs generation: RAG has a bill before the LLM runs. Warns when
     retrieval tokens exceed generation tokens (an embed surge).""",
         lambda a: _views().retrieval(a.con, a.scope, by=a.by, top=a.top),
@@ -324,12 +331,14 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         "failures",
+        "Requests and cost by outcome: what failures cost.",
         "Requests and cost by outcome: what failed, timed-out and rate-limited requests cost.",
         lambda a: _views().failures(a.con, a.scope, by=a.by, top=a.top),
         by="Split further, e.g. --by feature.",
     ),
     View(
         "cache",
+        "Response-cache hits and the savings they stand for.",
         """Response-cache hits and the savings they stand for: what each hit would have cost as a
     provider call, at the catalog price in force at its time.""",
         _cache,
@@ -404,7 +413,9 @@ def _view_params(view: View) -> list[inspect.Parameter]:
 
 
 for _v in VIEWS:
-    view_app.command(_v.name)(command(functools.partial(_view, _v), _v.name, _v.help, _view_params(_v)))
+    view_app.command(_v.name, short_help=_v.short)(
+        command(functools.partial(_view, _v), _v.name, _v.help, _view_params(_v))
+    )
 
 
 # -- llmcost unit ------------------------------------------------------------------------------
@@ -485,7 +496,7 @@ def unit_cmd(
 # -- llmcost export parquet --------------------------------------------------------------------
 
 
-@export_app.command("parquet")
+@export_app.command("parquet", short_help="Requests and outcomes as Parquet, partitioned by day.")
 def export_parquet_cmd(
     directory: Annotated[
         Path, typer.Argument(help="Output directory (created; existing days are replaced).")

@@ -12,10 +12,10 @@ from llmcost.cli.options import (
     ColorOption,
     ConfigOption,
     DbOption,
-    FormatOption,
     JsonFlag,
     LimitOption,
     OutputOption,
+    format_option,
     output_format,
     top_rows,
 )
@@ -36,7 +36,7 @@ def status(
         str | None, typer.Option("--top", help="With --rejects: how many, or all (default 50).")
     ] = None,
     limit: LimitOption = None,
-    fmt: FormatOption = "table",
+    fmt: Annotated[str, format_option("table", "json")] = "table",
     output: OutputOption = None,
     json_out: JsonFlag = False,
     color: ColorOption = "auto",
