@@ -45,7 +45,13 @@ NAMES: dict[str, str] = {
     "--dir": "DIR",
     "--out": "DIR",
     "--threshold": "PERCENT",
-    "--rotate": "N|day",
+    "--files": "N|day",
+    "--anomalies": "LIST",
+    "--scenario": "NAME",
+    "--fail-on": "SEVERITY",
+    "--webhook": "URL",
+    "--service-tier": "TIER",
+    "--attribution": "MODE",
 }
 
 

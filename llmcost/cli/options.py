@@ -167,6 +167,25 @@ OutputOption = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 
 
+def _page(ctx: typer.Context, value: bool) -> None:
+    if value:
+        from llmcost.cli import paging
+
+        if paging.start():
+            ctx.call_on_close(paging.stop)
+
+
+PagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--pager",
+        callback=_page,
+        expose_value=False,
+        help="On a terminal, page the output: LLMCOST_PAGER, else PAGER, else less -R.",
+    ),
+]
+
+
 def output_format(
     fmt: str,
     command: str,

@@ -17,6 +17,7 @@ from llmcost.cli.options import (
     FormatOption,
     JsonFlag,
     OutputOption,
+    PagerOption,
     format_option,
     output_format,
 )
@@ -97,6 +98,7 @@ def list_cmd(
     output: OutputOption = None,
     json: JsonFlag = False,
     config: ConfigOption = None,
+    pager: PagerOption = False,
 ) -> None:
     """List prices per 1M tokens: your rates first, then the catalog's."""
     from llmcost.pricing.listing import list_prices
@@ -123,6 +125,7 @@ def show_cmd(
     output: OutputOption = None,
     json: JsonFlag = False,
     config: ConfigOption = None,
+    pager: PagerOption = False,
 ) -> None:
     """Show the price a model gets on a day, with its tiers, time-of-day prices and price_ref."""
     from llmcost.pricing.listing import show_price
@@ -158,6 +161,7 @@ def check_cmd(
     json: JsonFlag = False,
     db: DbOption = None,
     config: ConfigOption = None,
+    pager: PagerOption = False,
 ) -> None:
     """List unpriced models with their request counts, and logged-vs-derived drift by model."""
     from llmcost.pricing import load_catalog
@@ -197,6 +201,7 @@ def whatif_cmd(
     json: JsonFlag = False,
     db: DbOption = None,
     config: ConfigOption = None,
+    pager: PagerOption = False,
 ) -> None:
     """What the window's traffic would have cost on another model (same token counts)."""
     from llmcost.pricing import load_catalog

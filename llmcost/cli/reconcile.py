@@ -24,6 +24,7 @@ from llmcost.cli.options import (
     FormatOption,
     JsonFlag,
     OutputOption,
+    PagerOption,
     output_format,
 )
 from llmcost.errors import CheckFailed, UsageError
@@ -119,6 +120,7 @@ def reconcile_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    pager: PagerOption = False,
 ) -> None:
     """Billed vs estimated by provider, model, UTC day (and token type), with the gap explained."""
     from llmcost.pricing import load_catalog

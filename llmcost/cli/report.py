@@ -37,6 +37,7 @@ from llmcost.cli.options import (
     DbOption,
     JsonFlag,
     OutputOption,
+    PagerOption,
     SinceOption,
     Top,
     TopOption,
@@ -126,6 +127,7 @@ def _emit(report: Report, fmt: str, output: Path | None, top: Top | None = None)
     default cut short (`top.auto`) says so under it."""
     from rich.text import Text
 
+    from llmcost.queries.model import OTHER
     from llmcost.report import render_terminal, render_text, write_text_atomic
     from llmcost.report.facts import fact_lines
     from llmcost.report.jsonfmt import warnings
@@ -134,9 +136,12 @@ def _emit(report: Report, fmt: str, output: Path | None, top: Top | None = None)
         console = out_console()
         if not console.is_terminal and not os.environ.get("COLUMNS"):
             console = piped_console()
-        render_terminal(report, console)
         folded = report.parameters.get("folded_rows") or 0
-        if top is not None and top.auto and top.rows is not None and folded:
+        cut = top is not None and top.auto and top.rows is not None and folded
+        if cut:  # the footer below says it, with how to see every row
+            report.notes = [n for n in report.notes if f"folded into {OTHER}" not in n]
+        render_terminal(report, console)
+        if cut and top is not None and top.rows is not None:
             console.print(Text(top_footer(top.rows, top.rows + folded)), markup=False, highlight=False)
         return
     if fmt == "table":
@@ -179,6 +184,7 @@ def report_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    pager: PagerOption = False,
 ) -> None:
     """Spend by tenant, feature, model, ... over a window: requests, successes, failures, tokens by
     class, cost, share of the window's cost and cost per request.
@@ -409,6 +415,7 @@ def _view_params(view: View) -> list[inspect.Parameter]:
         param("db", DbOption),
         param("config", ConfigOption),
         param("color", ColorOption, "auto"),
+        param("pager", PagerOption, False),
     ]
 
 
@@ -458,6 +465,7 @@ def unit_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    pager: PagerOption = False,
 ) -> None:
     """Cost and tokens per successful action, under two attributions shown side by side.
 

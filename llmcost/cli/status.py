@@ -15,6 +15,7 @@ from llmcost.cli.options import (
     JsonFlag,
     LimitOption,
     OutputOption,
+    PagerOption,
     format_option,
     output_format,
     top_rows,
@@ -40,6 +41,7 @@ def status(
     output: OutputOption = None,
     json_out: JsonFlag = False,
     color: ColorOption = "auto",
+    pager: PagerOption = False,
 ) -> None:
     """What the warehouse holds: rows, time range, sources, rejects by reason, last runs."""
     from dataclasses import asdict
