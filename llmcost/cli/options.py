@@ -230,6 +230,7 @@ def command(
     lets one `body` serve several commands (the views) without a copy of eleven options each."""
 
     def run(**options: Any) -> None:
+        options.pop("pager", None)  # PagerOption acts while parsing; typer passes its default
         body(**options)
 
     run.__name__ = run.__qualname__ = name.replace("-", "_") + "_cmd"
