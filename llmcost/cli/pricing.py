@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmcost.cli import app
-from llmcost.cli.common import alias, emit_json, emit_table, emit_text, resolve
+from llmcost.cli.common import alias, emit_json, emit_table, emit_text, resolve, top_note
 from llmcost.cli.options import (
     ConfigOption,
     DbOption,
@@ -18,8 +18,10 @@ from llmcost.cli.options import (
     JsonFlag,
     OutputOption,
     PagerOption,
+    TopOption,
     format_option,
     output_format,
+    top_rows,
 )
 from llmcost.errors import CheckFailed, UsageError
 
@@ -96,6 +98,7 @@ def list_cmd(
     ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    top: TopOption = None,
     json: JsonFlag = False,
     config: ConfigOption = None,
     pager: PagerOption = False,
@@ -106,11 +109,14 @@ def list_cmd(
     from llmcost.window import midnight
 
     fmt = _format(fmt, json, "pricing list")
+    shown = top_rows(top, fmt=fmt, output=output)
     catalog = _catalog(config)
     day = _date(at, "--at")
     listed = list_prices(catalog, provider=provider, model=model, at=midnight(day) if day else None)
-    doc = {"catalog": catalog.info.as_dict(), "prices": [x.as_dict() for x in listed]}
-    _emit("pricing.list", fmt, output, doc, list_sheet(listed, catalog))
+    rows = listed[: shown.rows] if shown.rows is not None else listed
+    doc = {"catalog": catalog.info.as_dict(), "prices": [x.as_dict() for x in rows]}
+    _emit("pricing.list", fmt, output, doc, list_sheet(rows, catalog))
+    top_note(shown.rows, len(listed), shown.auto)
 
 
 @pricing_app.command("show", short_help="The price a model gets on a day, with its tiers.")
