@@ -9,6 +9,7 @@ pager shows, not for a pipe; `stop()` closes the pipe and waits for the reader t
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -47,9 +48,8 @@ def start() -> bool:
     sys.stdout.flush()
     _saved = (sys.stdout, os.environ.get("COLUMNS"))
     os.environ["COLUMNS"] = str(width)
-    sys.stdout = open(  # noqa: SIM115  (closed in stop)
-        _pager.stdin.fileno(), "w", encoding="utf-8", errors="replace", closefd=False
-    )
+    raw = open(_pager.stdin.fileno(), "wb", closefd=False)  # noqa: SIM115  (closed in stop)
+    sys.stdout = _PagerInput(raw, encoding="utf-8", errors="replace")
     _clear_consoles()
     return True
 
@@ -78,6 +78,21 @@ def stop() -> None:
         with contextlib.suppress(BrokenPipeError):
             pager.stdin.close()
     pager.wait()
+
+
+class _PagerInput(io.TextIOWrapper):
+    """The pager's stdin: once the reader quits (q in less), the rest of the output is dropped
+    quietly instead of failing the command with a broken pipe."""
+
+    def write(self, s: str) -> int:
+        try:
+            return super().write(s)
+        except BrokenPipeError:
+            return len(s)
+
+    def flush(self) -> None:
+        with contextlib.suppress(BrokenPipeError):
+            super().flush()
 
 
 def _clear_consoles() -> None:

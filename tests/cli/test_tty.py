@@ -139,3 +139,9 @@ def test_pager_is_not_used_when_piped(thirty_tenants: Path) -> None:
     code, lines = piped("report", "--db", str(thirty_tenants), "--pager", LLMCOST_PAGER="sed 's/^/P:/'")
     assert code == 0
     assert lines[0] == "Spend by tenant" and len(_tenants(lines)) == 30
+
+
+def test_a_reader_quitting_the_pager_early_is_no_error(thirty_tenants: Path) -> None:
+    code, lines = on_a_terminal("report", "--db", str(thirty_tenants), "--pager", LLMCOST_PAGER="head -3")
+    assert code == 0
+    assert lines[0] == "Spend by tenant" and len(lines) == 3, lines
