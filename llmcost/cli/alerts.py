@@ -130,7 +130,7 @@ def alerts_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """Evaluate the anomaly rules for the UTC day that just closed (or --at): tenant spike, feature
     regression, error burn, budget pace, embed surge, tenant over its plan, no data.
@@ -240,7 +240,7 @@ def budgets_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """Budgets for a month: each tenant's spend against its plan's daily and monthly limits, and the
     org's monthly budget: month-to-date, pace, forecast month-end spend and the day it runs out.

@@ -167,8 +167,11 @@ OutputOption = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 
 
-def _page(ctx: typer.Context, value: bool) -> None:
-    if value:
+def _page(ctx: typer.Context, value: bool | None) -> None:
+    """--pager pages; without it, a set LLMCOST_PAGER does (on a terminal); --no-pager never."""
+    import os
+
+    if value or (value is None and os.environ.get("LLMCOST_PAGER", "").strip()):
         from llmcost.cli import paging
 
         if paging.start():
@@ -176,12 +179,14 @@ def _page(ctx: typer.Context, value: bool) -> None:
 
 
 PagerOption = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        "--pager",
+        "--pager/--no-pager",
         callback=_page,
         expose_value=False,
-        help="On a terminal, page the output: LLMCOST_PAGER, else PAGER, else less -R.",
+        show_default=False,
+        help="Page the output on a terminal through LLMCOST_PAGER, else PAGER, else less -R "
+        "(default: only when LLMCOST_PAGER is set).",
     ),
 ]
 

@@ -101,7 +101,7 @@ def list_cmd(
     top: TopOption = None,
     json: JsonFlag = False,
     config: ConfigOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """List prices per 1M tokens: your rates first, then the catalog's."""
     from llmcost.pricing.listing import list_prices
@@ -131,7 +131,7 @@ def show_cmd(
     output: OutputOption = None,
     json: JsonFlag = False,
     config: ConfigOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """Show the price a model gets on a day, with its tiers, time-of-day prices and price_ref."""
     from llmcost.pricing.listing import show_price
@@ -167,7 +167,7 @@ def check_cmd(
     json: JsonFlag = False,
     db: DbOption = None,
     config: ConfigOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """List unpriced models with their request counts, and logged-vs-derived drift by model."""
     from llmcost.pricing import load_catalog
@@ -207,7 +207,7 @@ def whatif_cmd(
     json: JsonFlag = False,
     db: DbOption = None,
     config: ConfigOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """What the window's traffic would have cost on another model (same token counts)."""
     from llmcost.pricing import load_catalog

@@ -120,7 +120,7 @@ def reconcile_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """Billed vs estimated by provider, model, UTC day (and token type), with the gap explained."""
     from llmcost.pricing import load_catalog

@@ -184,7 +184,7 @@ def report_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """Spend by tenant, feature, model, ... over a window: requests, successes, failures, tokens by
     class, cost, share of the window's cost and cost per request.
@@ -415,7 +415,7 @@ def _view_params(view: View) -> list[inspect.Parameter]:
         param("db", DbOption),
         param("config", ConfigOption),
         param("color", ColorOption, "auto"),
-        param("pager", PagerOption, False),
+        param("pager", PagerOption, None),
     ]
 
 
@@ -465,7 +465,7 @@ def unit_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """Cost and tokens per successful action, under two attributions shown side by side.
 

@@ -41,7 +41,7 @@ def status(
     output: OutputOption = None,
     json_out: JsonFlag = False,
     color: ColorOption = "auto",
-    pager: PagerOption = False,
+    pager: PagerOption = None,
 ) -> None:
     """What the warehouse holds: rows, time range, sources, rejects by reason, last runs."""
     from dataclasses import asdict

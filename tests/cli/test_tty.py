@@ -145,3 +145,13 @@ def test_a_reader_quitting_the_pager_early_is_no_error(thirty_tenants: Path) -> 
     code, lines = on_a_terminal("report", "--db", str(thirty_tenants), "--pager", LLMCOST_PAGER="head -3")
     assert code == 0
     assert lines[0] == "Spend by tenant" and len(lines) == 3, lines
+
+
+def test_llmcost_pager_alone_pages_and_no_pager_does_not(thirty_tenants: Path) -> None:
+    db = str(thirty_tenants)
+    code, lines = on_a_terminal("report", "--db", db, LLMCOST_PAGER="sed 's/^/P:/'")
+    assert code == 0 and lines[0] == "P:Spend by tenant"
+    code, lines = on_a_terminal("report", "--db", db, "--no-pager", LLMCOST_PAGER="sed 's/^/P:/'")
+    assert code == 0 and lines[0] == "Spend by tenant" and lines[-1] == FOOTER
+    code, lines = on_a_terminal("report", "--db", db, PAGER="sed 's/^/P:/'")  # PAGER alone: no
+    assert code == 0 and lines[0] == "Spend by tenant"
