@@ -124,7 +124,7 @@ def test_pager_gets_every_row(thirty_tenants: Path, where: str) -> None:
         argv = ["--pager", *argv[:-1]]
     code, lines = on_a_terminal(*argv, LLMCOST_PAGER="sed 's/^/P:/'", PAGER="false")
     assert code == 0, lines
-    assert lines[0] == "P:Spend by tenant"
+    assert lines[0].startswith("P:Spend by tenant")
     assert all(line.startswith("P:") for line in lines), lines
     assert len(_tenants(lines)) == 30  # a pager scrolls: nothing is cut
     assert "P:" + FOOTER not in lines
@@ -132,26 +132,26 @@ def test_pager_gets_every_row(thirty_tenants: Path, where: str) -> None:
 
 def test_pager_falls_back_to_pager(thirty_tenants: Path) -> None:
     code, lines = on_a_terminal("report", "--db", str(thirty_tenants), "--pager", PAGER="sed 's/^/P:/'")
-    assert code == 0 and lines[0] == "P:Spend by tenant"
+    assert code == 0 and lines[0].startswith("P:Spend by tenant")
 
 
 def test_pager_is_not_used_when_piped(thirty_tenants: Path) -> None:
     code, lines = piped("report", "--db", str(thirty_tenants), "--pager", LLMCOST_PAGER="sed 's/^/P:/'")
     assert code == 0
-    assert lines[0] == "Spend by tenant" and len(_tenants(lines)) == 30
+    assert lines[0].startswith("Spend by tenant") and len(_tenants(lines)) == 30
 
 
 def test_a_reader_quitting_the_pager_early_is_no_error(thirty_tenants: Path) -> None:
     code, lines = on_a_terminal("report", "--db", str(thirty_tenants), "--pager", LLMCOST_PAGER="head -3")
     assert code == 0
-    assert lines[0] == "Spend by tenant" and len(lines) == 3, lines
+    assert lines[0].startswith("Spend by tenant") and len(lines) == 3, lines
 
 
 def test_llmcost_pager_alone_pages_and_no_pager_does_not(thirty_tenants: Path) -> None:
     db = str(thirty_tenants)
     code, lines = on_a_terminal("report", "--db", db, LLMCOST_PAGER="sed 's/^/P:/'")
-    assert code == 0 and lines[0] == "P:Spend by tenant"
+    assert code == 0 and lines[0].startswith("P:Spend by tenant")
     code, lines = on_a_terminal("report", "--db", db, "--no-pager", LLMCOST_PAGER="sed 's/^/P:/'")
-    assert code == 0 and lines[0] == "Spend by tenant" and lines[-1] == FOOTER
+    assert code == 0 and lines[0].startswith("Spend by tenant") and lines[-1] == FOOTER
     code, lines = on_a_terminal("report", "--db", db, PAGER="sed 's/^/P:/'")  # PAGER alone: no
-    assert code == 0 and lines[0] == "Spend by tenant"
+    assert code == 0 and lines[0].startswith("Spend by tenant")
