@@ -7,6 +7,7 @@ Heavy modules (duckdb, the queries, rich tables) are imported inside the command
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import os
@@ -204,12 +205,14 @@ def report_cmd(
         _emit_html(db, config, since, until, tz, where, cost, output)
         return
     fmt = _format(fmt, "report")
-    rows = top_rows(top, fmt=fmt, output=output)
     db_path, cfg = resolve(db, config)
     dims = _by(by) if by else _by(["tenant"])
     scope = _scope(cfg, since, until, tz, where, cost)
-    query = SpendQuery(dims, scope, top=rows.rows, sort=sort)
-    query.sort_key()  # a bad --sort is a usage error before the warehouse is opened
+    query = SpendQuery(dims, scope, sort=sort)
+    # a bad --sort is a usage error before the warehouse is opened; a time series (sorted by
+    # name) is shown whole, a ranking is cut to the terminal's top rows
+    rows = top_rows(top, fmt=fmt, output=output, auto=query.sort_key() != "name")
+    query = dataclasses.replace(query, top=rows.rows)
     with reader(db_path) as wh:
         rep = spend(prepare(wh), query)
     _emit(rep, fmt, output, rows)
@@ -483,7 +486,6 @@ def unit_cmd(
 
     set_color(color)
     fmt = _format(fmt, "unit")
-    rows = top_rows(top, fmt=fmt, output=output)
     db_path, cfg = resolve(db, config)
     dims = _by(by, allowed=UNIT_DIMENSIONS)
     scope = _scope(cfg, since, until, tz, where, cost, filters_allowed=UNIT_FILTERS)
@@ -495,9 +497,9 @@ def unit_cmd(
                 names = ", ".join(f"{e} ({n:,})" for e, n in known[:8]) or "none yet"
                 raise UsageError(f"--event: name the success event; the warehouse holds: {names}")
             event = known[0][0]
-        query = UnitQuery(event, dims, scope, top=rows.rows, sort=sort, attribution=attribution)
-        query.sort_key()
-        rep = unit(con, query)
+        query = UnitQuery(event, dims, scope, sort=sort, attribution=attribution)
+        rows = top_rows(top, fmt=fmt, output=output, auto=query.sort_key() != "name")
+        rep = unit(con, dataclasses.replace(query, top=rows.rows))
     _emit(rep, fmt, output, rows)
 
 

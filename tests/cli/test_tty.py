@@ -155,3 +155,11 @@ def test_llmcost_pager_alone_pages_and_no_pager_does_not(thirty_tenants: Path) -
     assert code == 0 and lines[0].startswith("Spend by tenant") and lines[-1] == FOOTER
     code, lines = on_a_terminal("report", "--db", db, PAGER="sed 's/^/P:/'")  # PAGER alone: no
     assert code == 0 and lines[0].startswith("Spend by tenant")
+
+
+def test_a_time_series_is_shown_whole(thirty_tenants: Path) -> None:
+    """Sorted by time, the first 20 rows are not the biggest: nothing is cut."""
+    code, lines = on_a_terminal("report", "--db", str(thirty_tenants), "--by", "day,tenant")
+    assert code == 0, lines
+    assert len([line for line in lines if "tenant_" in line]) > 60
+    assert not any(line.startswith(("(other)", "showing the top")) for line in lines)
