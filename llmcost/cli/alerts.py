@@ -8,6 +8,7 @@ alerts after every retry; 75 the warehouse is busy.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,6 +24,7 @@ from llmcost.cli.common import (
     err_console,
     resolve,
     set_color,
+    top_note,
 )
 from llmcost.cli.options import (
     ColorOption,
@@ -254,7 +256,8 @@ def budgets_cmd(
 
     set_color(color)
     fmt = _format(fmt, "budgets")
-    top_n = top_rows(top, fmt=fmt, output=output).rows
+    shown = top_rows(top, fmt=fmt, output=output)
+    top_n = shown.rows
     db_path, cfg = resolve(db, config)
     settings = load_settings(cfg)
     mode = _cost_mode(cost, cfg)
@@ -286,6 +289,12 @@ def budgets_cmd(
     else:
         from llmcost.report.alerts import print_budgets
 
+        if shown.auto and top_n is not None and len(report.tenants) > top_n:
+            # the terminal's default: the footer says how many and how to see them all
+            cut = dataclasses.replace(report, tenants=report.tenants[:top_n])
+            emit_table(lambda console: print_budgets(cut, console, None), output)
+            top_note(top_n, len(report.tenants), auto=True)
+            return
         emit_table(lambda console: print_budgets(report, console, top_n), output)
 
 

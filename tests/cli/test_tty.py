@@ -163,3 +163,16 @@ def test_a_time_series_is_shown_whole(thirty_tenants: Path) -> None:
     assert code == 0, lines
     assert len([line for line in lines if "tenant_" in line]) > 60
     assert not any(line.startswith(("(other)", "showing the top")) for line in lines)
+
+
+def test_budgets_on_a_terminal_show_20_tenants_and_say_so(thirty_tenants: Path) -> None:
+    argv = ("budgets", "--month", "2026-10", "--db", str(thirty_tenants))
+    code, lines = on_a_terminal(*argv)
+    assert code == 0, lines
+    assert lines[-1] == FOOTER
+    assert not any("more tenant(s) not shown" in line for line in lines)
+    code, lines = on_a_terminal(*argv, "--top", "all")
+    assert code == 0 and FOOTER not in lines
+    code, lines = piped(*argv)
+    assert code == 0 and FOOTER not in lines
+    assert sum(1 for line in lines if line.startswith("tenan")) == 1 + 30  # the header, every tenant
