@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -34,19 +34,20 @@ class Command:
 
 
 # Every top-level command, in --help order. A new command adds its row here (docs/architecture.md).
+# Each help fits one line of an 80-column `llmcost --help` (at most 64 characters; a test holds it).
 COMMANDS: dict[str, Command] = {
     "demo": Command("demo", "Generate a month of sample logs, ingest them, report the spend."),
-    "generate": Command("generate", "Write seeded, realistic LLM middleware logs with planted anomalies."),
+    "generate": Command("generate", "Write seeded, realistic LLM logs with planted anomalies."),
     "ingest": Command("ingest", "Load llm.request lines and outcome events, exactly once."),
-    "status": Command("status", "What the warehouse holds: rows, range, sources, rejects, last runs."),
+    "status": Command("status", "What the warehouse holds: rows, range, sources, rejects, runs."),
     "report": Command("report", "Spend by tenant, feature, model, user, outcome, day: any mix."),
-    "unit": Command("report", "Cost and tokens per successful action (draft_accepted, ...)."),
-    "view": Command("report", "Named views: spend by feature per day, top tenants, models, failures..."),
+    "unit": Command("report", "Cost and tokens per successful action, e.g. per accepted draft."),
+    "view": Command("report", "Named views: daily, top tenants, models, failures, cache."),
     "alerts": Command("alerts", "Evaluate the anomaly rules for the day that just closed."),
     "budgets": Command("alerts", "Each tenant's spend against its plan; the org budget's pace."),
     "export": Command("alerts", "Export the warehouse: Parquet, Prometheus textfile."),
     "pricing": Command("pricing", "Prices: catalog, your rates, unpriced models, what-if, reprice."),
-    "reconcile": Command("reconcile", "Billed vs estimated by provider, model and day; the gap explained."),
+    "reconcile": Command("reconcile", "Billed vs estimated by provider, model and day; the gap."),
     "invoices": Command("reconcile", "Provider invoices: import billing exports for reconcile."),
     "export-prometheus": Command("alerts", "Old name of `export prometheus`.", hidden=True),
     "reprice": Command("pricing", "Old name of `pricing reprice`.", hidden=True),
@@ -65,7 +66,12 @@ class LazyGroup(TyperGroup):
             built = typer.main.get_command(app)
             assert isinstance(built, TyperGroup)
             self.commands.update(built.commands)
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        if command is not None:
+            from llmcost.cli.metavars import humanize
+
+            humanize(command)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, c.help) for name, c in COMMANDS.items() if not c.hidden]
@@ -81,16 +87,55 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},  # subcommands inherit it
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # package metadata only: nothing heavy
+
+        sys.stdout.write(f"llmcost {version('llmcost')}\n")
+        raise typer.Exit(0)
+
+
+def _debug(value: bool) -> None:
+    if value:
+        os.environ["LLMCOST_DEBUG"] = "1"  # read where an internal error is reported
 
 
 @app.callback()
 def _root(
-    debug: bool = typer.Option(False, "--debug", help="On an internal error, print its traceback."),
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_version, expose_value=False, help="Print the version."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            callback=_debug,
+            expose_value=False,
+            help="Show the traceback of an internal error (also LLMCOST_DEBUG=1).",
+        ),
+    ] = False,
+    pager: Annotated[
+        bool,
+        typer.Option(
+            "--pager",
+            help="Page a long result on a terminal: LLMCOST_PAGER, else PAGER, else less -R.",
+        ),
+    ] = False,
 ) -> None:
     """Which customers, features and workflows drove the LLM spend."""
-    if debug:
-        os.environ["LLMCOST_DEBUG"] = "1"
+    if pager:
+        from llmcost.cli import paging
+
+        if paging.start():
+            ctx.call_on_close(paging.stop)
 
 
 def load_all() -> None:

@@ -8,6 +8,7 @@ alerts after every retry; 75 the warehouse is busy.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,6 +24,7 @@ from llmcost.cli.common import (
     err_console,
     resolve,
     set_color,
+    top_note,
 )
 from llmcost.cli.options import (
     ColorOption,
@@ -30,7 +32,9 @@ from llmcost.cli.options import (
     CostOption,
     DbOption,
     OutputOption,
+    PagerOption,
     output_format,
+    top_rows,
 )
 from llmcost.cli.report import export_app
 from llmcost.errors import CheckFailed, UsageError
@@ -128,6 +132,7 @@ def alerts_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    pager: PagerOption = None,
 ) -> None:
     """Evaluate the anomaly rules for the UTC day that just closed (or --at): tenant spike, feature
     regression, error burn, budget pace, embed surge, tenant over its plan, no data.
@@ -226,18 +231,18 @@ def budgets_cmd(
     fmt: FormatOption = "table",
     output: OutputOption = None,
     top: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--top",
-            min=0,
-            help="Show the first N tenants, most used first (default: 20 in a table or Markdown, all in "
-            "JSON; 0: all).",
+            help="Show the first N tenants, most used first, or all (default: 20 on a terminal, all "
+            "when piped or in JSON).",
         ),
     ] = None,
     cost: CostOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    pager: PagerOption = None,
 ) -> None:
     """Budgets for a month: each tenant's spend against its plan's daily and monthly limits, and the
     org's monthly budget: month-to-date, pace, forecast month-end spend and the day it runs out.
@@ -251,6 +256,8 @@ def budgets_cmd(
 
     set_color(color)
     fmt = _format(fmt, "budgets")
+    shown = top_rows(top, fmt=fmt, output=output)
+    top_n = shown.rows
     db_path, cfg = resolve(db, config)
     settings = load_settings(cfg)
     mode = _cost_mode(cost, cfg)
@@ -270,22 +277,25 @@ def budgets_cmd(
     with reader(db_path) as wh:
         report = budget_report(prepare(wh), settings, as_of, cost_mode=mode)
 
-    if top is None:
-        top = 0 if fmt == "json" else 20
     if fmt == "json":
         doc = report.as_dict()
-        if top:
-            doc["tenants"] = doc["tenants"][:top]
+        if top_n:
+            doc["tenants"] = doc["tenants"][:top_n]
         emit_json("budgets", doc, output)
     elif fmt == "md":
         from llmcost.report.alerts import budgets_markdown
 
-        emit_text(budgets_markdown(report, top), output)
+        emit_text(budgets_markdown(report, top_n), output)
     else:
-        shown_top = top
         from llmcost.report.alerts import print_budgets
 
-        emit_table(lambda console: print_budgets(report, console, shown_top), output)
+        if shown.auto and top_n is not None and len(report.tenants) > top_n:
+            # the terminal's default: the footer says how many and how to see them all
+            cut = dataclasses.replace(report, tenants=report.tenants[:top_n])
+            emit_table(lambda console: print_budgets(cut, console, None), output)
+            top_note(top_n, len(report.tenants), auto=True)
+            return
+        emit_table(lambda console: print_budgets(report, console, top_n), output)
 
 
 # -- llmcost export prometheus (and the old export-prometheus) --------------------------------
@@ -300,7 +310,10 @@ def export_prometheus_cmd(
     top: Annotated[
         int,
         typer.Option(
-            "--top", min=1, help="Tenants, features and models kept as labels; the rest is (other)."
+            "--top",
+            min=1,
+            metavar="N",
+            help="Tenants, features and models kept as labels; the rest is (other).",
         ),
     ] = 10,
     cost: CostOption = None,
@@ -338,7 +351,9 @@ def export_prometheus_cmd(
     )
 
 
-export_app.command("prometheus")(export_prometheus_cmd)
+export_app.command("prometheus", short_help="Write a Prometheus textfile: spend, alerts, budgets.")(
+    export_prometheus_cmd
+)
 app.command("export-prometheus", hidden=True)(
     alias(export_prometheus_cmd, "export-prometheus", "export prometheus")
 )

@@ -154,6 +154,16 @@ def emit_table(draw: Callable[[Console], None], output: Path | None) -> None:
     emit_text(buf.getvalue(), output)
 
 
+def top_note(shown: int | None, total: int, auto: bool) -> None:
+    """Under a table the terminal default cut short: how many rows of how many, and how to see all."""
+    if auto and shown is not None and total > shown:
+        from rich.text import Text
+
+        from llmcost.cli.options import top_footer
+
+        table_console().print(Text(top_footer(shown, total)), markup=False, highlight=False)
+
+
 def deprecated(old: str, new: str) -> None:
     """The one line an old name prints on stderr before doing what the new name does."""
     from rich.text import Text

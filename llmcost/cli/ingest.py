@@ -13,9 +13,9 @@ from llmcost.cli.options import (
     ColorOption,
     ConfigOption,
     DbOption,
-    FormatOption,
     JsonFlag,
     OutputOption,
+    format_option,
     output_format,
 )
 from llmcost.errors import ExitCode, UsageError
@@ -40,7 +40,7 @@ def ingest(
             "--complete-partial", help="Take a last line without a newline as complete (file is finished)."
         ),
     ] = False,
-    fmt: FormatOption = "table",
+    fmt: Annotated[str, format_option("table", "json")] = "table",
     output: OutputOption = None,
     json_out: JsonFlag = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table.")] = False,

@@ -10,14 +10,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from llmcost.cli import app
-from llmcost.cli.common import alias, emit_json, emit_table, emit_text, resolve
+from llmcost.cli.common import alias, emit_json, emit_table, emit_text, resolve, top_note
 from llmcost.cli.options import (
     ConfigOption,
     DbOption,
     FormatOption,
     JsonFlag,
     OutputOption,
+    PagerOption,
+    TopOption,
+    format_option,
     output_format,
+    top_rows,
 )
 from llmcost.errors import CheckFailed, UsageError
 
@@ -94,8 +98,10 @@ def list_cmd(
     ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    top: TopOption = None,
     json: JsonFlag = False,
     config: ConfigOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """List prices per 1M tokens: your rates first, then the catalog's."""
     from llmcost.pricing.listing import list_prices
@@ -103,14 +109,17 @@ def list_cmd(
     from llmcost.window import midnight
 
     fmt = _format(fmt, json, "pricing list")
+    shown = top_rows(top, fmt=fmt, output=output)
     catalog = _catalog(config)
     day = _date(at, "--at")
     listed = list_prices(catalog, provider=provider, model=model, at=midnight(day) if day else None)
-    doc = {"catalog": catalog.info.as_dict(), "prices": [x.as_dict() for x in listed]}
-    _emit("pricing.list", fmt, output, doc, list_sheet(listed, catalog))
+    rows = listed[: shown.rows] if shown.rows is not None else listed
+    doc = {"catalog": catalog.info.as_dict(), "prices": [x.as_dict() for x in rows]}
+    _emit("pricing.list", fmt, output, doc, list_sheet(rows, catalog))
+    top_note(shown.rows, len(listed), shown.auto)
 
 
-@pricing_app.command("show")
+@pricing_app.command("show", short_help="The price a model gets on a day, with its tiers.")
 def show_cmd(
     model: Annotated[str, typer.Argument(help="Model name as it appears in logs.")],
     provider: ProviderOption = None,
@@ -122,6 +131,7 @@ def show_cmd(
     output: OutputOption = None,
     json: JsonFlag = False,
     config: ConfigOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """Show the price a model gets on a day, with its tiers, time-of-day prices and price_ref."""
     from llmcost.pricing.listing import show_price
@@ -147,16 +157,17 @@ def show_cmd(
     )
 
 
-@pricing_app.command("check")
+@pricing_app.command("check", short_help="Unpriced models with their request counts.")
 def check_cmd(
     since: SinceOption = None,
     until: UntilOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any request is unpriced.")] = False,
-    fmt: FormatOption = "table",
+    fmt: Annotated[str, format_option("table", "json", "md")] = "table",
     output: OutputOption = None,
     json: JsonFlag = False,
     db: DbOption = None,
     config: ConfigOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """List unpriced models with their request counts, and logged-vs-derived drift by model."""
     from llmcost.pricing import load_catalog
@@ -179,7 +190,7 @@ def check_cmd(
         )
 
 
-@pricing_app.command("whatif")
+@pricing_app.command("whatif", short_help="What the traffic would have cost on another model.")
 def whatif_cmd(
     model: Annotated[str, typer.Option("--model", help="The model to price the traffic on.")],
     from_model: Annotated[
@@ -196,6 +207,7 @@ def whatif_cmd(
     json: JsonFlag = False,
     db: DbOption = None,
     config: ConfigOption = None,
+    pager: PagerOption = None,
 ) -> None:
     """What the window's traffic would have cost on another model (same token counts)."""
     from llmcost.pricing import load_catalog
@@ -225,7 +237,7 @@ def whatif_cmd(
     _emit("pricing.whatif", fmt, output, doc, sheet)
 
 
-@pricing_app.command("reprice")
+@pricing_app.command("reprice", short_help="Re-derive stored costs at today's prices.")
 def reprice_cmd(
     since: SinceOption = None,
     until: UntilOption = None,

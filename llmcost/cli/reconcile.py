@@ -24,6 +24,7 @@ from llmcost.cli.options import (
     FormatOption,
     JsonFlag,
     OutputOption,
+    PagerOption,
     output_format,
 )
 from llmcost.errors import CheckFailed, UsageError
@@ -63,7 +64,7 @@ def _say_imported(results: list[ImportResult]) -> None:
         con.print(Text(f"{r.path}: {r.format}: {what}"))
 
 
-@invoices_app.command("import")
+@invoices_app.command("import", short_help="Import provider billing exports (idempotent).")
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="Invoice export files.", show_default=False)],
     invoice_format: InvoiceFormatOption = "auto",
@@ -119,6 +120,7 @@ def reconcile_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    pager: PagerOption = None,
 ) -> None:
     """Billed vs estimated by provider, model, UTC day (and token type), with the gap explained."""
     from llmcost.pricing import load_catalog

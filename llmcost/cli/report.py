@@ -7,6 +7,7 @@ Heavy modules (duckdb, the queries, rich tables) are imported inside the command
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import os
@@ -37,14 +38,19 @@ from llmcost.cli.options import (
     DbOption,
     JsonFlag,
     OutputOption,
+    PagerOption,
     SinceOption,
+    Top,
     TopOption,
     TzOption,
     UntilOption,
     WhereOption,
     command,
+    format_option,
     output_format,
     param,
+    top_footer,
+    top_rows,
 )
 from llmcost.errors import UsageError
 
@@ -65,9 +71,9 @@ SortOption = Annotated[
     ),
 ]
 ReportFormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, json, jsonl, csv, md or html (the dashboard).")
+    str, format_option("table", "json", "jsonl", "csv", "md", "html", note=" (a dashboard)")
 ]
-TableFormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or md.")]
+TableFormatOption = Annotated[str, format_option("table", "json", "jsonl", "csv", "md")]
 
 view_app = typer.Typer(
     name="view",
@@ -117,10 +123,12 @@ def _by(values: list[str] | None, allowed: tuple[str, ...] | None = None) -> tup
     return parse_by(values, allowed=allowed)
 
 
-def _emit(report: Report, fmt: str, output: Path | None) -> None:
-    """Render to stdout or, with -o, to a file written whole or not at all."""
+def _emit(report: Report, fmt: str, output: Path | None, top: Top | None = None) -> None:
+    """Render to stdout or, with -o, to a file written whole or not at all. A table the terminal
+    default cut short (`top.auto`) says so under it."""
     from rich.text import Text
 
+    from llmcost.queries.model import OTHER
     from llmcost.report import render_terminal, render_text, write_text_atomic
     from llmcost.report.facts import fact_lines
     from llmcost.report.jsonfmt import warnings
@@ -129,7 +137,13 @@ def _emit(report: Report, fmt: str, output: Path | None) -> None:
         console = out_console()
         if not console.is_terminal and not os.environ.get("COLUMNS"):
             console = piped_console()
+        folded = report.parameters.get("folded_rows") or 0
+        cut = top is not None and top.auto and top.rows is not None and folded
+        if cut:  # the footer below says it, with how to see every row
+            report.notes = [n for n in report.notes if f"folded into {OTHER}" not in n]
         render_terminal(report, console)
+        if cut and top is not None and top.rows is not None:
+            console.print(Text(top_footer(top.rows, top.rows + folded)), markup=False, highlight=False)
         return
     if fmt == "table":
         import io
@@ -171,6 +185,7 @@ def report_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    pager: PagerOption = None,
 ) -> None:
     """Spend by tenant, feature, model, ... over a window: requests, successes, failures, tokens by
     class, cost, share of the window's cost and cost per request.
@@ -193,11 +208,14 @@ def report_cmd(
     db_path, cfg = resolve(db, config)
     dims = _by(by) if by else _by(["tenant"])
     scope = _scope(cfg, since, until, tz, where, cost)
-    query = SpendQuery(dims, scope, top=top, sort=sort)
-    query.sort_key()  # a bad --sort is a usage error before the warehouse is opened
+    query = SpendQuery(dims, scope, sort=sort)
+    # a bad --sort is a usage error before the warehouse is opened; a time series (sorted by
+    # name) is shown whole, a ranking is cut to the terminal's top rows
+    rows = top_rows(top, fmt=fmt, output=output, auto=query.sort_key() != "name")
+    query = dataclasses.replace(query, top=rows.rows)
     with reader(db_path) as wh:
         rep = spend(prepare(wh), query)
-    _emit(rep, fmt, output)
+    _emit(rep, fmt, output, rows)
 
 
 def _emit_html(
@@ -266,34 +284,47 @@ class View:
     """One `llmcost view NAME`: its query, its help, and the options it has beyond the shared ones."""
 
     name: str
+    short: str  # its line in `llmcost view --help`
     help: str
     query: Callable[[Ask], Report]
     by: str | None = None  # the --by help; None: the view has no --by
-    top: str = "Show the first N rows; fold the rest into (other)."
+    top: str = (
+        "Show the first N rows and fold the rest into (other), or all (default: 20 on a terminal, "
+        "all when piped)."
+    )
     anchored: bool = False  # windows end at --until (no --since): top-tenants
+    top_default: int | None = None  # --top when not given (None: every row)
+    terminal_top: bool = True  # without --top, a terminal shows the first 20 rows
 
 
 VIEWS: tuple[View, ...] = (
     View(
         "daily",
+        "Spend by feature per day.",
         """Spend by feature per day ("is the copilot or the classifier driving growth?").""",
         lambda a: _views().daily(a.con, a.scope, top=a.top),
-        top="Keep the N costliest features; fold the rest per day.",
+        top="Keep the N costliest features and fold the rest per day, or all (the default).",
+        terminal_top=False,  # its rows are days x features; --top counts features
     ),
     View(
         "top-tenants",
+        "Top tenants by cost, last 24 hours and 7 days.",
         """Top tenants by cost over the last 24 hours and 7 days ("who would we call?").""",
-        lambda a: _views().top_tenants(a.con, a.scope, anchor=a.until, top=a.top or 10),
-        top="Tenants in the top N of either window (default 10).",
+        lambda a: _views().top_tenants(a.con, a.scope, anchor=a.until, top=a.top or 10**9),
+        top="Tenants in the top N of either window, or all (default 10).",
         anchored=True,
+        top_default=10,
+        terminal_top=False,
     ),
     View(
         "models",
+        "Cost by provider and model.",
         """Cost by provider and model ("did the routing change shift traffic to the cheaper model?").""",
         lambda a: _views().models(a.con, a.scope, top=a.top),
     ),
     View(
         "io",
+        "Input vs output tokens per request.",
         """Input vs output tokens: high input per request means bloated context assembly, high output
     per request rambling generations.""",
         lambda a: _views().io_share(a.con, a.scope, by=a.by, top=a.top),
@@ -301,6 +332,7 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         "retrieval",
+        "Retrieval (embedding, rerank) vs generation.",
         """Retrieval (embedding, rerank) vs generation: RAG has a bill before the LLM runs. Warns when
     retrieval tokens exceed generation tokens (an embed surge).""",
         lambda a: _views().retrieval(a.con, a.scope, by=a.by, top=a.top),
@@ -308,12 +340,14 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         "failures",
+        "Requests and cost by outcome: what failures cost.",
         "Requests and cost by outcome: what failed, timed-out and rate-limited requests cost.",
         lambda a: _views().failures(a.con, a.scope, by=a.by, top=a.top),
         by="Split further, e.g. --by feature.",
     ),
     View(
         "cache",
+        "Response-cache hits and the savings they stand for.",
         """Response-cache hits and the savings they stand for: what each hit would have cost as a
     provider call, at the catalog price in force at its time.""",
         _cache,
@@ -335,7 +369,7 @@ def _view(
     tz: str,
     where: list[str] | None,
     cost: str | None,
-    top: int | None,
+    top: str | None,
     by: list[str] | None = None,
 ) -> None:
     from llmcost.queries.session import prepare
@@ -343,6 +377,7 @@ def _view(
 
     set_color(color)
     fmt = _format(fmt, f"view {view.name}")
+    rows = top_rows(top, fmt=fmt, output=output, default=view.top_default, auto=view.terminal_top)
     db_path, cfg = resolve(db, config)
     dims = _by(by)
     if view.anchored:
@@ -353,12 +388,10 @@ def _view(
         scope = _scope(cfg, None, until, tz, where, cost)
     else:
         scope = _scope(cfg, since, until, tz, where, cost)
-    if top is not None and top < 1:
-        raise UsageError("--top must be at least 1")
     anchor = scope.window.until or datetime.now(UTC)
     with reader(db_path) as wh:
-        rep = view.query(Ask(prepare(wh), scope, dims, top, anchor, cfg))
-    _emit(rep, fmt, output)
+        rep = view.query(Ask(prepare(wh), scope, dims, rows.rows, anchor, cfg))
+    _emit(rep, fmt, output, rows)
 
 
 def _view_params(view: View) -> list[inspect.Parameter]:
@@ -378,18 +411,21 @@ def _view_params(view: View) -> list[inspect.Parameter]:
         *params,
         param("tz", TzOption, "UTC"),
         param("where", WhereOption),
-        param("top", Annotated[int | None, typer.Option("--top", help=view.top)]),
+        param("top", Annotated[str | None, typer.Option("--top", help=view.top)]),
         param("fmt", TableFormatOption, "table"),
         param("output", OutputOption),
         param("cost", CostOption),
         param("db", DbOption),
         param("config", ConfigOption),
         param("color", ColorOption, "auto"),
+        param("pager", PagerOption, None),
     ]
 
 
 for _v in VIEWS:
-    view_app.command(_v.name)(command(functools.partial(_view, _v), _v.name, _v.help, _view_params(_v)))
+    view_app.command(_v.name, short_help=_v.short)(
+        command(functools.partial(_view, _v), _v.name, _v.help, _view_params(_v))
+    )
 
 
 # -- llmcost unit ------------------------------------------------------------------------------
@@ -432,6 +468,7 @@ def unit_cmd(
     db: DbOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    pager: PagerOption = None,
 ) -> None:
     """Cost and tokens per successful action, under two attributions shown side by side.
 
@@ -460,16 +497,16 @@ def unit_cmd(
                 names = ", ".join(f"{e} ({n:,})" for e, n in known[:8]) or "none yet"
                 raise UsageError(f"--event: name the success event; the warehouse holds: {names}")
             event = known[0][0]
-        query = UnitQuery(event, dims, scope, top=top, sort=sort, attribution=attribution)
-        query.sort_key()
-        rep = unit(con, query)
-    _emit(rep, fmt, output)
+        query = UnitQuery(event, dims, scope, sort=sort, attribution=attribution)
+        rows = top_rows(top, fmt=fmt, output=output, auto=query.sort_key() != "name")
+        rep = unit(con, dataclasses.replace(query, top=rows.rows))
+    _emit(rep, fmt, output, rows)
 
 
 # -- llmcost export parquet --------------------------------------------------------------------
 
 
-@export_app.command("parquet")
+@export_app.command("parquet", short_help="Requests and outcomes as Parquet, partitioned by day.")
 def export_parquet_cmd(
     directory: Annotated[
         Path, typer.Argument(help="Output directory (created; existing days are replaced).")

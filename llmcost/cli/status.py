@@ -12,10 +12,13 @@ from llmcost.cli.options import (
     ColorOption,
     ConfigOption,
     DbOption,
-    FormatOption,
     JsonFlag,
+    LimitOption,
     OutputOption,
+    PagerOption,
+    format_option,
     output_format,
+    top_rows,
 )
 
 if TYPE_CHECKING:
@@ -30,15 +33,15 @@ def status(
         bool, typer.Option("--rejects", help="List rejected lines: file, line, reason, text.")
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --rejects: only this reason.")] = None,
-    # max: DuckDB's LIMIT takes a BIGINT; a bigger Python int would fail the query, not the option
     top: Annotated[
-        int | None, typer.Option("--top", min=1, max=10**9, help="With --rejects: how many (default 50).")
+        str | None, typer.Option("--top", help="With --rejects: how many, or all (default 50).")
     ] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, max=10**9, hidden=True)] = None,
-    fmt: FormatOption = "table",
+    limit: LimitOption = None,
+    fmt: Annotated[str, format_option("table", "json")] = "table",
     output: OutputOption = None,
     json_out: JsonFlag = False,
     color: ColorOption = "auto",
+    pager: PagerOption = None,
 ) -> None:
     """What the warehouse holds: rows, time range, sources, rejects by reason, last runs."""
     from dataclasses import asdict
@@ -50,11 +53,12 @@ def status(
     fmt = output_format(fmt, "status", ("table", "json"), json_flag=json_out, why="a nested document")
     if limit is not None:
         deprecated("status --limit", "status --top")
-        top = top if top is not None else limit
+    given, option = (limit, "--limit") if top is None and limit is not None else (top, "--top")
+    shown = top_rows(given, default=50, option=option)
     db_path, _ = resolve(db, config)
     with reader(db_path) as wh:
         if rejects:
-            rows = reject_rows(wh.con, limit=top or 50, reason=reason)
+            rows = reject_rows(wh.con, limit=shown.rows or 10**9, reason=reason)
             if fmt == "json":
                 emit_json("status.rejects", {"schema_version": 1, "rejects": rows}, output)
             else:

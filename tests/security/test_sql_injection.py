@@ -91,7 +91,7 @@ def cases(invoice: str) -> list[Case]:
     c.append(_case("reconcile", invoice, "--invoice-format", A))
     c.append(_case("invoices", "import", invoice, "--invoice-format", A))
     # pricing
-    c += [_case("pricing", "list", opt, A, db=False) for opt in ("--provider", "--model", "--at")]
+    c += [_case("pricing", "list", opt, A, db=False) for opt in ("--provider", "--model", "--at", "--top")]
     c.append(_case("pricing", "show", A, db=False))
     c += [
         _case("pricing", "show", "gpt-4o", opt, A, db=False)
