@@ -202,12 +202,11 @@ def finish(
     return shown, totals, quality.collect(con, q.scope, counts), folded
 
 
-def empty_window_warning(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    row = sqlrun.run(con, SQL.text("data_range"), {})[0]
-    if not row[2]:
-        return "the warehouse holds no requests yet: run `llmcost ingest PATH`"
-    lo, hi = scope.window.shown(row[0]), scope.window.shown(row[1])
-    return f"no requests in the window; the warehouse holds requests from {lo} to {hi}"
+def empty_window_warning(con: duckdb.DuckDBPyConnection, scope: Scope, flag: str = "--since") -> str:
+    """The warning of a report whose window holds no requests (`queries.extent`)."""
+    from llmcost.queries.extent import empty_window_message
+
+    return empty_window_message(con, scope.window, flag)
 
 
 def spend(

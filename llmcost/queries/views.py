@@ -230,7 +230,7 @@ def top_tenants(
             naive_timestamps=totals["naive_timestamps"],
         ),
     )
-    warnings = [] if rows else [empty_window_warning(con, scope)]
+    warnings = [] if rows else [empty_window_warning(con, scope, "--until")]
     notes = [f"{len(rest):,} smaller tenant(s) folded into {OTHER}"] if rest else []
     return _report(
         "top-tenants", "Top tenants by cost, last 24 hours and 7 days", (tenant,), TOP_TENANT_COLUMNS, scope,
