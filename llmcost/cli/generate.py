@@ -50,7 +50,7 @@ def window_of(start: date | None, end: date | None, days: int | None) -> tuple[d
     from llmcost.synth.calendar import month_window
 
     if end is None:
-        return start, days or 30
+        return start, 30 if days is None else days
     if start is not None:
         if days is not None:
             raise UsageError("give two of --start, --end and --days, not all three")
@@ -85,9 +85,7 @@ def generate_cmd(
             "that day (30 to 37 days, from a month's 1st so every anomaly fits).",
         ),
     ] = None,
-    days: Annotated[
-        int | None, typer.Option(min=1, help="Days of traffic (month scenario; default 30).")
-    ] = None,
+    days: Annotated[int | None, typer.Option(help="Days of traffic (month scenario; default 30).")] = None,
     requests: Annotated[
         int, typer.Option(help="Approximate number of llm.request lines (month scenario).")
     ] = 50_000,
