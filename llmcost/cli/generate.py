@@ -122,7 +122,7 @@ def generate_cmd(
     if first is not None:
         kwargs["start"] = first
     try:
-        with day_progress(err_console()) as progress:
+        with day_progress(err_console(), span if scenario == "month" else None) as progress:
             manifest = generate(out_dir, progress=progress, **kwargs)
     except ValueError as e:
         raise UsageError(str(e)) from None
@@ -133,7 +133,7 @@ def generate_cmd(
 
 
 @contextmanager
-def day_progress(console: Any) -> Iterator[Any]:
+def day_progress(console: Any, days: int | None) -> Iterator[Any]:
     """A transient bar of generated days on a terminal (as ingest shows bytes); nothing otherwise."""
     if not console.is_terminal:
         yield None
@@ -149,7 +149,7 @@ def day_progress(console: Any) -> Iterator[Any]:
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("generating", total=None)
+        task = bar.add_task("generating", total=days)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)

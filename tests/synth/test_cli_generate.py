@@ -120,3 +120,32 @@ def test_end_usage_errors(tmp_path: Path, cli: Cli, args: list[str], message: st
     code, _, err = cli("generate", str(tmp_path / "x"), "--requests", "100", *args, db=False)
     assert code == 2 and message in err
     assert not (tmp_path / "x").exists()
+
+
+def test_generate_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    """In a real pseudo-terminal the days go by on a bar, which clears before the summary."""
+    import io
+    import os
+    import sys
+
+    import pexpect
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "COLUMNS": "80",
+        "LINES": "24",
+        "LLMCOST_HOME": str(tmp_path),
+    }
+    env.pop("NO_COLOR", None)
+    args = ["-m", "llmcost", "generate", str(tmp_path / "logs"), "--requests", "3000", "--tenants", "12"]
+    seen = io.StringIO()
+    child = pexpect.spawn(sys.executable, args, env=env, dimensions=(24, 80), encoding="utf-8", timeout=120)
+    child.logfile_read = seen
+    child.expect(r"llmcost generate: [\d,]+ lines")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.getvalue())
+    assert re.search(r"generating [━╸ ]+\s*\d+/30 days", text), text[:2000]
