@@ -111,3 +111,16 @@ def empty_window(ext: Extent, asked: str, flag: str, tz: str = "UTC") -> str:
 def empty_window_message(con: duckdb.DuckDBPyConnection, window: Window, flag: str = "--since") -> str:
     """`empty_window` for a report's window, reading the extent from the warehouse."""
     return empty_window(extent(con), window_text(window), flag, window.tz)
+
+
+def holds_requests(con: duckdb.DuckDBPyConnection, window: Window) -> bool:
+    """Whether the window holds any request, whatever the filters."""
+    sql = SQL.render("window_requests", window=window.predicate("r"))
+    row = con.execute(sql, sqlrun.bind(sql, window.params())).fetchone()
+    return bool(row and row[0])
+
+
+def empty_window_or_none(con: duckdb.DuckDBPyConnection, window: Window, flag: str = "--since") -> str | None:
+    """The empty-window message when the window holds no request at all; None when it does (then
+    the filters emptied it: for the caller to say which, e.g. the closest values)."""
+    return None if holds_requests(con, window) else empty_window_message(con, window, flag)

@@ -203,10 +203,14 @@ def finish(
 
 
 def empty_window_warning(con: duckdb.DuckDBPyConnection, scope: Scope, flag: str = "--since") -> str:
-    """The warning of a report whose window holds no requests (`queries.extent`)."""
-    from llmcost.queries.extent import empty_window_message
+    """The warning of a report with no rows: the window holds no requests (`queries.extent`), or
+    the filters match none in it."""
+    from llmcost.queries.extent import empty_window_or_none
 
-    return empty_window_message(con, scope.window, flag)
+    empty = empty_window_or_none(con, scope.window, flag)
+    if empty is not None or not scope.filters:
+        return empty or "no requests in the window"
+    return "no requests in the window match the filters"
 
 
 def spend(

@@ -94,3 +94,10 @@ def test_budgets_of_a_month_without_requests(shared: Cli, argv: list[str], note:
 def test_a_window_with_requests_has_no_such_warning(shared: Cli) -> None:
     code, out, _ = shared("report", "--since", "2026-09-14", "--until", "2026-09-15", "-f", "json")
     assert code == 0 and not [w for w in json.loads(out)["warnings"] if w.startswith("no requests")]
+
+
+def test_a_window_emptied_by_the_filters_is_not_called_empty(shared: Cli) -> None:
+    code, out, _ = shared("report", "--where", "tenant=nobody", "-f", "json")
+    assert code == 0
+    (warning,) = [w for w in json.loads(out)["warnings"] if w.startswith("no requests")]
+    assert "match the filters" in warning and "the warehouse holds" not in warning
