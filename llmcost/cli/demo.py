@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -58,11 +58,12 @@ def demo(
     if out.is_dir():
         _ignore_everything(out)
     if db.exists() and not fresh:
+        manifest = _earlier_manifest(logs)
+        held = f"data to {_last_day(manifest)}, " if manifest is not None else ""
         err.print(
-            f"keeping the warehouse {db} from an earlier run (--fresh starts over); reporting again …",
+            f"keeping the warehouse {db} from an earlier run ({held}--fresh starts over); reporting again …",
             markup=False,
         )
-        manifest = _earlier_manifest(logs)
         config = out / "llmcost.toml"
         if manifest is not None:
             config = _write_demo_config(out, manifest.data)
@@ -110,13 +111,17 @@ def _steps(manifest: Any, out: Path) -> list[list[str]]:
         ["unit", "--event", "draft_accepted", "--by", "feature"],
     ]
     if manifest is not None:
-        last = date.fromordinal(date.fromisoformat(manifest.data["window"]["end"][:10]).toordinal() - 1)
-        steps.append(["budgets", "--at", last.isoformat(), "--top", "10"])
+        steps.append(["budgets", "--at", _last_day(manifest).isoformat(), "--top", "10"])
         spike = next((a for a in manifest.planted if a["kind"] == "spike"), None)
         if spike is not None:
             steps.append(["alerts", "--at", spike["date"], "--fail-on", "never"])
     steps.append(["report", "--format", "html", "-o", str(out / "report.html")])
     return steps
+
+
+def _last_day(manifest: Any) -> date:
+    """The last day of the generated data (the manifest's end is the midnight after it)."""
+    return date.fromisoformat(manifest.data["window"]["end"][:10]) - timedelta(days=1)
 
 
 def _earlier_manifest(logs: Path) -> Any:
