@@ -14,6 +14,8 @@ from llmcost.cli.common import ColorOption, err_console, set_color
 from llmcost.errors import UsageError
 
 WAREHOUSE = "warehouse.duckdb"
+# What the demo writes in its directory (besides the warehouse's own files).
+_MADE = frozenset({"logs", "llmcost.toml", "report.html", ".gitignore"})
 
 
 @app.command()
@@ -55,8 +57,8 @@ def demo(
     if last > datetime.now(UTC).date():
         raise UsageError(f"--end {last} is in the future")
     manifest: Manifest | None = None
-    if out.is_dir():
-        _ignore_everything(out)
+    # Only a directory the demo makes, or made before, is ignored whole: never a user's own folder.
+    ours = not out.exists() or all(p.name in _MADE or p.name.startswith(WAREHOUSE) for p in out.iterdir())
     if db.exists() and not fresh:
         manifest = _earlier_manifest(logs)
         held = f"data to {_last_day(manifest)}, " if manifest is not None else ""
@@ -64,13 +66,16 @@ def demo(
             f"keeping the warehouse {db} from an earlier run ({held}--fresh starts over); reporting again …",
             markup=False,
         )
+        if ours:
+            _ignore_everything(out)
         config = out / "llmcost.toml"
         if manifest is not None:
             config = _write_demo_config(out, manifest.data)
     else:
         _clear(logs, db)
         out.mkdir(parents=True, exist_ok=True)
-        _ignore_everything(out)
+        if ours:
+            _ignore_everything(out)
         start, days = month_window(last)
         err.print(
             f"1/3 generating about {requests:,} llm.request lines ({start} to {last}) into {logs} …",

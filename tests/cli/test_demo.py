@@ -131,3 +131,15 @@ def test_warehouse_path_in_the_config(tmp_path: Path, monkeypatch: pytest.Monkey
     assert default_db_path(home) == tmp_path / "home" / "wh.duckdb"
     monkeypatch.setenv("LLMCOST_DB", str(tmp_path / "env.duckdb"))
     assert default_db_path(home) == tmp_path / "env.duckdb"  # the variable still comes first
+
+
+def test_a_folder_of_the_user_s_own_is_not_ignored_whole(tmp_path: Path) -> None:
+    own = tmp_path / "project"
+    own.mkdir()
+    (own / "notes.txt").write_text("mine", "utf-8")
+    assert (
+        _run("demo", "--dir", str(own), "--requests", "200", "--end", "2026-11-18", "--color", "never") == 0
+    )
+    assert not (own / ".gitignore").exists() and (own / "warehouse.duckdb").exists()
+    assert _run("demo", "--dir", str(own), "--color", "never") == 0  # the rerun too
+    assert not (own / ".gitignore").exists()
