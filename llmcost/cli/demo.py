@@ -45,7 +45,7 @@ def demo(
     again and it keeps the warehouse it made (and reports again); --fresh starts over.
     """
     from llmcost.cli import main as run
-    from llmcost.cli.generate import parse_end
+    from llmcost.cli.generate import day_progress, parse_end
     from llmcost.synth import Manifest, generate, month_window
 
     set_color(color)
@@ -81,9 +81,11 @@ def demo(
             f"1/3 generating about {requests:,} llm.request lines ({start} to {last}) into {logs} …",
             markup=False,
         )
-        manifest = generate(
-            logs, seed=seed, requests=requests, anomalies="all", files=3, start=start, days=days
-        )
+        with day_progress(err, days) as progress:
+            manifest = generate(
+                logs, seed=seed, requests=requests, anomalies="all", files=3, start=start, days=days,
+                progress=progress,
+            )  # fmt: skip
         config = _write_demo_config(out, manifest.data)
         err.print(f"2/3 ingesting {len(manifest.files)} files into {db} …", markup=False)
         common = ["--db", str(db), "--config", str(config), "--color", color]
