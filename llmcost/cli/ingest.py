@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,7 +18,13 @@ from llmcost.cli.options import (
     OutputOption,
     output_format,
 )
-from llmcost.errors import ExitCode, InputError, UsageError
+from llmcost.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from llmcost.config import Config
+    from llmcost.ingest.discover import Input, Skipped
 
 
 @app.command()
@@ -65,7 +71,6 @@ def ingest(
     Every line ends in one bucket: loaded, duplicate, ignored (not an LLM call or outcome) or
     rejected (kept in the warehouse with file, line and reason: see `llmcost status --rejects`).
     """
-    from llmcost.ingest.discover import discover
     from llmcost.warehouse import writer
 
     set_color(color)
@@ -77,13 +82,11 @@ def ingest(
     if source not in SOURCES:
         raise UsageError(f"--source: unknown source {source!r}; choose from {', '.join(SOURCES)}")
     db_path, cfg = resolve(db, config)
-    inputs, skipped = discover(paths)
+    err = err_console()
+    inputs, skipped = _checked_inputs(paths, cfg, source, err, quiet=quiet)
     if explain:
         _explain(inputs, cfg, lines, source)
         return
-    err = err_console()
-    for s in skipped:
-        err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
     # The writer lock first, then the heavy imports and the price catalog (~0.5 s): a second writer
     # is told who holds the warehouse within the promised second.
     with writer(db_path, command="llmcost ingest") as wh:
@@ -125,13 +128,60 @@ def ingest(
             err.print(
                 Text(f"unpriced requests (cost unknown, not $0): {listed}; see `llmcost pricing check`")
             )
-    nothing_read = result.totals.read == 0 and (
-        any(f.error for f in result.files) or (not inputs and skipped)
-    )
-    if not inputs and not skipped:
-        raise InputError("no input files found")
-    if nothing_read:
+    if result.totals.read == 0 and any(f.error for f in result.files):
         raise typer.Exit(ExitCode.DATA)
+
+
+def _checked_inputs(
+    paths: list[str], cfg: Config, source: str, err: Console, *, quiet: bool
+) -> tuple[list[Input], list[Skipped]]:
+    """The inputs to read, or a UsageError before any warehouse is opened or run recorded: an
+    argument with nothing to read (missing, an empty directory, a pattern matching nothing) or a
+    named input that is not a log (a binary, UTF-16 text, a billing CSV) refuses the whole command,
+    good inputs beside it included, so the user fixes the command rather than a half-done run."""
+    from llmcost.ingest.discover import discover, refused
+    from llmcost.ingest.sniff import screen
+
+    inputs, skipped = discover(paths)
+    aliases = [a for names in cfg.ingest.aliases.values() for a in names]
+    screened = screen(inputs, source=source, billing=_billing_format, aliases=aliases)
+    passed_over = [s for s in skipped if not s.refused] + screened.passed_over
+    for s in passed_over:
+        err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
+    problems = refused(skipped) + screened.refused
+    if problems:
+        order = {p: i for i, p in enumerate(paths)}
+        problems.sort(key=lambda s: order.get(s.display, len(paths)))
+        raise UsageError(_refusal(problems, len(screened.inputs)))
+    if not screened.inputs:
+        raise UsageError(
+            f"ingest: nothing to read in {' '.join(paths)}: every file was passed over (listed above)"
+        )
+    if not quiet:
+        for note in screened.notes:
+            err.print(f"llmcost: {note}", markup=False, highlight=False)
+    return screened.inputs, passed_over
+
+
+def _refusal(problems: list[Skipped], readable: int) -> str:
+    from llmcost.numbers import count
+
+    if len(problems) == 1 and not readable:
+        (p,) = problems
+        return f"ingest: {p.display}: {p.reason}; nothing was read or recorded"
+    others = f"; the {count(readable)} other file(s) were not read either" if readable else ""
+    listed = "\n".join(f"  {p.display}: {p.reason}" for p in problems)
+    return (
+        f"ingest: {count(len(problems))} input(s) cannot be ingested, so nothing was read or recorded"
+        f"{others}; fix or drop them and rerun:\n{listed}"
+    )
+
+
+def _billing_format(head: bytes) -> str | None:
+    """The invoice format a CSV's first bytes are, if `llmcost invoices import` reads it."""
+    from llmcost.reconcile.formats import formats
+
+    return next((f.description for f in formats() if f.sniff(head)), None)
 
 
 def _explain(inputs: list[Any], cfg: Any, lines: int, source: str) -> None:

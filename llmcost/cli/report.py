@@ -144,7 +144,7 @@ def _emit(report: Report, fmt: str, output: Path | None) -> None:
     if fmt == "csv":
         # CSV carries data only; its data-quality facts (JSON and JSONL carry theirs) go to stderr.
         err = err_console()
-        for line in [*fact_lines(report), *(f"warning: {w}" for w in warnings(report))]:
+        for line in [*(f"warning: {w}" for w in warnings(report)), *fact_lines(report)]:
             err.print(Text(line), markup=False, highlight=False, soft_wrap=True)
     if output is not None:
         write_text_atomic(output, text)

@@ -3,6 +3,11 @@
 Directories are walked recursively without following symlinks out of the given root; globs are
 expanded; `-` is standard input. Rotated files are read oldest first (app.log.2, app.log.1,
 app.log) so "first seen wins" follows the order the lines were written in.
+
+An argument that yields nothing to read (a missing path, an empty directory, a pattern matching no
+log file, a named file that cannot be opened) is a mistake in the command, not a quiet run: it comes
+back `refused`, and the command stops before a warehouse is opened or a run recorded. Files a
+directory walk passes over (CSV, symlinks out of the root, FIFOs) are only mentioned.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+STDIN = "<stdin>"  # what messages call standard input
 _ROTATION = re.compile(r"^(?P<base>.+?)\.(?P<n>\d+)(?P<ext>(\.gz|\.zst|\.zstd)?)$")
 # In a directory walk, files that are plainly not logs (a file named explicitly is always read).
 _SKIP_SUFFIXES = (
@@ -48,12 +54,15 @@ _TABLE_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 class Input:
     display: str  # what messages call it
     path: Path | None  # None for standard input
+    named: bool = True  # given on the command line (False: found by a directory walk or a pattern)
+    head: bytes = b""  # standard input already read (for sniff.py), still to be read first
 
 
 @dataclass(frozen=True)
 class Skipped:
     display: str
     reason: str
+    refused: bool = False  # a command-line argument with nothing to read: the command is refused
 
 
 def _rotation_key(p: Path) -> tuple[str, str, int]:
@@ -106,23 +115,32 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
     return kept
 
 
-def _check_file(p: Path, skipped: list[Skipped]) -> bool:
+def _check_file(p: Path, skipped: list[Skipped], *, named: bool) -> bool:
+    def skip(reason: str) -> bool:
+        skipped.append(Skipped(str(p), reason, refused=named))
+        return False
+
     try:
         st = p.stat()
     except FileNotFoundError:
-        skipped.append(Skipped(str(p), "no such file (dangling symlink?)"))
-        return False
+        return skip("no such file (dangling symlink?)")
     except OSError as e:
-        skipped.append(Skipped(str(p), f"cannot stat: {e.strerror}"))
-        return False
+        return skip(f"cannot stat: {e.strerror}")
     if not stat.S_ISREG(st.st_mode):
         kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
-        skipped.append(Skipped(str(p), f"{kind}: skipped (pipe it to `llmcost ingest -` instead)"))
-        return False
+        verb = "cannot be read as a file" if named else "skipped"
+        return skip(f"{kind}: {verb} (pipe it to `llmcost ingest -` instead)")
     if not os.access(p, os.R_OK):
-        skipped.append(Skipped(str(p), "permission denied"))
-        return False
+        return skip("permission denied")
     return True
+
+
+def _what_dir(p: Path) -> str:
+    """What a directory that yields no file to read is, for the message."""
+    try:
+        return "an empty directory" if not any(p.iterdir()) else "a directory holding no log file"
+    except OSError as e:
+        return f"a directory that cannot be read ({e.strerror})"
 
 
 def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
@@ -131,27 +149,45 @@ def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
     seen: set[Path] = set()
     for arg in args:
         if arg == "-":
-            inputs.append(Input("<stdin>", None))
+            inputs.append(Input(STDIN, None))
             continue
         p = Path(arg).expanduser()
+        passed_over = len(skipped)
+        # (file, named): a file a pattern matches counts as named, as if the shell had expanded it
+        files: list[tuple[Path, bool]]
         if p.is_dir():
-            files = _walk(p, skipped)
+            files = [(f, False) for f in _walk(p, skipped)]
+            empty = _what_dir(p)
         elif p.exists() or p.is_symlink():
-            files = [p]
+            files, empty = [(p, True)], ""
         elif any(ch in arg for ch in "*?["):
             matched = [Path(m) for m in glob.glob(arg, recursive=True)]
             files = []
             for m in matched:
-                files.extend(_walk(m, skipped) if m.is_dir() else [m])
-            if not matched:
-                skipped.append(Skipped(arg, "the pattern matches no file"))
+                files.extend([(f, False) for f in _walk(m, skipped)] if m.is_dir() else [(m, True)])
+            empty = "the pattern matches no log file" if matched else "the pattern matches no file"
         else:
-            skipped.append(Skipped(arg, "no such file or directory"))
+            skipped.append(Skipped(arg, "no such file or directory", refused=True))
             continue
-        for f in _order(files):
+        named = dict(files)
+        found = 0
+        for f in _order(list(named)):
             key = f.absolute()
-            if key in seen or not _check_file(f, skipped):
+            if key in seen:
+                found += 1  # named twice: read once, and not a mistake
+                continue
+            if not _check_file(f, skipped, named=named[f]):
                 continue
             seen.add(key)
-            inputs.append(Input(str(f), f))
+            found += 1
+            inputs.append(Input(str(f), f, named=named[f]))
+        if not found and not any(named.values()):
+            passed = len(skipped) - passed_over
+            why = f"{empty}: {passed} file(s) passed over, listed above" if passed else empty
+            skipped.append(Skipped(arg, why, refused=True))
     return inputs, skipped
+
+
+def refused(skipped: list[Skipped]) -> list[Skipped]:
+    """The arguments that make the command a mistake (see the module docstring)."""
+    return [s for s in skipped if s.refused]

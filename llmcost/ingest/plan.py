@@ -83,13 +83,15 @@ def line_batches(resume: Resume, ingest: IngestConfig, *, take_partial: bool) ->
 
 @contextlib.contextmanager
 def materialised(inp: Input) -> Iterator[tuple[Path, str]]:
-    """Standard input is spooled to a private temp file so it can be read like any file."""
+    """Standard input is spooled to a private temp file so it can be read like any file (its
+    first bytes, already read for screening, first)."""
     if inp.path is not None:
         yield inp.path, inp.display
         return
     fd, name = tempfile.mkstemp(prefix="llmcost-stdin-")
     try:
         with os.fdopen(fd, "wb") as out:
+            out.write(inp.head)  # what sniff.py read before the run began
             src: IO[bytes] = sys.stdin.buffer
             shutil.copyfileobj(src, out, 1 << 20)
         yield Path(name), inp.display

@@ -156,6 +156,29 @@ class Filter:
     value: str | None
     negate: bool = False
 
+    @property
+    def text(self) -> str:
+        """As a user would type it, with "not logged" spelled out: `feature=copilot`, `tenant!=(none)`."""
+        value = "(none)" if self.value is None else self.value
+        return f"{self.dimension.name}{'!=' if self.negate else '='}{value}"
+
+
+def filters_dict(filters: Sequence[Filter]) -> dict[str, dict[str, list[str | None]]]:
+    """The filters for JSON: per dimension, the values it may take (`in`, any of them) and those it
+    may not (`not_in`, none of them); null is "not logged". Dimensions in name order."""
+    out: dict[str, dict[str, list[str | None]]] = {}
+    for name in sorted({f.dimension.name for f in filters}):
+        mine = [f for f in filters if f.dimension.name == name]
+        out[name] = {
+            key: values
+            for key, values in (
+                ("in", [f.value for f in mine if not f.negate]),
+                ("not_in", [f.value for f in mine if f.negate]),
+            )
+            if values
+        }
+    return out
+
 
 def parse_where(values: Sequence[str] | None, *, allowed: Iterable[str] | None = None) -> tuple[Filter, ...]:
     any_attr = allowed is None

@@ -6,10 +6,12 @@ into a terminal table, JSON, JSONL, CSV or Markdown; nothing here knows about an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from llmcost.queries.dimensions import Filter, filters_dict
 from llmcost.window import Window
 
 SCHEMA_VERSION = 1
@@ -96,6 +98,37 @@ class DataQuality:
         return out
 
 
+@dataclass(frozen=True)
+class DateRange:
+    """The dates a report covers, resolved: each bound as the user gave it (`--since`, `--until`,
+    a view's own window) or, where the window is open, the first or last request under the same
+    window and filters. None: that side is open and no request is in scope."""
+
+    window: Window
+    start: datetime | None  # the first instant counted
+    end: datetime | None  # --until (excluded) or the last request (included)
+
+    @property
+    def start_given(self) -> bool:
+        return self.window.since is not None
+
+    @property
+    def end_given(self) -> bool:
+        return self.window.until is not None
+
+    @classmethod
+    def of(cls, window: Window, first: datetime | None = None, last: datetime | None = None) -> DateRange:
+        return cls(window, window.since or first, window.until or last)
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "from": self.window.shown(self.start),
+            "to": self.window.shown(self.end),
+            "from_is": "given" if self.start_given else "first_request",
+            "to_is": "given" if self.end_given else "last_request",
+        }
+
+
 @dataclass
 class Report:
     name: str  # spend, unit, top-tenants, ...
@@ -111,6 +144,17 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)  # e.g. the outcome event, --top
+    filters: tuple[Filter, ...] = ()  # the user's --where, echoed in titles and JSON parameters
+    date_range: DateRange | None = None  # the window resolved against the data (None: not resolved)
+
+    @property
+    def date_range_or_window(self) -> DateRange:
+        """The resolved range, or the window as given when no query resolved it."""
+        return self.date_range or DateRange.of(self.window)
+
+    def scope_parameters(self) -> dict[str, Any]:
+        """`filters` and `range` for the JSON `parameters`: what was asked, and which dates that was."""
+        return {"filters": filters_dict(self.filters), "range": self.date_range_or_window.as_dict()}
 
     def column(self, name: str) -> Column:
         for c in self.columns:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
-from llmcost.queries import exact, quality
+from llmcost.queries import coverage, exact, quality
 from llmcost.queries.dimensions import Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
 from llmcost.queries.scope import Scope
@@ -224,7 +224,11 @@ def spend(
     rows = aggregate(con, q.by, q.scope)
     shown, totals, dq, folded = finish(con, rows, q)
     # Report.warnings holds what the data-quality facts do not already say (JSON lists both).
-    warnings = [] if rows else [empty_window_warning(con, q.scope)]
+    # A filter that matches nothing comes first, and explains an empty report on its own.
+    cov = coverage.check(con, q.scope)
+    warnings = list(cov.warnings)
+    if not rows and not cov.excludes_all:
+        warnings.append(empty_window_warning(con, q.scope))
     notes = [f"{folded:,} smaller row(s) folded into {OTHER} (--top {q.top})"] if folded else []
     group = ", ".join(d.name for d in q.by) or "everything"
     return Report(
@@ -241,4 +245,6 @@ def spend(
         warnings=warnings,
         notes=notes,
         parameters={"top": q.top, "folded_rows": folded, "sort": q.sort_key()},
+        filters=q.scope.filters,
+        date_range=coverage.date_range(con, q.scope),
     )

@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
-from llmcost.queries import exact, quality
+from llmcost.queries import coverage, exact, quality
 from llmcost.queries.dimensions import Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, Kind, Report, money
 from llmcost.queries.scope import Scope
@@ -316,9 +316,11 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
     dq = replace(
         dq, outcome_events=totals["events"], orphan_events=totals.get("orphan_events") if traced else None
     )
-    warnings: list[str] = []
+    cov = coverage.check(con, scope)  # a filter that matches nothing first, then an empty window
+    warnings: list[str] = list(cov.warnings)
     if not rows:
-        warnings.append(empty_window_warning(con, scope))
+        if not cov.excludes_all:
+            warnings.append(empty_window_warning(con, scope))
     elif not totals["events"]:
         known = ", ".join(f"{e} ({n:,})" for e, n in event_names(con)[:5]) or "none"
         warnings.append(f"no {q.event!r} events in the window; outcome events in the warehouse: {known}")
@@ -344,4 +346,6 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
             "folded_rows": folded,
             "sort": sort,
         },
+        filters=scope.filters,
+        date_range=coverage.date_range(con, scope),
     )

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.numbers import percent, usd_or
-from llmcost.queries import exact, quality
+from llmcost.queries import coverage, exact, quality
 from llmcost.queries.dimensions import DIMENSIONS, Dimension, bucket_list, select_list
 from llmcost.queries.model import OTHER, Column, DataQuality, Kind, Report, money
 from llmcost.queries.scope import Scope
@@ -79,7 +79,17 @@ def _finish_rows(
     return totals, dq
 
 
+def _warnings(con: duckdb.DuckDBPyConnection, scope: Scope, empty: bool, flag: str = "--since") -> list[str]:
+    """A filter that matches nothing first; then, unless that explains it, an empty window (with the
+    option, `flag`, that reaches the data)."""
+    cov = coverage.check(con, scope)
+    if empty and not cov.excludes_all:
+        return [*cov.warnings, empty_window_warning(con, scope, flag)]
+    return list(cov.warnings)
+
+
 def _report(
+    con: duckdb.DuckDBPyConnection,
     name: str,
     title: str,
     by: Sequence[Dimension],
@@ -106,6 +116,8 @@ def _report(
         warnings=warnings,
         notes=notes,
         parameters=parameters or {},
+        filters=scope.filters,
+        date_range=coverage.date_range(con, scope),
     )
 
 
@@ -136,9 +148,9 @@ def daily(con: duckdb.DuckDBPyConnection, scope: Scope, *, top: int | None = Non
             other["other"] = True
             shown.append(other)
     totals, dq = _finish_rows(con, scope, rows, shown)
-    warnings = [] if rows else [empty_window_warning(con, scope)]
+    warnings = _warnings(con, scope, not rows)
     return _report(
-        "daily", "Spend by feature per day", by, METRIC_COLUMNS, scope, shown, totals, dq, warnings, [],
+        con, "daily", "Spend by feature per day", by, METRIC_COLUMNS, scope, shown, totals, dq, warnings, [],
         {"top": top},
     )  # fmt: skip
 
@@ -230,10 +242,10 @@ def top_tenants(
             naive_timestamps=totals["naive_timestamps"],
         ),
     )
-    warnings = [] if rows else [empty_window_warning(con, scope, "--until")]
+    warnings = _warnings(con, scope, not rows, "--until")
     notes = [f"{len(rest):,} smaller tenant(s) folded into {OTHER}"] if rest else []
     return _report(
-        "top-tenants", "Top tenants by cost, last 24 hours and 7 days", (tenant,), TOP_TENANT_COLUMNS, scope,
+        con, "top-tenants", "Top tenants by cost, last 24 hours and 7 days", (tenant,), TOP_TENANT_COLUMNS, scope,
         shown, totals, dq, warnings, notes, {"top": top, "anchor": window.shown(anchor)},
     )  # fmt: skip
 

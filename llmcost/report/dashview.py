@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 from llmcost.numbers import count, percent, signed_percent, usd
 from llmcost.queries.dashboard import UnitSeries, bounds
 from llmcost.queries.exact import per_unit, share
-from llmcost.queries.model import Column, Kind, Report
+from llmcost.queries.model import Column, DateRange, Kind, Report
 from llmcost.report.cells import human, machine
+from llmcost.report.facts import range_text
 from llmcost.report.jsonfmt import document, schema_tag, warnings
 from llmcost.report.layout import shown_columns
-from llmcost.report.text import visible
+from llmcost.report.text import shown, visible
 
 if TYPE_CHECKING:
     from llmcost.alerts import BudgetReport, Evaluation
@@ -435,8 +436,11 @@ def page_context(d: Dashboard) -> dict[str, Any]:
     """What the template shows as text (every value already a string people read), but the
     embedded JSON (`payload`) and the page's assets."""
     w = d.scope.window
+    filters = [shown(f.text) for f in d.scope.filters]
+    scope = " · ".join(part for part in (range_text(DateRange.of(w)), ", ".join(filters)) if part)
     return {
         "title": "LLM spend report",
+        "scope": scope,  # the dates covered and the filters, in the page's title and heading
         "meta": {
             "window": w.describe(),
             "since": _when(w.since, w.tz),
@@ -447,10 +451,7 @@ def page_context(d: Dashboard) -> dict[str, Any]:
             or ", ".join(d.reports.headline.quality.catalogs)
             or "no derived prices in scope",
             "generated": d.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "filters": [
-                visible(f"{f.dimension.name}{'!=' if f.negate else '='}{f.value or ''}")
-                for f in d.scope.filters
-            ],
+            "filters": filters,
         },
         "cards": _headline(d),
         "tenants": _table(d.reports.tenants),

@@ -12,7 +12,8 @@ JSON (`--format json`), schema_version 1:
   "cost_mode": "derived",            # derived | logged | auto
   "price_catalog": {"source": "derived", "catalogs": ["genai-prices 0.2.3 @2027-01-01"]},
   "group_by": ["tenant"],
-  "parameters": {...},               # the report's own options (--top, --sort, the outcome event)
+  "parameters": {...},               # the report's own options (--top, --sort, the outcome event),
+                                     # "filters" (--where) and "range" (the dates covered, resolved)
   "columns": [{"name": "requests", "kind": "count", "label": "requests"}, ...],
   "rows": [{"tenant": "acme", "requests": 2200, "cost_usd": "108.000000000", ...}, ...],
   "totals": {...},                   # the same metrics over the whole window (null for some views)
@@ -87,7 +88,7 @@ def _head(report: Report) -> dict[str, Any]:
         "cost_mode": report.cost_mode,
         "price_catalog": report.price_catalog,
         "group_by": list(report.group_by),
-        "parameters": report.parameters,
+        "parameters": {**report.parameters, **report.scope_parameters()},
     }
 
 

@@ -18,9 +18,9 @@ from rich.text import Text
 
 from llmcost.queries.model import Column, Kind, Report
 from llmcost.report.cells import human, is_number
-from llmcost.report.facts import fact_lines
+from llmcost.report.facts import footer, heading, wrap
 from llmcost.report.layout import shown_columns
-from llmcost.report.text import visible
+from llmcost.report.text import shown, visible
 
 DIMENSION_MAX_WIDTH = 28  # longer names fold onto more lines rather than push numbers off screen
 DIMENSION_MIN_WIDTH = 8
@@ -155,18 +155,24 @@ def table_lines(report: Report, width: int) -> tuple[list[Text], list[Column]]:
 
 def print_report(report: Report, console: Console) -> None:
     """Print `report` within the console's width."""
-    console.print(Text(visible(report.title), style="bold"), soft_wrap=True)
+    # redacted before wrapping: a key split over two lines would pass the console's redaction
+    for line in wrap(shown(heading(report)), console.width):
+        console.print(Text(line, style="bold"), soft_wrap=True)
     lines, hidden = table_lines(report, console.width)
     console.print(Text("\n").join(lines), soft_wrap=True)
-    for line in fact_lines(report):
-        console.print(Text(visible(line), style="dim"), soft_wrap=True)
+    print_footer(report, console, hidden)
+
+
+FOOTER_STYLES = {"warning": "yellow", "problem": "yellow", "fact": "dim", "note": ""}
+
+
+def print_footer(report: Report, console: Console, hidden: list[Column]) -> None:
+    """Warnings first, then the non-zero facts, what the report covered, notes: each wrapped
+    between words within the console's width."""
+    extra = []
     if hidden:
         names = ", ".join(c.title for c in hidden)
-        console.print(
-            Text(f"not shown at this width: {names} (see --format md, csv or json)", style="dim"),
-            soft_wrap=True,
-        )
-    for w in report.warnings:
-        console.print(Text("warning: " + visible(w), style="yellow"), soft_wrap=True)
-    for n in report.notes:
-        console.print(Text("note: " + visible(n)), soft_wrap=True)
+        extra.append(f"not shown at this width: {names} (see --format md, csv or json)")
+    for item in footer(report, extra):
+        for line in wrap(shown(item.text), console.width):
+            console.print(Text(line, style=FOOTER_STYLES[item.kind]), soft_wrap=True)

@@ -49,14 +49,18 @@ def test_bad_config_names_file_and_key(cli: Cli, tmp_path: Path) -> None:
     assert str(cfg) in err and "ingest.timezone" in err and "Mars/Olympus" in err
 
 
-def test_exit_65_only_when_nothing_could_be_read(cli: Cli, tmp_path: Path) -> None:
+def test_a_missing_path_is_a_usage_error_before_anything_is_recorded(cli: Cli, tmp_path: Path) -> None:
     code, _, err = cli("ingest", str(tmp_path / "missing.log"))
-    assert code == 65
-    assert "no such file" in err
+    assert code == 2
+    assert "missing.log: no such file or directory" in err
+    assert not cli.db.exists()
     ok = tmp_path / "ok.log"
     ok.write_bytes(jsonl([request(1)]) + b"garbage\n")
     code, _, err = cli("ingest", str(ok), str(tmp_path / "missing.log"))
-    assert code == 0  # some lines rejected, one input missing: still a run worth keeping
+    assert code == 2  # the whole command is refused: fix it and rerun
+    assert "missing.log: no such file or directory" in err and not cli.db.exists()
+    code, _, err = cli("ingest", str(ok))
+    assert code == 0  # some lines rejected: still a run worth keeping
     assert "1 line(s) rejected" in err and "llmcost status --rejects" in err
 
 

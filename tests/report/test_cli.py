@@ -54,7 +54,9 @@ def test_output_file_is_written_whole_and_private(
     assert sorted(p.name for p in target.parent.iterdir()) == ["spend.json"]  # no temp file left
     table = tmp_path / "out" / "spend.txt"
     assert run(capsys, "report", "-o", str(table), "--cost", "logged", "--db", str(app_db))[0] == 0
-    assert table.read_text("utf-8").startswith("Spend by tenant\n") and "\x1b" not in table.read_text("utf-8")
+    assert table.read_text("utf-8").startswith(
+        "Spend by tenant · 2026-05-04 to 2026-05-06\n"
+    ) and "\x1b" not in table.read_text("utf-8")
 
 
 def test_unwritable_output_exits_73(app_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
