@@ -23,6 +23,7 @@ argument is converted exactly first).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 _CTX = Context(prec=80, rounding=ROUND_HALF_EVEN)
@@ -119,3 +120,13 @@ def signed_percent(share: Number, places: str = "0.1") -> str:
 def times(ratio: Number) -> str:
     """A ratio as a multiple: 2.50×."""
     return f"{_q(_dec(ratio), '0.01'):f}×"
+
+
+# -- instants ---------------------------------------------------------------------------------
+
+
+def instant(at: datetime, *, minutes: bool = False) -> str:
+    """An instant for people: UTC, whole seconds (or minutes), never microseconds:
+    `2026-10-31T23:10:07Z` (`2026-10-31T23:10Z` with minutes=True)."""
+    utc = at.astimezone(UTC) if at.tzinfo is not None else at
+    return utc.strftime("%Y-%m-%dT%H:%MZ" if minutes else "%Y-%m-%dT%H:%M:%SZ")

@@ -6,9 +6,11 @@ runs it with the real console script in a directory that holds what the README a
 `llmcost.toml` whose `[warehouse] path` is the demo warehouse (with the demo's budgets), the demo's
 `logs/`, an `app.log`, and provider invoices for the demo month made from the fixture exports.
 
-Only paths outside the work directory and sizes meant for a real trial are rewritten (`REWRITES`);
-the options are run as printed. A command passes when it exits 0 (1 for `alerts`, which exits 1
-when an alert fires, as documented).
+Only paths outside the work directory, sizes meant for a real trial and the invoice month (the
+demo's month moves with the calendar: its data ends yesterday) are rewritten (`REWRITES`,
+`month_rewrites`); the options are run as printed. A command passes when it exits 0 (1 for
+`alerts`, which exits 1 when an alert fires, as documented), and a command of the tour shows data:
+no "no requests ..." window and no no-data alert.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,7 +30,22 @@ import tomli_w
 
 ROOT = Path(__file__).resolve().parents[1]
 INVOICES = ROOT / "fixtures" / "invoices"
-DEMO_MONTH_SHIFT = timedelta(days=30)  # the fixture invoices are for 2026-09; the demo is 2026-10
+INVOICE_MONTH = date(2026, 9, 1)  # the month of the fixture invoices
+README_MONTH = "2026-10"  # the month the README's reconcile lines name
+
+
+def demo_month() -> date:
+    """The month the demo holds from its 1st: that of the day a week before its last (yesterday)."""
+    week_in = datetime.now(UTC).date() - timedelta(days=7)
+    return week_in.replace(day=1)
+
+
+def month_rewrites() -> dict[str, str]:
+    month = f"{demo_month():%Y-%m}"
+    return {f"--month {README_MONTH}": f"--month {month}", f"-{README_MONTH}.json": f"-{month}.json"}
+
+
+DEMO_MONTH_SHIFT = demo_month() - INVOICE_MONTH  # the fixture invoices, moved to the demo's month
 
 # Paths the README takes from a real machine, and a trial size, mapped into the work directory.
 REWRITES = {
@@ -56,7 +73,7 @@ def readme_commands() -> list[str]:
 
 def _shell_words(line: str) -> tuple[list[str], str | None]:
     """The argv of a README line (comment and `|| exit $?` dropped, REWRITES applied) and where `>` sends stdout."""
-    for old, new in REWRITES.items():
+    for old, new in (REWRITES | month_rewrites()).items():
         line = line.replace(old, new)
     words = shlex.split(line, comments=True)
     if "||" in words:
@@ -106,9 +123,17 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         json.loads((INVOICES / "anthropic_cost_report_2026-09.json").read_text("utf-8"))
     )
     (work / "invoice.json").write_text(json.dumps(openai), "utf-8")
-    (work / "openai-costs-2026-10.json").write_text(json.dumps(openai), "utf-8")
-    (work / "anthropic-cost-report-2026-10.json").write_text(json.dumps(anthropic), "utf-8")
+    month = f"{demo_month():%Y-%m}"
+    (work / f"openai-costs-{month}.json").write_text(json.dumps(openai), "utf-8")
+    (work / f"anthropic-cost-report-{month}.json").write_text(json.dumps(anthropic), "utf-8")
     return work
+
+
+def tour_commands() -> list[str]:
+    """The lines of the README's "A tour" block."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    tour = text.split("## A tour", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line for line in tour.splitlines() if line.startswith("llmcost ")]
 
 
 def test_the_readme_shows_the_tour() -> None:
@@ -136,3 +161,29 @@ def test_readme_command_runs(line: str, workdir: Path) -> None:
         (workdir / target).write_text(proc.stdout, "utf-8")
     fine = {0} | ALSO_FINE.get(argv[1], set())
     assert proc.returncode in fine, f"`{line}` exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+    if line in tour_commands():
+        # the tour shows data: no empty window, no no-data alert
+        assert "no requests" not in proc.stdout + proc.stderr, f"`{line}`:\n{proc.stdout[-3000:]}"
+
+
+def test_the_tour_s_reports_show_rows(workdir: Path) -> None:
+    """The time-relative defaults of the tour, on the demo: this month, the day that just closed,
+    the last 7 days."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LLMCOST_")}
+    env |= {"COLUMNS": "100", "NO_COLOR": "1", "LLMCOST_HOME": str(workdir / "home"), "PYTHONPATH": str(ROOT)}
+
+    def run(*argv: str) -> dict:  # type: ignore[type-arg]
+        proc = subprocess.run(
+            [sys.executable, "-m", "llmcost", *argv, "-f", "json"],
+            cwd=workdir, env=env, capture_output=True, text=True, timeout=240, check=False,
+        )  # fmt: skip
+        assert proc.returncode in (0, 1), proc.stderr
+        doc: dict = json.loads(proc.stdout)  # type: ignore[type-arg]
+        return doc
+
+    assert run("report", "--by", "tenant")["rows"]
+    assert run("report", "--by", "feature,day", "--since", "7d")["rows"]
+    assert run("view", "top-tenants")["rows"]
+    assert run("budgets")["tenants"]
+    alerts = run("alerts")
+    assert alerts["data"]["requests"] > 0 and "no-data" not in [a["rule"] for a in alerts["alerts"]]

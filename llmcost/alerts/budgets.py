@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost import numbers as fmt
 from llmcost.alerts.config import Settings
-from llmcost.alerts.facts import ZERO, Facts
+from llmcost.alerts.facts import ZERO, Extent, Facts
 from llmcost.alerts.forecast import Pace, month_end, month_start, pace
 from llmcost.alerts.model import SCHEMA_VERSION, Span, json_value, money_str
 from llmcost.alerts.rules import tenant_label
@@ -177,8 +177,22 @@ def budget_report(
     tenants.sort(key=_sort_key)
     org = pace(dict(org_daily), as_of, budgets.org_monthly_usd, budgets.forecast_days, first)
     report = BudgetReport(start, as_of, cost_mode, org, tenants)
+    if first is not None and not tenants:
+        report.notes.append(_empty_month(facts.extent(), start, as_of))
     report.notes.extend(_notes(report, settings, first, unpriced_total))
     return report
+
+
+def _empty_month(ext: Extent, start: date, as_of: date) -> str:
+    """No request this month (so far): where the data is, and the --month (or, when the data is
+    later in this same month, the --at) that reaches it."""
+    from llmcost.queries import extent
+
+    held = extent.Extent(ext.first_request, ext.latest_request, 1)
+    asked = f"in {start:%B %Y}" + ("" if as_of == month_end(start) else f" (through {as_of})")
+    latest = ext.latest_request.astimezone(UTC).date() if ext.latest_request else as_of
+    flag = "--at" if month_start(latest) == start else "--month"
+    return extent.empty_window(held, asked, flag)
 
 
 def _notes(report: BudgetReport, settings: Settings, first: date | None, unpriced: int) -> list[str]:

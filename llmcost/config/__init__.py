@@ -164,8 +164,11 @@ def parse_config(data: dict[str, Any], origin: Path | str = "<config>", text: st
         cfg = Config.model_validate(data)
     except ValidationError as e:
         raise ConfigError(describe(e, origin, model=Config, text=text)) from None
+    if cfg.warehouse.path is not None:
+        cfg.warehouse.path = cfg.warehouse.path.expanduser()
     if isinstance(origin, Path):
         cfg.source_path = origin
+        # A relative path is the file's neighbour, wherever the command runs from.
         if cfg.warehouse.path is not None and not cfg.warehouse.path.is_absolute():
             cfg.warehouse.path = origin.parent / cfg.warehouse.path
     return cfg

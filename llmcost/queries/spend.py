@@ -202,12 +202,15 @@ def finish(
     return shown, totals, quality.collect(con, q.scope, counts), folded
 
 
-def empty_window_warning(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    row = sqlrun.run(con, SQL.text("data_range"), {})[0]
-    if not row[2]:
-        return "the warehouse holds no requests yet: run `llmcost ingest PATH`"
-    lo, hi = scope.window.shown(row[0]), scope.window.shown(row[1])
-    return f"no requests in the window; the warehouse holds requests from {lo} to {hi}"
+def empty_window_warning(con: duckdb.DuckDBPyConnection, scope: Scope, flag: str = "--since") -> str:
+    """The warning of a report with no rows: the window holds no requests (`queries.extent`), or
+    the filters match none in it."""
+    from llmcost.queries.extent import empty_window_or_none
+
+    empty = empty_window_or_none(con, scope.window, flag)
+    if empty is not None or not scope.filters:
+        return empty or "no requests in the window"
+    return "no requests in the window match the filters"
 
 
 def spend(

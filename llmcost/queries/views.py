@@ -79,11 +79,12 @@ def _finish_rows(
     return totals, dq
 
 
-def _warnings(con: duckdb.DuckDBPyConnection, scope: Scope, empty: bool) -> list[str]:
-    """A filter that matches nothing first; then, unless that explains it, an empty window."""
+def _warnings(con: duckdb.DuckDBPyConnection, scope: Scope, empty: bool, flag: str = "--since") -> list[str]:
+    """A filter that matches nothing first; then, unless that explains it, an empty window (with the
+    option, `flag`, that reaches the data)."""
     cov = coverage.check(con, scope)
     if empty and not cov.excludes_all:
-        return [*cov.warnings, empty_window_warning(con, scope)]
+        return [*cov.warnings, empty_window_warning(con, scope, flag)]
     return list(cov.warnings)
 
 
@@ -241,7 +242,7 @@ def top_tenants(
             naive_timestamps=totals["naive_timestamps"],
         ),
     )
-    warnings = _warnings(con, scope, not rows)
+    warnings = _warnings(con, scope, not rows, "--until")
     notes = [f"{len(rest):,} smaller tenant(s) folded into {OTHER}"] if rest else []
     return _report(
         con, "top-tenants", "Top tenants by cost, last 24 hours and 7 days", (tenant,), TOP_TENANT_COLUMNS, scope,

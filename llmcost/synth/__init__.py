@@ -10,6 +10,7 @@ optional planted anomalies) and `article` (the source article's worked example, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,23 @@ from typing import Any
 import numpy as np
 
 from llmcost.synth.anomalies import ANOMALIES, parse_anomalies, place
-from llmcost.synth.calendar import day_weights, epoch_ms
+from llmcost.synth.calendar import day_weights, epoch_ms, month_window
 from llmcost.synth.manifest import MANIFEST_NAME, Manifest, Params, write_manifest
 from llmcost.synth.sink import Sink, file_names
 
-__all__ = ["ANOMALIES", "MANIFEST_NAME", "SCENARIOS", "Manifest", "Params", "generate", "parse_anomalies"]
+__all__ = [
+    "ANOMALIES",
+    "MANIFEST_NAME",
+    "SCENARIOS",
+    "Manifest",
+    "Params",
+    "generate",
+    "month_window",
+    "parse_anomalies",
+]
+
+# Called after each generated day with (days done, days in all).
+Progress = Callable[[int, int], None]
 
 SCENARIOS = ("month", "article")
 DEFAULT_START = date(2026, 10, 1)
@@ -39,10 +52,12 @@ def generate(
     scenario: str = "month",
     gzip: bool = False,
     files: int | str = 1,
+    progress: Progress | None = None,
 ) -> Manifest:
     """Write synthetic logs and `.manifest.json` under `out_dir`; the same arguments always give
     byte-identical files. `requests` is the approximate number of `llm.request` lines; `files` is a
-    number of rotated files (`app.log`, `app.log.1`, ...) or `"day"` (`app-YYYY-MM-DD.jsonl`)."""
+    number of rotated files (`app.log`, `app.log.1`, ...) or `"day"` (`app-YYYY-MM-DD.jsonl`).
+    For a month that ends on a given day, take `start, days = month_window(end)`."""
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose from {', '.join(SCENARIOS)}")
     if files != "day" and (not isinstance(files, int) or files < 1):
@@ -56,10 +71,10 @@ def generate(
         raise ValueError("days, requests and tenants must be positive")
     wanted = parse_anomalies(anomalies)
     params = Params(seed, start, days, requests, tenants, wanted, "month", gzip, files)
-    return _write(out_dir, params, lambda sink: _month(params, sink))
+    return _write(out_dir, params, lambda sink: _month(params, sink, progress))
 
 
-def _month(params: Params, sink: Sink) -> dict[str, Any]:
+def _month(params: Params, sink: Sink, progress: Progress | None = None) -> dict[str, Any]:
     from llmcost.synth import observe
     from llmcost.synth.month import run_month
     from llmcost.synth.roster import PLANS
@@ -73,7 +88,7 @@ def _month(params: Params, sink: Sink) -> dict[str, Any]:
         params.seed, params.start, params.days, params.requests, params.tenants, plan, weights
     )
     truth = Truth(world.start_ms, world.tenant_names)
-    run_month(world, params.seed, sink, truth)
+    run_month(world, params.seed, sink, truth, progress)
     stats = sink.close()
     data, calls, events, day_rows = common(
         params, truth, stats, sink.out_dir, world.start_ms, world.end_ms, world.days

@@ -67,3 +67,16 @@ def first_month_start(start: date, days: int, need: int = 7) -> int | None:
 def days_in_month(d: date) -> int:
     nxt = date(d.year + d.month // 12, d.month % 12 + 1, 1)
     return (nxt - date(d.year, d.month, 1)).days
+
+
+def month_window(end: date, days: int = 30) -> tuple[date, int]:
+    """The first day and length of "a month of data" whose last day is `end` (inclusive).
+
+    At least `days` days, reaching back to a 1st of a month that has a full week in the window, so
+    every planted anomaly fits (budget-pace needs a month's 1st and the 7 days from it) whatever
+    the weekday and day of month `end` falls on: 30 to 37 days.
+    """
+    week_in = end - timedelta(days=6)
+    first = date(week_in.year, week_in.month, 1)
+    start = min(end - timedelta(days=days - 1), first)
+    return start, (end - start).days + 1

@@ -219,7 +219,9 @@ def _chunks(batch: TraceBatch) -> Iterator[TraceBatch]:
         yield TraceBatch(batch.start_ms[sl], batch.tenant[sl], batch.user[sl], batch.kind[sl])
 
 
-def run_month(world: World, seed: int, sink: Sink, truth: Truth) -> None:
+def run_month(
+    world: World, seed: int, sink: Sink, truth: Truth, progress: Callable[[int, int], None] | None = None
+) -> None:
     seq = 0
     plan = world.plan
     for day in range(world.days):
@@ -257,3 +259,5 @@ def run_month(world: World, seed: int, sink: Sink, truth: Truth) -> None:
                 world, rng, truth, sink, candidates, amount, target, seq, horizon
             )
             world.fitted[name] = (n_traces, n_calls)
+        if progress is not None:
+            progress(day + 1, world.days)

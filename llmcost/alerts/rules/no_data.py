@@ -3,10 +3,13 @@ fired" on an empty day, so a stopped ingest job or log shipper must not pass for
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from llmcost.alerts.facts import Extent
 from llmcost.alerts.model import Alert, Rule, RuleResult, Span, Status, iso
 from llmcost.alerts.rules import Context
+from llmcost.numbers import instant
+from llmcost.queries import extent
 
 RULE = Rule.NO_DATA
 
@@ -38,22 +41,25 @@ def evaluate(ctx: Context) -> RuleResult:
             baseline=None,
             window=Span(day, day + timedelta(days=1)),
             baseline_window=None,
-            message=(
-                f"no requests on {day}: "
-                + (
-                    f"the latest request is from {latest}"
-                    if ext.latest_request
-                    else "the warehouse holds none yet"
-                )
-                + (
-                    f"; the last ingest finished {ingest}"
-                    if ext.last_ingest
-                    else "; nothing was ever ingested"
-                )
-            ),
+            message=message(ext, day),
             action=cfg.action_for("requests"),
             details={"latest_request": latest, "last_ingest_finished": ingest},
         )
     )
     result.status = Status.FIRED
     return result
+
+
+def message(ext: Extent, day: date) -> str:
+    """Where the data is and the --at that reaches it, then when requests and ingests last came."""
+    held = extent.Extent(ext.first_request, ext.latest_request, 1 if ext.latest_request else 0)
+    text = extent.empty_window(held, f"on {day}", "--at")
+    facts = []
+    if ext.latest_request is not None:
+        facts.append(f"the latest request is from {instant(ext.latest_request)}")
+    facts.append(
+        f"the last ingest finished {instant(ext.last_ingest)}"
+        if ext.last_ingest
+        else "nothing was ever ingested"
+    )
+    return f"{text} ({'; '.join(facts)})"
