@@ -60,14 +60,15 @@ def piped_console() -> Console:
 @cache
 def err_console() -> Console:
     force, no_color = _color_system(_color_choice)
-    # soft_wrap: a diagnostic naming a long path stays one greppable line
+    # Piped (a cron log, a CI job), a diagnostic naming a long path stays one greppable line; on a
+    # terminal it wraps between words within the width, as the terminal would cut it mid-word.
     return Console(
         file=redacting(sys.stderr),
         force_terminal=force,
         no_color=no_color,
         highlight=False,
         emoji=False,
-        soft_wrap=True,
+        soft_wrap=not sys.stderr.isatty(),
     )
 
 

@@ -65,7 +65,13 @@ def _toml_str(s: str) -> str:
 
 
 def _toml_list(items: Iterable[str]) -> str:
-    return "[" + ", ".join(_toml_str(i) for i in items) + "]"
+    """A TOML array to paste: one line when short, else one item per line (it must read whole on
+    an 80-column terminal, indented under its message)."""
+    quoted = [_toml_str(i) for i in items]
+    one_line = "[" + ", ".join(quoted) + "]"
+    if len(one_line) <= 56:
+        return one_line
+    return "[\n" + "".join(f"  {q},\n" for q in quoted) + "]"
 
 
 def diagnose(lines: Iterable[bytes | str], fields: FieldMap, request_events: list[str]) -> Hint | None:
@@ -110,7 +116,7 @@ def diagnose(lines: Iterable[bytes | str], fields: FieldMap, request_events: lis
         return Hint(
             f"no line carries a model with token counts; event names seen: {named}",
             f"[ingest]\nrequest_events = {_toml_list([*request_events, top])}\n"
-            "# only if those lines are model calls: they also need a model and token counts",
+            "# only if those are model calls (they also need a model and token counts)",
         )
     return None
 

@@ -143,7 +143,7 @@ def print_explained(con: Console, display: str, found: str, explained: list[Line
     was ignored."""
     from rich.text import Text
 
-    from llmcost.report.grid import KEEP, Col, Grid, print_grid
+    from llmcost.report.grid import KEEP, Col, Grid, print_grid, print_hanging
     from llmcost.report.text import shown
 
     # a line naming the file stays one greppable line
@@ -152,12 +152,12 @@ def print_explained(con: Console, display: str, found: str, explained: list[Line
         head = f"{display}:{e.line_no}  {e.kind}"
         if e.event:
             head += f"  (event {e.event})"
-        first, *setting = (e.reason or "").split("\n")
-        if e.reason:
-            head += f": {first}" + (f" {e.detail!r}" if e.detail else "")
         if e.shape:
             head += f"  [{e.shape}]"
         con.print(Text(shown(head)), soft_wrap=True)
+        first, *setting = (e.reason or "").split("\n")
+        if e.reason:  # the why, word-wrapped under its line
+            print_hanging(con, first + (f" {e.detail!r}" if e.detail else ""), "  ")
         for line in setting:  # a TOML setting to paste, as it is to be pasted
             con.print(Text(shown(f"    {line}")), soft_wrap=True)
         if not e.values:

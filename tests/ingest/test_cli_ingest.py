@@ -136,6 +136,9 @@ def test_explain_shows_what_each_line_was_taken_for_and_loads_nothing(cli: Cli, 
     assert f"{f}:1  request  (event llm.request)" in out
     # one row per column: its name, the fields it came from, its value
     assert re.search(r"(?m)^input_tokens +usage\.input_tokens \+ usage\.cache_read_input_tokens +900$", out)
-    assert f"{f}:2  rejected  (event llm.request): invalid input_tokens '-1'" in out
+    # the why on its own lines under the line's head, wrapped within the width
+    assert re.search(
+        rf"(?m)^{re.escape(str(f))}:2  rejected  \(event llm\.request\).*\n  invalid input_tokens '-1'", out
+    )
     assert f"{f}:3  ignored  (event http.request)" in out
     assert not cli.db.exists()
