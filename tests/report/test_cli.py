@@ -95,7 +95,10 @@ def test_empty_window_says_where_the_data_is(app_db: Path, capsys: pytest.Captur
     code, out, _ = run(capsys, "report", "--since", "2027-01-01", "-f", "json", "--db", str(app_db))
     doc = json.loads(out)
     assert code == 0 and doc["rows"] == [] and doc["totals"]["cost_usd"] == "0.000000000"
-    assert any("2026-05-04T09:00:00Z" in w for w in doc["warnings"])
+    assert doc["warnings"][0] == (
+        "no requests since 2027-01-01; the warehouse holds 2026-05-04..2026-05-06; "
+        "try --since 2026-05-04 --until 2026-05-07"
+    )
 
 
 def test_cache_view_prices_what_the_hits_would_have_cost(
