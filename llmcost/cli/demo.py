@@ -100,10 +100,10 @@ def demo(
         code = run([*argv, *common])
         if code:
             raise typer.Exit(code)
+    tries = ["llmcost status", "llmcost budgets", "llmcost alerts", "llmcost report --by tenant,feature"]
     err.print(
-        f"done. Open {out / 'report.html'} in a browser (it works offline). "
-        f"Try: cd {_shown(out)} && llmcost status   |   llmcost budgets   |   llmcost alerts   |   "
-        "llmcost report --by tenant,feature",
+        f"done. Open {out / 'report.html'} in a browser (it works offline). Then try:\n"
+        + "\n".join(f"  {line}" for line in [f"cd {_shown(out)}", *tries]),
         markup=False,
     )
 
