@@ -50,7 +50,8 @@ def _delta(kind: str, v: Decimal | int | None) -> str:
 
 def _interval(c: Change) -> str:
     if c.relative_low is not None and c.relative_high is not None:
-        return f"{numbers.signed_percent(c.relative_low)}..{numbers.signed_percent(c.relative_high)}"
+        low = numbers.signed_percent(c.relative_low).removesuffix("%")
+        return f"{low}..{numbers.signed_percent(c.relative_high)}"
     if c.low is not None and c.high is not None:
         return f"{_delta(c.metric.kind, c.low)}..{_delta(c.metric.kind, c.high)}"
     return ""
@@ -95,8 +96,8 @@ def render_terminal(cmp: Comparison, console: Console) -> None:
             Col("figure", keep=2),
             Col(a.spec.label, right=True, keep=2),
             Col(b.spec.label, right=True, keep=2),
-            Col("change", right=True, keep=0),
-            Col("relative", right=True, keep=1),
+            Col("diff", right=True, keep=0),
+            Col("change", right=True, keep=1),
             Col("95% interval", right=True, keep=2),
             Col("verdict", keep=2, wrap=True),
         ],
@@ -226,7 +227,7 @@ def render_markdown(cmp: Comparison) -> str:
     lines += [f"- **{markdown_cell(s.spec.label)}**: {markdown_cell(s.spec.definition)}" for s in cmp.sides]
     lines += [
         "",
-        f"| figure | {markdown_cell(a.spec.label)} | {markdown_cell(b.spec.label)} | change | relative "
+        f"| figure | {markdown_cell(a.spec.label)} | {markdown_cell(b.spec.label)} | diff | change "
         "| 95% interval | verdict |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
