@@ -242,18 +242,22 @@ def _quantized(value: float, kind: str) -> Decimal:
 def _side_sums(values: np.ndarray, replicates: int, rng: np.random.Generator) -> np.ndarray:
     """Column sums of `values` (workflows x columns, int64) over `replicates` resamples of its rows
     with replacement: replicates x columns. Each resample's row counts come from one bincount over
-    offset draws, and the sums from one integer matrix product (exact, so reproducible)."""
+    offset draws, and the sums from one matrix product. In float64 while every possible sum is an
+    integer below 2**53 (then exact whatever order BLAS adds in: the output is reproducible), in
+    int64 beyond."""
     import numpy as np
 
     n = values.shape[0]
     out = np.empty((replicates, values.shape[1]), dtype=np.int64)
+    exact_in_float = n * int(np.abs(values).max(initial=0)) < 2**53
+    matrix = values.astype(np.float64) if exact_in_float else values
     chunk = max(1, min(replicates, 4_000_000 // max(n, 1)))
     for start in range(0, replicates, chunk):
         size = min(chunk, replicates - start)
         draws = rng.integers(0, n, size=(size, n))
         draws += (np.arange(size) * n)[:, None]
         weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n)
-        out[start : start + size] = weights @ values
+        out[start : start + size] = weights.astype(matrix.dtype) @ matrix
     return out
 
 
@@ -261,8 +265,9 @@ def _bootstrap(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> dict[str, tup
     """Per metric: the 2.5% and 97.5% points of the change b - a and of b / a - 1."""
     import numpy as np
 
-    rows = sqlrun.run(con, SQL.render("compare_sample"), {})
-    data = np.array([r for r in rows], dtype=np.int64).reshape(-1, 1 + len(SAMPLE))
+    sql = SQL.render("compare_sample")
+    arrays = con.execute(sql, sqlrun.bind(sql, {})).fetchnumpy()
+    data = np.stack([np.asarray(arrays[c], dtype=np.int64) for c in ("side", *SAMPLE)], axis=1)
     columns = [*SAMPLE, "traces", "tokens"]
     rng = np.random.default_rng(q.seed)
     sums = []

@@ -103,17 +103,13 @@ def test_every_figure_is_exact(
         # the mix: three tenants, each its share of the side's cost, to the millionth
         assert p.tenant_cost is not None
         shares = {r.value: r.share for r in side.mix["tenant"]}
-        assert shares == {
-            t: (c / p.cost).quantize(Decimal("0.000001")) for t, c in p.tenant_cost.items()
-        }
+        assert shares == {t: (c / p.cost).quantize(Decimal("0.000001")) for t, c in p.tenant_cost.items()}
         assert [(r.value, r.share) for r in side.mix["feature"]] == [("copilot", Decimal("1.000000"))]
     assert result.change("cost_usd").change == Decimal("0.384")
 
 
 def test_a_period_with_no_change_has_no_clear_change(con: duckdb.DuckDBPyConnection) -> None:
-    q = CompareQuery(
-        _scope("2026-05-18"), "draft_accepted", before=datetime(2026, 5, 25, tzinfo=UTC)
-    )
+    q = CompareQuery(_scope("2026-05-18"), "draft_accepted", before=datetime(2026, 5, 25, tzinfo=UTC))
     result = compare(con, q)
     a, b = result.sides
     # the other side defaults to the same length: a week after
@@ -131,9 +127,7 @@ def test_a_period_with_no_change_has_no_clear_change(con: duckdb.DuckDBPyConnect
 
 
 def test_before_after_a_deploy_sees_the_new_prompt(con: duckdb.DuckDBPyConnection) -> None:
-    q = CompareQuery(
-        _scope(), "draft_accepted", before=datetime(2026, 5, 11, tzinfo=UTC), after_until=None
-    )
+    q = CompareQuery(_scope(), "draft_accepted", before=datetime(2026, 5, 11, tzinfo=UTC), after_until=None)
     result = compare(con, q)
     assert result.sides[0].window.since == datetime(2026, 5, 4, tzinfo=UTC)  # a week before
     assert result.change("cost_per_success").change == Decimal("0.002560000")

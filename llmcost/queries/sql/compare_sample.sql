@@ -3,11 +3,11 @@
 SELECT
     t.side,
     CAST(round(coalesce(t.cost_usd, 0) * 1000000000) AS BIGINT) AS cost_nano,
-    t.requests - t.unpriced_requests AS priced_requests,
-    t.requests,
-    t.failures,
-    t.input_tokens,
-    t.output_tokens,
-    t.events
+    CAST(t.requests - t.unpriced_requests AS BIGINT) AS priced_requests,
+    CAST(t.requests AS BIGINT) AS requests,
+    CAST(t.failures AS BIGINT) AS failures,
+    CAST(t.input_tokens AS BIGINT) AS input_tokens,
+    CAST(t.output_tokens AS BIGINT) AS output_tokens,
+    CAST(t.events AS BIGINT) AS events
 FROM _llmcost_compare AS t
 ORDER BY t.side, t.unit;
