@@ -155,6 +155,9 @@ def parse_values(text: str | None) -> tuple[str, str]:
 
 
 def parse_dimension(text: str) -> Dimension:
+    named = DIMENSIONS.get(text.strip().lower())
+    if named is not None and named.is_time:
+        raise UsageError(f"--by: {named.name} is a time; compare two periods with --before DATE")
     dims = parse_by([text], allowed=BY_DIMENSIONS)
     if len(dims) != 1:
         raise UsageError(f"--by: name one dimension to compare on (got {text[:60]!r})")
@@ -412,6 +415,7 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
             if not totals[s]["requests"]:
                 raise UsageError(_empty_side(con, q, spec, scope))
         intervals = _bootstrap(con, q)
+        spanning = int(sqlrun.run(con, SQL.render("compare_split"), {})[0][0])
     finally:
         sqlrun.run(con, SQL.render("drop_temp", table=TABLE), {})
     mixes = _mix(con, q, scope, params, totals)
@@ -424,6 +428,11 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
     if q.event is not None and not has_events:
         missing = " and ".join(s.spec.label for s in sides if not s.totals["events"])
         warnings.append(f"no {q.event!r} events on side {missing}: compared per trace instead of per success")
+    if spanning:
+        warnings.append(
+            f"{spanning:,} {'trace has' if spanning == 1 else 'traces have'} calls on both sides: each side "
+            "counts its own calls of them, and their success events on both"
+        )
     unpriced = sum(s.totals["unpriced_requests"] for s in sides)
     if unpriced:
         warnings.append(

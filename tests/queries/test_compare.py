@@ -160,12 +160,25 @@ def test_where_holds_the_rest_equal(con: duckdb.DuckDBPyConnection) -> None:
         (lambda: parse_values("v3"), "--values: name exactly two values"),
         (lambda: parse_values("v3,v3"), "the same value"),
         (lambda: parse_dimension("colour"), "--by: unknown dimension 'colour'"),
-        (lambda: parse_dimension("day"), "--by: unknown dimension 'day'"),
+        (lambda: parse_dimension("day"), "--by: day is a time; compare two periods with --before"),
     ],
 )
 def test_bad_arguments(call: object, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(")):
         call()  # type: ignore[operator]
+
+
+def test_a_trace_on_both_sides_is_said(con: duckdb.DuckDBPyConnection) -> None:
+    # a deploy at 00:00:05 falls between the two calls (00:00:00, 00:00:10) of week 3's first workflow
+    q = CompareQuery(
+        _scope("2026-05-18", "2026-05-25"),
+        "draft_accepted",
+        before=datetime(2026, 5, 18, 0, 0, 5, tzinfo=UTC),
+    )
+    result = compare(con, q)
+    assert any(w.startswith("1 trace has calls on both sides") for w in result.warnings)
+    assert result.sides[0].totals["requests"] == 1
+    assert result.sides[0].totals["events"] == 0  # i = 0: no draft_accepted
 
 
 def test_an_empty_side_names_what_is_there(con: duckdb.DuckDBPyConnection) -> None:
