@@ -257,8 +257,8 @@ def _side_sums(values: np.ndarray, replicates: int, rng: np.random.Generator) ->
     chunk = max(1, min(replicates, 4_000_000 // max(n, 1)))
     for start in range(0, replicates, chunk):
         size = min(chunk, replicates - start)
-        draws = rng.integers(0, n, size=(size, n))
-        draws += (np.arange(size) * n)[:, None]
+        draws = rng.integers(0, n, size=(size, n), dtype=np.int32)  # size x n < 2**31: see chunk
+        draws += (np.arange(size, dtype=np.int32) * n)[:, None]
         weights = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n)
         out[start : start + size] = weights.astype(matrix.dtype) @ matrix
     return out
