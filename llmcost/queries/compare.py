@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from llmcost import numbers
 from llmcost.errors import UsageError
 from llmcost.queries import coverage, exact
 from llmcost.queries.dimensions import DIMENSIONS, Dimension, Filter, parse_by
@@ -39,6 +40,7 @@ SEED = 19
 LEVEL = Decimal("0.95")
 MIX_DIMENSIONS = ("tenant", "feature")
 MIX_TOP = 3
+MIX_GAP = Decimal("0.2")  # a mix this far apart gets a warning (total variation of cost shares)
 DEFAULT_SIDE = timedelta(days=7)  # before/after with neither --since nor --after-until
 HIGHER, LOWER, NO_CLEAR_CHANGE = "higher", "lower", "no clear change"
 
@@ -359,19 +361,55 @@ def _mix_rows(rows: list[tuple[Any, int, Decimal | None]], totals: dict[str, Any
     return out
 
 
+def mix_gap(a: dict[Any, Decimal], b: dict[Any, Decimal]) -> tuple[Decimal, Any]:
+    """How far apart two mixes are (shares by value): the share of one side's cost that would have
+    to move for it to look like the other's (total variation), and the value the sides hold most
+    in common (to hold equal with --where; None when they share none)."""
+    values = sorted({*a, *b}, key=lambda v: (v is None, str(v)))
+    gap = sum((abs(a.get(v, Decimal(0)) - b.get(v, Decimal(0))) for v in values), Decimal(0)) / 2
+
+    def both(v: Any) -> Decimal:
+        return min(a.get(v, Decimal(0)), b.get(v, Decimal(0)))
+
+    common = max(values, key=lambda v: (both(v), v is not None), default=None)
+    return gap, common if common is not None and both(common) > 0 else None
+
+
+def _shares(rows: list[tuple[Any, int, Decimal | None]], totals: dict[str, Any]) -> dict[Any, Decimal]:
+    cost, requests = totals["cost_usd"], totals["requests"]
+    if cost is not None and cost > 0:
+        return {v: exact.share(c or 0, cost) or Decimal(0) for v, _, c in rows}
+    return {v: exact.share(n, requests) or Decimal(0) for v, n, _ in rows}
+
+
 def _mix(
     con: duckdb.DuckDBPyConnection, q: CompareQuery, scope: Scope, params: dict[str, Any], totals: list[Any]
-) -> list[dict[str, list[MixRow]]]:
+) -> tuple[list[dict[str, list[MixRow]]], list[str]]:
+    """Each side's top tenants and features, and a warning for each dimension whose mix differs
+    between the sides by more than MIX_GAP (not the dimension the sides are picked by)."""
     side, _ = _side_sql(q, "r")
     out: list[dict[str, list[MixRow]]] = [{}, {}]
+    warnings: list[str] = []
     for name in MIX_DIMENSIONS:
         value = DIMENSIONS[name].expr("r")
         sql = SQL.render("compare_mix", side=side, value=value, cost=scope.cost("r"), scope=scope.where("r"))
         rows = sqlrun.run(con, sql, params)
+        mine = [[(v, int(n), money(c)) for k, v, n, c in rows if k == s] for s in (0, 1)]
         for s in (0, 1):
-            mine = [(v, int(n), money(c)) for k, v, n, c in rows if k == s]
-            out[s][name] = _mix_rows(mine, totals[s])
-    return out
+            out[s][name] = _mix_rows(mine[s], totals[s])
+        if q.by is not None and q.by.name == name:
+            continue
+        gap, common = mix_gap(_shares(mine[0], totals[0]), _shares(mine[1], totals[1]))
+        if gap > MIX_GAP:
+            head = f"the sides' {name} mixes differ ({numbers.percent(gap)} of the cost would have to move)"
+            if common is None:
+                warnings.append(f"{head}: they share no {name}, so the change is not {name} for {name}")
+            else:
+                warnings.append(
+                    f"{head}: part of the change may be who was served; hold it equal, e.g. "
+                    f"--where {name}={common}"
+                )
+    return out, warnings
 
 
 def _empty_side(con: duckdb.DuckDBPyConnection, q: CompareQuery, spec: SideSpec, scope: Scope) -> str:
@@ -418,13 +456,13 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
         spanning = int(sqlrun.run(con, SQL.render("compare_split"), {})[0][0])
     finally:
         sqlrun.run(con, SQL.render("drop_temp", table=TABLE), {})
-    mixes = _mix(con, q, scope, params, totals)
+    mixes, mix_warnings = _mix(con, q, scope, params, totals)
     sides = tuple(Side(specs[s], windows[s], totals[s], _figures(totals[s]), mixes[s]) for s in (0, 1))
     a, b = sides
     changes = _changes(a, b, intervals)
     has_events = bool(a.totals["events"] and b.totals["events"])
     headline = "cost_per_success" if has_events else "cost_per_trace"
-    warnings: list[str] = list(coverage.check(con, scope).warnings)
+    warnings: list[str] = [*coverage.check(con, scope).warnings, *mix_warnings]
     if q.event is not None and not has_events:
         missing = " and ".join(s.spec.label for s in sides if not s.totals["events"])
         warnings.append(f"no {q.event!r} events on side {missing}: compared per trace instead of per success")

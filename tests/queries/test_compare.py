@@ -19,6 +19,7 @@ from llmcost.queries.compare import (
     CompareQuery,
     Comparison,
     compare,
+    mix_gap,
     parse_dimension,
     parse_values,
 )
@@ -184,3 +185,21 @@ def test_a_trace_on_both_sides_is_said(con: duckdb.DuckDBPyConnection) -> None:
 def test_an_empty_side_names_what_is_there(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(UsageError, match=r"prompt_version=v9.*v3"):
         _versions(con, "v3", "v9")
+
+
+def test_mix_gap_is_the_share_of_cost_that_would_move() -> None:
+    d = Decimal
+    # 70/30 against 40/60: 0.3 of the cost would move; most in common: a (0.4 on both sides)
+    assert mix_gap({"a": d("0.7"), "b": d("0.3")}, {"a": d("0.4"), "b": d("0.6")}) == (d("0.3"), "a")
+    # nothing in common: everything would move, and there is no value to hold equal
+    assert mix_gap({"copilot": d(1)}, {"rag": d(1)}) == (d(1), None)
+
+
+def test_equal_mixes_warn_of_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    result = _versions(con, "v3", "v4")
+    assert not [w for w in result.warnings if "mixes differ" in w]
+    # picked by tenant: the tenant mix differs by construction and is not warned of
+    q = CompareQuery(
+        _scope(), "draft_accepted", by=parse_dimension("tenant"), values=("tenant_0", "tenant_1")
+    )
+    assert not [w for w in compare(con, q).warnings if "mixes differ" in w]
