@@ -13,7 +13,6 @@ served mostly to one large tenant can look cheaper for reasons that are not the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -40,6 +39,7 @@ SEED = 19
 LEVEL = Decimal("0.95")
 MIX_DIMENSIONS = ("tenant", "feature")
 MIX_TOP = 3
+MIN_TRACES = 10  # per side; below it a resample can only repeat the few traces there are
 MIX_GAP = Decimal("0.2")  # a mix this far apart gets a warning (total variation of cost shares)
 DEFAULT_SIDE = timedelta(days=7)  # before/after with neither --since nor --after-until
 HIGHER, LOWER, NO_CLEAR_CHANGE = "higher", "lower", "no clear change"
@@ -452,7 +452,8 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
         for s, spec in enumerate(specs):
             if not totals[s]["requests"]:
                 raise UsageError(_empty_side(con, q, spec, scope))
-        intervals = _bootstrap(con, q)
+        few = [spec.label for spec, t in zip(specs, totals, strict=True) if t["traces"] < MIN_TRACES]
+        intervals = {} if few else _bootstrap(con, q)
         spanning = int(sqlrun.run(con, SQL.render("compare_split"), {})[0][0])
     finally:
         sqlrun.run(con, SQL.render("drop_temp", table=TABLE), {})
@@ -466,6 +467,11 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
     if q.event is not None and not has_events:
         missing = " and ".join(s.spec.label for s in sides if not s.totals["events"])
         warnings.append(f"no {q.event!r} events on side {missing}: compared per trace instead of per success")
+    if few:
+        warnings.append(
+            f"{'side' if len(few) == 1 else 'sides'} {' and '.join(few)}: fewer than {MIN_TRACES} "
+            "traces, too few to tell a change from chance: no intervals, no verdict"
+        )
     if spanning:
         warnings.append(
             f"{spanning:,} {'trace has' if spanning == 1 else 'traces have'} calls on both sides: each side "
@@ -501,13 +507,11 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
             "unit": "trace",
         },
         warnings=warnings,
-        notes=[
+        notes=[]
+        if few
+        else [
             f"95% intervals: {q.replicates:,} bootstrap resamples of traces (seed {q.seed}); "
             "a trace is the calls sharing a trace_id, an untraced call stands alone",
             "a change whose interval holds 0 is no clear change",
         ],
     )
-
-
-def side_labels(sides: Sequence[Side]) -> tuple[str, str]:
-    return sides[0].spec.label, sides[1].spec.label

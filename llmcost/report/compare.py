@@ -65,8 +65,13 @@ def verdict_line(cmp: Comparison) -> str:
     """The sentence under the table: the headline figure, which way it moved and how sure."""
     c = cmp.change(cmp.headline)
     a, b = (s.spec.label for s in cmp.sides)
-    if c.verdict is None:
+    if c.change is None:
         return f"{c.metric.label}: not comparable (a side has none)"
+    if c.verdict is None:
+        return (
+            f"{c.metric.label}: {_value(c.metric.kind, c.a)} -> {_value(c.metric.kind, c.b)}, "
+            f"{_delta(c.metric.kind, c.change)} ({_relative(c)}; too few traces for an interval)"
+        )
     how = {HIGHER: f"higher on {b} than on {a}", LOWER: f"lower on {b} than on {a}"}.get(
         c.verdict, "no clear change"
     )

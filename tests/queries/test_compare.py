@@ -180,6 +180,9 @@ def test_a_trace_on_both_sides_is_said(con: duckdb.DuckDBPyConnection) -> None:
     assert any(w.startswith("1 trace has calls on both sides") for w in result.warnings)
     assert result.sides[0].totals["requests"] == 1
     assert result.sides[0].totals["events"] == 0  # i = 0: no draft_accepted
+    # one trace before: a resample could only repeat it, so no interval and no verdict
+    assert any(w.startswith("side before: fewer than 10 traces") for w in result.warnings)
+    assert all(c.verdict is None and c.low is None for c in result.changes)
 
 
 def test_an_empty_side_names_what_is_there(con: duckdb.DuckDBPyConnection) -> None:
