@@ -412,14 +412,25 @@ def _mix(
     return out, warnings
 
 
-def _empty_side(con: duckdb.DuckDBPyConnection, q: CompareQuery, spec: SideSpec, scope: Scope) -> str:
-    if q.by is not None and q.values is not None:
-        probe = Scope(scope.window, (Filter(q.by, spec.label),), scope.cost_mode)
-        cov = coverage.check(con, probe)
-        if cov.unmatched:
-            return f"side {spec.definition}: {cov.unmatched[0].message}"
-        return f"side {spec.definition}: no requests in {scope.window.describe()} with these filters"
-    return f"side {spec.label} ({spec.definition}): no requests in it with these filters"
+def _empty_side(
+    con: duckdb.DuckDBPyConnection, q: CompareQuery, spec: SideSpec, scope: Scope, window: Window
+) -> str:
+    """One line for a side with no requests: a filter that matches nothing, a value never logged,
+    or a window outside the data (with the data's range and the flag to use)."""
+    from llmcost.queries.spend import empty_window_warning
+
+    side = f"side {spec.definition}" if q.by is not None else f"side {spec.label}"
+    cov = coverage.check(con, scope)
+    if cov.unmatched:
+        return f"{side}: {cov.unmatched[0].message}"
+    if q.by is not None:
+        probe = coverage.check(con, Scope(scope.window, (Filter(q.by, spec.label),), scope.cost_mode))
+        if probe.unmatched:
+            return f"{side}: {probe.unmatched[0].message}"
+    matching = " that match the filters" if scope.filters else ""
+    if q.by is not None:
+        return f"{side}: no requests with {spec.definition} in {window.describe()}{matching}"
+    return f"{side}: {empty_window_warning(con, Scope(window, scope.filters, scope.cost_mode))}"
 
 
 def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
@@ -451,7 +462,7 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
         totals = [_totals(found.get(0)), _totals(found.get(1))]
         for s, spec in enumerate(specs):
             if not totals[s]["requests"]:
-                raise UsageError(_empty_side(con, q, spec, scope))
+                raise UsageError(_empty_side(con, q, spec, scope, windows[s]))
         few = [spec.label for spec, t in zip(specs, totals, strict=True) if t["traces"] < MIN_TRACES]
         intervals = {} if few else _bootstrap(con, q)
         spanning = int(sqlrun.run(con, SQL.render("compare_split"), {})[0][0])

@@ -95,6 +95,11 @@ def test_csv_and_markdown(run: Cli) -> None:
         (("compare",), "give --by DIM --values A,B, or --before DATE"),
         (("compare", "--by", "model", "--values", "a,b", "--before", "2026-05-11"), "one of the two"),
         (("compare", "--before", "2026-05-11", "--since", "2026-05-12"), "--since must be before --before"),
+        (("compare", "--before", "2026-05-04"), "side before: no requests in 2026-04-27..2026-05-03"),
+        (
+            ("compare", "--by", "prompt_version", "--values", "v3,v4", "--where", "tenant=x"),
+            "no request has tenant=x",
+        ),
         (("compare", "--by", "model", "--values", "a,b", "--format", "jsonl"), "--format"),
     ],
 )
