@@ -174,7 +174,9 @@ def before_after(
     if since is not None and since >= before:
         raise UsageError("--since must be before --before (it starts the side before the change)")
     if until is not None and until <= before:
-        raise UsageError("--after-until must be after --before (it ends the side after the change)")
+        raise UsageError(
+            "--after-until (or --until) must be after --before (it ends the side after the change)"
+        )
     if since is None and until is None:
         return before - DEFAULT_SIDE, before, before + DEFAULT_SIDE
     if since is None:
@@ -493,6 +495,13 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
         warnings.append(
             f"{unpriced:,} unpriced requests: counted, left out of cost (see `llmcost pricing check`)"
         )
+    notes = [f"cost mode: {scope.cost_mode}"]
+    if not few:
+        notes += [
+            f"95% intervals: {q.replicates:,} bootstrap resamples of traces (seed {q.seed}); "
+            "a trace is the calls sharing a trace_id, an untraced call stands alone",
+            "a change whose interval holds 0 is no clear change",
+        ]
     title = (
         f"Compare {specs[0].definition} with {specs[1].definition}" if q.by else "Compare before and after"
     )
@@ -518,11 +527,5 @@ def compare(con: duckdb.DuckDBPyConnection, q: CompareQuery) -> Comparison:
             "unit": "trace",
         },
         warnings=warnings,
-        notes=[]
-        if few
-        else [
-            f"95% intervals: {q.replicates:,} bootstrap resamples of traces (seed {q.seed}); "
-            "a trace is the calls sharing a trace_id, an untraced call stands alone",
-            "a change whose interval holds 0 is no clear change",
-        ],
+        notes=notes,
     )
