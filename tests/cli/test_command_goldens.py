@@ -1,5 +1,5 @@
-"""Golden files for the commands the report goldens do not cover: ingest's summary, status, and the
-pricing commands (show, list, check, whatif, reprice), in every format each one takes.
+"""Golden files for the commands the report goldens do not cover: ingest's summary, status, the
+pricing commands (show, list, check, whatif, reprice) and compare, in every format each one takes.
 
 Regenerate with the one golden command (and review the diff):
 
@@ -75,6 +75,10 @@ CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ("table", "json"),
     ),
     "pricing_reprice_dry_run": (["pricing", "reprice", "--dry-run"], ("table", "json", "csv", "md")),
+    "compare": (
+        ["compare", "--by", "prompt_version", "--values", "v3,v4", "--event", "draft_accepted"],
+        ("table", "json", "csv", "md"),
+    ),
 }
 SUFFIX = {"table": "txt", "json": "json", "csv": "csv", "md": "md"}
 

@@ -14,6 +14,7 @@ from tests.conftest import Cli
 READERS = {
     "report": ["report", "--by", "tenant"],
     "unit": ["unit", "--event", "draft_accepted"],
+    "compare": ["compare", "--by", "model", "--values", "gpt-4.1,gpt-4.1-mini", "--event", "draft_accepted"],
     "view.daily": ["view", "daily"],
     "view.top-tenants": ["view", "top-tenants", "--until", "2026-09-17"],
     "view.models": ["view", "models"],

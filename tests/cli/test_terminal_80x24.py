@@ -316,6 +316,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("status",),
     ("report",),
     ("unit",),
+    ("compare",),
     ("view",),
     *(("view", v) for v in ("daily", "top-tenants", "models", "io", "retrieval", "failures", "cache")),
     ("alerts",),
@@ -364,6 +365,16 @@ COMMAND_CASES: list[tuple[str, list[str], tuple[int, ...]]] = [
     ("unit --by feature (no --event)", ["unit", "--by", "feature"], (2,)),  # the demo logs three events
     ("unit --by feature", ["unit", "--event", "draft_accepted", "--by", "feature"], _OK),
     ("unit --by tenant", ["unit", "--event", "draft_accepted", "--by", "tenant"], _OK),
+    (
+        "compare --by prompt_version",
+        ["compare", "--by", "prompt_version", "--values", "v4,v5", "--event", "draft_accepted"],
+        _OK,
+    ),
+    (
+        "compare --by model",
+        ["compare", "--by", "model", "--values", "gpt-4.1,gpt-4.1-mini"],
+        (2,),
+    ),  # 3 events
     ("view daily", ["view", "daily"], _OK),
     ("view top-tenants", ["view", "top-tenants"], _OK),
     ("view top-tenants --until spike+1", ["view", "top-tenants", "--until", "{spike_next}"], _OK),
