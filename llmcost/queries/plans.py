@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 COLUMNS = ("tenant_id", "plan", "monthly_price_usd", "llm_budget_usd")
 SQL = SqlFiles("llmcost.queries")
-_USERINFO_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_USERINFO_PASSWORD = re.compile(r":[^:@/\s]*@")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def shown_url(url: str) -> str:
 
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # not a URL SQLAlchemy reads: hide whatever sits where a password would
-        return _USERINFO_PASSWORD.sub(r"\1***@", url)
+        return _USERINFO_PASSWORD.sub(":***@", url)
 
 
 def _scrub(message: str, url: str) -> str:
@@ -149,7 +149,8 @@ def read(database: str, query: str, base: Path | None = None) -> Plans:
         with conn:
             try:
                 result = conn.exec_driver_sql(query)
-                names = [str(k).strip().lower() for k in result.keys()]
+                keys = result.keys()  # a Result iterates over rows, not column names
+                names = [str(k).strip().lower() for k in keys]
                 rows = result.fetchall()
             except DBAPIError as e:
                 raise ConfigError(

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from llmcost import numbers as fmt
 from llmcost.queries.margin import NO_PLAN, MarginReport, TenantMargin, TierTotal
+from llmcost.redact import redact
 from llmcost.report.grid import KEEP, Col, Grid, print_grid, print_hanging
-from llmcost.report.text import markdown_cell, neutral_cell, visible
+from llmcost.report.text import neutral_cell, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -127,6 +129,15 @@ def print_margin(r: MarginReport, console: Console, top: int | None = None) -> N
         console.print(Text("notes:"), markup=False, highlight=False)
         for n in r.notes:
             print_hanging(console, n, "- ")
+
+
+# As `llmcost budgets -f md`: only what would break the table or make a link or HTML is escaped, so
+# tenant ids like t_acme and amounts like $500.00 read as written.
+_MD_STRUCTURE = re.compile(r"([\\`\[\]<>|&])")
+
+
+def markdown_cell(text: str) -> str:
+    return _MD_STRUCTURE.sub(r"\\\1", visible(redact(text)))
 
 
 def _md_table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
