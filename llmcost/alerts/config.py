@@ -43,7 +43,10 @@ min_embedding_tokens = 100000
 embedding_operations = ["embedding"]
 generation_operations = ["chat", "completion"]
 
-[alerts.tenant_budget]              # limits come from [budgets]
+[alerts.tenant_budget]              # limits come from [plans] (the billing system), else [budgets]
+
+[alerts.margin_floor]               # needs [plans]: month-to-date LLM cost > (1 - floor) x plan price
+floor = 0.5                         # default: [plans] margin_floor
 
 [alerts.no_data]                    # the day holds no requests at all (ingest stopped?)
 
@@ -170,6 +173,13 @@ class TenantBudgetConfig(RuleConfig):
     action: str = "Throttle tenant {subject} (429 or a degraded response) or move it to a bigger plan"
 
 
+class MarginFloorConfig(RuleConfig):
+    action: str = (
+        "Review {subject}'s plan: its LLM cost eats the price; move it to a bigger plan or cut its costliest feature"
+    )
+    floor: float | None = Field(default=None, ge=-10, le=1)  # None: [plans] margin_floor
+
+
 class NoDataConfig(RuleConfig):
     action: str = "Check the ingest job (`llmcost status`) and the log shipping"
 
@@ -194,6 +204,7 @@ class AlertsConfig(_Strict):
     budget_pace: BudgetPaceConfig = _rule(BudgetPaceConfig, "budget_pace")
     embed_surge: EmbedSurgeConfig = _rule(EmbedSurgeConfig, "embed_surge")
     tenant_budget: TenantBudgetConfig = _rule(TenantBudgetConfig, "tenant_budget")
+    margin_floor: MarginFloorConfig = _rule(MarginFloorConfig, "margin_floor")
     no_data: NoDataConfig = _rule(NoDataConfig, "no_data")
 
 
@@ -251,7 +262,9 @@ class Settings(BaseModel):
     # tenants it names: each one's plan, and its monthly limit (llm_budget_usd).
     billing_plans: dict[str, str] = Field(default_factory=dict)
     billing_monthly: dict[str, Decimal | None] = Field(default_factory=dict)
+    billing_prices: dict[str, Decimal | None] = Field(default_factory=dict)
     billing_source: str | None = None
+    margin_floor: float = 0.5  # [plans] margin_floor
 
     def plan_of(self, tenant_id: str | None) -> str | None:
         if tenant_id is None:
@@ -385,6 +398,8 @@ def load_settings(cfg: Config) -> Settings:
         update={
             "billing_plans": {t: p.plan for t, p in found.tenants.items()},
             "billing_monthly": {t: p.llm_budget_usd for t, p in found.tenants.items()},
+            "billing_prices": {t: p.monthly_price_usd for t, p in found.tenants.items()},
             "billing_source": found.source,
+            "margin_floor": cfg.plans.margin_floor,
         }
     )

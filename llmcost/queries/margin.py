@@ -156,6 +156,7 @@ class MarginReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "schema_version": 1,
             "report": "margin",
             "month": self.month.strftime("%Y-%m"),
             "cost_mode": self.cost_mode,

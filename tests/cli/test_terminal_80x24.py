@@ -320,6 +320,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     *(("view", v) for v in ("daily", "top-tenants", "models", "io", "retrieval", "failures", "cache")),
     ("alerts",),
     ("budgets",),
+    ("margin",),
     ("export",),
     ("export", "parquet"),
     ("export", "prometheus"),

@@ -531,3 +531,39 @@ def test_postgres_errors_hide_the_password(
         assert (
             says in err and "Traceback" not in err and PASSWORD not in err and "not-the-password" not in err
         )
+
+
+def test_margin_floor_rule(warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sqlite_billing(tmp_path / "billing.db")
+    cfg = config(tmp_path, "sqlite:///billing.db")
+    common = (
+        "--rule",
+        "margin-floor",
+        "-f",
+        "json",
+        "--fail-on",
+        "never",
+        "--db",
+        str(warehouse),
+        "--config",
+        str(cfg),
+    )
+    # through the 19th t_beta has cost 17.25 of its $50 price: margin 65.5%, over the 50% floor
+    code, out, err = run(capsys, "alerts", "--at", "2026-10-19", *common)
+    assert code == 0, err
+    assert json.loads(out)["alerts"] == []
+    # through the 20th, 34.50 > (1 - 0.5) x 50 = 25: margin 31.0%
+    code, out, err = run(capsys, "alerts", "--at", "2026-10-20", *common)
+    doc = json.loads(out)
+    [alert] = doc["alerts"]
+    assert alert["subject"]["id"] == "t_beta"
+    assert (Decimal(alert["observed"]), Decimal(alert["threshold"]), Decimal(alert["baseline"])) == (
+        Decimal("34.5"),
+        Decimal(25),
+        Decimal(50),
+    )
+    assert "gross margin 31.0%, under the 50.0% floor" in alert["message"]
+    # a stricter floor of its own: 0.85 puts t_acme's 95.50 of 500 (limit 75) under it too on the 20th
+    cfg = config(tmp_path, "sqlite:///billing.db", extra="\n[alerts.margin_floor]\nfloor = 0.85\n")
+    code, out, err = run(capsys, "alerts", "--at", "2026-10-20", *common[:-2], "--config", str(cfg))
+    assert sorted(a["subject"]["id"] for a in json.loads(out)["alerts"]) == ["t_acme", "t_beta"]
