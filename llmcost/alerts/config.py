@@ -174,9 +174,7 @@ class TenantBudgetConfig(RuleConfig):
 
 
 class MarginFloorConfig(RuleConfig):
-    action: str = (
-        "Review {subject}'s plan: its LLM cost eats the price; move it to a bigger plan or cut its costliest feature"
-    )
+    action: str = "Review {subject}'s plan: its LLM cost eats the price; move it to a bigger plan or cut its costliest feature"
     floor: float | None = Field(default=None, ge=-10, le=1)  # None: [plans] margin_floor
 
 

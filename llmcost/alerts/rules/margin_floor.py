@@ -29,7 +29,9 @@ def evaluate(ctx: Context) -> RuleResult:
     result = RuleResult(RULE, Status.OK)
     if settings.billing_source is None:
         result.status = Status.SKIPPED
-        result.notes.append("not evaluated: no plan prices ([plans] database and query name the billing system)")
+        result.notes.append(
+            "not evaluated: no plan prices ([plans] database and query name the billing system)"
+        )
         return result
     cfg = settings.alerts.margin_floor
     floor = Decimal(str(cfg.floor if cfg.floor is not None else settings.margin_floor))
@@ -54,7 +56,13 @@ def evaluate(ctx: Context) -> RuleResult:
 
 
 def _alert(
-    ctx: Context, tenant: str | None, price: Decimal, cost: Decimal, limit: Decimal, floor: Decimal, span: Span
+    ctx: Context,
+    tenant: str | None,
+    price: Decimal,
+    cost: Decimal,
+    limit: Decimal,
+    floor: Decimal,
+    span: Span,
 ) -> Alert:
     cfg = ctx.settings.alerts.margin_floor
     name = tenant_label(tenant)
@@ -77,5 +85,10 @@ def _alert(
             f"gross margin {fmt.percent(margin)}, under the {fmt.percent(floor)} floor"
         ),
         action=cfg.action_for(name),
-        details={"plan": plan, "monthly_price_usd": price, "margin_floor": floor, "gross_margin_share": margin},
+        details={
+            "plan": plan,
+            "monthly_price_usd": price,
+            "margin_floor": floor,
+            "gross_margin_share": margin,
+        },
     )
