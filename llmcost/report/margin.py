@@ -85,7 +85,11 @@ def tier_cells(t: TierTotal) -> list[str]:
 
 
 def title(r: MarginReport) -> str:
-    return f"Gross margin after LLM cost, {r.month:%B %Y} (cost: {r.cost_mode}; plans: {r.source})"
+    return f"Gross margin after LLM cost, {r.month:%B %Y}"
+
+
+def subtitle(r: MarginReport) -> str:
+    return f"Cost mode {r.cost_mode}; plans from {r.source}."
 
 
 def floor_legend(r: MarginReport) -> str:
@@ -93,7 +97,9 @@ def floor_legend(r: MarginReport) -> str:
 
 
 def tenants_grid(r: MarginReport, tenants: list[TenantMargin]) -> Grid:
-    keep = {"tenant": KEEP, "plan": KEEP, "LLM cost": KEEP, "margin %": KEEP, "price": 1, "margin": 1}
+    # On a narrow terminal the margin in dollars (price - cost, both shown) and the cost share (100% -
+    # margin %) go first; the features behind the cost stay as long as they can.
+    keep = {"tenant": KEEP, "plan": KEEP, "LLM cost": KEEP, "margin %": KEEP, "price": 1, "top features": 1}
     cols = [
         Col(n, n not in ("tenant", "plan", "top features"), keep.get(n, 0), wrap=n == "top features")
         for n in TENANT_COLUMNS
@@ -117,6 +123,7 @@ def print_margin(r: MarginReport, console: Console, top: int | None = None) -> N
     from rich.text import Text
 
     console.print(Text(visible(title(r)), style="bold"), soft_wrap=False)
+    print_hanging(console, subtitle(r))
     tenants = r.tenants[:top] if top else r.tenants
     if tenants:
         print_grid(tenants_grid(r, tenants), console)
@@ -148,7 +155,7 @@ def _md_table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
 
 def markdown(r: MarginReport, top: int | None = None) -> str:
     tenants = r.tenants[:top] if top else r.tenants
-    lines = [f"# {markdown_cell(title(r))}", ""]
+    lines = [f"# {markdown_cell(title(r))}", "", markdown_cell(subtitle(r)), ""]
     lines += _md_table(TENANT_COLUMNS, [tenant_cells(t, r.top_features) for t in tenants])
     if any(t.under_floor for t in tenants):
         lines += ["", f"{FLAG} {markdown_cell(floor_legend(r))}"]
