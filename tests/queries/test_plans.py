@@ -567,3 +567,26 @@ def test_margin_floor_rule(warehouse: Path, tmp_path: Path, capsys: pytest.Captu
     cfg = config(tmp_path, "sqlite:///billing.db", extra="\n[alerts.margin_floor]\nfloor = 0.85\n")
     code, out, err = run(capsys, "alerts", "--at", "2026-10-20", *common[:-2], "--config", str(cfg))
     assert sorted(a["subject"]["id"] for a in json.loads(out)["alerts"]) == ["t_acme", "t_beta"]
+
+
+def test_html_report_has_a_margin_section(
+    warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sqlite_billing(tmp_path / "billing.db")
+    cfg = config(tmp_path, "sqlite:///billing.db")
+    args = ("report", "-f", "html", "--since", "2026-10-01", "--until", "2026-11-01", "--db", str(warehouse))
+    code, page, err = run(capsys, *args, "--config", str(cfg))
+    assert code == 0, err
+    section = page.split('<section id="margin"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '<bdi>t_beta</bdi></td><td class="dim"><bdi>starter</bdi></td><td class="num">$50.00</td>' in section
+    )
+    assert "$467.75" in section and "t_nobody" in section  # the total margin; the unknown tenant's note
+    payload = json.loads(page.split('id="llmcost-data">', 1)[1].split("</script>", 1)[0])
+    assert payload["margin"]["schema"] == "llmcost.margin/1"
+    assert payload["margin"]["totals"]["gross_margin_usd"] == "467.750000000"
+    # without [plans], no section
+    plain = tmp_path / "plain.toml"
+    plain.write_text('[pricing]\ncost_mode = "logged"\n', "utf-8")
+    code, page, _ = run(capsys, *args, "--config", str(plain))
+    assert code == 0 and 'id="margin"' not in page
