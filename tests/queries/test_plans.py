@@ -590,3 +590,11 @@ def test_html_report_has_a_margin_section(
     plain.write_text('[pricing]\ncost_mode = "logged"\n', "utf-8")
     code, page, _ = run(capsys, *args, "--config", str(plain))
     assert code == 0 and 'id="margin"' not in page
+
+
+def test_database_without_query_is_a_config_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "llmcost.toml"
+    cfg.write_text(f'[plans]\ndatabase = "postgresql://billing:{PASSWORD}@db/billing"\n', "utf-8")
+    code, _, err = run(capsys, "budgets", "--config", str(cfg))
+    assert code == 2 and "database is set but query is not" in err and "Traceback" not in err
+    assert PASSWORD not in err
