@@ -116,6 +116,7 @@ def margin_cmd(
             cost_mode=mode,
             floor=cfg.plans.margin_floor if floor is None else floor,
             top_features=features,
+            today=datetime.now(UTC).date(),
         )
 
     top_n = shown.rows

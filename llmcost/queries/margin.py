@@ -211,6 +211,7 @@ def margin_report(
     cost_mode: str = "derived",
     floor: float = 0.5,
     top_features: int = 3,
+    today: date | None = None,
 ) -> MarginReport:
     """The margin of every tenant in the UTC month starting on `month` (a first of the month)."""
     scope = Scope(Window.of_dates(month, next_month(month)), cost_mode=cost_mode)
@@ -259,6 +260,16 @@ def margin_report(
         total=_tier("total", tenants),
         top_features=top_features,
     )
+    if not rows:
+        from llmcost.queries.extent import empty_window_or_none
+
+        empty = empty_window_or_none(con, scope.window, "--month")
+        if empty is not None:
+            report.notes.append(empty)
+    if today is not None and next_month(month) > today:
+        report.notes.append(
+            f"{month:%B %Y} is not over: LLM cost so far against the whole month's price (margins will shrink)"
+        )
     report.notes.extend(_notes(report, never_seen, plans.source))
     return report
 

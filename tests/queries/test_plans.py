@@ -598,3 +598,21 @@ def test_database_without_query_is_a_config_error(tmp_path: Path, capsys: pytest
     code, _, err = run(capsys, "budgets", "--config", str(cfg))
     assert code == 2 and "database is set but query is not" in err and "Traceback" not in err
     assert PASSWORD not in err
+
+
+def test_an_empty_month_names_the_data_range(
+    warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sqlite_billing(tmp_path / "billing.db")
+    cfg = config(tmp_path, "sqlite:///billing.db")
+    doc = json.loads(
+        run(
+            capsys, "margin", "--month", "2026-08", "-f", "json", "--db", str(warehouse), "--config", str(cfg)
+        )[1]
+    )
+    assert doc["notes"][0].startswith(
+        "no requests in 2026-08-01..2026-08-31; the warehouse holds 2026-09-15.."
+    )
+    assert (
+        doc["totals"]["llm_cost_usd"] == "0.000000000" and doc["totals"]["tenants"] == 3
+    )  # acme, beta, gamma
