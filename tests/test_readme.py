@@ -101,6 +101,28 @@ def _shift_anthropic(doc: dict) -> dict:  # type: ignore[type-arg]
     return doc
 
 
+def _billing(work: Path, tenants: dict[str, str]) -> dict[str, str]:
+    """The README's [plans]: a billing system's table (a SQLite file here) pricing the demo's plans;
+    the budgets keep their [budgets] limits (llm_budget_usd is NULL)."""
+    import sqlite3
+
+    prices = {"starter": 49, "pro": 499, "enterprise": 4999}
+    con = sqlite3.connect(work / "billing.db")
+    con.execute(
+        "CREATE TABLE tenant_plans (tenant_id TEXT, plan TEXT, monthly_price_usd NUMERIC, llm_budget_usd NUMERIC)"
+    )
+    con.executemany(
+        "INSERT INTO tenant_plans VALUES (?, ?, ?, NULL)",
+        [(t, p, prices.get(p, 99)) for t, p in tenants.items()],
+    )
+    con.commit()
+    con.close()
+    return {
+        "database": "sqlite:///billing.db",
+        "query": "SELECT tenant_id, plan, monthly_price_usd, llm_budget_usd FROM tenant_plans",
+    }
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from llmcost.cli import main
@@ -117,6 +139,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     doc = tomllib.loads(config)
     doc["warehouse"] = {"path": str(demo / "warehouse.duckdb")}
+    doc["plans"] = _billing(work, doc["budgets"]["tenants"])
     (work / "llmcost.toml").write_text(tomli_w.dumps(doc), "utf-8")
     openai = _shift_openai(json.loads((INVOICES / "openai_costs_2026-09.json").read_text("utf-8")))
     anthropic = _shift_anthropic(

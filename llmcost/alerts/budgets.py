@@ -148,7 +148,7 @@ def budget_report(
         if not month_days:
             continue
         plan_name = settings.plan_of(tenant)
-        plan = budgets.plans.get(plan_name) if plan_name else None
+        plan = settings.limits_of(tenant)
         daily_limit = plan.daily_usd if plan else None
         max_on = max(month_days, key=lambda d: (month_days[d].cost, d))
         unpriced = sum(c.unpriced for c in month_days.values())
@@ -175,12 +175,34 @@ def budget_report(
             )
         )
     tenants.sort(key=_sort_key)
-    org = pace(dict(org_daily), as_of, budgets.org_monthly_usd, budgets.forecast_days, first)
+    org = pace(dict(org_daily), as_of, settings.org_budget, budgets.forecast_days, first)
     report = BudgetReport(start, as_of, cost_mode, org, tenants)
     if first is not None and not tenants:
         report.notes.append(_empty_month(facts.extent(), start, as_of))
     report.notes.extend(_notes(report, settings, first, unpriced_total))
+    report.notes.extend(_billing_notes(con, settings))
     return report
+
+
+def _billing_notes(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
+    """Where the plans came from, and the billing system's tenants the warehouse has never seen."""
+    if settings.billing_source is None:
+        return []
+    from llmcost.queries import plans as billing
+
+    notes = [
+        f"plans and monthly limits of {len(settings.billing_plans)} tenant(s) from {settings.billing_source}; "
+        "[budgets] for the rest"
+    ]
+    if (
+        settings.budgets.org_monthly_usd is not None
+        and settings.org_budget != settings.budgets.org_monthly_usd
+    ):
+        notes.append(f"org budget: {settings.org_budget_source} (not [budgets] org_monthly_usd)")
+    names = billing.unknown(con, set(settings.billing_plans))
+    if names:
+        notes.append(billing.unknown_text(names, settings.billing_source))
+    return notes
 
 
 def _empty_month(ext: Extent, start: date, as_of: date) -> str:
@@ -198,7 +220,7 @@ def _empty_month(ext: Extent, start: date, as_of: date) -> str:
 def _notes(report: BudgetReport, settings: Settings, first: date | None, unpriced: int) -> list[str]:
     notes = []
     budgets = settings.budgets
-    if budgets.org_monthly_usd is None:
+    if settings.org_budget is None:
         notes.append("no org budget: set [budgets] org_monthly_usd to see pace and the day it runs out")
     if first is None:
         notes.append("the warehouse holds no requests yet")

@@ -43,7 +43,10 @@ min_embedding_tokens = 100000
 embedding_operations = ["embedding"]
 generation_operations = ["chat", "completion"]
 
-[alerts.tenant_budget]              # limits come from [budgets]
+[alerts.tenant_budget]              # limits come from [plans] (the billing system), else [budgets]
+
+[alerts.margin_floor]               # needs [plans]: month-to-date LLM cost > (1 - floor) x plan price
+floor = 0.5                         # default: [plans] margin_floor
 
 [alerts.no_data]                    # the day holds no requests at all (ingest stopped?)
 
@@ -62,8 +65,10 @@ enterprise = {}
 tenant_acme = "enterprise"
 ```
 
-Rule tables may also be spelled with hyphens (`[alerts.tenant-spike]`). Only pydantic and the
-standard library here.
+Rule tables may also be spelled with hyphens (`[alerts.tenant-spike]`). With `[plans]` (the billing
+system, llmcost/config/plans.py) each tenant it names takes its plan and monthly limit from there;
+[budgets] stays the fallback. Only pydantic and the standard library here (`load_settings` reads the
+billing plans through llmcost.queries.plans).
 """
 
 from __future__ import annotations
@@ -168,6 +173,11 @@ class TenantBudgetConfig(RuleConfig):
     action: str = "Throttle tenant {subject} (429 or a degraded response) or move it to a bigger plan"
 
 
+class MarginFloorConfig(RuleConfig):
+    action: str = "Review {subject}'s plan: its LLM cost eats the price; move it to a bigger plan or cut its costliest feature"
+    floor: float | None = Field(default=None, ge=-10, le=1)  # None: [plans] margin_floor
+
+
 class NoDataConfig(RuleConfig):
     action: str = "Check the ingest job (`llmcost status`) and the log shipping"
 
@@ -192,6 +202,7 @@ class AlertsConfig(_Strict):
     budget_pace: BudgetPaceConfig = _rule(BudgetPaceConfig, "budget_pace")
     embed_surge: EmbedSurgeConfig = _rule(EmbedSurgeConfig, "embed_surge")
     tenant_budget: TenantBudgetConfig = _rule(TenantBudgetConfig, "tenant_budget")
+    margin_floor: MarginFloorConfig = _rule(MarginFloorConfig, "margin_floor")
     no_data: NoDataConfig = _rule(NoDataConfig, "no_data")
 
 
@@ -245,11 +256,67 @@ class Settings(BaseModel):
     budgets: BudgetsConfig = Field(default_factory=BudgetsConfig)
     tenant_plans: dict[str, str] = Field(default_factory=dict)
     source: str = "<defaults>"
+    # From the billing system ([plans], llmcost.queries.plans), winning over [budgets] for the
+    # tenants it names: each one's plan, and its monthly limit (llm_budget_usd).
+    billing_plans: dict[str, str] = Field(default_factory=dict)
+    billing_monthly: dict[str, Decimal | None] = Field(default_factory=dict)
+    billing_prices: dict[str, Decimal | None] = Field(default_factory=dict)
+    billing_source: str | None = None
+    margin_floor: float = 0.5  # [plans] margin_floor
 
     def plan_of(self, tenant_id: str | None) -> str | None:
         if tenant_id is None:
             return None
+        if tenant_id in self.billing_plans:
+            return self.billing_plans[tenant_id]
         return self.tenant_plans.get(tenant_id, self.budgets.default_plan)
+
+    def limits_of(self, tenant_id: str | None) -> Plan | None:
+        """The tenant's limits: the billing system's monthly budget (else its plan's in [budgets.plans])
+        and the daily limit of the [budgets.plans] entry of the same name; None with no plan."""
+        name = self.plan_of(tenant_id)
+        if name is None:
+            return None
+        configured = self.budgets.plans.get(name)
+        if tenant_id is None or tenant_id not in self.billing_plans:
+            return configured
+        monthly = self.billing_monthly.get(tenant_id)
+        return Plan(
+            daily_usd=configured.daily_usd if configured else None,
+            monthly_usd=monthly if monthly is not None else (configured.monthly_usd if configured else None),
+        )
+
+    @property
+    def has_limits(self) -> bool:
+        """Whether any tenant can be over a limit: a configured plan or a billing budget has one."""
+        return any(
+            p.daily_usd is not None or p.monthly_usd is not None for p in self.budgets.plans.values()
+        ) or any(m is not None for m in self.billing_monthly.values())
+
+    @property
+    def has_monthly(self) -> bool:
+        return any(p.monthly_usd is not None for p in self.budgets.plans.values()) or any(
+            m is not None for m in self.billing_monthly.values()
+        )
+
+    @property
+    def maps_tenants(self) -> bool:
+        return bool(self.tenant_plans or self.billing_plans or self.budgets.default_plan is not None)
+
+    @property
+    def org_budget(self) -> Decimal | None:
+        """The org's monthly budget: the sum of the billing system's tenant budgets when it gives any,
+        else [budgets] org_monthly_usd."""
+        budgets = [m for m in self.billing_monthly.values() if m is not None]
+        if budgets:
+            return sum(budgets, Decimal(0))
+        return self.budgets.org_monthly_usd
+
+    @property
+    def org_budget_source(self) -> str:
+        if any(m is not None for m in self.billing_monthly.values()):
+            return f"the sum of llm_budget_usd from {self.billing_source}"
+        return "[budgets] org_monthly_usd"
 
 
 def _describe(e: ValidationError, origin: Path | str, section: str, model: type[BaseModel]) -> str:
@@ -314,6 +381,23 @@ def parse_settings(
 
 
 def load_settings(cfg: Config) -> Settings:
-    """Settings from a loaded `llmcost.config.Config` (its raw `alerts` and `budgets` dicts)."""
+    """Settings from a loaded `llmcost.config.Config` (its raw `alerts` and `budgets` dicts), with the
+    billing system's plans when `[plans]` names a database (read once per run)."""
     origin: Path | str = cfg.source_path if cfg.source_path is not None else "<config>"
-    return parse_settings(cfg.alerts, cfg.budgets, origin)
+    settings = parse_settings(cfg.alerts, cfg.budgets, origin)
+    if not cfg.plans.configured:
+        return settings
+    from llmcost.queries import plans as billing
+
+    found = billing.load(cfg.plans, cfg.source_path.parent if cfg.source_path is not None else None)
+    if found is None:
+        return settings
+    return settings.model_copy(
+        update={
+            "billing_plans": {t: p.plan for t, p in found.tenants.items()},
+            "billing_monthly": {t: p.llm_budget_usd for t, p in found.tenants.items()},
+            "billing_prices": {t: p.monthly_price_usd for t, p in found.tenants.items()},
+            "billing_source": found.source,
+            "margin_floor": cfg.plans.margin_floor,
+        }
+    )

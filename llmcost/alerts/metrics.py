@@ -107,6 +107,6 @@ def snapshot(
                 unpriced += int(unp)
             else:
                 day_unpriced += int(unp)
-    org = org_pace(facts, settings.budgets.org_monthly_usd)
+    org = org_pace(facts, settings.org_budget)
     spend = {d: _fold(list(rows[d].values()), max(1, limits[d])) for d in DIMENSIONS}
     return Snapshot(day, cost_mode, spend, unpriced, day_unpriced, evaluation, org, facts.extent())

@@ -26,6 +26,7 @@ class Rule(StrEnum):
     BUDGET_PACE = "budget-pace"
     EMBED_SURGE = "embed-surge"
     TENANT_BUDGET = "tenant-budget"
+    MARGIN_FLOOR = "margin-floor"
     NO_DATA = "no-data"
 
     @property

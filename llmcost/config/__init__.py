@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from llmcost.config.plans import PlansConfig
 from llmcost.config.pricing import PricingConfig
 from llmcost.config.problems import describe
 from llmcost.errors import ConfigError
@@ -118,6 +119,7 @@ class Config(_Section):
     warehouse: WarehouseConfig = Field(default_factory=lambda: WarehouseConfig())
     ingest: IngestConfig = Field(default_factory=lambda: IngestConfig())
     pricing: PricingConfig = Field(default_factory=lambda: PricingConfig())
+    plans: PlansConfig = Field(default_factory=lambda: PlansConfig())
     # Sections owned by later features; validated by their own modules.
     alerts: dict[str, Any] = Field(default_factory=dict)
     budgets: dict[str, Any] = Field(default_factory=dict)

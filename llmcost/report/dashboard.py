@@ -10,7 +10,7 @@ alerts and budgets of the last closed day (`llmcost.alerts`) and the price check
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from llmcost.alerts import BudgetReport, Evaluation, Settings
     from llmcost.pricing import Catalog
     from llmcost.pricing.check import CheckResult
+    from llmcost.queries.margin import MarginReport
     from llmcost.queries.scope import Scope
 
 
@@ -30,6 +31,7 @@ class Dashboard:
     reports: DashboardReports  # the resolved window (both bounds set) and every report drawn
     alerts: Evaluation | None = None
     budgets: BudgetReport | None = None
+    margin: MarginReport | None = None  # when [plans] names a billing system: the month of `budgets`
     pricing: CheckResult | None = None
     catalog: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -62,6 +64,8 @@ def collect(
         day = min((dash.reports.anchor - timedelta(days=1)).astimezone(UTC).date(), now.date())
         dash.alerts = evaluate(con, settings, day, cost_mode=cost_mode, now=now)
         dash.budgets = budget_report(con, settings, day, cost_mode=cost_mode)
+        if settings.billing_source is not None:
+            dash.margin = _margin(con, settings, day, cost_mode)
     if catalog is not None:
         from llmcost.pricing.check import check
         from llmcost.window import Window as PricingWindow
@@ -70,3 +74,19 @@ def collect(
         dash.pricing = check(con, catalog, window=PricingWindow(since, until))
         dash.catalog = catalog.info.describe()
     return dash
+
+
+def _margin(con: duckdb.DuckDBPyConnection, settings: Settings, day: date, cost_mode: str) -> MarginReport:
+    """The margin of the budgets' month, from the plans the settings were loaded with."""
+    from llmcost.queries.margin import margin_report
+    from llmcost.queries.plans import Plans, TenantPlan
+
+    assert settings.billing_source is not None
+    plans = Plans(
+        settings.billing_source,
+        {
+            t: TenantPlan(t, plan, settings.billing_prices.get(t), settings.billing_monthly.get(t))
+            for t, plan in settings.billing_plans.items()
+        },
+    )
+    return margin_report(con, plans, day.replace(day=1), cost_mode=cost_mode, floor=settings.margin_floor)

@@ -319,6 +319,47 @@ def _budgets_view(b: BudgetReport | None) -> dict[str, Any] | None:
     }
 
 
+def _margin_view(d: Dashboard) -> dict[str, Any] | None:
+    m = d.margin
+    if m is None:
+        return None
+    from llmcost.report.margin import (
+        TENANT_COLUMNS,
+        TIER_COLUMNS,
+        floor_legend,
+        subtitle,
+        tenant_cells,
+        tier_cells,
+        title,
+    )
+
+    text_columns = {"tenant", "plan", "top features"}
+
+    def row(cells: list[str]) -> list[dict[str, Any]]:
+        return [
+            {"text": visible(c), "numeric": name not in text_columns}
+            for name, c in zip(cols, cells, strict=True)
+        ]
+
+    cols = TENANT_COLUMNS
+    tenants = [
+        {"cells": row(tenant_cells(t, m.top_features)), "over": t.under_floor}
+        for t in m.tenants[:TOP_BUDGETS]
+    ]
+    cols = TIER_COLUMNS
+    tiers = [{"cells": row(tier_cells(t)), "over": False} for t in [*m.tiers, m.total]]
+    return {
+        "lines": [visible(title(m)), visible(subtitle(m))],
+        "columns": [{"title": c, "numeric": c not in text_columns} for c in TENANT_COLUMNS],
+        "tier_columns": [{"title": c, "numeric": c not in text_columns} for c in TIER_COLUMNS],
+        "tenants": tenants,
+        "tiers": tiers,
+        "legend": visible("! " + floor_legend(m)),
+        "more": max(0, len(m.tenants) - TOP_BUDGETS),
+        "notes": [visible(n) for n in m.notes],
+    }
+
+
 def _quality_view(d: Dashboard) -> dict[str, Any]:
     q = d.reports.headline.quality
     drift = []
@@ -422,6 +463,10 @@ def payload(d: Dashboard) -> dict[str, Any]:
         doc = d.budgets.as_dict()
         doc["tenants"] = doc["tenants"][:TOP_BUDGETS]
         out["budgets"] = doc
+    if d.margin is not None:
+        doc = {"schema": schema_tag("margin"), **d.margin.as_dict()}
+        doc["tenants"] = doc["tenants"][:TOP_BUDGETS]
+        out["margin"] = doc
     return out
 
 
@@ -466,6 +511,7 @@ def page_context(d: Dashboard) -> dict[str, Any]:
         "unit_notes": d.notes,
         "alerts": _alerts_view(d.alerts),
         "budgets": _budgets_view(d.budgets),
+        "margin": _margin_view(d),
         "quality": _quality_view(d),
         "daily_days": len({r["day"] for r in d.reports.daily.rows}),
     }

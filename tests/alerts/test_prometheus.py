@@ -58,13 +58,15 @@ def test_textfile_totals_labels_and_alerts(
     assert by(s, "llmcost_requests", "window", "day") == {"day": daily[-1]["requests"]}
 
     firing = {(labels["rule"], labels["severity"]): v for labels, v in s["llmcost_alerts_firing"]}
-    assert len(firing) == 14
+    assert len(firing) == 16  # 8 rules x 2 severities
     assert {k for k, v in firing.items() if v} == {
         ("tenant-spike", "warning"),
         ("feature-regression", "warning"),
         ("budget-pace", "critical"),
     }
-    assert all(v == 1 for _, v in s["llmcost_alert_rule_evaluated"])
+    evaluated = {labels["rule"]: v for labels, v in s["llmcost_alert_rule_evaluated"]}
+    assert evaluated.pop("margin-floor") == 0  # no [plans]: no prices to hold the floor against
+    assert all(v == 1 for v in evaluated.values())
     assert s["llmcost_org_budget_usd"][0][1] == m.budget_usd
     assert s["llmcost_org_forecast_month_end_usd"][0][1] > m.budget_usd
     assert s["llmcost_last_ingest_success_timestamp_seconds"][0][1] > 1.7e9

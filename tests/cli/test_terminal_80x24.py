@@ -321,6 +321,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     *(("view", v) for v in ("daily", "top-tenants", "models", "io", "retrieval", "failures", "cache")),
     ("alerts",),
     ("budgets",),
+    ("margin",),
     ("export",),
     ("export", "parquet"),
     ("export", "prometheus"),
@@ -387,6 +388,7 @@ COMMAND_CASES: list[tuple[str, list[str], tuple[int, ...]]] = [
     ("alerts --at spike", ["alerts", "--at", "{spike}"], _ALERT),
     ("budgets", ["budgets"], _OK),
     ("budgets --month demo", ["budgets", "--month", "{month}"], _OK),
+    ("margin (no [plans])", ["margin", "--month", "{month}"], (2,)),  # the demo names no billing system
     ("pricing list --model claude", ["pricing", "list", "--model", "claude"], _OK),
     ("pricing show claude-sonnet-4", ["pricing", "show", "claude-sonnet-4"], _OK),
     ("pricing check", ["pricing", "check"], _OK),

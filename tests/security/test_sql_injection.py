@@ -81,6 +81,9 @@ def cases(invoice: str) -> list[Case]:
         c.append(_case("alerts", opt, A, allowed=frozenset({0, 1, 2, 74})))
     for opt in ("--month", "--at", "--format", "--top", "--cost", "--color"):
         c.append(_case("budgets", opt, A))
+    # margin: its options are parsed before the plans are read (the plans query is the user's own SQL)
+    for opt in ("--month", "--floor", "--features", "--top", "--format", "--cost", "--color"):
+        c.append(_case("margin", opt, A))
     for cmd in (("export-prometheus",), ("export", "prometheus")):
         for opt in ("--at", "--top", "--cost", "--color"):
             # 73: a --top that parses reaches the write, which /nonexistent-dir refuses

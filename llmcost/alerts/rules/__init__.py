@@ -41,6 +41,7 @@ def registry() -> dict[Rule, RuleSpec]:
         embed_surge,
         error_burn,
         feature_regression,
+        margin_floor,
         no_data,
         tenant_budget,
         tenant_spike,
@@ -53,6 +54,7 @@ def registry() -> dict[Rule, RuleSpec]:
         Rule.BUDGET_PACE: budget_pace,
         Rule.EMBED_SURGE: embed_surge,
         Rule.TENANT_BUDGET: tenant_budget,
+        Rule.MARGIN_FLOOR: margin_floor,
         Rule.NO_DATA: no_data,
     }
     return {rule: _spec(rule, modules[rule]) for rule in Rule}

@@ -40,7 +40,7 @@ def org_pace(facts: Facts, budget: Decimal | None) -> Pace:
 
 def evaluate(ctx: Context) -> RuleResult:
     cfg = ctx.settings.alerts.budget_pace
-    budget = ctx.settings.budgets.org_monthly_usd
+    budget = ctx.settings.org_budget
     day = ctx.day
     result = RuleResult(RULE, Status.OK)
     if budget is None:

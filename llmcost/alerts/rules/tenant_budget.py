@@ -1,7 +1,8 @@
 """Tenant budget: a tenant's day cost over its plan's `daily_usd`, or its month-to-date cost over the
 plan's `monthly_usd` (the article's per-tenant budgets: starter $5/day, pro $50/day, ...).
 
-Plans and the tenant → plan mapping come from `[budgets]`. Tenants with no plan (not mapped and no
+Plans and the tenant → plan mapping come from `[budgets]`, or for the tenants it names from the
+billing system (`[plans]`: its llm_budget_usd is the monthly limit). Tenants with no plan (not mapped and no
 `default_plan`) are not checked; the notes count them and their spend.
 """
 
@@ -21,7 +22,7 @@ RULE = Rule.TENANT_BUDGET
 
 
 def _monthly(ctx: Context) -> bool:
-    return any(p.monthly_usd is not None for p in ctx.settings.budgets.plans.values())
+    return ctx.settings.has_monthly
 
 
 def needs(ctx: Context) -> None:
@@ -34,12 +35,11 @@ def evaluate(ctx: Context) -> RuleResult:
     settings = ctx.settings
     day = ctx.day
     result = RuleResult(RULE, Status.OK)
-    plans = settings.budgets.plans
-    if not any(p.daily_usd is not None or p.monthly_usd is not None for p in plans.values()):
+    if not settings.has_limits:
         result.status = Status.SKIPPED
         result.notes.append("not evaluated: no plan in [budgets.plans] has a daily_usd or monthly_usd limit")
         return result
-    if not settings.tenant_plans and settings.budgets.default_plan is None:
+    if not settings.maps_tenants:
         result.status = Status.SKIPPED
         result.notes.append(
             "not evaluated: no tenant is mapped to a plan ([budgets.tenants], budgets.tenants_file or "
@@ -52,21 +52,19 @@ def evaluate(ctx: Context) -> RuleResult:
         today = days.get(day)
         if today is None:
             continue
-        plan_name = settings.plan_of(tenant)
-        if plan_name is None:
+        plan_name, plan = settings.plan_of(tenant), settings.limits_of(tenant)
+        if plan_name is None or plan is None:
             unmapped[tenant] = today.cost
             continue
         result.checked += 1
-        plan = plans[plan_name]
         if plan.daily_usd is not None and today.cost > plan.daily_usd:
             result.alerts.append(_alert(ctx, tenant, plan_name, plan, today.cost, Span.day(day), "daily"))
     if _monthly(ctx):
         start = month_start(day)
         for tenant, period in sorted(ctx.facts.tenant_period().items(), key=lambda kv: tenant_label(kv[0])):
-            plan_name = settings.plan_of(tenant)
-            if plan_name is None:
+            plan_name, plan = settings.plan_of(tenant), settings.limits_of(tenant)
+            if plan_name is None or plan is None:
                 continue
-            plan = plans[plan_name]
             if plan.monthly_usd is not None and period.cost > plan.monthly_usd:
                 span = Span(start, day + timedelta(days=1))
                 result.alerts.append(_alert(ctx, tenant, plan_name, plan, period.cost, span, "monthly"))
