@@ -25,7 +25,7 @@ from llmcost.cli.options import (
 )
 from llmcost.errors import UsageError
 
-FORMATS = ("table", "json", "csv", "md")
+FORMATS = ("table", "json", "csv", "md", "html")
 
 
 @app.command("compare")
@@ -136,5 +136,7 @@ def compare_cmd(
         emit_text(render.render_csv(result), output)
     elif fmt == "md":
         emit_text(render.render_markdown(result), output)
+    elif fmt == "html":
+        emit_text(render.render_html(result), output)
     else:
         emit_table(lambda console: render.render_terminal(result, console), output)

@@ -1,6 +1,7 @@
 """A comparison (llmcost.queries.compare) for people and for machines: a terminal table (one row
-per figure: side A, side B, the change, its 95% interval, the verdict), Markdown, CSV and the
-`llmcost.compare/1` JSON document (docs/json.md)."""
+per figure: side A, side B, the change, its 95% interval, the verdict), an HTML page (the same
+table with each relative change and its interval drawn on one axis; no script, nothing loaded),
+Markdown, CSV and the `llmcost.compare/1` JSON document (docs/json.md)."""
 
 from __future__ import annotations
 
@@ -288,3 +289,94 @@ def render_csv(cmp: Comparison) -> str:
             ]
         )
     return buf.getvalue()
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+BAR_WIDTH = 220  # px: the relative change and its interval, on one axis shared by every row
+VERDICT_COLOURS = {HIGHER: "#c0392b", LOWER: "#2e7d32"}
+
+
+def _bars(cmp: Comparison) -> dict[str, dict[str, Any]]:
+    """Each figure's relative change and interval as x positions on one axis centred on 0."""
+    ends = [
+        abs(v) for c in cmp.changes for v in (c.relative, c.relative_low, c.relative_high) if v is not None
+    ]
+    reach = max(ends, default=Decimal(0))
+    if reach == 0:
+        return {}
+    zero = BAR_WIDTH // 2
+    half = zero - 6  # room for the point's radius at either end
+
+    def x(v: Decimal) -> str:
+        return f"{zero + float(v / reach) * half:.1f}"
+
+    bars = {}
+    for c in cmp.changes:
+        if c.relative is None:
+            continue
+        both = c.relative_low is not None and c.relative_high is not None
+        bars[c.metric.name] = {
+            "width": BAR_WIDTH,
+            "zero": zero,
+            "point": x(c.relative),
+            "low": x(c.relative_low) if both and c.relative_low is not None else None,
+            "high": x(c.relative_high) if both and c.relative_high is not None else None,
+            "colour": VERDICT_COLOURS.get(c.verdict or "", "#777777"),
+        }
+    return bars
+
+
+def render_html(cmp: Comparison) -> str:
+    """One self-contained page: the sides, the verdict, the figures with their intervals drawn,
+    each side's mix. Values from logs are autoescaped and shown visible (as in the terminal);
+    the Content-Security-Policy allows its one inline style and nothing else."""
+    from markupsafe import Markup
+
+    from llmcost.report.html import content_security_policy, environment, stylesheet
+
+    style = stylesheet()
+    bars = _bars(cmp)
+    rows = []
+    for c in cmp.changes:
+        k = c.metric.kind
+        rows.append(
+            {
+                "metric": c.metric.name,
+                "label": c.metric.label,
+                "headline": c.metric.name == cmp.headline,
+                "a": _value(k, c.a),
+                "b": _value(k, c.b),
+                "diff": _delta(k, c.change),
+                "change": _relative(c),
+                "interval": _interval(c),
+                "bar": bars.get(c.metric.name),
+                "verdict": c.verdict or "",
+            }
+        )
+    mix = [
+        f"{s.spec.label}, {dim}: {_mix_text(mix_rows)}" for s in cmp.sides for dim, mix_rows in s.mix.items()
+    ]
+    parameters = [
+        (k, ", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v))
+        for k, v in cmp.parameters.items()
+        if v is not None and v != []
+    ]
+    return (
+        environment()
+        .get_template("compare.html.j2")
+        .render(
+            csp=content_security_policy([], [style]),
+            style=Markup(style),
+            title=visible(cmp.title),
+            sides=[
+                {"label": visible(s.spec.label), "definition": visible(s.spec.definition)} for s in cmp.sides
+            ],
+            parameters=[(k, visible(v)) for k, v in parameters],
+            verdict=visible(verdict_line(cmp)),
+            warnings=[visible(w) for w in cmp.warnings],
+            rows=rows,
+            mix=[visible(m) for m in mix],
+            notes=[visible(n) for n in cmp.notes],
+        )
+    )

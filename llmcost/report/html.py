@@ -36,6 +36,8 @@ import orjson
 from llmcost.report.dashview import page_context, payload
 
 if TYPE_CHECKING:
+    import jinja2
+
     from llmcost.report.dashboard import Dashboard
 
 
@@ -67,7 +69,7 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
     return "; ".join(
         [
             "default-src 'none'",
-            "script-src " + " ".join(_csp_hash(s) for s in scripts),
+            "script-src " + (" ".join(_csp_hash(s) for s in scripts) or "'none'"),
             "style-src " + " ".join(_csp_hash(s) for s in styles),
             "img-src data:",
             "base-uri 'none'",
@@ -76,11 +78,11 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
     )
 
 
-def render_html(d: Dashboard) -> str:
+def environment() -> jinja2.Environment:
+    """The templates under llmcost/report/templates, every value autoescaped."""
     import jinja2
-    from markupsafe import Markup
 
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.PackageLoader("llmcost.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -88,8 +90,19 @@ def render_html(d: Dashboard) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def stylesheet() -> str:
+    """The report's one stylesheet (inlined by every page, allowed by its hash)."""
+    return _asset("report.css")
+
+
+def render_html(d: Dashboard) -> str:
+    from markupsafe import Markup
+
+    env = environment()
     scripts = [_asset("vendor/chart.umd.min.js"), _asset("report.js")]
-    styles = [_asset("report.css")]
+    styles = [stylesheet()]
     context = {
         "csp": content_security_policy(scripts, styles),
         "styles": [Markup(s) for s in styles],

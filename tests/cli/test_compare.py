@@ -4,6 +4,7 @@ the four formats, 80 columns, the JSON document, and one clear line (exit 2) for
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
@@ -116,3 +117,44 @@ def test_help(run: Cli) -> None:
     code, out, _ = run("compare", "-h", db=False)
     assert code == 0
     assert "--values" in out and "--before" in out
+
+
+def _html_page(run: Cli, tmp_path: Path) -> Path:
+    page = tmp_path / "compare.html"
+    code, _, err = run(*VERSIONS, *LOGGED, "--format", "html", "-o", str(page))
+    assert code == 0, err
+    return page
+
+
+def test_html_page_holds_the_table_the_verdict_and_no_script(run: Cli, tmp_path: Path) -> None:
+    text = _html_page(run, tmp_path).read_text("utf-8")
+    csp = html.unescape(text[text.index('content="') : text.index('">', text.index('content="'))])
+    assert "script-src 'none'" in csp and "default-src 'none'" in csp
+    assert "<script" not in text
+    # the same figures as the terminal: $0.011733333 -> $0.014293333 per success (hand sums in
+    # tests/queries/compare_data.py), +21.8%, its interval, the verdict
+    row = text[text.index('data-metric="cost_per_success"') :]
+    row = row[: row.index("</tr>")]
+    for cell in ("$0.01173", "$0.01429", "+$0.002560", "+21.8%", "+8.6..+36.6%", "higher"):
+        assert f">{cell}<" in row, cell
+    assert "cost per success: higher on v4 than on v3" in text
+    assert "v4, feature: copilot 100.0%" in text
+
+
+@pytest.mark.browser
+def test_html_page_in_chromium(run: Cli, tmp_path: Path) -> None:
+    from tests.html.browser import chromium, open_report
+
+    if chromium() is None:
+        pytest.skip("needs Debian's chromium (.ci/run installs it)")
+    page = _html_page(run, tmp_path)
+    js = (
+        "({rows: document.querySelectorAll('#compare-table tbody tr').length,"
+        " points: document.querySelectorAll('#compare-table svg circle').length,"
+        " headline: document.querySelector('tr.headline td').textContent})"
+    )
+    seen = open_report(page, js)
+    assert seen.console_errors == [] and seen.exceptions == [] and seen.log_errors == []
+    assert [u for u in seen.requests if not u.startswith("file:")] == []  # nothing loaded
+    assert seen.evaluated["rows"] == 11 and seen.evaluated["headline"] == "cost per success"
+    assert 0 < seen.evaluated["points"] <= seen.evaluated["rows"]
