@@ -45,7 +45,7 @@ COMMANDS: dict[str, Command] = {
     "view": Command("report", "Named views: daily, top tenants, models, failures, cache."),
     "alerts": Command("alerts", "Evaluate the anomaly rules for the day that just closed."),
     "budgets": Command("alerts", "Each tenant's spend against its plan; the org budget's pace."),
-    "export": Command("alerts", "Export the warehouse: Parquet, Prometheus textfile."),
+    "export": Command("exports", "Export: Parquet, Prometheus, FOCUS, OTLP, a Grafana dashboard."),
     "pricing": Command("pricing", "Prices: catalog, your rates, unpriced models, what-if, reprice."),
     "reconcile": Command("reconcile", "Billed vs estimated by provider, model and day; the gap."),
     "invoices": Command("reconcile", "Provider invoices: import billing exports for reconcile."),
