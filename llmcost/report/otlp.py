@@ -27,6 +27,7 @@ was not chosen because a re-run would count the same day twice.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -171,11 +172,14 @@ class _Attempts(logging.Handler):
         super().__init__(logging.DEBUG)
         self.retries = 0
         self.last_error: str | None = None
+        self.last_transient: str | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if "retrying" in message:
             self.retries += 1
+            if isinstance(record.args, tuple) and record.args:
+                self.last_transient = str(record.args[0])
         elif record.levelno >= logging.ERROR:
             self.last_error = message
 
@@ -214,13 +218,22 @@ def push(
 ) -> int:
     """Send `data` to `url`; the SDK's exporter retries 429/502/503/504 and connection errors with
     exponential backoff until `timeout_s`. Returns the attempts it took; raises CollectorRefused."""
+    import requests
     from opentelemetry.exporter.otlp.proto.http import Compression
     from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
     from opentelemetry.sdk.metrics.export import MetricExportResult
 
     from llmcost.report.webhook import redact
 
+    answers: list[str] = []  # each HTTP answer, "503 Service Unavailable", as the session saw it
+    session = requests.Session()
+
+    def heard_answer(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        answers.append(f"{response.status_code} {response.reason}".strip())
+
+    session.hooks["response"].append(heard_answer)
     exporter = OTLPMetricExporter(
+        session=session,
         endpoint=url,
         headers=dict(headers),
         timeout=timeout_s,
@@ -231,9 +244,14 @@ def push(
             result = exporter.export(data, timeout_millis=timeout_s * 1000)
         finally:
             exporter.shutdown()
-    attempts = heard.retries + 1
+    attempts = max(len(answers), heard.retries + 1)
     if result != MetricExportResult.SUCCESS:
-        why = " ".join((heard.last_error or "no answer").split())
+        if answers:
+            why = f"HTTP {answers[-1]}"
+        else:
+            text = heard.last_transient or heard.last_error or ""
+            errno = re.search(r"\[Errno -?\d+\] [^'\")]+", text)
+            why = "no answer: " + (errno.group(0) if errno else " ".join(text.split()) or "unknown")
         if len(why) > 200:
             why = why[:199] + "…"
         raise CollectorRefused(
