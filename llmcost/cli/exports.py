@@ -64,6 +64,14 @@ def export_focus_cmd(
     month: MonthOption = None,
     since: SinceDay = None,
     until: UntilDay = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            help="Also split rows by, and tag them with: user, outcome, operation, stage, prompt_version "
+            "or attr.KEY (repeatable or comma list).",
+        ),
+    ] = None,
     cost: CostOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -72,17 +80,18 @@ def export_focus_cmd(
     """FOCUS 1.2 cost and usage rows (the FinOps Foundation's billing format) as CSV: one per UTC
     day, provider, model, tenant and feature; tenant and feature in Tags. Costs are llmcost's
     estimates as exact decimal strings; unpriced usage has empty costs and a note, never $0."""
-    from llmcost.queries.focus import usage_rows
+    from llmcost.queries.focus import parse_tags, usage_rows
     from llmcost.queries.session import prepare
     from llmcost.report.focus import write
     from llmcost.warehouse import reader
 
     set_color(color)
     window = _month_window(month, since, until)
+    tags = parse_tags(tag)
     db_path, cfg = resolve(db, config)
     mode = _alerts._cost_mode(cost, cfg)
     with reader(db_path) as wh:
-        window, rows = usage_rows(prepare(wh), window, mode)
+        window, rows = usage_rows(prepare(wh), window, mode, tags)
     write(file, rows, mode)
     unpriced = sum(1 for r in rows if not r.priced)
     extra = f", {unpriced} unpriced (cost left empty)" if unpriced else ""
@@ -189,8 +198,7 @@ def export_otlp_cmd(
     from llmcost.alerts import load_settings
     from llmcost.queries.cumulative import month_to_date
     from llmcost.queries.session import prepare
-    from llmcost.report.otlp import count_points, metrics_data, metrics_url, push
-    from llmcost.report.webhook import redact
+    from llmcost.report.otlp import count_points, metrics_data, metrics_url, push, shown_url
     from llmcost.warehouse import reader
 
     set_color(color)
@@ -215,4 +223,4 @@ def export_otlp_cmd(
     )
     attempts = push(data, url, headers=extra, timeout_s=timeout, gzip=gzip)
     span = str(first) if first == last else f"{first} to {last}"
-    _say(f"sent {count_points(data)} points for {span} to {redact(url)} ({attempts} attempt(s))")
+    _say(f"sent {count_points(data)} points for {span} to {shown_url(url)} ({attempts} attempt(s))")

@@ -68,6 +68,7 @@ def record(row: UsageRow, cost_mode: str) -> dict[str, str]:
     tokens = row.input_tokens + row.output_tokens
     tags = {k: v for k, v in (("tenant", row.tenant), ("feature", row.feature)) if v is not None}
     tags["provider"] = provider
+    tags |= {name: value for name, value in row.tags if value is not None}
     cost = _money(row.cost_usd)
     notes = []
     if not row.priced:

@@ -166,22 +166,15 @@ def count_points(data: MetricsData) -> int:
 
 
 class _Attempts(logging.Handler):
-    """Hears the exporter's log lines: each retry it announces, and its last word on a failure."""
+    """Hears the exporter's log lines (kept off stderr: llmcost says what happened once)."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
-        self.retries = 0
         self.last_error: str | None = None
-        self.last_transient: str | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if "retrying" in message:
-            self.retries += 1
-            if isinstance(record.args, tuple) and record.args:
-                self.last_transient = str(record.args[0])
-        elif record.levelno >= logging.ERROR:
-            self.last_error = message
+        if record.levelno >= logging.ERROR:
+            self.last_error = record.getMessage()
 
 
 @contextmanager
@@ -200,6 +193,15 @@ def _hearing(names: Sequence[str]) -> Iterator[_Attempts]:
             lg.removeHandler(heard)
             lg.propagate = propagate
             lg.setLevel(level)
+
+
+def shown_url(url: str) -> str:
+    """The URL as messages show it: no user, password, query or fragment (they may hold a key)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or '?'}{port}{parts.path}"
 
 
 def metrics_url(endpoint: str) -> str:
@@ -223,15 +225,21 @@ def push(
     from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
     from opentelemetry.sdk.metrics.export import MetricExportResult
 
-    from llmcost.report.webhook import redact
-
     answers: list[str] = []  # each HTTP answer, "503 Service Unavailable", as the session saw it
-    session = requests.Session()
+    failures: list[str] = []  # each attempt that got no answer: why
 
-    def heard_answer(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        answers.append(f"{response.status_code} {response.reason}".strip())
+    class Recording(requests.Session):
+        def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+            try:
+                response = super().send(request, **kwargs)
+            except requests.RequestException as e:
+                errno = re.search(r"\[Errno -?\d+\] [^'\")]+", str(e))
+                failures.append(errno.group(0) if errno else type(e).__name__)
+                raise
+            answers.append(f"{response.status_code} {response.reason}".strip())
+            return response
 
-    session.hooks["response"].append(heard_answer)
+    session = Recording()
     exporter = OTLPMetricExporter(
         session=session,
         endpoint=url,
@@ -244,18 +252,18 @@ def push(
             result = exporter.export(data, timeout_millis=timeout_s * 1000)
         finally:
             exporter.shutdown()
-    attempts = max(len(answers), heard.retries + 1)
+    attempts = max(len(answers) + len(failures), 1)
     if result != MetricExportResult.SUCCESS:
         if answers:
             why = f"HTTP {answers[-1]}"
+        elif failures:
+            why = f"no answer: {failures[-1]}"
         else:
-            text = heard.last_transient or heard.last_error or ""
-            errno = re.search(r"\[Errno -?\d+\] [^'\")]+", text)
-            why = "no answer: " + (errno.group(0) if errno else " ".join(text.split()) or "unknown")
-        if len(why) > 200:
-            why = why[:199] + "…"
+            why = " ".join((heard.last_error or "unknown").split())
+        if len(why) > 120:
+            why = why[:120]
         raise CollectorRefused(
-            f"export otlp: the collector at {redact(url)} did not accept the metrics after "
+            f"export otlp: the collector at {shown_url(url)} did not accept the metrics after "
             f"{attempts} attempt(s) ({why})"
         )
     return attempts

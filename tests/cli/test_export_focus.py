@@ -138,3 +138,25 @@ def test_column_description_is_the_file_header(shared: Cli, tmp_path: Path) -> N
     header = out.read_text("utf-8").splitlines()[0].split(",")
     assert header == [c["name"] for c in columns()]
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_tags_add_grain_and_carry_mapped_attributes(shared: Cli, tmp_path: Path) -> None:
+    rows = _export(shared, tmp_path / "focus.csv", "--tag", "user", "--tag", "attr.env")
+    report = _report(shared, "--by", "user,attr.env")
+    by: dict[tuple[str | None, str | None], Decimal] = defaultdict(Decimal)
+    for r in rows:
+        tags = json.loads(r["Tags"])
+        if r["EffectiveCost"]:
+            by[(tags.get("user"), tags.get("attr.env"))] += Decimal(r["EffectiveCost"])
+    report_rows = report["rows"]
+    assert isinstance(report_rows, list)
+    expected = {(x["user"], x["attr.env"]): Decimal(x["cost_usd"]) for x in report_rows if x["cost_usd"]}
+    assert dict(by) == expected
+    assert any("attr.env" in json.loads(r["Tags"]) for r in rows)
+
+
+def test_tag_takes_only_extra_dimensions(shared: Cli, tmp_path: Path) -> None:
+    for bad in ("day", "model"):
+        code, _, err = shared("export", "focus", str(tmp_path / "f.csv"), "--tag", bad)
+        assert code == 2
+        assert "--tag" in err

@@ -1,4 +1,5 @@
--- FOCUS cost and usage rows: one per UTC day x provider x model x tenant x feature x priced-or-not.
+-- FOCUS cost and usage rows: one per UTC day x provider x model x tenant x feature x priced-or-not,
+-- and x each extra tag the user asked for ({{tags}}: allowlisted dimensions aliased d0, d1, ...).
 -- A request whose cost is NULL under the cost mode is unpriced: such requests get rows of their own
 -- (priced = false) whose cost stays NULL, so an unpriced model never reads as $0 and the priced rows
 -- add up exactly to what `llmcost report` shows for the same window.
@@ -9,6 +10,7 @@ SELECT
     r.model AS model,
     r.tenant_id AS tenant,
     r.feature AS feature,
+    {{tags}}
     ({{cost}}) IS NOT NULL AS priced,
     count(*) AS requests,
     sum(r.input_tokens) AS input_tokens,
@@ -19,4 +21,4 @@ SELECT
 FROM requests AS r
 WHERE {{window}}
 GROUP BY ALL
-ORDER BY day, provider NULLS LAST, model, tenant NULLS LAST, feature NULLS LAST, priced DESC;
+ORDER BY day, provider NULLS LAST, model, tenant NULLS LAST, feature NULLS LAST, {{tag_order}} priced DESC;
