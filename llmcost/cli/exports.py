@@ -93,9 +93,12 @@ def export_focus_cmd(
     with reader(db_path) as wh:
         window, rows = usage_rows(prepare(wh), window, mode, tags)
     write(file, rows, mode)
+    from llmcost.numbers import count, usd
+
     unpriced = sum(1 for r in rows if not r.priced)
-    extra = f", {unpriced} unpriced (cost left empty)" if unpriced else ""
-    _say(f"wrote {file} ({len(rows)} FOCUS rows{extra}; {window.describe_days()})")
+    total = sum((r.cost_usd for r in rows if r.cost_usd is not None), Decimal(0))
+    extra = f", {count(unpriced)} unpriced (cost left empty)" if unpriced else ""
+    _say(f"wrote {file} ({count(len(rows))} FOCUS rows, {usd(total)}{extra}; {window.describe_days()})")
 
 
 # -- llmcost export grafana --------------------------------------------------------------------
@@ -221,6 +224,10 @@ def export_otlp_cmd(
         now=datetime.now(UTC),
         version=version("llmcost"),
     )
-    attempts = push(data, url, headers=extra, timeout_s=timeout, gzip=gzip)
+    accepted = push(data, url, headers=extra, timeout_s=timeout, gzip=gzip)
     span = str(first) if first == last else f"{first} to {last}"
-    _say(f"sent {count_points(data)} points for {span} to {shown_url(url)} ({attempts} attempt(s))")
+    from llmcost.numbers import count
+
+    _say(
+        f"sent {count(count_points(data))} points for {span} to {shown_url(url)} in {count(accepted)} request(s)"
+    )

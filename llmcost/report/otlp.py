@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from llmcost.queries.cumulative import DayTotals, SeriesKey
 
 METRICS_PATH = "/v1/metrics"
+BATCH_POINTS = 10_000
 
 
 class CollectorRefused(LlmcostError):
@@ -219,13 +220,15 @@ def push(
     gzip: bool,
 ) -> int:
     """Send `data` to `url`; the SDK's exporter retries 429/502/503/504 and connection errors with
-    exponential backoff until `timeout_s`. Returns the attempts it took; raises CollectorRefused."""
+    exponential backoff until `timeout_s`. Returns the requests the collector accepted; raises
+    CollectorRefused with the attempts that failed."""
     import requests
     from opentelemetry.exporter.otlp.proto.http import Compression
     from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
     from opentelemetry.sdk.metrics.export import MetricExportResult
 
-    answers: list[str] = []  # each HTTP answer, "503 Service Unavailable", as the session saw it
+    accepted = 0  # requests the collector took (a backfill goes in batches)
+    answers: list[str] = []  # each refusal, "503 Service Unavailable", as the session saw it
     failures: list[str] = []  # each attempt that got no answer: why
 
     class Recording(requests.Session):
@@ -236,7 +239,11 @@ def push(
                 errno = re.search(r"\[Errno -?\d+\] [^'\")]+", str(e))
                 failures.append(errno.group(0) if errno else type(e).__name__)
                 raise
-            answers.append(f"{response.status_code} {response.reason}".strip())
+            nonlocal accepted
+            if 200 <= response.status_code < 400:
+                accepted += 1
+            else:
+                answers.append(f"{response.status_code} {response.reason}".strip())
             return response
 
     session = Recording()
@@ -246,14 +253,17 @@ def push(
         headers=dict(headers),
         timeout=timeout_s,
         compression=Compression.Gzip if gzip else Compression.NoCompression,
+        # a long backfill goes as several requests (a collector's body limit is often a few MiB);
+        # when one is refused the export fails, and re-running sends the same points again
+        max_export_batch_size=BATCH_POINTS,
     )
     with _hearing(["opentelemetry.exporter.otlp.proto.http.metric_exporter"]) as heard:
         try:
             result = exporter.export(data, timeout_millis=timeout_s * 1000)
         finally:
             exporter.shutdown()
-    attempts = max(len(answers) + len(failures), 1)
     if result != MetricExportResult.SUCCESS:
+        attempts = max(len(answers) + len(failures), 1)
         if answers:
             why = f"HTTP {answers[-1]}"
         elif failures:
@@ -266,4 +276,4 @@ def push(
             f"export otlp: the collector at {shown_url(url)} did not accept the metrics after "
             f"{attempts} attempt(s) ({why})"
         )
-    return attempts
+    return accepted

@@ -240,3 +240,22 @@ def test_unreachable_collector_exits_74(shared: Cli) -> None:
     )
     assert code == 74
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_long_backfill_goes_in_batches(
+    shared: Cli, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmcost.report import otlp
+
+    argv = ("export", "otlp", "--endpoint", receiver.url, "--since", "2026-09-13", "--until", "2026-09-17")
+    code, _, err = shared(*argv)
+    assert code == 0, err
+    [whole] = receiver.requests
+    expected = sum(len(v) for v in _points(whole).values())
+    monkeypatch.setattr(otlp, "BATCH_POINTS", 500)
+    code, _, err = shared(*argv)
+    assert code == 0, err
+    batches = receiver.requests[1:]
+    assert len(batches) == -(-expected // 500)
+    assert f"in {len(batches)} request(s)" in err
+    assert sum(sum(len(v) for v in _points(b).values()) for b in batches) == expected
