@@ -173,6 +173,9 @@ def check(text: str) -> list[str]:
                 allowed_null = col["nullable"] or any(
                     row.get(k) == v for k, v in col.get("llmcost_null_when", {}).items()
                 )
+                required = col.get("required_when", {})
+                if required and row.get("ChargeClass") != "Correction":
+                    allowed_null = allowed_null and not all(row.get(k) == v for k, v in required.items())
                 if not allowed_null:
                     problems.append(f"line {n}: {name} is empty")
                 continue

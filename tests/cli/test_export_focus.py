@@ -121,6 +121,7 @@ def test_the_check_catches_what_the_spec_forbids(shared: Cli, tmp_path: Path) ->
     bad[0]["ChargeCategory"] = "Spend"
     bad[1]["EffectiveCost"] = ""  # an estimated row may not drop its cost
     bad[2]["ChargePeriodStart"] = "2026-09-15"
+    bad[2]["ConsumedQuantity"] = ""  # a Usage row must say how much was consumed
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[n for n in names if n != "ServiceName"], extrasaction="ignore")
     writer.writeheader()
@@ -130,6 +131,7 @@ def test_the_check_catches_what_the_spec_forbids(shared: Cli, tmp_path: Path) ->
     assert any("ChargeCategory 'Spend'" in p for p in problems)
     assert any(p.startswith("line 3: EffectiveCost is empty") for p in problems)
     assert any("ChargePeriodStart '2026-09-15'" in p for p in problems)
+    assert "line 4: ConsumedQuantity is empty" in problems
 
 
 def test_column_description_is_the_file_header(shared: Cli, tmp_path: Path) -> None:
