@@ -162,3 +162,41 @@ def test_tag_takes_only_extra_dimensions(shared: Cli, tmp_path: Path) -> None:
         code, _, err = shared("export", "focus", str(tmp_path / "f.csv"), "--tag", bad)
         assert code == 2
         assert "--tag" in err
+
+
+def test_hand_computed_rows_with_logged_costs(cli: Cli, tmp_path: Path) -> None:
+    """Three calls with costs logged by the application: two of one group add up to $0.0200 (0.0183
+    + 0.0017, by hand), the third logs no cost and becomes an unpriced row of its own."""
+    log = tmp_path / "app.jsonl"
+    base = {"msg": "llm.request", "tenantId": "tenant_acme", "feature": "copilot", "provider": "anthropic"}
+    calls = [
+        {"requestId": "r1", "ts": "2026-09-14T09:00:00Z", "model": "claude-sonnet-4", "costUsd": 0.0183},
+        {"requestId": "r2", "ts": "2026-09-14T17:30:00Z", "model": "claude-sonnet-4", "costUsd": 0.0017},
+        {"requestId": "r3", "ts": "2026-09-14T18:00:00Z", "model": "acme-private-model"},
+    ]
+    tokens = {"inputTokens": 4200, "outputTokens": 380, "outcome": "success", "operation": "chat"}
+    log.write_text("".join(json.dumps(base | tokens | c) + "\n" for c in calls), "utf-8")
+    cli.ingest(log)
+    out = tmp_path / "focus.csv"
+    code, _, err = cli("export", "focus", str(out), "--cost", "logged")
+    assert code == 0, err
+    assert check(out.read_text("utf-8")) == []
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert len(rows) == 2
+    by_model = {r["ResourceId"]: r for r in rows}
+    sonnet = by_model["claude-sonnet-4"]
+    assert sonnet["EffectiveCost"] == sonnet["BilledCost"] == "0.020000000"
+    assert sonnet["x_Requests"] == "2"
+    assert sonnet["ConsumedQuantity"] == str(2 * (4200 + 380))
+    assert sonnet["ChargePeriodStart"] == "2026-09-14T00:00:00Z"
+    assert sonnet["ChargePeriodEnd"] == "2026-09-15T00:00:00Z"
+    assert sonnet["BillingPeriodStart"] == "2026-09-01T00:00:00Z"
+    assert sonnet["BillingPeriodEnd"] == "2026-10-01T00:00:00Z"
+    assert json.loads(sonnet["Tags"]) == {
+        "tenant": "tenant_acme",
+        "feature": "copilot",
+        "provider": "anthropic",
+    }
+    private = by_model["acme-private-model"]
+    assert private["EffectiveCost"] == "" and private["x_CostStatus"] == "unpriced"
+    assert private["x_CostMode"] == "logged"
