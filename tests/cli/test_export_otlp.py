@@ -259,3 +259,51 @@ def test_a_long_backfill_goes_in_batches(
     assert len(batches) == -(-expected // 500)
     assert f"in {len(batches)} request(s)" in err
     assert sum(sum(len(v) for v in _points(b).values()) for b in batches) == expected
+
+
+def test_hand_computed_cumulative_points(cli: Cli, receiver: Receiver, tmp_path: Path) -> None:
+    """Logged costs: $0.0183 and $0.0017 on the 14th, $0.0100 on the 15th (one failed), so the
+    points read 0.02 at the end of the 14th and 0.03 at the end of the 15th, both from the 1st."""
+    log = tmp_path / "app.jsonl"
+    base = {
+        "msg": "llm.request",
+        "tenantId": "tenant_acme",
+        "feature": "copilot",
+        "provider": "anthropic",
+        "model": "claude-sonnet-4",
+        "operation": "chat",
+        "inputTokens": 1000,
+        "outputTokens": 100,
+    }
+    calls = [
+        {"requestId": "r1", "ts": "2026-09-14T09:00:00Z", "costUsd": 0.0183, "outcome": "success"},
+        {"requestId": "r2", "ts": "2026-09-14T17:30:00Z", "costUsd": 0.0017, "outcome": "success"},
+        {"requestId": "r3", "ts": "2026-09-15T08:00:00Z", "costUsd": 0.0100, "outcome": "error"},
+    ]
+    log.write_text("".join(json.dumps(base | c) + "\n" for c in calls), "utf-8")
+    cli.ingest(log)
+    code, _, err = cli(
+        "export", "otlp", "--endpoint", receiver.url, "--since", "2026-09-14", "--until", "2026-09-16",
+        "--cost", "logged",
+    )  # fmt: skip
+    assert code == 0, err
+    points = _points(receiver.requests[0])
+    want_attrs = {
+        "gen_ai.request.model": "claude-sonnet-4",
+        "gen_ai.provider.name": "anthropic",
+        "gen_ai.operation.name": "chat",
+        "llmcost.tenant": "tenant_acme",
+        "llmcost.feature": "copilot",
+    }
+
+    def series(name: str, **extra: str) -> list[tuple[int, float]]:
+        found = [p for p in points[name] if _attrs(p) == want_attrs | extra]
+        assert all(p.start_time_unix_nano == _ns("2026-09-01T00:00:00") for p in found)
+        return sorted((p.time_unix_nano, _value(p)) for p in found)
+
+    end14, end15 = _ns("2026-09-15T00:00:00"), _ns("2026-09-16T00:00:00")
+    assert series("llmcost.cost") == [(end14, pytest.approx(0.02)), (end15, pytest.approx(0.03))]
+    assert series("llmcost.requests") == [(end14, 2), (end15, 3)]
+    assert series("llmcost.errors") == [(end14, 0), (end15, 1)]
+    assert series("llmcost.tokens", **{"gen_ai.token.type": "input"}) == [(end14, 2000), (end15, 3000)]
+    assert series("llmcost.tokens", **{"gen_ai.token.type": "output"}) == [(end14, 200), (end15, 300)]
