@@ -36,6 +36,10 @@ class Spend:
     day_cost: Decimal = ZERO
     day_tokens: int = 0
     day_requests: int = 0
+    successes: int = 0
+    failures: int = 0
+    day_successes: int = 0
+    day_failures: int = 0
 
     def add(self, other: Spend) -> None:
         self.cost += other.cost
@@ -44,6 +48,10 @@ class Spend:
         self.day_cost += other.day_cost
         self.day_tokens += other.day_tokens
         self.day_requests += other.day_requests
+        self.successes += other.successes
+        self.failures += other.failures
+        self.day_successes += other.day_successes
+        self.day_failures += other.day_failures
 
 
 @dataclass
@@ -95,13 +103,17 @@ def snapshot(
     params: dict[str, Any] = {"month_start": day_start(start), "until": day_start(end), "day": day_start(day)}
     rows: dict[str, dict[str, Spend]] = {d: {} for d in DIMENSIONS}
     unpriced = day_unpriced = 0
-    for part, dim, key, cost, tokens, requests, unp in facts.query("spend_by", params, cost=facts.cost):
+    for part, dim, key, cost, tokens, requests, unp, ok, failed in facts.query(
+        "spend_by", params, cost=facts.cost
+    ):
         name = key if key is not None else NOT_LOGGED
         row = rows[dim].setdefault(name, Spend(name))
         if part == "month":
             row.cost, row.tokens, row.requests = cost or ZERO, int(tokens or 0), int(requests)
+            row.successes, row.failures = int(ok), int(failed)
         else:
             row.day_cost, row.day_tokens, row.day_requests = cost or ZERO, int(tokens or 0), int(requests)
+            row.day_successes, row.day_failures = int(ok), int(failed)
         if dim == "tenant":  # every request is in exactly one row of each grouping set
             if part == "month":
                 unpriced += int(unp)

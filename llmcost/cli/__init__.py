@@ -47,7 +47,7 @@ COMMANDS: dict[str, Command] = {
     "alerts": Command("alerts", "Evaluate the anomaly rules for the day that just closed."),
     "budgets": Command("alerts", "Each tenant's spend against its plan; the org budget's pace."),
     "margin": Command("margin", "Each tenant's plan price against its LLM cost: gross margin."),
-    "export": Command("alerts", "Export the warehouse: Parquet, Prometheus textfile."),
+    "export": Command("exports", "Export: Parquet, Prometheus, FOCUS, OTLP, a Grafana dashboard."),
     "pricing": Command("pricing", "Prices: catalog, your rates, unpriced models, what-if, reprice."),
     "reconcile": Command("reconcile", "Billed vs estimated by provider, model and day; the gap."),
     "invoices": Command("reconcile", "Provider invoices: import billing exports for reconcile."),

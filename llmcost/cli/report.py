@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import inspect
 import os
 import types
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from llmcost.cli import app
 from llmcost.cli.common import (
@@ -56,6 +58,7 @@ from llmcost.errors import UsageError
 
 if TYPE_CHECKING:
     import duckdb
+    from typer import _click as click  # typer vendors click
 
     from llmcost.config import Config
     from llmcost.queries.dimensions import Dimension
@@ -83,8 +86,39 @@ view_app = typer.Typer(
 )
 app.add_typer(view_app, name="view")
 
+
+class _ExportGroup(TyperGroup):
+    """`llmcost export`: its subcommands live in three modules (parquet here, prometheus in
+    llmcost.cli.alerts, focus, grafana and otlp in llmcost.cli.exports); whichever module was imported
+    first, looking a subcommand up or listing them imports the rest."""
+
+    def _load(self) -> None:
+        if getattr(self, "_loaded", False):
+            return
+        self._loaded = True
+        importlib.import_module("llmcost.cli.exports")
+        from llmcost.cli.metavars import humanize
+
+        built = typer.main.get_group(export_app)
+        for name, cmd in built.commands.items():
+            if name not in self.commands:
+                humanize(cmd)
+                self.commands[name] = cmd
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
 export_app = typer.Typer(
-    name="export", help="Export the warehouse's records for other tools.", no_args_is_help=True
+    name="export",
+    cls=_ExportGroup,
+    help="Export the warehouse's records for other tools.",
+    no_args_is_help=True,
 )
 app.add_typer(export_app, name="export")
 

@@ -7,6 +7,7 @@ Gauges (window = "day": the evaluated UTC day; "month": the 1st of its month thr
     llmcost_tenant_spend_usd{tenant,window}    llmcost_tenant_tokens{tenant,window}
     llmcost_feature_spend_usd{feature,window}  llmcost_feature_tokens{feature,window}
     llmcost_model_spend_usd{model,window}      llmcost_model_tokens{model,window}
+    llmcost_{tenant,feature,model}_{requests,successes,failures}{<dimension>,window}
     llmcost_requests{window}                   llmcost_unpriced_requests{window}
     llmcost_alerts_firing{rule,severity}       llmcost_alert_rule_evaluated{rule}
     llmcost_org_budget_usd                     llmcost_org_forecast_month_end_usd
@@ -14,7 +15,8 @@ Gauges (window = "day": the evaluated UTC day; "month": the 1st of its month thr
     llmcost_last_ingest_success_timestamp_seconds
 
 Tenants, features and models are cut to the top N by month-to-date spend, the rest folded into
-"(other)": label values stay few whatever the data. Spend leaves unpriced requests out (counted in
+"(other)": label values stay few whatever the data. Failures are error, timeout, rate_limited and
+cancelled; a request with outcome unknown is neither a success nor a failure. Spend leaves unpriced requests out (counted in
 llmcost_unpriced_requests). Tokens are input + output.
 """
 
@@ -51,12 +53,27 @@ def write_textfile(path: Path, snap: Snapshot) -> int:
             (label, "window"),
         )
         tokens = gauge(f"llmcost_{dim}_tokens", f"LLM tokens (input + output) by {dim}", (label, "window"))
+        counts = {
+            kind: gauge(f"llmcost_{dim}_{kind}", f"LLM {what} by {dim}", (label, "window"))
+            for kind, what in (
+                ("requests", "requests"),
+                ("successes", "requests that succeeded"),
+                ("failures", "requests that failed (error, timeout, rate_limited, cancelled)"),
+            )
+        }
         for r in rows:
             spend.labels(r.key, "day").set(float(r.day_cost))
             spend.labels(r.key, "month").set(float(r.cost))
             tokens.labels(r.key, "day").set(r.day_tokens)
             tokens.labels(r.key, "month").set(r.tokens)
-            samples += 4
+            for kind, (day_n, month_n) in {
+                "requests": (r.day_requests, r.requests),
+                "successes": (r.day_successes, r.successes),
+                "failures": (r.day_failures, r.failures),
+            }.items():
+                counts[kind].labels(r.key, "day").set(day_n)
+                counts[kind].labels(r.key, "month").set(month_n)
+            samples += 10
 
     tenants = snap.spend.get("tenant", [])
     requests = gauge("llmcost_requests", "LLM requests", ("window",))

@@ -325,6 +325,9 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("export",),
     ("export", "parquet"),
     ("export", "prometheus"),
+    ("export", "focus"),
+    ("export", "grafana"),
+    ("export", "otlp"),
     ("pricing",),
     *(("pricing", p) for p in ("list", "show", "check", "whatif", "reprice")),
     ("reconcile",),
@@ -400,6 +403,10 @@ COMMAND_CASES: list[tuple[str, list[str], tuple[int, ...]]] = [
     ("reconcile invoice", ["reconcile", "{invoice}"], (0, 1)),  # 1: a gap over the threshold
     ("export parquet", ["export", "parquet", "{out}/parquet"], _OK),
     ("export prometheus", ["export", "prometheus", "{out}/llmcost.prom", "--at", "{spike}"], _OK),
+    ("export focus", ["export", "focus", "{out}/focus.csv", "--month", "{month}"], _OK),
+    ("export grafana", ["export", "grafana", "{out}/dashboard.json"], _OK),
+    # nothing listens on port 9 of 127.0.0.1: the one-line refusal, exit 74
+    ("export otlp refused", ["export", "otlp", "--endpoint", "http://127.0.0.1:9", "--timeout", "1"], (74,)),
 ]
 
 

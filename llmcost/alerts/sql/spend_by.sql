@@ -1,6 +1,6 @@
 -- Spend, tokens and requests by tenant, feature and model, for the month to date
 -- [$month_start, $until) and for the evaluated day [$day, $until): the Prometheus textfile's
--- gauges. `dimension` names the grouping set a row belongs to; two scans without FILTERs beat one
+-- gauges (successes and failures as `llmcost report` counts them: `unknown` is neither). `dimension` names the grouping set a row belongs to; two scans without FILTERs beat one
 -- with them.
 SELECT 'month' AS part,
        CASE WHEN grouping(tenant_id) = 0 THEN 'tenant' WHEN grouping(feature) = 0 THEN 'feature' ELSE 'model' END
@@ -9,7 +9,9 @@ SELECT 'month' AS part,
        sum({{cost}}) AS cost_usd,
        sum(input_tokens + output_tokens) AS tokens,
        count(*) AS requests,
-       count(*) - count({{cost}}) AS unpriced
+       count(*) - count({{cost}}) AS unpriced,
+       count(*) FILTER (WHERE outcome = 'success') AS successes,
+       count(*) FILTER (WHERE outcome IN ('error', 'timeout', 'rate_limited', 'cancelled')) AS failures
 FROM requests
 WHERE ts >= $month_start AND ts < $until
 GROUP BY GROUPING SETS ((tenant_id), (feature), (model))
@@ -21,7 +23,9 @@ SELECT 'day' AS part,
        sum({{cost}}) AS cost_usd,
        sum(input_tokens + output_tokens) AS tokens,
        count(*) AS requests,
-       count(*) - count({{cost}}) AS unpriced
+       count(*) - count({{cost}}) AS unpriced,
+       count(*) FILTER (WHERE outcome = 'success') AS successes,
+       count(*) FILTER (WHERE outcome IN ('error', 'timeout', 'rate_limited', 'cancelled')) AS failures
 FROM requests
 WHERE ts >= $day AND ts < $until
 GROUP BY GROUPING SETS ((tenant_id), (feature), (model))
