@@ -72,6 +72,14 @@ def export_focus_cmd(
             "or attr.KEY (repeatable or comma list).",
         ),
     ] = None,
+    billing_account: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--billing-account",
+            help="PROVIDER=ID: the provider's account that receives the invoice (BillingAccountId), "
+            "e.g. openai=org-abc; *=ID for every provider (repeatable). Else the provider's name.",
+        ),
+    ] = None,
     cost: CostOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -88,17 +96,35 @@ def export_focus_cmd(
     set_color(color)
     window = _month_window(month, since, until)
     tags = parse_tags(tag)
+    accounts = _billing_accounts(billing_account or [])
     db_path, cfg = resolve(db, config)
     mode = _alerts._cost_mode(cost, cfg)
     with reader(db_path) as wh:
         window, rows = usage_rows(prepare(wh), window, mode, tags)
-    write(file, rows, mode)
+    write(file, rows, mode, accounts)
     from llmcost.numbers import count, usd
 
     unpriced = sum(1 for r in rows if not r.priced)
     total = sum((r.cost_usd for r in rows if r.cost_usd is not None), Decimal(0))
     extra = f", {count(unpriced)} unpriced (cost left empty)" if unpriced else ""
     _say(f"wrote {file} ({count(len(rows))} FOCUS rows, {usd(total)}{extra}; {window.describe_days()})")
+    unmapped = sorted({r.provider or "unknown" for r in rows} - set(accounts)) if "*" not in accounts else []
+    if unmapped:
+        _say(
+            f"BillingAccountId is the provider's name for {', '.join(unmapped)}: "
+            "map each to its account with --billing-account PROVIDER=ID"
+        )
+
+
+def _billing_accounts(pairs: list[str]) -> dict[str, str]:
+    """`--billing-account PROVIDER=ID` (repeatable, or comma lists) as a mapping."""
+    accounts: dict[str, str] = {}
+    for item in (p.strip() for pair in pairs for p in pair.split(",")):
+        provider, sep, ident = item.partition("=")
+        if not sep or not provider.strip() or not ident.strip():
+            raise UsageError(f"--billing-account {item!r}: expected PROVIDER=ID, e.g. openai=org-abc")
+        accounts[provider.strip()] = ident.strip()
+    return accounts
 
 
 # -- llmcost export grafana --------------------------------------------------------------------

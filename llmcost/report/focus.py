@@ -10,6 +10,10 @@ spec, which wants a number there; the column description records it as `llmcost_
 
 The column list with types, nullability and allowed values is `focus_columns.json` beside this
 module, written from the published FOCUS 1.2 column list; `check` holds a file to it.
+
+BillingAccountId (mandatory) is the provider's account that receives the invoice, which no log
+line carries: `accounts` maps a provider (or `*`) to it (`--billing-account openai=org-…`); a
+provider without one gets its own name, and the command says so.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -61,7 +65,12 @@ def _money(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.9f}"
 
 
-def record(row: UsageRow, cost_mode: str) -> dict[str, str]:
+def account(provider: str, accounts: Mapping[str, str]) -> str:
+    """The billing account of `provider`: mapped, else the `*` mapping, else the provider's name."""
+    return accounts.get(provider) or accounts.get("*") or provider
+
+
+def record(row: UsageRow, cost_mode: str, accounts: Mapping[str, str] | None = None) -> dict[str, str]:
     """One FOCUS row as CSV cells (an empty cell is a null)."""
     provider = row.provider or UNKNOWN_PROVIDER
     period_start, period_end = _month(row.day)
@@ -94,6 +103,8 @@ def record(row: UsageRow, cost_mode: str) -> dict[str, str]:
         "ProviderName": provider,
         "PublisherName": provider,
         "InvoiceIssuerName": provider,
+        "BillingAccountId": account(provider, accounts or {}),
+        "BillingAccountName": provider,
         "ResourceId": row.model,
         "ResourceName": row.model,
         "SkuId": f"{provider}/{row.model}",
@@ -113,18 +124,20 @@ def record(row: UsageRow, cost_mode: str) -> dict[str, str]:
     }
 
 
-def render(rows: Iterable[UsageRow], cost_mode: str) -> str:
+def render(rows: Iterable[UsageRow], cost_mode: str, accounts: Mapping[str, str] | None = None) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[c["name"] for c in columns()], lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(record(row, cost_mode))
+        writer.writerow(record(row, cost_mode, accounts))
     return buf.getvalue()
 
 
-def write(path: Path, rows: Sequence[UsageRow], cost_mode: str) -> None:
+def write(
+    path: Path, rows: Sequence[UsageRow], cost_mode: str, accounts: Mapping[str, str] | None = None
+) -> None:
     """The CSV, written whole or not at all (0600)."""
-    write_atomic(path, render(rows, cost_mode).encode("utf-8"))
+    write_atomic(path, render(rows, cost_mode, accounts).encode("utf-8"))
 
 
 # -- the column check ---------------------------------------------------------------------------

@@ -200,3 +200,27 @@ def test_hand_computed_rows_with_logged_costs(cli: Cli, tmp_path: Path) -> None:
     private = by_model["acme-private-model"]
     assert private["EffectiveCost"] == "" and private["x_CostStatus"] == "unpriced"
     assert private["x_CostMode"] == "logged"
+
+
+def test_billing_account_is_mapped_per_provider_else_the_provider_s_name(shared: Cli, tmp_path: Path) -> None:
+    rows = _export(shared, tmp_path / "plain.csv", "--month", MONTH)
+    providers = {r["ProviderName"] for r in rows}
+    assert len(providers) > 1  # the mapping below must leave some provider unmapped
+    assert all(r["BillingAccountId"] == r["ProviderName"] == r["BillingAccountName"] for r in rows)
+    mapped = sorted(providers)[0]
+    out = tmp_path / "mapped.csv"
+    code, _, err = shared(
+        "export", "focus", str(out), "--month", MONTH, "--billing-account", f"{mapped}=org-42"
+    )
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert check(out.read_text("utf-8")) == []
+    for r in rows:
+        assert r["BillingAccountId"] == ("org-42" if r["ProviderName"] == mapped else r["ProviderName"])
+    rest = ", ".join(sorted(providers - {mapped}))
+    assert f"BillingAccountId is the provider's name for {rest}" in " ".join(err.split())
+    code, _, err = shared("export", "focus", str(out), "--month", MONTH, "--billing-account", "*=org-all")
+    assert code == 0 and "BillingAccountId is the provider" not in err
+    assert {r["BillingAccountId"] for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))} == {"org-all"}
+    code, _, err = shared("export", "focus", str(out), "--month", MONTH, "--billing-account", "openai")
+    assert code == 2 and "expected PROVIDER=ID" in err
