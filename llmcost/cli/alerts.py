@@ -8,7 +8,6 @@ alerts after every retry; 75 the warehouse is busy.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,11 +19,11 @@ from llmcost.cli.common import (
     alias,
     emit_json,
     emit_table,
+    emit_tenant_table,
     emit_text,
     err_console,
     resolve,
     set_color,
-    top_note,
 )
 from llmcost.cli.options import (
     ColorOption,
@@ -289,13 +288,7 @@ def budgets_cmd(
     else:
         from llmcost.report.alerts import print_budgets
 
-        if shown.auto and top_n is not None and len(report.tenants) > top_n:
-            # the terminal's default: the footer says how many and how to see them all
-            cut = dataclasses.replace(report, tenants=report.tenants[:top_n])
-            emit_table(lambda console: print_budgets(cut, console, None), output)
-            top_note(top_n, len(report.tenants), auto=True)
-            return
-        emit_table(lambda console: print_budgets(report, console, top_n), output)
+        emit_tenant_table(report, shown, print_budgets, output)
 
 
 # -- llmcost export prometheus (and the old export-prometheus) --------------------------------

@@ -19,6 +19,7 @@ from llmcost.cli.options import DbOption as DbOption
 from llmcost.redact import redact, redacting
 
 if TYPE_CHECKING:
+    from llmcost.cli.options import Top
     from llmcost.config import Config
 
 
@@ -163,6 +164,23 @@ def top_note(shown: int | None, total: int, auto: bool) -> None:
         from llmcost.cli.options import top_footer
 
         table_console().print(Text(top_footer(shown, total)), markup=False, highlight=False)
+
+
+def emit_tenant_table(
+    report: Any, shown: Top, draw: Callable[[Any, Console, int | None], None], output: Path | None
+) -> None:
+    """A per-tenant table (budgets, margin; `report.tenants` is a dataclass field): cut to the
+    terminal default's first rows with the footer saying so, or as `--top` asked (`draw` then
+    says itself how many it left out)."""
+    import dataclasses
+
+    top_n = shown.rows
+    if shown.auto and top_n is not None and len(report.tenants) > top_n:
+        cut = dataclasses.replace(report, tenants=report.tenants[:top_n])
+        emit_table(lambda console: draw(cut, console, None), output)
+        top_note(top_n, len(report.tenants), auto=True)
+        return
+    emit_table(lambda console: draw(report, console, top_n), output)
 
 
 def deprecated(old: str, new: str) -> None:

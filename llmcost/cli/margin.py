@@ -7,14 +7,13 @@ database does not answer; 75 the warehouse is busy.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import typer
 
 from llmcost.cli import app
-from llmcost.cli.common import emit_json, emit_table, emit_text, resolve, set_color, top_note
+from llmcost.cli.common import emit_json, emit_tenant_table, emit_text, resolve, set_color
 from llmcost.cli.options import (
     ColorOption,
     ConfigOption,
@@ -136,9 +135,4 @@ def margin_cmd(
     else:
         from llmcost.report.margin import print_margin
 
-        if shown.auto and top_n is not None and len(report.tenants) > top_n:
-            cut = dataclasses.replace(report, tenants=report.tenants[:top_n])
-            emit_table(lambda console: print_margin(cut, console, None), output)
-            top_note(top_n, len(report.tenants), auto=True)
-            return
-        emit_table(lambda console: print_margin(report, console, top_n), output)
+        emit_tenant_table(report, shown, print_margin, output)

@@ -55,16 +55,11 @@ class FeatureCost:
     share: Decimal | None  # of the tenant's cost
 
 
-@dataclass(frozen=True)
-class TenantMargin:
-    tenant: str | None
-    plan: str | None
+class PriceAgainstCost:
+    """What a price keeps after the LLM cost: the gross margin, in dollars and as shares."""
+
     price: Decimal | None
     cost: Decimal
-    requests: int
-    unpriced: int
-    features: tuple[FeatureCost, ...]  # most costly first
-    floor: float
 
     @property
     def margin(self) -> Decimal | None:
@@ -77,6 +72,18 @@ class TenantMargin:
     @property
     def cost_share(self) -> Decimal | None:
         return _share(self.cost, self.price)
+
+
+@dataclass(frozen=True)
+class TenantMargin(PriceAgainstCost):
+    tenant: str | None
+    plan: str | None
+    price: Decimal | None
+    cost: Decimal
+    requests: int
+    unpriced: int
+    features: tuple[FeatureCost, ...]  # most costly first
+    floor: float
 
     @property
     def under_floor(self) -> bool:
@@ -106,24 +113,12 @@ class TenantMargin:
 
 
 @dataclass(frozen=True)
-class TierTotal:
+class TierTotal(PriceAgainstCost):
     plan: str
     tenants: int
     price: Decimal | None  # None when no tenant of the tier has a price
     cost: Decimal
     under_floor: int
-
-    @property
-    def margin(self) -> Decimal | None:
-        return None if self.price is None else self.price - self.cost
-
-    @property
-    def margin_share(self) -> Decimal | None:
-        return _share(self.margin, self.price)
-
-    @property
-    def cost_share(self) -> Decimal | None:
-        return _share(self.cost, self.price)
 
     def as_dict(self) -> dict[str, Any]:
         return {
