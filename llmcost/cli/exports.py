@@ -208,7 +208,11 @@ def export_otlp_cmd(
     timeout: Annotated[
         float,
         typer.Option(
-            "--timeout", min=0.1, metavar="SECONDS", help="Give up after this long, retries included."
+            "--timeout",
+            min=0.1,
+            max=3600,
+            metavar="SECONDS",
+            help="Give up after this long, retries included (at most an hour).",
         ),
     ] = 10.0,
     gzip: Annotated[bool, typer.Option("--gzip", help="Compress the request body with gzip.")] = False,

@@ -262,6 +262,7 @@ def push(
             result = exporter.export(data, timeout_millis=timeout_s * 1000)
         finally:
             exporter.shutdown()
+            session.close()
     if result != MetricExportResult.SUCCESS:
         attempts = max(len(answers) + len(failures), 1)
         if answers:

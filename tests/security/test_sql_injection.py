@@ -84,6 +84,29 @@ def cases(invoice: str) -> list[Case]:
     # margin: its options are parsed before the plans are read (the plans query is the user's own SQL)
     for opt in ("--month", "--floor", "--features", "--top", "--format", "--cost", "--color"):
         c.append(_case("margin", opt, A))
+    # compare: the option under attack first (the words before it name the command)
+    side = ("--by", "prompt_version", "--values", "v3,v4")
+    for opt in ("--event", "--since", "--until", "--tz", "--where", "--replicates", "--seed", "--format",
+                "--cost", "--color"):  # fmt: skip
+        c.append(_case("compare", opt, A, *side))
+    c.append(_case("compare", "--by", A, "--values", "v3,v4"))
+    c.append(_case("compare", "--values", A, "--by", "prompt_version"))
+    c.append(_case("compare", "--before", A))
+    c.append(_case("compare", "--after-until", A, "--before", "2026-05-05"))
+    # the ecosystem exports; 73: what parses reaches the write, which /nonexistent-dir refuses
+    unwritable = frozenset({0, 1, 2, 73})
+    for opt in ("--month", "--since", "--until", "--tag", "--billing-account", "--cost", "--color"):
+        c.append(_case("export", "focus", "/nonexistent-dir/f.csv", opt, A, allowed=unwritable))
+    c.append(
+        _case("export", "grafana", "/nonexistent-dir/g.json", "--color", A, db=False, allowed=unwritable)
+    )
+    # otlp: the collector is a closed port on 127.0.0.1 (74 once an attack parses and is sent)
+    closed = ("--endpoint", "http://127.0.0.1:9", "--timeout", "0.5")
+    for opt in ("--at", "--since", "--until", "--headers", "--cost", "--color"):
+        c.append(_case("export", "otlp", opt, A, *closed, allowed=frozenset({0, 1, 2, 74})))
+    c.append(
+        _case("export", "otlp", "--timeout", A, "--endpoint", "http://127.0.0.1:9", allowed=frozenset({2}))
+    )
     for cmd in (("export-prometheus",), ("export", "prometheus")):
         for opt in ("--at", "--top", "--cost", "--color"):
             # 73: a --top that parses reaches the write, which /nonexistent-dir refuses
@@ -278,6 +301,7 @@ EXEMPT = {
     "files": "invoice paths: read in Python; --invoice-format is in CASES",
     "paths": "log paths: discovery is tests/ingest/test_discovery.py; never SQL",
     "--reason": "in CASES (status --rejects --reason)",
+    "--endpoint": "export otlp's collector URL: an HTTP POST target, never SQL (tests/cli/test_export_otlp.py)",
 }
 NO_SQL_COMMANDS = {
     "demo": "writes a synthetic demo warehouse from numbers and a directory; no user text reaches SQL",
