@@ -31,17 +31,12 @@ _FORMATS = ("table", "json", "md", "csv")
 
 
 def _month(text: str | None) -> date:
-    today = datetime.now(UTC).date()
+    """--month as its 1st (the budgets' parser); none: the month of yesterday."""
     if text is None:
-        yesterday = today - timedelta(days=1)
-        return yesterday.replace(day=1)
-    try:
-        month = datetime.strptime(text.strip(), "%Y-%m").date()
-    except ValueError:
-        raise UsageError(f"--month: expected YYYY-MM (got {text[:40]!r})") from None
-    if month > today:
-        raise UsageError(f"--month: {text.strip()} is in the future")
-    return month
+        return (datetime.now(UTC).date() - timedelta(days=1)).replace(day=1)
+    from llmcost.cli.alerts import parse_month
+
+    return parse_month(text)
 
 
 @app.command("margin")

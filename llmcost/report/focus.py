@@ -23,7 +23,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llmcost.report.output import write_atomic
+from llmcost.window import midnight
 
 if TYPE_CHECKING:
     from llmcost.queries.focus import UsageRow
@@ -51,14 +52,10 @@ def _stamp(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _midnight(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=UTC)
-
-
 def _month(d: date) -> tuple[datetime, datetime]:
     start = date(d.year, d.month, 1)
     end = date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return _midnight(start), _midnight(end)
+    return midnight(start), midnight(end)
 
 
 def _money(value: Decimal | None) -> str:
@@ -92,8 +89,8 @@ def record(row: UsageRow, cost_mode: str, accounts: Mapping[str, str] | None = N
         "BillingCurrency": "USD",
         "BillingPeriodStart": _stamp(period_start),
         "BillingPeriodEnd": _stamp(period_end),
-        "ChargePeriodStart": _stamp(_midnight(row.day)),
-        "ChargePeriodEnd": _stamp(_midnight(row.day + timedelta(days=1))),
+        "ChargePeriodStart": _stamp(midnight(row.day)),
+        "ChargePeriodEnd": _stamp(midnight(row.day + timedelta(days=1))),
         "ChargeCategory": "Usage",
         "ChargeClass": "",
         "ChargeDescription": f"{row.model} tokens, {row.requests} request{'' if row.requests == 1 else 's'}",
