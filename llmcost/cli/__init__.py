@@ -149,7 +149,10 @@ def load_all() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a console script, exits with) the exit code."""
     from llmcost import interrupts
+    from llmcost.cli.common import snapshot_notice
+    from llmcost.warehouse import on_snapshot_read
 
+    on_snapshot_read(snapshot_notice)
     with interrupts.handling():
         try:
             code = _run(argv)

@@ -21,6 +21,7 @@ from llmcost.redact import redact, redacting
 if TYPE_CHECKING:
     from llmcost.cli.options import Top
     from llmcost.config import Config
+    from llmcost.warehouse import Warehouse
 
 
 def _color_system(color: str) -> tuple[bool | None, bool]:
@@ -71,6 +72,23 @@ def err_console() -> Console:
         emoji=False,
         soft_wrap=not sys.stderr.isatty(),
     )
+
+
+_told_snapshot: set[str] = set()
+
+
+def snapshot_notice(wh: Warehouse) -> None:
+    """Say once per process, on stderr, that a command reads a snapshot and as of when."""
+    info = wh.snapshot
+    if info is None or info.location in _told_snapshot:
+        return
+    _told_snapshot.add(info.location)
+    when = info.written_at.replace("T", " ").split(".")[0] + " UTC"
+    if info.writer:
+        text = f"llmcost: reading the state as of {when}: {info.writer} is writing the warehouse"
+    else:
+        text = f"llmcost: reading the lake {info.location} as of {when} (generation {info.generation})"
+    err_console().print(text, markup=False, highlight=False)
 
 
 def resolve(db: Path | None, config: Path | None) -> tuple[Path, Config]:

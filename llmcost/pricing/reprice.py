@@ -267,4 +267,4 @@ def _commit(wh: Warehouse, base: str, base_changed: int, swaps: list[_Swap]) -> 
         con.execute("ROLLBACK")
         segments.retire(seg_dir, [s.new_file for s in swaps])
         raise
-    segments.retire(seg_dir, [s.old_file for s in swaps])
+    segments.retire_later(seg_dir, [s.old_file for s in swaps])

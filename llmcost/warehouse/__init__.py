@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from llmcost.errors import StorageError, UsageError, WarehouseBusy
-from llmcost.warehouse import segments
+from llmcost.warehouse import segments, snapshot
+from llmcost.warehouse.snapshot import SnapshotInfo
 from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
@@ -188,11 +189,17 @@ def _make_private(path: Path) -> None:
 
 @dataclass
 class Warehouse:
-    """An open warehouse: the DuckDB connection plus, for writers, the lock."""
+    """An open warehouse: the DuckDB connection plus, for writers, the lock.
+
+    `snapshot` is set when a reader reads a snapshot (the local one while a writer holds the file,
+    or a published lake) instead of the DuckDB file: its connection is an in-memory copy of the
+    small tables with views over the snapshot's segments, and the command should say so.
+    """
 
     path: Path
     con: duckdb.DuckDBPyConnection
     lock: WriterLock | None
+    snapshot: SnapshotInfo | None = None
 
     @property
     def writable(self) -> bool:
@@ -203,12 +210,22 @@ class Warehouse:
         return segments.segment_dir(self.path)
 
     def close(self) -> None:
+        if self.lock is not None:
+            self._write_snapshot()
         try:
             self.con.close()
         finally:
             if self.lock is not None:
                 self.lock.release()
                 self.lock = None
+
+    def _write_snapshot(self) -> None:
+        """The committed state as the local snapshot, for readers while the next writer writes.
+        Best effort: a full or read-only disk must not turn a finished ingest into a failure (the
+        previous snapshot stays whole and readable, only older)."""
+        assert self.lock is not None
+        with contextlib.suppress(Exception):
+            snapshot.write(self.con, self.path, self.lock.command)
 
     def __enter__(self) -> Warehouse:
         return self
@@ -227,7 +244,20 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
     if not write:
         if not path.exists():
             raise UsageError(f"no warehouse at {path}: run `llmcost ingest PATH` first (or pass --db)")
-        con = _open_duckdb(path, read_only=True)
+        holder = writer_holding(path)
+        if holder is not None:
+            # a writer holds the file: DuckDB would refuse us (and a reader that got in first would
+            # make the writer wait), so read the last committed state from the snapshot
+            wh = _open_snapshot(path, holder)
+            if wh is not None:
+                return wh
+        try:
+            con = _open_duckdb(path, read_only=True)
+        except WarehouseBusy:
+            wh = _open_snapshot(path, writer_holding(path) or _ANOTHER)
+            if wh is None:
+                raise
+            return wh
         pending = _pending(con)
         if pending:
             # a newer llmcost reading an older warehouse: upgrade it once (as a writer), then read
@@ -268,7 +298,7 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
     try:
         migrate(con)
         seg_dir = segments.segment_dir(path)
-        segments.remove_orphans(con, seg_dir)
+        segments.remove_orphans(con, seg_dir, keep=snapshot.referenced_segments(path))
         if not segments.views_point_at(con, seg_dir):
             con.execute("BEGIN")
             segments.rebuild_views(con, seg_dir)
@@ -279,6 +309,57 @@ def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Wa
         raise StorageError(f"cannot prepare the warehouse {path}: {e}") from None
     _make_private(path)
     return Warehouse(path, con, lock)
+
+
+def writer_holding(db_path: Path) -> str | None:
+    """Who holds llmcost's writer lock on `db_path` (a live pid in the lock file), or None.
+
+    Read, not probed with flock: a reader must never make a starting writer fail its lock."""
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    try:
+        info = json.loads(lock_path.read_text("utf-8") or "{}")
+        pid = int(info.get("pid", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    if pid <= 0 or pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # a killed writer's lock file: its lock went with it
+    except PermissionError:
+        pass
+    return _holder(lock_path)
+
+
+def _open_snapshot(path: Path, holder: str) -> Warehouse | None:
+    folder = snapshot.snapshot_dir(path)
+    manifest = snapshot.read_local(folder)
+    if manifest is None:
+        return None
+    try:
+        con = snapshot.open_manifest(str(folder) + os.sep, manifest)
+    except Exception:
+        # a segment retired and swept under a very old manifest, a damaged copy: not readable
+        return None
+    info = SnapshotInfo(str(folder), int(manifest["generation"]), str(manifest["written_at"]), holder)
+    wh = Warehouse(path, con, None, info)
+    _notify(wh)
+    return wh
+
+
+_notices: list[Callable[[Warehouse], None]] = []
+
+
+def on_snapshot_read(callback: Callable[[Warehouse], None]) -> None:
+    """Call `callback(wh)` whenever a reader opens a snapshot instead of the warehouse file (the CLI
+    registers one that tells the user, once, which state it reads)."""
+    _notices.append(callback)
+
+
+def _notify(wh: Warehouse) -> None:
+    for cb in _notices:
+        cb(wh)
 
 
 @contextlib.contextmanager

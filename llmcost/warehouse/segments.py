@@ -10,7 +10,9 @@ exactly when the offset that covers it is committed.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +35,17 @@ def segment_dir(db_path: Path) -> Path:
 
 
 def view_sql(con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, *, temp: bool) -> str:
+    files = [str(r[0]) for r in SQL.run(con, "segment_files", {"kind": kind})]
+    return view_sql_over(kind, [str(seg_dir / f) for f in files], temp=temp)
+
+
+def view_sql_over(kind: str, paths: list[str], *, temp: bool = False) -> str:
+    """The view of `kind` over these Parquet files (paths or URLs), in this order."""
     if kind not in KINDS:
         raise ValueError(f"not a segment kind: {kind!r}")
-    files = [str(r[0]) for r in SQL.run(con, "segment_files", {"kind": kind})]
     parquet = ""
-    if files:
-        listing = ", ".join(literal(str(seg_dir / f)) for f in files)
+    if paths:
+        listing = ", ".join(literal(p) for p in paths)
         parquet = " " + SQL.fragment("segment_view_files", files=listing)
     return SQL.render("segment_view", scope="TEMP " if temp else "", kind=kind, segments=parquet)
 
@@ -97,9 +104,11 @@ def write_segment(
     return WrittenSegment(name, rows)
 
 
-def remove_orphans(con: duckdb.DuckDBPyConnection, seg_dir: Path) -> int:
-    """Delete segment files no committed transaction registered (left by a crash)."""
-    known = {str(r[0]) for r in SQL.run(con, "segment_files_all")}
+def remove_orphans(con: duckdb.DuckDBPyConnection, seg_dir: Path, keep: set[str] | None = None) -> int:
+    """Delete segment files no committed transaction registered (left by a crash), except those in
+    `keep` (named by the current snapshot) and those retired less than GRACE_S ago."""
+    known = {str(r[0]) for r in SQL.run(con, "segment_files_all")} | (keep or set())
+    known |= _sweep_retired(seg_dir, known)
     removed = 0
     for kind in KINDS:
         d = seg_dir / kind
@@ -114,8 +123,62 @@ def remove_orphans(con: duckdb.DuckDBPyConnection, seg_dir: Path) -> int:
     return removed
 
 
+# A segment a committed transaction replaced (a reprice) stays on disk this long: a reader that opened
+# an older snapshot manifest reads it for the length of one command or one web request.
+GRACE_S = 3600.0
+RETIRED = "retired.json"
+
+
+def _read_retired(seg_dir: Path) -> dict[str, float]:
+    try:
+        data = json.loads((seg_dir / RETIRED).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_retired(seg_dir: Path, entries: dict[str, float]) -> None:
+    path = seg_dir / RETIRED
+    if not entries:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return
+    tmp = path.with_name(f".{RETIRED}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(entries, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def retire_later(seg_dir: Path, files: list[str]) -> None:
+    """Mark files of segments a committed transaction unregistered: deleted by a writer that opens
+    after GRACE_S, so a reader of an older snapshot still finds them."""
+    if not files:
+        return
+    entries = _read_retired(seg_dir)
+    now = time.time()
+    entries.update({f: now for f in files})
+    _write_retired(seg_dir, entries)
+
+
+def _sweep_retired(seg_dir: Path, registered: set[str]) -> set[str]:
+    """The retired files still within their grace (kept); expired entries are dropped from the
+    list so the orphan sweep deletes their files."""
+    entries = _read_retired(seg_dir)
+    if not entries:
+        return set()
+    now = time.time()
+    young = {f: t for f, t in entries.items() if now - t < GRACE_S and f not in registered}
+    if young != entries:
+        with contextlib.suppress(OSError):
+            _write_retired(seg_dir, young)
+    return set(young)
+
+
 def retire(seg_dir: Path, files: list[str]) -> None:
-    """Delete files of segments already unregistered by a committed transaction."""
+    """Delete files of segments no committed transaction registered (a failed batch's or rewrite's)."""
     for f in files:
         with contextlib.suppress(FileNotFoundError):
             (seg_dir / f).unlink()
