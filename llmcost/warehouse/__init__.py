@@ -354,7 +354,8 @@ _notices: list[Callable[[Warehouse], None]] = []
 def on_snapshot_read(callback: Callable[[Warehouse], None]) -> None:
     """Call `callback(wh)` whenever a reader opens a snapshot instead of the warehouse file (the CLI
     registers one that tells the user, once, which state it reads)."""
-    _notices.append(callback)
+    if callback not in _notices:
+        _notices.append(callback)
 
 
 def _notify(wh: Warehouse) -> None:
