@@ -396,9 +396,20 @@ def write_failed(path: Path, msg: str) -> str:
     )
 
 
+def open_lake(url: str) -> Warehouse:
+    """A read-only warehouse over a published lake (llmcost.warehouse.lake): no local file needed."""
+    from llmcost.warehouse import lake
+
+    con, info = lake.open_lake(url)
+    wh = Warehouse(Path(info.location.replace("://", "/")), con, None, info)
+    _notify(wh)
+    return wh
+
+
 @contextlib.contextmanager
-def reader(path: Path) -> Iterator[Warehouse]:
-    wh = open_warehouse(path, write=False)
+def reader(path: Path, lake: str | None = None) -> Iterator[Warehouse]:
+    """The warehouse at `path` for reading, or with `lake` the lake published at that URL."""
+    wh = open_lake(lake) if lake else open_warehouse(path, write=False)
     try:
         yield wh
     finally:

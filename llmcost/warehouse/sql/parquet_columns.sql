@@ -1,0 +1,2 @@
+-- The column names of one Parquet file.
+SELECT name FROM parquet_schema($path);
