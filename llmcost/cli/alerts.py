@@ -30,6 +30,7 @@ from llmcost.cli.options import (
     ConfigOption,
     CostOption,
     DbOption,
+    LakeOption,
     OutputOption,
     PagerOption,
     output_format,
@@ -129,6 +130,7 @@ def alerts_cmd(
     ] = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
@@ -160,7 +162,7 @@ def alerts_cmd(
         from llmcost.report.webhook import check_url
 
         url = check_url(url)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         evaluation = evaluate(prepare(wh), settings, day, rules=rules, cost_mode=mode)
 
     if fmt == "json":
@@ -239,6 +241,7 @@ def budgets_cmd(
     ] = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
@@ -273,7 +276,7 @@ def budgets_cmd(
             )
     else:
         as_of = _today() - timedelta(days=1)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         report = budget_report(prepare(wh), settings, as_of, cost_mode=mode)
 
     if fmt == "json":
@@ -311,6 +314,7 @@ def export_prometheus_cmd(
     ] = 10,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
 ) -> None:
@@ -330,7 +334,7 @@ def export_prometheus_cmd(
     settings = load_settings(cfg)
     mode = _cost_mode(cost, cfg)
     day = parse_day(at)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         snap = snapshot(
             prepare(wh), settings, day, cost_mode=mode, top={d: top for d in ("tenant", "feature", "model")}
         )

@@ -14,6 +14,7 @@ from llmcost.cli.options import (
     ConfigOption,
     CostOption,
     DbOption,
+    LakeOption,
     OutputOption,
     PagerOption,
     SinceOption,
@@ -71,6 +72,7 @@ def compare_cmd(
     output: OutputOption = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
@@ -116,7 +118,7 @@ def compare_cmd(
         q.before_after(split, window.since, end or window.until)
     db_path, cfg = resolve(db, config)
     scope = Scope(Window.parse(since, until, tz), parse_where(where), cost or cfg.pricing.cost_mode)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         con = prepare(wh)
         if event is None:
             known = event_names(con)

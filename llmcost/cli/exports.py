@@ -19,7 +19,7 @@ import typer
 
 from llmcost.cli import alerts as _alerts  # registers `export prometheus`
 from llmcost.cli.common import err_console, resolve, set_color
-from llmcost.cli.options import ColorOption, ConfigOption, CostOption, DbOption
+from llmcost.cli.options import ColorOption, ConfigOption, CostOption, DbOption, LakeOption
 from llmcost.cli.report import export_app
 from llmcost.errors import UsageError
 
@@ -82,6 +82,7 @@ def export_focus_cmd(
     ] = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
 ) -> None:
@@ -99,7 +100,7 @@ def export_focus_cmd(
     accounts = _billing_accounts(billing_account or [])
     db_path, cfg = resolve(db, config)
     mode = _alerts._cost_mode(cost, cfg)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         window, rows = usage_rows(prepare(wh), window, mode, tags)
     write(file, rows, mode, accounts)
     from llmcost.numbers import count, usd
@@ -218,6 +219,7 @@ def export_otlp_cmd(
     gzip: Annotated[bool, typer.Option("--gzip", help="Compress the request body with gzip.")] = False,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
 ) -> None:
@@ -245,7 +247,7 @@ def export_otlp_cmd(
     db_path, cfg = resolve(db, config)
     settings = load_settings(cfg)
     mode = _alerts._cost_mode(cost, cfg)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         days = month_to_date(prepare(wh), first, last, mode)
     budget = settings.budgets.org_monthly_usd
     data = metrics_data(

@@ -30,6 +30,14 @@ DbOption = Annotated[
         "--db", help="Warehouse file (default: LLMCOST_DB, llmcost.toml, LLMCOST_HOME, user data dir)."
     ),
 ]
+LakeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lake",
+        metavar="URL",
+        help="Read a lake from `llmcost lake publish` (a folder or s3://...) instead of the warehouse.",
+    ),
+]
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", help="Config file (default: LLMCOST_CONFIG, ./llmcost.toml, [tool.llmcost])."),

@@ -39,6 +39,7 @@ from llmcost.cli.options import (
     CostOption,
     DbOption,
     JsonFlag,
+    LakeOption,
     OutputOption,
     PagerOption,
     SinceOption,
@@ -217,6 +218,7 @@ def report_cmd(
     output: OutputOption = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
@@ -236,7 +238,7 @@ def report_cmd(
 
     set_color(color)
     if fmt.strip().lower() == "html":
-        _emit_html(db, config, since, until, tz, where, cost, output)
+        _emit_html(db, config, since, until, tz, where, cost, output, lake)
         return
     fmt = _format(fmt, "report")
     db_path, cfg = resolve(db, config)
@@ -247,7 +249,7 @@ def report_cmd(
     # name) is shown whole, a ranking is cut to the terminal's top rows
     rows = top_rows(top, fmt=fmt, output=output, auto=query.sort_key() != "name")
     query = dataclasses.replace(query, top=rows.rows)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         rep = spend(prepare(wh), query)
     _emit(rep, fmt, output, rows)
 
@@ -261,6 +263,7 @@ def _emit_html(
     where: list[str] | None,
     cost: str | None,
     output: Path | None,
+    lake: str | None = None,
 ) -> None:
     """The dashboard report (llmcost.report.html): one self-contained file; --by, --top and --sort
     do not apply (it draws its own views)."""
@@ -277,7 +280,7 @@ def _emit_html(
     db_path, cfg = resolve(db, config)
     scope = _scope(cfg, since, until, tz, where, cost)
     settings, catalog = load_settings(cfg), load_catalog(cfg)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         text = render_html(collect(prepare(wh), scope, settings=settings, catalog=catalog))
     if output is None:
         write_stdout(text)
@@ -405,6 +408,7 @@ def _view(
     cost: str | None,
     top: str | None,
     by: list[str] | None = None,
+    lake: str | None = None,
 ) -> None:
     from llmcost.queries.session import prepare
     from llmcost.warehouse import reader
@@ -423,7 +427,7 @@ def _view(
     else:
         scope = _scope(cfg, since, until, tz, where, cost)
     anchor = scope.window.until or datetime.now(UTC)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         rep = view.query(Ask(prepare(wh), scope, dims, rows.rows, anchor, cfg))
     _emit(rep, fmt, output, rows)
 
@@ -450,6 +454,7 @@ def _view_params(view: View) -> list[inspect.Parameter]:
         param("output", OutputOption),
         param("cost", CostOption),
         param("db", DbOption),
+        param("lake", LakeOption),
         param("config", ConfigOption),
         param("color", ColorOption, "auto"),
         param("pager", PagerOption, None),
@@ -500,6 +505,7 @@ def unit_cmd(
     output: OutputOption = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
@@ -523,7 +529,7 @@ def unit_cmd(
     db_path, cfg = resolve(db, config)
     dims = _by(by, allowed=UNIT_DIMENSIONS)
     scope = _scope(cfg, since, until, tz, where, cost, filters_allowed=UNIT_FILTERS)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         con = prepare(wh)
         if event is None:
             known = event_names(con)
@@ -565,6 +571,7 @@ def export_parquet_cmd(
         ),
     ] = False,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
 ) -> None:
@@ -582,7 +589,7 @@ def export_parquet_cmd(
     )
     db_path, _ = resolve(db, config)
     window = Window.parse(since, until, "UTC")
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         result = export_parquet(prepare(wh), directory, window, redact=redact)
     if fmt == "json":
         emit_json("export.parquet", {"schema_version": 1, **result.as_dict()}, output)
