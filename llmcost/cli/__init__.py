@@ -150,10 +150,11 @@ def load_all() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a console script, exits with) the exit code."""
     from llmcost import interrupts
-    from llmcost.cli.common import snapshot_notice
+    from llmcost.cli import common
     from llmcost.warehouse import on_snapshot_read
 
-    on_snapshot_read(snapshot_notice)
+    common.told_snapshot.clear()  # once per command run
+    on_snapshot_read(common.snapshot_notice)
     with interrupts.handling():
         try:
             code = _run(argv)

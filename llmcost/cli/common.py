@@ -74,15 +74,15 @@ def err_console() -> Console:
     )
 
 
-_told_snapshot: set[str] = set()
+told_snapshot: set[str] = set()
 
 
 def snapshot_notice(wh: Warehouse) -> None:
     """Say once per process, on stderr, that a command reads a snapshot and as of when."""
     info = wh.snapshot
-    if info is None or info.location in _told_snapshot:
+    if info is None or info.location in told_snapshot:
         return
-    _told_snapshot.add(info.location)
+    told_snapshot.add(info.location)
     when = info.written_at.replace("T", " ").split(".")[0] + " UTC"
     if info.writer:
         text = f"llmcost: reading the state as of {when}: {info.writer} is writing the warehouse"

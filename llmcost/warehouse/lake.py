@@ -52,7 +52,7 @@ class Store:
             try:
                 import fsspec
 
-                self.fs, self.root = fsspec.core.url_to_fs(self.url)
+                self.fs, self.root = fsspec.core.url_to_fs(self.url, skip_instance_cache=True)
             except ImportError as e:
                 raise UsageError(
                     f"{url}: reading object storage needs the `{e.name}` package (pip install 'llmcost[s3]')"
