@@ -41,12 +41,24 @@ SQL = SqlFiles("llmcost.warehouse")
 _RAW_TABLES = ("rejects", "conflicts")
 
 
+# Object stores a lake may live on (fsspec protocols); anything else with a scheme is refused, so a
+# URL cannot make llmcost fetch from an arbitrary HTTP, FTP or SSH server.
+SCHEMES = ("s3", "s3a", "gs", "gcs", "az", "abfs", "abfss")
+
+
 class Store:
     """A folder or an object-storage prefix, as the few operations a publish needs."""
 
     def __init__(self, url: str) -> None:
+        if not url.strip() or "\x00" in url:
+            raise UsageError("the lake: give a folder or s3://bucket/prefix")
+        scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+        if scheme and scheme != "file" and scheme not in SCHEMES:
+            raise UsageError(
+                f"the lake {url[:200]!r}: a folder or one of {', '.join(s + '://' for s in SCHEMES)}"
+            )
         self.url = url.rstrip("/")
-        self.remote = "://" in url and not url.startswith("file://")
+        self.remote = bool(scheme) and scheme != "file"
         self.fs: Any = None
         if self.remote:
             try:
@@ -84,6 +96,11 @@ class Store:
             raise StorageError(f"{self.url}/{MANIFEST} is not a lake manifest") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise StorageError(f"{self.url}/{MANIFEST} is not a lake manifest this llmcost reads")
+        try:
+            snapshot.check(data)
+            snapshot.check({"segment_root": "segments/", "segments": data.get("retired", [])})
+        except ValueError as e:
+            raise StorageError(f"{self.url}/{MANIFEST}: {e}") from None
         return data
 
     def put_file(self, local: Path, rel: str) -> None:
@@ -247,7 +264,7 @@ def _publish(db_path: Path, store: Store) -> Published:
             tables[name] = {"file": rel, "rows": entry["rows"], "bytes": src.stat().st_size}
     now = time.time()
     retired = [r for r in remote.get("retired", []) if r.get("file") not in want]
-    retired += [{"file": f, "since": now} for f in have if f not in want]
+    retired += [{"file": f, "kind": have[f]["kind"], "since": now} for f in have if f not in want]
     keep_retired = [r for r in retired if now - float(r["since"]) < segments.GRACE_S]
     manifest = {
         "format": FORMAT,

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -187,6 +188,35 @@ def join(base: str, rel: str) -> str:
     return os.path.normpath(os.path.join(base, rel))
 
 
+_SEGMENT_FILE = re.compile(r"(requests|outcomes)/[0-9a-f]{32}\.parquet")
+_TABLE_FILE = re.compile(r"tables/g[0-9]{8}/[a-z_0-9]{1,64}\.parquet")
+_SEGMENT_ROOT = re.compile(r"segments/|\.\./[^/\\]{1,255}\.segments/")
+
+
+def check(manifest: dict[str, Any]) -> None:
+    """A manifest names only files of the shapes llmcost writes, under its own folder (or, for a
+    local snapshot, the warehouse's segment folder beside it): a hostile lake cannot point a reader
+    at /etc/passwd or at another bucket."""
+    root = str(manifest.get("segment_root", ""))
+    bad = [] if _SEGMENT_ROOT.fullmatch(root) else [root]
+    bad += [
+        str(s.get("file"))
+        for s in manifest.get("segments", [])
+        if not (
+            isinstance(s, dict)
+            and _SEGMENT_FILE.fullmatch(str(s.get("file")))
+            and s.get("kind") in segments.KINDS
+        )
+    ]
+    bad += [
+        str(t.get("file"))
+        for t in manifest.get("tables", {}).values()
+        if not (isinstance(t, dict) and _TABLE_FILE.fullmatch(str(t.get("file"))))
+    ]
+    if bad:
+        raise ValueError(f"the manifest names files llmcost does not write: {bad[:3]}")
+
+
 def open_manifest(
     base: str, manifest: dict[str, Any], *, filesystem: Any = None
 ) -> duckdb.DuckDBPyConnection:
@@ -196,6 +226,7 @@ def open_manifest(
 
     from llmcost.warehouse import migrate  # the package imports this module
 
+    check(manifest)
     con = duckdb.connect(":memory:")
     try:
         if filesystem is not None:
