@@ -86,7 +86,7 @@ class Store:
                 raw = self.fs.cat_file(self._path(MANIFEST))
             else:
                 raw = Path(self._path(MANIFEST)).read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         except OSError as e:
             raise StorageError(f"cannot read the lake {self.url}: {e}") from None

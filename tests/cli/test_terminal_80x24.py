@@ -333,6 +333,9 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("reconcile",),
     ("invoices",),
     ("invoices", "import"),
+    ("lake",),
+    ("lake", "publish"),
+    ("lake", "status"),
 )
 # --help everywhere; -h (the same page) on the program, every command and every group: a subcommand's
 # -h takes the same path through click, and each spawn costs the module half a second.
@@ -405,6 +408,8 @@ COMMAND_CASES: list[tuple[str, list[str], tuple[int, ...]]] = [
     ("export prometheus", ["export", "prometheus", "{out}/llmcost.prom", "--at", "{spike}"], _OK),
     ("export focus", ["export", "focus", "{out}/focus.csv", "--month", "{month}"], _OK),
     ("export grafana", ["export", "grafana", "{out}/dashboard.json"], _OK),
+    ("lake publish", ["lake", "publish", "{out}/lake"], _OK),
+    ("lake status (nothing yet)", ["lake", "status", "{out}/lake"], _OK),
     # nothing listens on port 9 of 127.0.0.1: the one-line refusal, exit 74
     ("export otlp refused", ["export", "otlp", "--endpoint", "http://127.0.0.1:9", "--timeout", "1"], (74,)),
 ]

@@ -172,7 +172,7 @@ def test_readers_during_an_ingest_read_the_last_committed_state(tmp_path: Path, 
         if "reading the state as of" in err:
             snapshots += 1
             assert "llmcost ingest" in err and f"pid {proc.pid}" in err, err
-        assert took < 10, (name, took)
+        assert took < 20, (name, took)  # a CLI start-up; 10 s was exceeded once at load 18 on 2 cores
     assert snapshots, "no reader ran while the ingest held the warehouse"
 
 

@@ -153,6 +153,12 @@ def cases(invoice: str) -> list[Case]:
     c.append(_case("ingest", "--explain", "--source", A, "/nonexistent-file"))
     c.append(_case("status", "--color", A))
     c.append(_case("export", "parquet", "/nonexistent-dir/x", "--color", A))
+    # the lake: a folder or object-store URL, read as files (never SQL); manifests are checked
+    # (74: a location that exists but cannot be read as a lake, e.g. a file, is an I/O error)
+    c.append(_case("report", "--lake", A, db=False, allowed=frozenset({0, 1, 2, 74})))
+    c.append(_case("lake", "status", A, allowed=frozenset({0, 1, 2, 74})))
+    for opt in ("--format", "--color"):
+        c += [_case("lake", sub, "/nonexistent-dir/lake", opt, A) for sub in ("status", "publish")]
     # bound parameters: one query per run
     c.append(_case("report", "--where", A, bound=True, repeat="--where"))
     c.append(_case("report", "--format", "html", "--where", A, bound=True, repeat="--where"))
@@ -301,6 +307,9 @@ EXEMPT = {
     "files": "invoice paths: read in Python; --invoice-format is in CASES",
     "paths": "log paths: discovery is tests/ingest/test_discovery.py; never SQL",
     "--reason": "in CASES (status --rejects --reason)",
+    "url": "lake publish's target: a folder written like --output (never SQL; not attacked here, since an "
+    "absolute attack string would be written to); `lake status URL` is in CASES",
+    "--lake": "a lake URL or folder, never SQL: attacked on report (CASES); every command reads it the same way",
     "--endpoint": "export otlp's collector URL: an HTTP POST target, never SQL (tests/cli/test_export_otlp.py)",
 }
 NO_SQL_COMMANDS = {
