@@ -17,6 +17,9 @@ Points (grep `crashpoint(` for the list in the code):
     export.before_rename  `export parquet`: every file written under the hidden staging directory
     export.mid_rename     `export parquet` into an existing directory: after the first day's file moved
     config.load           the config file about to be read (every command that reads a config)
+    snapshot.before_manifest  a writer closing: snapshot tables written, manifest not yet renamed
+    lake.segment          `lake publish`: after one segment's copy
+    lake.before_manifest  `lake publish`: everything copied, the lake's manifest not yet written
 
 The same points take two more faults, for the interrupt and internal-error tests:
 
