@@ -234,17 +234,25 @@ class Warehouse:
         self.close()
 
 
-def open_warehouse(path: Path, *, write: bool, command: str | None = None) -> Warehouse:
+def open_warehouse(
+    path: Path, *, write: bool, command: str | None = None, prefer_snapshot: bool = False
+) -> Warehouse:
     """Open (and for writers create and migrate) the warehouse at `path`.
 
     Readers open read-only and never create anything; a reader of a warehouse that does not
-    exist yet gets a UsageError telling it to ingest first.
+    exist yet gets a UsageError telling it to ingest first. A reader goes through the snapshot
+    (never opening the DuckDB file) when a writer holds the warehouse, or with `prefer_snapshot`
+    whenever there is one: a long-lived reader (`llmcost serve`) then never makes a writer wait.
     """
     path = path.expanduser().absolute()  # segment paths in the views must not depend on the cwd
     if not write:
         if not path.exists():
             raise UsageError(f"no warehouse at {path}: run `llmcost ingest PATH` first (or pass --db)")
         holder = writer_holding(path)
+        if holder is None and prefer_snapshot:
+            wh = _open_snapshot(path, None)
+            if wh is not None:
+                return wh
         if holder is not None:
             # a writer holds the file: DuckDB would refuse us (and a reader that got in first would
             # make the writer wait), so read the last committed state from the snapshot
@@ -332,7 +340,7 @@ def writer_holding(db_path: Path) -> str | None:
     return _holder(lock_path)
 
 
-def _open_snapshot(path: Path, holder: str) -> Warehouse | None:
+def _open_snapshot(path: Path, holder: str | None) -> Warehouse | None:
     folder = snapshot.snapshot_dir(path)
     manifest = snapshot.read_local(folder)
     if manifest is None:
@@ -344,7 +352,8 @@ def _open_snapshot(path: Path, holder: str) -> Warehouse | None:
         return None
     info = SnapshotInfo(str(folder), int(manifest["generation"]), str(manifest["written_at"]), holder)
     wh = Warehouse(path, con, None, info)
-    _notify(wh)
+    if holder is not None:
+        _notify(wh)
     return wh
 
 
@@ -407,9 +416,9 @@ def open_lake(url: str) -> Warehouse:
 
 
 @contextlib.contextmanager
-def reader(path: Path, lake: str | None = None) -> Iterator[Warehouse]:
+def reader(path: Path, lake: str | None = None, *, prefer_snapshot: bool = False) -> Iterator[Warehouse]:
     """The warehouse at `path` for reading, or with `lake` the lake published at that URL."""
-    wh = open_lake(lake) if lake else open_warehouse(path, write=False)
+    wh = open_lake(lake) if lake else open_warehouse(path, write=False, prefer_snapshot=prefer_snapshot)
     try:
         yield wh
     finally:

@@ -216,3 +216,29 @@ def test_retired_segments_outlive_the_grace_period_only(
         pass
     assert not old[0].exists() and all(p.exists() for p in old[1:])
     assert not (seg_dir / "retired.json").exists()
+
+
+def test_a_long_reader_that_prefers_the_snapshot_never_makes_a_writer_wait(
+    loaded: Cli, tmp_path: Path
+) -> None:
+    """`llmcost serve`'s way in: reader(prefer_snapshot=True) never opens the DuckDB file."""
+    from llmcost.warehouse import reader
+
+    with reader(loaded.db, prefer_snapshot=True) as wh:
+        assert wh.snapshot is not None and wh.snapshot.writer is None
+        assert wh.con.execute("SELECT count(*) FROM requests").fetchone() == (49,)
+        c = tmp_path / "c.log"
+        c.write_bytes(jsonl([request(i, requestId=f"c-{i}") for i in range(3)]))
+        t0 = time.monotonic()
+        r = subprocess.run(
+            [sys.executable, "-m", "llmcost", "ingest", str(c), "--db", str(loaded.db)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=120,
+        )
+        assert r.returncode == 0, r.stderr
+        assert time.monotonic() - t0 < 20  # no 5 s wait for a reader holding the file
+        assert wh.con.execute("SELECT count(*) FROM requests").fetchone() == (49,)  # its own state
+    with reader(loaded.db, prefer_snapshot=True) as wh:
+        assert wh.con.execute("SELECT count(*) FROM requests").fetchone() == (52,)
