@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from typer import _click as click  # typer vendors click
 
+    from llmcost.warehouse import Warehouse
+
 
 @dataclass(frozen=True)
 class Command:
@@ -150,11 +152,10 @@ def load_all() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a console script, exits with) the exit code."""
     from llmcost import interrupts
-    from llmcost.cli import common
     from llmcost.warehouse import on_snapshot_read
 
-    common.told_snapshot.clear()  # once per command run
-    on_snapshot_read(common.snapshot_notice)
+    _told_snapshot.clear()  # once per command run
+    on_snapshot_read(_snapshot_notice)
     with interrupts.handling():
         try:
             code = _run(argv)
@@ -173,6 +174,18 @@ def main(argv: list[str] | None = None) -> int:
             if not isinstance(e, Exception):
                 raise
             return _exit(_internal_error(e), argv)
+
+
+_told_snapshot: set[str] = set()
+
+
+def _snapshot_notice(wh: Warehouse) -> None:
+    """A reader read a snapshot or a lake: say so once per command run (rich loads only then)."""
+    from llmcost.cli.common import snapshot_notice
+
+    if wh.snapshot is not None and wh.snapshot.location not in _told_snapshot:
+        _told_snapshot.add(wh.snapshot.location)
+        snapshot_notice(wh)
 
 
 def _run(argv: list[str] | None) -> int:

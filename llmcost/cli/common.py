@@ -74,15 +74,11 @@ def err_console() -> Console:
     )
 
 
-told_snapshot: set[str] = set()
-
-
 def snapshot_notice(wh: Warehouse) -> None:
-    """Say once per process, on stderr, that a command reads a snapshot and as of when."""
+    """Say on stderr that a command reads a snapshot or a lake, and as of when."""
     info = wh.snapshot
-    if info is None or info.location in told_snapshot:
+    if info is None:
         return
-    told_snapshot.add(info.location)
     when = info.written_at.replace("T", " ").split(".")[0] + " UTC"
     if info.writer:
         text = f"llmcost: reading the state as of {when}: {info.writer} is writing the warehouse"

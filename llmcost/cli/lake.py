@@ -50,9 +50,20 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
-@lake_app.command("publish")
+@lake_app.command("publish", short_help="Copy new segments, the small tables, then the manifest.")
 def publish(
     url: UrlArgument,
+    iceberg: Annotated[
+        str | None,
+        typer.Option(
+            "--iceberg",
+            metavar="CATALOG_URL",
+            help="Also register the segments as Iceberg tables in this SQL catalog (sqlite:///PATH).",
+        ),
+    ] = None,
+    namespace: Annotated[
+        str, typer.Option("--namespace", help="With --iceberg: the tables' namespace.")
+    ] = "llmcost",
     db: DbOption = None,
     config: ConfigOption = None,
     fmt: Annotated[str, format_option("table", "json")] = "table",
@@ -71,28 +82,39 @@ def publish(
     set_color(color)
     fmt = output_format(fmt, "lake publish", ("table", "json"), json_flag=json_out, why="a nested document")
     db_path, _ = resolve(db, config)
+    registered = None
+    if iceberg is not None:
+        from llmcost.warehouse import iceberg as ice
+
+        ice.check_catalog(iceberg)
+        if not namespace.isidentifier():
+            raise typer.BadParameter("--namespace: letters, digits and _ only")
     result = lake.publish(db_path.expanduser().absolute(), url)
+    if iceberg is not None:
+        registered = ice.register(url, iceberg, namespace)
     if fmt == "json":
-        emit_json("lake_publish", asdict(result), output)
+        emit_json("lake_publish", {**asdict(result), "iceberg": registered}, output)
         return
-    if result.up_to_date:
-        emit_text(f"{result.url}: up to date (lake generation {result.generation})\n", output)
-        return
-    emit_text(
-        _lines(
-            [
-                ("published", f"{result.url} (lake generation {result.generation})"),
-                ("segments added", f"{count(result.segments_added)} ({_size(result.bytes_added)})"),
-                ("segments dropped", count(result.segments_dropped)),
-                ("old files deleted", count(result.files_deleted)),
-                ("tables", count(len(result.tables))),
-            ]
-        ),
-        output,
+    pairs = (
+        [("published", f"{result.url}: up to date (lake generation {result.generation})")]
+        if result.up_to_date
+        else [
+            ("published", f"{result.url} (lake generation {result.generation})"),
+            ("segments added", f"{count(result.segments_added)} ({_size(result.bytes_added)})"),
+            ("segments dropped", count(result.segments_dropped)),
+            ("old files deleted", count(result.files_deleted)),
+            ("tables", count(len(result.tables))),
+        ]
     )
+    if registered is not None:
+        pairs += [
+            (f"iceberg {name}", f"{count(t['files'])} file(s), {count(t['added'])} added")
+            for name, t in registered["tables"].items()
+        ]
+    emit_text(_lines(pairs), output)
 
 
-@lake_app.command("status")
+@lake_app.command("status", short_help="What the lake holds; how far behind the warehouse.")
 def status(
     url: UrlArgument,
     db: DbOption = None,

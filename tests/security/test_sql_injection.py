@@ -159,6 +159,19 @@ def cases(invoice: str) -> list[Case]:
     c.append(_case("lake", "status", A, allowed=frozenset({0, 1, 2, 74})))
     for opt in ("--format", "--color"):
         c += [_case("lake", sub, "/nonexistent-dir/lake", opt, A) for sub in ("status", "publish")]
+    # --namespace is checked before anything is written
+    c.append(
+        _case(
+            "lake",
+            "publish",
+            "/nonexistent-dir/lake",
+            "--iceberg",
+            "sqlite:///x",
+            "--namespace",
+            A,
+            allowed=frozenset({2}),
+        )
+    )
     # bound parameters: one query per run
     c.append(_case("report", "--where", A, bound=True, repeat="--where"))
     c.append(_case("report", "--format", "html", "--where", A, bound=True, repeat="--where"))
@@ -309,6 +322,10 @@ EXEMPT = {
     "--reason": "in CASES (status --rejects --reason)",
     "url": "lake publish's target: a folder written like --output (never SQL; not attacked here, since an "
     "absolute attack string would be written to); `lake status URL` is in CASES",
+    "--iceberg": "lake publish's SQL catalog URL (sqlite:/// or postgresql:// only, else exit 2), opened by "
+    "SQLAlchemy like a --db path; tests/warehouse/test_lake.py",
+    "--namespace": "lake publish --iceberg's namespace: an identifier (else exit 2), passed to pyiceberg, "
+    "never SQL text; not attacked here since a valid one would publish",
     "--lake": "a lake URL or folder, never SQL: attacked on report (CASES); every command reads it the same way",
     "--endpoint": "export otlp's collector URL: an HTTP POST target, never SQL (tests/cli/test_export_otlp.py)",
 }
