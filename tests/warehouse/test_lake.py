@@ -229,3 +229,30 @@ def test_dropped_segments_leave_the_manifest_at_once_and_the_lake_after_the_grac
     res = lake.publish(loaded.db, str(root))
     assert res.files_deleted == 1 and not (root / "segments" / gone).exists()
     assert sorted(p.name for p in (root / "tables").iterdir()) == ["g00000002", "g00000003"]
+
+
+def test_publish_registers_the_segments_in_an_iceberg_catalog(loaded: Cli, tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from pyiceberg.catalog.sql import SqlCatalog
+
+    root, catalog_db = tmp_path / "lake", tmp_path / "catalog.db"
+    uri = f"sqlite:///{catalog_db}"
+    code, out, err = loaded("lake", "publish", str(root), "--iceberg", uri, "--json")
+    assert code == 0, err
+    doc = json.loads(out)["iceberg"]
+    assert doc["tables"]["llmcost.requests"] == {"files": 1, "added": 1}
+    catalog = SqlCatalog("llmcost", uri=uri, warehouse=f"file://{root}/iceberg")
+    rows = catalog.load_table("llmcost.requests").scan(selected_fields=("tenant_id", "cost_usd")).to_arrow()
+    # the same hand-computed total as the report: 0.262305
+    assert rows.num_rows == 30 and sum(rows.column("cost_usd").to_pylist()) == Decimal("0.262305000")
+    assert catalog.load_table("llmcost.outcomes").scan().to_arrow().num_rows == 4
+    # incremental: a second publish adds the new segment only; a third adds nothing
+    _ingest_more(loaded, tmp_path, "more", 7, "tenant_new")
+    code, out, _ = loaded("lake", "publish", str(root), "--iceberg", uri, "--json")
+    assert json.loads(out)["iceberg"]["tables"]["llmcost.requests"] == {"files": 2, "added": 1}
+    code, out, _ = loaded("lake", "publish", str(root), "--iceberg", uri, "--json")
+    assert json.loads(out)["iceberg"]["tables"]["llmcost.requests"] == {"files": 2, "added": 0}
+    assert catalog.load_table("llmcost.requests").scan().to_arrow().num_rows == 37
+    code, _, err = loaded("lake", "publish", str(root), "--iceberg", "http://127.0.0.1:9/x")
+    assert code == 2 and "sqlite:///PATH" in err
