@@ -211,7 +211,7 @@ class Warehouse:
 
     def close(self) -> None:
         if self.lock is not None:
-            self._write_snapshot()
+            self.write_snapshot()
         try:
             self.con.close()
         finally:
@@ -219,9 +219,10 @@ class Warehouse:
                 self.lock.release()
                 self.lock = None
 
-    def _write_snapshot(self) -> None:
+    def write_snapshot(self) -> None:
         """The committed state as the local snapshot, for readers while the next writer writes.
-        Best effort: a full or read-only disk must not turn a finished ingest into a failure (the
+        Every writer's close calls it; a long-lived writer (`llmcost watch`) may call it after each
+        committed pass so readers see that pass without waiting for the writer to close. Best effort: a full or read-only disk must not turn a finished ingest into a failure (the
         previous snapshot stays whole and readable, only older)."""
         assert self.lock is not None
         with contextlib.suppress(Exception):
