@@ -256,3 +256,24 @@ def test_publish_registers_the_segments_in_an_iceberg_catalog(loaded: Cli, tmp_p
     assert catalog.load_table("llmcost.requests").scan().to_arrow().num_rows == 37
     code, _, err = loaded("lake", "publish", str(root), "--iceberg", "http://127.0.0.1:9/x")
     assert code == 2 and "sqlite:///PATH" in err
+
+
+def test_a_publish_to_s3_killed_before_its_manifest_leaves_the_previous_one(
+    loaded: Cli, tmp_path: Path, s3: Any
+) -> None:
+    url = "s3://llmcost-lake/killed"
+    assert loaded("lake", "publish", url)[0] == 0
+    old = _json(loaded, *REPORT, lake_url=url)
+    _ingest_more(loaded, tmp_path, "late", 5, "tenant_late")
+    r = subprocess.run(
+        [sys.executable, "-m", "llmcost", "lake", "publish", url, "--db", str(loaded.db)],
+        capture_output=True,
+        text=True,
+        env=_env(LLMCOST_CRASH_AT="lake.before_manifest"),
+        timeout=120,
+    )
+    assert r.returncode == -9, r.stderr
+    # the new segment and tables are in the bucket, but no manifest names them: the old state
+    assert _json(loaded, *REPORT, lake_url=url) == old
+    assert loaded("lake", "publish", url)[0] == 0
+    assert _json(loaded, *REPORT, lake_url=url) == _json(loaded, *REPORT)
