@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -233,14 +234,24 @@ def open_manifest(
             con.register_filesystem(filesystem)
         migrate(con)
         present = {str(r[0]) for r in SQL.run(con, "table_names")}
-        for name, entry in sorted(manifest.get("tables", {}).items()):
-            if name not in present or name == "schema_migrations":
-                continue  # a table a newer llmcost wrote: this version does not read it
-            table = quote_ident(name)
-            con.execute(SQL.render("snapshot_table_clear", table=table))
-            con.execute(
-                SQL.render("snapshot_table_load", table=table, path=literal(join(base, entry["file"])))
-            )
+        wanted = {
+            name: join(base, entry["file"])
+            for name, entry in manifest.get("tables", {}).items()
+            # a table a newer llmcost wrote: this version does not read it
+            if name in present and name != "schema_migrations"
+        }
+        with tempfile.TemporaryDirectory(prefix="llmcost-snapshot-") as tmp:
+            if filesystem is not None and wanted:
+                # object storage: the small files in one concurrent fetch, not a round trip each
+                fetched = filesystem.cat([u.split("://", 1)[1] for u in wanted.values()])
+                for name, url in list(wanted.items()):
+                    local = Path(tmp) / f"{name}.parquet"
+                    local.write_bytes(fetched[url.split("://", 1)[1]])
+                    wanted[name] = str(local)
+            for name, path in sorted(wanted.items()):
+                table = quote_ident(name)
+                con.execute(SQL.render("snapshot_table_clear", table=table))
+                con.execute(SQL.render("snapshot_table_load", table=table, path=literal(path)))
         # the views below point at the manifest's files; the writer's recorded folder does not apply
         con.execute(SQL.text("segment_dir_clear"))
         root = join(base, str(manifest.get("segment_root", "segments/")))
