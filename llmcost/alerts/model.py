@@ -28,6 +28,9 @@ class Rule(StrEnum):
     TENANT_BUDGET = "tenant-budget"
     MARGIN_FLOOR = "margin-floor"
     NO_DATA = "no-data"
+    RUNAWAY_TRACE = "runaway-trace"
+    RETRY_STORM = "retry-storm"
+    SESSION_BUDGET = "session-budget"
 
     @property
     def config_key(self) -> str:
