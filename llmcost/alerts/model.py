@@ -245,4 +245,4 @@ NANO = Decimal("0.000000001")
 
 def money_str(v: Decimal) -> str:
     """An exact decimal at the nano-dollar scale, as the reports print money in JSON."""
-    return str(v.quantize(NANO))
+    return f"{v.quantize(NANO):f}"  # zero too: 0.000000000, never 0E-9
