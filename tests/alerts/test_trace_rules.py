@@ -100,7 +100,11 @@ def test_retry_storms_name_tenant_feature_and_the_spend_burnt(planted: tuple[Pat
     assert "$0.2000 burnt on them, $0.3000 spent by t_storm/search" in str(storm["message"])
     assert (trace["observed"], trace["threshold"]) == (12, 10)
     td = trace["details"]
-    assert isinstance(td, dict) and (td["tenant"], td["feature"], td["burnt_usd"]) == ("t_quiet", "chat", "0.000000000")
+    assert isinstance(td, dict) and (td["tenant"], td["feature"], td["burnt_usd"]) == (
+        "t_quiet",
+        "chat",
+        "0.000000000",
+    )
 
 
 def test_a_session_over_its_token_budget(planted: tuple[Path, Path]) -> None:
