@@ -3,7 +3,8 @@ traces) and `llmcost trace ID` (one trace's calls in order, with the outcome eve
 
 A trace is the calls sharing a trace_id (one workflow run, an agent's loop); a session is the calls
 sharing a session_id (a conversation: many traces). Either is a *unit* here; `by` picks which.
-A unit's tenant, feature and session are those of its first call. Money is exact (Decimal at the
+A unit's tenant, feature and session are the smallest of its calls' (they agree unless the
+app logged otherwise). Money is exact (Decimal at the
 warehouse's nano-dollar scale); a unit whose calls are partly unpriced says how many were.
 """
 
@@ -100,7 +101,7 @@ class TraceSummary:
     tenant: str | None
     feature: str | None
     session: str | None
-    trace: str | None  # the first call's trace (for a session)
+    trace: str | None  # the smallest trace id of a session's calls
     traces: int  # traces in it (1 for a trace)
     calls: int
     tokens: int
@@ -161,8 +162,11 @@ class TracesReport:
         }
 
 
-def _summary(row: tuple[Any, ...], models: dict[str, tuple[str, ...]]) -> TraceSummary:
-    uid, tenant, feature, session, trace, traces, calls, tokens, cost, unpriced, failed, first, last = row
+def _summary(row: tuple[Any, ...], details: dict[str, tuple[Any, ...]]) -> TraceSummary:
+    uid, feature, calls, tokens, cost, first, last = row
+    tenant, session, trace, traces, unpriced, failed, models = details.get(
+        str(uid), (None, None, None, 1, 0, 0, [])
+    )
     return TraceSummary(
         str(uid),
         tenant,
@@ -177,7 +181,7 @@ def _summary(row: tuple[Any, ...], models: dict[str, tuple[str, ...]]) -> TraceS
         int(failed),
         first,
         last,
-        models.get(str(uid), ()),
+        tuple(models),
     )
 
 
@@ -188,9 +192,7 @@ def unit_fragments(scope: Scope, unit: str) -> dict[str, str]:
 
 def build_units(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str) -> None:
     """The temp table trace_units: one row per trace (session) in `scope` (trace_units.sql)."""
-    frag = unit_fragments(scope, unit)
-    traces = "count(DISTINCT r.trace_id)" if unit == "session" else "1"
-    SQL.run(con, "trace_units", scope.params(), traces=traces, **frag)
+    SQL.run(con, "trace_units", scope.params(), **unit_fragments(scope, unit))
 
 
 def drop_units(con: duckdb.DuckDBPyConnection) -> None:
@@ -198,17 +200,14 @@ def drop_units(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def top_units(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str, top: int | None) -> list[TraceSummary]:
-    """The costliest rows of trace_units, with the models each called."""
-    frag = unit_fragments(scope, unit)
+    """The costliest rows of trace_units, with their tenant, session, failures and models."""
     rows = SQL.run(con, "trace_top", {"top": top if top is not None else 2**62})
     ids = [str(r[0]) for r in rows]
-    models: dict[str, tuple[str, ...]] = {}
+    details: dict[str, tuple[Any, ...]] = {}
     if ids:
-        found = SQL.run(
-            con, "trace_models", {**scope.params(), "units": ids}, unit=frag["unit"], scope=frag["scope"]
-        )
-        models = {str(u): tuple(m) for u, m in found}
-    return [_summary(r, models) for r in rows]
+        found = SQL.run(con, "trace_details", {**scope.params(), "units": ids}, **unit_fragments(scope, unit))
+        details = {str(r[0]): tuple(r[1:]) for r in found}
+    return [_summary(r, details) for r in rows]
 
 
 def traces_report(
