@@ -23,14 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import bench_report  # noqa: E402  (the warehouse builder)
+import bench_report  # the warehouse builder
 
 # bench_report's requests, each with the session of its ten-call block
-bench_report.REQUESTS_SQL = (
-    "SELECT *, 'session_' || (source_line // 10) AS session_id FROM ("
-    + bench_report.REQUESTS_SQL.strip()
-    + ")"
-)
+SESSIONS = "SELECT *, 'session_' || (source_line // 10) AS session_id FROM ({})"
+bench_report.REQUESTS_SQL = SESSIONS.format(bench_report.REQUESTS_SQL.strip())
 
 BASELINE = """
 SELECT count(*), sum(c) FROM (
@@ -66,7 +63,9 @@ def main() -> int:
     t0 = time.perf_counter()
     if not db.exists():
         bench_report.build(db, args.requests, args.requests // 10, args.segment_rows)
-    print(f"warehouse: {args.requests:,} requests ({args.requests // 2:,} traces), built in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"warehouse: {args.requests:,} requests ({args.requests // 2:,} traces), built in {time.perf_counter() - t0:.1f} s"
+    )
 
     import duckdb
 
