@@ -50,6 +50,26 @@ floor = 0.5                         # default: [plans] margin_floor
 
 [alerts.no_data]                    # the day holds no requests at all (ingest stopped?)
 
+[alerts.runaway_trace]              # minute-scale too: llmcost/alerts/traces.py
+factor = 3.0                        # a trace's calls or cost > factor x its feature's p99 trace
+baseline_days = 7                   # ... over the days before the span
+min_baseline_traces = 50
+min_calls = 10                      # floors of the two arms
+min_usd = 1
+burst_calls = 100                   # or more than burst_calls calls within burst_minutes
+burst_minutes = 10
+
+[alerts.retry_storm]                # failed calls close together: per tenant+feature, per trace
+outcomes = ["rate_limited", "timeout", "error"]
+within_minutes = 5
+min_failures = 30                   # per tenant and feature
+min_trace_failures = 10             # per trace
+
+[alerts.session_budget]             # off until a budget is set
+max_tokens = 2000000                # a session's input + output tokens
+max_usd = 5                         # and/or its cost
+lookback_hours = 24                 # a session's calls this far before the span count too
+
 [budgets]
 org_monthly_usd = 20000
 default_plan = "starter"            # for tenants not mapped; omit to leave them unchecked
@@ -182,6 +202,43 @@ class NoDataConfig(RuleConfig):
     action: str = "Check the ingest job (`llmcost status`) and the log shipping"
 
 
+class RunawayTraceConfig(RuleConfig):
+    severity: Severity = Severity.CRITICAL
+    action: str = (
+        "Stop trace {subject} (kill the agent run or its session); enforce maxSteps and a per-session "
+        "token budget on its feature"
+    )
+    factor: float = Field(default=3.0, gt=1)  # calls or cost > factor x the feature's p99 trace
+    baseline_days: int = Field(default=7, ge=1, le=90)
+    min_baseline_traces: int = Field(default=50, ge=1)  # a feature's p99 needs this many traces
+    min_calls: int = Field(default=10, ge=1)  # the calls arm: at least this many calls
+    min_usd: Money = Decimal(1)  # the cost arm: at least this much
+    burst_calls: int = Field(default=100, ge=2)  # more than this many calls ...
+    burst_minutes: float = Field(default=10, gt=0, le=1440)  # ... within this many minutes
+    max_alerts: int = Field(default=20, ge=1, le=1000)
+
+
+class RetryStormConfig(RuleConfig):
+    severity: Severity = Severity.CRITICAL
+    action: str = (
+        "A retry storm at {subject}: cap retries with exponential backoff and jitter; add a circuit "
+        "breaker; check the provider's rate limits and status page"
+    )
+    outcomes: list[str] = Field(default_factory=lambda: ["rate_limited", "timeout", "error"], min_length=1)
+    within_minutes: float = Field(default=5, gt=0, le=1440)
+    min_failures: int = Field(default=30, ge=2)  # per tenant and feature, within the minutes
+    min_trace_failures: int = Field(default=10, ge=2)  # per trace, within the minutes
+    max_alerts: int = Field(default=20, ge=1, le=1000)
+
+
+class SessionBudgetConfig(RuleConfig):
+    action: str = "End session {subject} or make it ask before going on; the per-session budget is spent"
+    max_tokens: int | None = Field(default=None, ge=1)  # set one or both to enable the rule
+    max_usd: Money | None = None
+    lookback_hours: float = Field(default=24, gt=0, le=24 * 31)  # a session counts whole this far back
+    max_alerts: int = Field(default=20, ge=1, le=1000)
+
+
 class WebhookConfig(_Strict):
     url: str | None = None
     timeout_s: float = Field(default=10.0, gt=0, le=300)
@@ -204,6 +261,9 @@ class AlertsConfig(_Strict):
     tenant_budget: TenantBudgetConfig = _rule(TenantBudgetConfig, "tenant_budget")
     margin_floor: MarginFloorConfig = _rule(MarginFloorConfig, "margin_floor")
     no_data: NoDataConfig = _rule(NoDataConfig, "no_data")
+    runaway_trace: RunawayTraceConfig = _rule(RunawayTraceConfig, "runaway_trace")
+    retry_storm: RetryStormConfig = _rule(RetryStormConfig, "retry_storm")
+    session_budget: SessionBudgetConfig = _rule(SessionBudgetConfig, "session_budget")
 
 
 class Plan(_Strict):

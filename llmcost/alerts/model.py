@@ -28,6 +28,9 @@ class Rule(StrEnum):
     TENANT_BUDGET = "tenant-budget"
     MARGIN_FLOOR = "margin-floor"
     NO_DATA = "no-data"
+    RUNAWAY_TRACE = "runaway-trace"
+    RETRY_STORM = "retry-storm"
+    SESSION_BUDGET = "session-budget"
 
     @property
     def config_key(self) -> str:
@@ -242,4 +245,4 @@ NANO = Decimal("0.000000001")
 
 def money_str(v: Decimal) -> str:
     """An exact decimal at the nano-dollar scale, as the reports print money in JSON."""
-    return str(v.quantize(NANO))
+    return f"{v.quantize(NANO):f}"  # zero too: 0.000000000, never 0E-9

@@ -48,6 +48,8 @@ COMMANDS: dict[str, Command] = {
     "view": Command("report", "Named views: daily, top tenants, models, failures, cache."),
     "alerts": Command("alerts", "Evaluate the anomaly rules for the day that just closed."),
     "budgets": Command("alerts", "Each tenant's spend against its plan; the org budget's pace."),
+    "traces": Command("traces", "Cost per trace and per session: distribution, costliest."),
+    "trace": Command("traces", "One trace's calls in order: tokens, cost, outcome, events."),
     "margin": Command("margin", "Each tenant's plan price against its LLM cost: gross margin."),
     "export": Command("exports", "Export: Parquet, Prometheus, FOCUS, OTLP, a Grafana dashboard."),
     "pricing": Command("pricing", "Prices: catalog, your rates, unpriced models, what-if, reprice."),

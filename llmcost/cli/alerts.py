@@ -105,7 +105,8 @@ def alerts_cmd(
         typer.Option(
             "--rule",
             help="Only these rules (repeatable or comma list): tenant-spike, feature-regression, error-burn, "
-            "budget-pace, embed-surge, tenant-budget, margin-floor, no-data.",
+            "budget-pace, embed-surge, tenant-budget, margin-floor, no-data, runaway-trace, retry-storm, "
+            "session-budget.",
         ),
     ] = None,
     fmt: FormatOption = "table",

@@ -67,7 +67,7 @@ class IngestConfig(_Section):
     # response logged whole, ...). The names a user gives are tried first and ADD to these.
     containers: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTAINERS))
     # OpenTelemetry span/resource attributes naming tenant_id, feature, user_id, prompt_version,
-    # tried before the built-in names (ingest/formats/otlp.py): [ingest.otel_attributes]
+    # session_id, tried before the built-in names (ingest/formats/otlp.py): [ingest.otel_attributes]
     otel_attributes: dict[str, list[str]] = Field(default_factory=dict)
     # Extra source names per canonical column, tried before the built-in ones: dotted paths allowed.
     aliases: dict[str, list[str]] = Field(default_factory=dict)
@@ -108,7 +108,7 @@ class IngestConfig(_Section):
     @field_validator("otel_attributes")
     @classmethod
     def _known_dimensions(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        known = ("tenant_id", "feature", "user_id", "prompt_version")
+        known = ("tenant_id", "feature", "user_id", "prompt_version", "session_id")
         unknown = sorted(set(v) - set(known))
         if unknown:
             raise ValueError(f"unknown column(s) {unknown}; known: {', '.join(known)}")

@@ -36,6 +36,7 @@ SHOWN = [
     "request_id",
     "ts",
     "trace_id",
+    "session_id",
     "tenant_id",
     "user_id",
     "feature",

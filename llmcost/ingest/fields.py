@@ -86,6 +86,14 @@ REQUEST = {
         "end_user",
         "request_user_id",  # Helicone
     ],
+    # the session (conversation, chat thread) a trace belongs to; sessionId/session_id also stand
+    # in for trace_id above when a record names no trace
+    "session_id": [
+        "sessionId",
+        "session_id",
+        "session.id",
+        "gen_ai.conversation.id",  # OpenTelemetry GenAI
+    ],
     "feature": ["feature", "featureName", "feature_name", "useCase", "use_case"],
     "provider": [
         "provider",

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports
+from llmcost.queries.traces import TracesReport, traces_report
 
 if TYPE_CHECKING:
     import duckdb
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from llmcost.queries.scope import Scope
 
 
+TOP_TRACES = 10  # the costliest traces the page lists (`llmcost traces` for more)
+
+
 @dataclass
 class Dashboard:
     generated_at: datetime
@@ -34,6 +38,7 @@ class Dashboard:
     margin: MarginReport | None = None  # when [plans] names a billing system: the month of `budgets`
     pricing: CheckResult | None = None
     catalog: str | None = None
+    traces: TracesReport | None = None  # cost per trace: the distribution and the costliest
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -53,6 +58,7 @@ def collect(
     last day the window closed), the price check when `catalog` is."""
     now = now or datetime.now(UTC)
     dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
+    dash.traces = traces_report(con, dash.scope, top=TOP_TRACES)
     if dash.reports.successes is None:
         dash.notes.append(
             "unit economics need filters on tenant, feature or user only (outcome events carry no others)"

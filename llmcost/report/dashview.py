@@ -319,6 +319,64 @@ def _budgets_view(b: BudgetReport | None) -> dict[str, Any] | None:
     }
 
 
+def _traces_view(d: Dashboard) -> dict[str, Any] | None:
+    """The costliest traces and the per-feature cost-per-trace distribution (llmcost.report.traces);
+    numeric cells carry their machine value (`v`) so the tables sort by it."""
+    r = d.traces
+    if r is None:
+        return None
+    from llmcost.report.traces import (
+        PARTLY,
+        PARTLY_MEANS,
+        dist_cells,
+        dist_header,
+        notes,
+        top_cells,
+        top_header,
+    )
+
+    def row(header: tuple[str, ...], cells: list[str], text: set[str], values: dict[str, Any]) -> list[Any]:
+        return [
+            {"text": visible(c), "numeric": name not in text, "v": values.get(name)}
+            for name, c in zip(header, cells, strict=True)
+        ]
+
+    def money(v: Any) -> str | None:
+        return None if v is None else str(v)
+
+    dist_head, top_head = dist_header(r), top_header(r)
+    dist_rows = []
+    for x in r.distributions:
+        values = {
+            dist_head[1]: x.units,
+            "cost": money(x.cost),
+            "p50 cost": money(x.cost_spread.p50),
+            "p90 cost": money(x.cost_spread.p90),
+            "p99 cost": money(x.cost_spread.p99),
+            "max cost": money(x.cost_spread.max),
+            "p99 time": x.duration_ms.p99,
+        }
+        dist_rows.append({"total": x.total, "cells": row(dist_head, dist_cells(x), {"feature"}, values)})
+    top_text = {"trace", "session", "tenant", "feature", "first", "models"}
+    top_rows = []
+    for t in r.top:
+        values = {"cost": money(t.cost), "span": t.duration_ms, "tokens": t.tokens, "calls": t.calls}
+        top_rows.append(row(top_head, top_cells(r, t), top_text, values))
+    return {
+        "noun": "session" if r.unit == "session" else "trace",
+        "units": r.units,
+        "distribution": {
+            "columns": [{"title": c, "numeric": c != "feature"} for c in dist_head],
+            "rows": dist_rows,
+        },
+        "top": {"columns": [{"title": c, "numeric": c not in top_text} for c in top_head], "rows": top_rows},
+        "legend": visible(f"{PARTLY} {PARTLY_MEANS}")
+        if any(t.unpriced and t.cost is not None for t in r.top)
+        else "",
+        "notes": [visible(n) for n in notes(r)],
+    }
+
+
 def _margin_view(d: Dashboard) -> dict[str, Any] | None:
     m = d.margin
     if m is None:
@@ -467,6 +525,8 @@ def payload(d: Dashboard) -> dict[str, Any]:
         doc = {"schema": schema_tag("margin"), **d.margin.as_dict()}
         doc["tenants"] = doc["tenants"][:TOP_BUDGETS]
         out["margin"] = doc
+    if d.traces is not None:
+        out["traces"] = {"schema": schema_tag("traces"), **d.traces.as_dict()}
     return out
 
 
@@ -512,6 +572,7 @@ def page_context(d: Dashboard) -> dict[str, Any]:
         "alerts": _alerts_view(d.alerts),
         "budgets": _budgets_view(d.budgets),
         "margin": _margin_view(d),
+        "traces": _traces_view(d),
         "quality": _quality_view(d),
         "daily_days": len({r["day"] for r in d.reports.daily.rows}),
     }

@@ -74,6 +74,9 @@ min_daily_usd = {SPIKE_FLOOR_USD}
 [alerts.feature_regression]
 actions = {{ copilot = "disable feature=copilot via flag AI_COPILOT" }}
 
+[alerts.session_budget]
+max_usd = 5
+
 [alerts.webhook]
 retries = 2
 backoff_s = 0.01

@@ -178,7 +178,7 @@ def test_cli_quiet_exit_0_planted_exit_1(
     assert (doc["fired"], doc["tripped"], doc["alerts"]) == (0, False, [])
     statuses = {r["rule"]: r["status"] for r in doc["rules"]}
     assert statuses.pop("margin-floor") == "skipped"  # no [plans]: no prices
-    assert list(statuses.values()) == ["ok"] * 7
+    assert list(statuses.values()) == ["ok"] * 10
 
     spike_day = planted.anomaly("spike")["date"]
     code, out, err = run(capsys, "alerts", "--at", spike_day, *planted.cli_args())

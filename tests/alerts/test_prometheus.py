@@ -58,7 +58,7 @@ def test_textfile_totals_labels_and_alerts(
     assert by(s, "llmcost_requests", "window", "day") == {"day": daily[-1]["requests"]}
 
     firing = {(labels["rule"], labels["severity"]): v for labels, v in s["llmcost_alerts_firing"]}
-    assert len(firing) == 16  # 8 rules x 2 severities
+    assert len(firing) == 22  # 11 rules x 2 severities
     assert {k for k, v in firing.items() if v} == {
         ("tenant-spike", "warning"),
         ("feature-regression", "warning"),

@@ -1,5 +1,5 @@
 """Golden files for the commands the report goldens do not cover: ingest's summary, status, the
-pricing commands (show, list, check, whatif, reprice) and compare, in every format each one takes.
+pricing commands (show, list, check, whatif, reprice), compare, traces and trace, in every format each one takes.
 
 Regenerate with the one golden command (and review the diff):
 
@@ -79,6 +79,8 @@ CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
         ["compare", "--by", "prompt_version", "--values", "v3,v4", "--event", "draft_accepted"],
         ("table", "json", "csv", "md"),
     ),
+    "traces": (["traces"], ("table", "json", "csv", "md")),
+    "trace": (["trace", "t-01"], ("table", "json", "csv", "md")),
 }
 SUFFIX = {"table": "txt", "json": "json", "csv": "csv", "md": "md"}
 

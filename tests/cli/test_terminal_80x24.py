@@ -322,6 +322,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("alerts",),
     ("budgets",),
     ("margin",),
+    ("traces",),
+    ("trace",),
     ("export",),
     ("export", "parquet"),
     ("export", "prometheus"),
@@ -395,6 +397,10 @@ COMMAND_CASES: list[tuple[str, list[str], tuple[int, ...]]] = [
     ("budgets", ["budgets"], _OK),
     ("budgets --month demo", ["budgets", "--month", "{month}"], _OK),
     ("margin (no [plans])", ["margin", "--month", "{month}"], (2,)),  # the demo names no billing system
+    ("traces", ["traces"], _OK),
+    ("traces --by session", ["traces", "--by", "session"], _OK),  # the demo logs no sessions
+    ("traces --since spike", ["traces", "--since", "{spike}", "--until", "{spike_next}"], _OK),
+    ("trace unknown id", ["trace", "no-such-trace"], (2,)),
     ("pricing list --model claude", ["pricing", "list", "--model", "claude"], _OK),
     ("pricing show claude-sonnet-4", ["pricing", "show", "claude-sonnet-4"], _OK),
     ("pricing check", ["pricing", "check"], _OK),

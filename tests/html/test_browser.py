@@ -100,3 +100,44 @@ def test_printable(hostile: Built) -> None:
     assert run.console_errors == [] and run.exceptions == [] and run.log_errors == []
     sizes = json.loads(run.evaluated)
     assert len(sizes) == 6 and all(w > 100 and h > 100 and drawn for w, h, drawn in sizes)
+
+
+TRACES_PROBE = """JSON.stringify((() => {
+  const top = document.getElementById("table-costliest-traces");
+  const dist = document.getElementById("table-trace-distribution");
+  const col = Array.from(top.tHead.rows[0].cells).findIndex(c => c.textContent.trim() === "cost");
+  const costs = () => Array.from(top.tBodies[0].rows).map(r => parseFloat(r.cells[col].getAttribute("data-v")));
+  const shown = costs();
+  const button = top.tHead.rows[0].cells[col].querySelector("button");
+  button.click();
+  const ascending = costs();
+  const distHead = Array.from(dist.tHead.rows[0].cells).map(c => c.textContent.trim());
+  const distCol = distHead.indexOf("p99 cost");
+  dist.tHead.rows[0].cells[distCol].querySelector("button").click();
+  const lastRow = dist.tBodies[0].rows[dist.tBodies[0].rows.length - 1].cells[0].textContent;
+  const r = top.getBoundingClientRect();
+  return {shown, ascending, rows: top.tBodies[0].rows.length, distHead, lastRow,
+          visible: r.width > 300 && r.height > 50, text: top.innerText};
+})())"""
+
+
+def test_costliest_traces_and_the_distribution(hostile: Built) -> None:
+    """The 'Cost per trace' panel: the costliest traces, costliest first, sortable by exact cost; the
+    per-feature distribution keeps its (all) row last when sorted."""
+    run = open_report(hostile.html, TRACES_PROBE)
+    assert run.console_errors == [] and run.exceptions == [] and run.log_errors == []
+    result = json.loads(run.evaluated)
+    assert result["visible"] and result["rows"] == 10
+    assert result["shown"] == sorted(result["shown"], reverse=True)
+    assert result["ascending"] == sorted(result["ascending"])
+    assert result["distHead"][:7] == [
+        "feature",
+        "traces",
+        "cost",
+        "p50 cost",
+        "p90 cost",
+        "p99 cost",
+        "max cost",
+    ]
+    assert result["lastRow"] == "(all)"
+    assert "Costliest traces" in result["text"] and "claude-opus-4-1" in result["text"]

@@ -18,6 +18,7 @@ from tests.html.conftest import HOSTILE_FEATURE, HOSTILE_TENANTS, SINCE, UNTIL, 
 
 SECTIONS = (
     "headline",
+    "traces",
     "spend-by-feature",
     "top-tenants",
     "unit-economics",

@@ -84,6 +84,14 @@ def cases(invoice: str) -> list[Case]:
     # margin: its options are parsed before the plans are read (the plans query is the user's own SQL)
     for opt in ("--month", "--floor", "--features", "--top", "--format", "--cost", "--color"):
         c.append(_case("margin", opt, A))
+    # traces and trace: parsed before the warehouse opens, or bound (the ids, --where values)
+    for opt in ("--since", "--until", "--tz", "--where", "--by", "--top", "--format", "--cost", "--color"):
+        c.append(_case("traces", opt, A))
+    c.append(_case("traces", "--where", A, bound=True, repeat="--where"))
+    for opt in ("--format", "--cost", "--color"):
+        c.append(_case("trace", opt, A, "some-trace"))
+    c.append(_case("trace", A, bound=True))
+    c.append(_case("trace", "--session", A, bound=True))
     # compare: the option under attack first (the words before it name the command)
     side = ("--by", "prompt_version", "--values", "v3,v4")
     for opt in ("--event", "--since", "--until", "--tz", "--where", "--replicates", "--seed", "--format",

@@ -43,6 +43,9 @@ def registry() -> dict[Rule, RuleSpec]:
         feature_regression,
         margin_floor,
         no_data,
+        retry_storm,
+        runaway_trace,
+        session_budget,
         tenant_budget,
         tenant_spike,
     )
@@ -56,6 +59,9 @@ def registry() -> dict[Rule, RuleSpec]:
         Rule.TENANT_BUDGET: tenant_budget,
         Rule.MARGIN_FLOOR: margin_floor,
         Rule.NO_DATA: no_data,
+        Rule.RUNAWAY_TRACE: runaway_trace,
+        Rule.RETRY_STORM: retry_storm,
+        Rule.SESSION_BUDGET: session_budget,
     }
     return {rule: _spec(rule, modules[rule]) for rule in Rule}
 

@@ -33,4 +33,6 @@ SELECT
     CAST($source_id AS INTEGER) AS source_id,
     byte_offset AS source_offset,
     line_no AS source_line,
-    CAST($ingest_id AS INTEGER) AS ingest_id
+    CAST($ingest_id AS INTEGER) AS ingest_id,
+    -- last, as migration 004 added it to requests_columns
+    nullif(trim(session_id), '') AS session_id

@@ -27,6 +27,7 @@ fields AS (
         {{request_id}} AS request_id,
         {{event_id}} AS event_id,
         {{trace_id}} AS trace_id,
+        {{session_id}} AS session_id,
         {{tenant_id}} AS tenant_id,
         {{user_id}} AS user_id,
         {{feature}} AS feature,
@@ -166,7 +167,7 @@ SELECT
         WHEN kind IN ('request', 'outcome') THEN 'line:' || md5(rtrim(line, chr(13) || chr(10)))
     END AS record_id,
     ts, naive_ts,
-    request_id, trace_id, tenant_id, user_id, feature, provider, model,
+    request_id, trace_id, session_id, tenant_id, user_id, feature, provider, model,
     operation_raw, prompt_version, service_tier,
     input_n, cached_n, cache_write_n, cache_write_1h_n, output_n, reasoning_n, anth_read_n, anth_creation_n,
     candidates_n,
