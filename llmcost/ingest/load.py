@@ -103,7 +103,7 @@ class Loader:
         totals = Counts()
         try:
             for inp in inputs:
-                with materialised(inp) as (path, display):
+                with materialised(inp, self.cfg.storage) as (path, display):
                     res = self._load_file(ingest_id, path, display, progress)
                 results.append(res)
                 totals.add(res.counts)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from llmcost.config import IngestConfig
+from llmcost.config.storage import StorageConfig
 from llmcost.ingest import formats
 from llmcost.ingest.discover import Input
 from llmcost.ingest.formats.otlp import OtlpMapper
@@ -82,11 +83,17 @@ def line_batches(resume: Resume, ingest: IngestConfig, *, take_partial: bool) ->
 
 
 @contextlib.contextmanager
-def materialised(inp: Input) -> Iterator[tuple[Path, str]]:
+def materialised(inp: Input, storage: StorageConfig | None = None) -> Iterator[tuple[Path, str]]:
     """Standard input is spooled to a private temp file so it can be read like any file (its
-    first bytes, already read for screening, first)."""
+    first bytes, already read for screening, first); so is an object in object storage."""
     if inp.path is not None:
         yield inp.path, inp.display
+        return
+    if inp.obj is not None:
+        from llmcost.ingest.objects import spooled
+
+        with spooled(inp.obj, storage or StorageConfig()) as path:
+            yield path, inp.display
         return
     fd, name = tempfile.mkstemp(prefix="llmcost-stdin-")
     try:

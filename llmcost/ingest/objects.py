@@ -1,0 +1,211 @@
+"""Inputs in object storage: `s3://bucket/prefix/`, `s3://bucket/logs/*.jsonl.gz`, and gs:// or az://
+when fsspec's package for them is installed.
+
+An object is listed (key, size, ETag), screened from its first bytes (a ranged read), then spooled
+to a private temp file in 1 MiB pieces and read like any local file: memory stays bounded however
+large the object, and the pipeline keeps one way of reading. Exactly once comes from the same place
+as for local files, the content: a source is its first line's fingerprint plus the 4 KiB before its
+committed offset (sources.py), so a re-listed object loads nothing, a copy under another key is
+the same source, and an object rewritten longer (or the next rotated object) resumes. The ETag the
+listing saw pins the download (s3fs sends it as If-Match), so an object replaced while it is read
+fails the read instead of mixing two versions.
+
+Retries: botocore's "standard" mode retries 5xx, throttling and connection errors with backoff
+(`[storage] max_attempts`), and s3fs retries its own transient errors on top.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from llmcost.config.storage import StorageConfig
+from llmcost.errors import StorageError, UsageError
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+# scheme -> (fsspec's module for it, the llmcost extra that installs it)
+SCHEMES: dict[str, tuple[str, str]] = {
+    "s3": ("s3fs", "s3"),
+    "s3a": ("s3fs", "s3"),
+    "gs": ("gcsfs", "gcs"),
+    "gcs": ("gcsfs", "gcs"),
+    "az": ("adlfs", "azure"),
+    "abfs": ("adlfs", "azure"),
+    "abfss": ("adlfs", "azure"),
+}
+_PIECE = 1 << 20
+_RERUN = "; what was committed before it stays, rerun to go on"
+_BLOCK = 8 << 20  # what one ranged GET asks for: the most of an object held in memory at once
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    url: str  # scheme://bucket/key, what messages call it
+    size: int  # bytes as stored (compressed, for a .gz)
+    etag: str
+
+
+def scheme_of(arg: str) -> str | None:
+    """The object-storage scheme of a command-line argument, or None for a local path."""
+    scheme, sep, _ = arg.partition("://")
+    return scheme.lower() if sep and scheme.lower() in SCHEMES else None
+
+
+class ObjectStoreError(Exception):
+    """Listing or reading an object store failed; the message is one line for a person."""
+
+
+def filesystem(scheme: str, storage: StorageConfig) -> AbstractFileSystem:
+    module, extra = SCHEMES[scheme]
+    try:
+        __import__(module)
+    except ImportError:
+        raise UsageError(
+            f"{scheme}:// needs the {module} package: pip install 'llmcost[{extra}]'"
+        ) from None
+    import fsspec
+
+    if module != "s3fs":
+        # gcsfs and adlfs take their credentials their own way (GOOGLE_APPLICATION_CREDENTIALS,
+        # AZURE_STORAGE_* variables); [storage] anonymous is the one setting they share.
+        kwargs: dict[str, Any] = {"skip_instance_cache": True}
+        if storage.anonymous:
+            kwargs["token" if module == "gcsfs" else "anon"] = "anon" if module == "gcsfs" else True
+        return fsspec.filesystem(scheme, **kwargs)
+    config: dict[str, Any] = {
+        "retries": {"max_attempts": storage.max_attempts, "mode": "standard"},
+        "connect_timeout": storage.connect_timeout,
+        "read_timeout": storage.read_timeout,
+    }
+    client: dict[str, Any] = {}
+    if storage.region:
+        client["region_name"] = storage.region
+    s3: dict[str, Any] = {
+        "skip_instance_cache": True,  # a fresh listing every run
+        "use_listings_cache": False,
+        "anon": storage.anonymous,
+        "config_kwargs": config,
+        "client_kwargs": client,
+        "default_block_size": _BLOCK,
+        "retries": 3,
+    }
+    # AWS_ENDPOINT_URL and AWS_PROFILE are read by botocore itself; the config file's win over them
+    if storage.endpoint_url:
+        s3["endpoint_url"] = storage.endpoint_url
+    if storage.profile:
+        s3["profile"] = storage.profile
+    return fsspec.filesystem("s3", **s3)
+
+
+def describe_error(url: str, e: BaseException) -> str:
+    """One line saying what went wrong with `url`, and what to do about it."""
+    name = type(e).__name__
+    text = str(e).splitlines()[0] if str(e) else name
+    if name in ("NoCredentialsError", "PartialCredentialsError"):
+        return (
+            "no credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
+            "or `profile` or `anonymous = true` in llmcost.toml's [storage]"
+        )
+    if name == "ProfileNotFound":
+        return f"{text} (AWS_PROFILE or [storage] profile names a profile that is not configured)"
+    if name in ("EndpointConnectionError", "ConnectTimeoutError", "ConnectionClosedError") or (
+        isinstance(e, (ConnectionError, TimeoutError))
+    ):
+        endpoint = _endpoint(text)
+        return f"cannot reach the storage endpoint{endpoint} (AWS_ENDPOINT_URL or [storage] endpoint_url)"
+    if isinstance(e, FileNotFoundError):
+        if "bucket" in text.lower():
+            return f"no such bucket ({text})"
+        return "no such object or prefix"
+    if isinstance(e, PermissionError) or "AccessDenied" in text or "Forbidden" in text:
+        return f"access denied ({text}): check the credentials' permissions on this bucket"
+    if "InvalidAccessKeyId" in text or "SignatureDoesNotMatch" in text:
+        return f"the credentials were refused ({text})"
+    return f"{name}: {text}"
+
+
+def _endpoint(text: str) -> str:
+    start = text.find('"http')
+    if start < 0:
+        return ""
+    url = text[start + 1 : text.find('"', start + 1)]
+    scheme, _, rest = url.partition("://")
+    return f" {scheme}://{rest.split('/', 1)[0]}"
+
+
+def list_objects(url: str, storage: StorageConfig) -> list[StoredObject]:
+    """The objects under a prefix, matching a glob, or the one object named, oldest rotation first.
+    ObjectStoreError (one line) when the store cannot be listed."""
+    from llmcost.ingest.discover import rotation_key, skipped_in_walk
+
+    scheme = scheme_of(url)
+    assert scheme is not None
+    fs = filesystem(scheme, storage)
+    path = url.partition("://")[2]
+    try:
+        if any(ch in path for ch in "*?["):
+            found = fs.glob(path, detail=True)
+            walked = False
+        else:
+            found = fs.find(path, detail=True)
+            walked = path.endswith("/") or len(found) != 1 or path.rstrip("/") not in found
+    except Exception as e:  # botocore's and fsspec's errors share no base class
+        raise ObjectStoreError(describe_error(url, e)) from None
+    objects = []
+    for name, info in found.items():
+        if info.get("type", "file") != "file" or name.endswith("/"):
+            continue
+        base = PurePosixPath(name).name
+        if walked and (base.startswith(".") or skipped_in_walk(base)):
+            continue
+        etag = str(info.get("ETag") or info.get("etag") or "").strip('"')
+        objects.append(StoredObject(f"{scheme}://{name}", int(info.get("size") or 0), etag))
+    return sorted(objects, key=lambda o: (*rotation_key(PurePosixPath(o.url.partition("://")[2])), o.url))
+
+
+def read_head(obj: StoredObject, storage: StorageConfig, n: int) -> bytes:
+    """The first n bytes of an object (one ranged read)."""
+    scheme = scheme_of(obj.url)
+    assert scheme is not None
+    fs = filesystem(scheme, storage)
+    try:
+        with fs.open(obj.url.partition("://")[2], "rb", block_size=max(n, 1 << 16)) as fh:
+            return bytes(fh.read(n))
+    except Exception as e:
+        raise ObjectStoreError(describe_error(obj.url, e)) from None
+
+
+@contextlib.contextmanager
+def spooled(obj: StoredObject, storage: StorageConfig) -> Iterator[Path]:
+    """The object copied to a private temp file, 1 MiB at a time; removed afterwards."""
+    scheme = scheme_of(obj.url)
+    assert scheme is not None
+    fs = filesystem(scheme, storage)
+    fd, name = tempfile.mkstemp(prefix="llmcost-object-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                with fs.open(obj.url.partition("://")[2], "rb", block_size=_BLOCK, cache_type="none") as src:
+                    while piece := src.read(_PIECE):
+                        out.write(piece)
+            except OSError as e:
+                if not _is_store_error(e):  # our disk: the temp file could not be written
+                    raise StorageError(f"{obj.url}: cannot spool to {name}: {e.strerror or e}") from None
+                raise StorageError(f"{obj.url}: {describe_error(obj.url, e)}{_RERUN}") from None
+            except Exception as e:
+                raise StorageError(f"{obj.url}: {describe_error(obj.url, e)}{_RERUN}") from None
+        yield Path(name)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def _is_store_error(e: OSError) -> bool:
+    return e.errno is None or isinstance(e, (FileNotFoundError, PermissionError, ConnectionError, TimeoutError))
