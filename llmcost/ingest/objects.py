@@ -94,14 +94,16 @@ def filesystem(scheme: str, storage: StorageConfig) -> AbstractFileSystem:
         "config_kwargs": config,
         "client_kwargs": client,
         "default_block_size": _BLOCK,
-        "retries": 3,
     }
     # AWS_ENDPOINT_URL and AWS_PROFILE are read by botocore itself; the config file's win over them
     if storage.endpoint_url:
         s3["endpoint_url"] = storage.endpoint_url
     if storage.profile:
         s3["profile"] = storage.profile
-    return fsspec.filesystem("s3", **s3)
+    fs = fsspec.filesystem("s3", **s3)
+    # botocore retries each request; s3fs's own loop only adds a second go at a body cut off mid-read
+    fs.retries = 2
+    return fs
 
 
 def describe_error(url: str, e: BaseException) -> str:
