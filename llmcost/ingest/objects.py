@@ -67,9 +67,7 @@ def filesystem(scheme: str, storage: StorageConfig) -> AbstractFileSystem:
     try:
         __import__(module)
     except ImportError:
-        raise UsageError(
-            f"{scheme}:// needs the {module} package: pip install 'llmcost[{extra}]'"
-        ) from None
+        raise UsageError(f"{scheme}:// needs the {module} package: pip install 'llmcost[{extra}]'") from None
     import fsspec
 
     if module != "s3fs":
@@ -210,4 +208,6 @@ def spooled(obj: StoredObject, storage: StorageConfig) -> Iterator[Path]:
 
 
 def _is_store_error(e: OSError) -> bool:
-    return e.errno is None or isinstance(e, (FileNotFoundError, PermissionError, ConnectionError, TimeoutError))
+    return e.errno is None or isinstance(
+        e, (FileNotFoundError, PermissionError, ConnectionError, TimeoutError)
+    )

@@ -14,7 +14,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -110,7 +110,9 @@ def test_a_prefix_loads_once_and_a_rerun_loads_nothing(cli: Cli, s3: Any, tmp_pa
 def test_a_copy_under_another_key_is_not_loaded_twice(cli: Cli, s3: Any, tmp_path: Path) -> None:
     s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 4))
     assert _loaded(cli.ingest("s3://logs/app/a.log")) == 4
-    s3.copy_object(Bucket="logs", Key="archive/a-renamed.log", CopySource={"Bucket": "logs", "Key": "app/a.log"})
+    s3.copy_object(
+        Bucket="logs", Key="archive/a-renamed.log", CopySource={"Bucket": "logs", "Key": "app/a.log"}
+    )
     summary = cli.ingest("s3://logs/archive/")
     assert _loaded(summary) == 0 and summary["totals"]["read"] == 0
 
@@ -141,7 +143,9 @@ def test_a_partial_last_line_waits_for_the_next_run(cli: Cli, s3: Any, tmp_path:
 
 def test_gzip_objects_and_a_glob(cli: Cli, s3: Any, tmp_path: Path) -> None:
     s3.put_object(Bucket="logs", Key="app/2026-12-01.jsonl.gz", Body=gzip.compress(_calls(tmp_path, 3)))
-    s3.put_object(Bucket="logs", Key="app/2026-12-02.jsonl.gz", Body=gzip.compress(_calls(tmp_path, 4, start=3)))
+    s3.put_object(
+        Bucket="logs", Key="app/2026-12-02.jsonl.gz", Body=gzip.compress(_calls(tmp_path, 4, start=3))
+    )
     s3.put_object(Bucket="logs", Key="app/2026-12-02.jsonl", Body=_calls(tmp_path, 5, start=10))
     summary = cli.ingest("s3://logs/app/*.jsonl.gz")
     assert _loaded(summary) == 7
@@ -222,7 +226,7 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
 
     upstream = ""
     failures = 0
-    seen: list[int] = []
+    seen: ClassVar[list[int]] = []
 
     def _handle(self) -> None:
         cls = type(self)
@@ -231,7 +235,9 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
         if cls.failures > 0:
             cls.failures -= 1
             cls.seen.append(503)
-            payload = b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+            payload = (
+                b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+            )
             self.send_response(503)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
