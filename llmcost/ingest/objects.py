@@ -1,9 +1,10 @@
 """Inputs in object storage: `s3://bucket/prefix/`, `s3://bucket/logs/*.jsonl.gz`, and gs:// or az://
 when fsspec's package for them is installed.
 
-An object is listed (key, size, ETag), screened from its first bytes (a ranged read), then spooled
-to a private temp file in 1 MiB pieces and read like any local file: memory stays bounded however
-large the object, and the pipeline keeps one way of reading. Exactly once comes from the same place
+An object is listed (key, size, ETag), screened from its first bytes (a ranged read), then read by
+the pipeline as a seekable file of ranged GETs (64 KiB, or what one read asks for: a batch): memory
+stays bounded however large the object, and resuming a plain object seeks to its committed offset,
+so an unchanged object costs two small reads, not a download. Exactly once comes from the same place
 as for local files, the content: a source is its first line's fingerprint plus the 4 KiB before its
 committed offset (sources.py), so a re-listed object loads nothing, a copy under another key is
 the same source, and an object rewritten longer (or the next rotated object) resumes. The ETag the
@@ -17,15 +18,12 @@ Retries: botocore's "standard" mode retries 5xx, throttling and connection error
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from llmcost.config.storage import StorageConfig
-from llmcost.errors import StorageError, UsageError
+from llmcost.errors import UsageError
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
@@ -40,9 +38,10 @@ SCHEMES: dict[str, tuple[str, str]] = {
     "abfs": ("adlfs", "azure"),
     "abfss": ("adlfs", "azure"),
 }
-_PIECE = 1 << 20
-_RERUN = "; what was committed before it stays, rerun to go on"
-_BLOCK = 8 << 20  # what one ranged GET asks for: the most of an object held in memory at once
+# The least one ranged GET asks for: small, so that the looks at an object's head and at the 4 KiB
+# before its committed offset cost little. A larger read (a batch of lines, a MiB of gzip) is one
+# GET of its own size plus this much read ahead.
+_BLOCK = 64 << 10
 
 
 @dataclass(frozen=True)
@@ -182,29 +181,76 @@ def read_head(obj: StoredObject, storage: StorageConfig, n: int) -> bytes:
         raise ObjectStoreError(describe_error(obj.url, e)) from None
 
 
-@contextlib.contextmanager
-def spooled(obj: StoredObject, storage: StorageConfig) -> Iterator[Path]:
-    """The object copied to a private temp file, 1 MiB at a time; removed afterwards."""
-    scheme = scheme_of(obj.url)
-    assert scheme is not None
-    fs = filesystem(scheme, storage)
-    fd, name = tempfile.mkstemp(prefix="llmcost-object-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            try:
-                with fs.open(obj.url.partition("://")[2], "rb", block_size=_BLOCK, cache_type="none") as src:
-                    while piece := src.read(_PIECE):
-                        out.write(piece)
-            except OSError as e:
-                if not _is_store_error(e):  # our disk: the temp file could not be written
-                    raise StorageError(f"{obj.url}: cannot spool to {name}: {e.strerror or e}") from None
-                raise StorageError(f"{obj.url}: {describe_error(obj.url, e)}{_RERUN}") from None
-            except Exception as e:
-                raise StorageError(f"{obj.url}: {describe_error(obj.url, e)}{_RERUN}") from None
-        yield Path(name)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
+class ObjectOpener:
+    """Opens one listed object afresh for each look the pipeline takes (plan.py), as a seekable file
+    read by ranged GETs. Every open is pinned to the ETag the listing saw: s3fs sends it as If-Match
+    on each read, and an object replaced since the listing is refused here."""
+
+    def __init__(self, obj: StoredObject, storage: StorageConfig) -> None:
+        self.obj = obj
+        self.size = obj.size
+        self._storage = storage
+        self._fs: AbstractFileSystem | None = None
+
+    def __call__(self) -> BinaryIO:
+        url = self.obj.url
+        if self._fs is None:
+            scheme = scheme_of(url)
+            assert scheme is not None
+            self._fs = filesystem(scheme, self._storage)
+        try:
+            fh = self._fs.open(url.partition("://")[2], "rb", block_size=_BLOCK)
+        except Exception as e:
+            raise OSError(describe_error(url, e)) from None
+        etag = str(getattr(fh, "details", {}).get("ETag") or "").strip('"')
+        if self.obj.etag and etag and etag != self.obj.etag:
+            fh.close()
+            raise OSError("the object was replaced since it was listed: rerun to read the new version")
+        return cast(BinaryIO, _Remote(fh, url))
+
+
+class _Remote:
+    """A remote file whose errors are OSErrors with one line for a person (load.py reports an input's
+    OSError as that input's error and goes on with the next)."""
+
+    def __init__(self, fh: Any, url: str) -> None:
+        self._fh = fh
+        self._url = url
+
+    def _fail(self, e: Exception) -> OSError:
+        if isinstance(e, OSError) and not _is_store_error(e):
+            return e
+        return OSError(describe_error(self._url, e))
+
+    def read(self, n: int = -1) -> bytes:
+        try:
+            return bytes(self._fh.read(n))
+        except Exception as e:
+            raise self._fail(e) from None
+
+    def readinto(self, view: memoryview) -> int:
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def peek(self, n: int) -> bytes:
+        at = self._fh.tell()
+        data = self.read(n)
+        self._fh.seek(at)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return int(self._fh.seek(offset, whence))
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return int(self._fh.tell())
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._fh.close()
 
 
 def _is_store_error(e: OSError) -> bool:

@@ -227,6 +227,7 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
     upstream = ""
     failures = 0
     seen: ClassVar[list[int]] = []
+    body_bytes = 0  # bytes of object content sent back (GET bodies)
 
     def _handle(self) -> None:
         cls = type(self)
@@ -250,6 +251,8 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
         resp = conn.getresponse()
         data = resp.read()
         cls.seen.append(resp.status)
+        if self.command == "GET" and "list-type" not in self.path:
+            cls.body_bytes += len(data)
         self.send_response(resp.status)
         for k, v in resp.getheaders():
             if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
@@ -266,25 +269,48 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_503_throttling_is_retried(
-    cli: Cli, s3: Any, moto_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 3))
+@pytest.fixture
+def proxy(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Flaky]]:
+    """AWS_ENDPOINT_URL pointed at a _Flaky proxy in front of moto."""
     _Flaky.upstream = moto_url.removeprefix("http://")
-    _Flaky.failures = 2
+    _Flaky.failures = 0
     _Flaky.seen = []
+    _Flaky.body_bytes = 0
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_address[1]}")
     try:
-        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_address[1]}")
-        summary = cli.ingest("s3://logs/app/")
+        yield _Flaky
     finally:
         server.shutdown()
         server.server_close()
+        thread.join(5)
+
+
+def test_503_throttling_is_retried(cli: Cli, s3: Any, proxy: type[_Flaky], tmp_path: Path) -> None:
+    s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 3))
+    proxy.failures = 2
+    summary = cli.ingest("s3://logs/app/")
     assert _loaded(summary) == 3, json.dumps(summary)
-    assert _Flaky.seen[:2] == [503, 503]
-    assert 200 in _Flaky.seen[2:]
+    assert proxy.seen[:2] == [503, 503]
+    assert 200 in proxy.seen[2:]
+
+
+def test_a_rerun_over_a_large_plain_object_reads_only_its_ends(
+    cli: Cli, s3: Any, proxy: type[_Flaky], tmp_path: Path
+) -> None:
+    body = _calls(tmp_path, 3000)
+    assert len(body) > 600_000
+    s3.put_object(Bucket="logs", Key="app/big.log", Body=body)
+    assert _loaded(cli.ingest("s3://logs/app/")) == 3000
+    assert proxy.body_bytes >= len(body)
+    proxy.body_bytes = 0
+    again = cli.ingest("s3://logs/app/")
+    assert _loaded(again) == 0 and again["totals"]["read"] == 0
+    # four looks (screening, format, fingerprint, the 4 KiB before the committed offset), each a
+    # ranged read of about 64 KiB, not the object's 700 KB again
+    assert proxy.body_bytes < 300_000
 
 
 def test_the_json_summary_names_objects_by_url(cli: Cli, s3: Any, tmp_path: Path) -> None:
