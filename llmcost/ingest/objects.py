@@ -202,7 +202,8 @@ class ObjectOpener:
             fh = self._fs.open(url.partition("://")[2], "rb", block_size=_BLOCK)
         except Exception as e:
             raise OSError(describe_error(url, e)) from None
-        etag = str(getattr(fh, "details", {}).get("ETag") or "").strip('"')
+        details = getattr(fh, "details", None) or {}
+        etag = str(details.get("ETag") or details.get("etag") or "").strip('"')
         if self.obj.etag and etag and etag != self.obj.etag:
             fh.close()
             raise OSError("the object was replaced since it was listed: rerun to read the new version")

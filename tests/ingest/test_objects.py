@@ -129,6 +129,19 @@ def test_an_object_rewritten_longer_resumes(cli: Cli, s3: Any, tmp_path: Path) -
     assert summary["files"][0]["resumed_at_byte"] == len(body)
 
 
+def test_a_rotated_object_and_its_successor_resume(cli: Cli, s3: Any, tmp_path: Path) -> None:
+    body = _calls(tmp_path, 3)
+    s3.put_object(Bucket="logs", Key="app/app.log", Body=body)
+    assert _loaded(cli.ingest("s3://logs/app/")) == 3
+    # the producer wrote one more line, rotated app.log to app.log.1, and began a new app.log
+    s3.put_object(Bucket="logs", Key="app/app.log.1", Body=body + _calls(tmp_path, 1, start=3, name="b.log"))
+    s3.put_object(Bucket="logs", Key="app/app.log", Body=_calls(tmp_path, 2, start=4, name="c.log"))
+    summary = cli.ingest("s3://logs/app/")
+    assert [f["path"] for f in summary["files"]] == ["s3://logs/app/app.log.1", "s3://logs/app/app.log"]
+    assert [f["loaded"] for f in summary["files"]] == [1, 2]
+    assert [f["resumed_at_byte"] for f in summary["files"]] == [len(body), 0]
+
+
 def test_a_partial_last_line_waits_for_the_next_run(cli: Cli, s3: Any, tmp_path: Path) -> None:
     body = _calls(tmp_path, 3)
     cut = body.rstrip(b"\n").rfind(b"\n") + 1 + 20  # the third line, 20 bytes of it
@@ -151,6 +164,17 @@ def test_gzip_objects_and_a_glob(cli: Cli, s3: Any, tmp_path: Path) -> None:
     assert _loaded(summary) == 7
     assert [f["format"] for f in summary["files"]] == ["jsonl", "jsonl"]
     assert _loaded(cli.ingest("s3://logs/app/*.jsonl.gz")) == 0
+    # the plain one is another stream: a prefix picks it up, and only it
+    assert _loaded(cli.ingest("s3://logs/app/")) == 5
+
+
+def test_zstd_objects(cli: Cli, s3: Any, tmp_path: Path) -> None:
+    import zstandard
+
+    body = zstandard.ZstdCompressor().compress(_calls(tmp_path, 4))
+    s3.put_object(Bucket="logs", Key="app/a.jsonl.zst", Body=body)
+    summary = cli.ingest("s3://logs/app/a.jsonl.zst")
+    assert _loaded(summary) == 4 and summary["files"][0]["pending_bytes"] == 0
 
 
 def test_a_missing_bucket_is_one_line_and_nothing_is_recorded(cli: Cli, s3: Any) -> None:
