@@ -12,7 +12,7 @@ listing saw pins the download (s3fs sends it as If-Match), so an object replaced
 fails the read instead of mixing two versions.
 
 Retries: botocore's "standard" mode retries 5xx, throttling and connection errors with backoff
-(`[storage] max_attempts`), and s3fs retries its own transient errors on top.
+(`[storage] max_attempts`); s3fs's own retry loop is turned off so that number is the number.
 """
 
 from __future__ import annotations
@@ -98,8 +98,9 @@ def filesystem(scheme: str, storage: StorageConfig) -> AbstractFileSystem:
     if storage.profile:
         s3["profile"] = storage.profile
     fs = fsspec.filesystem("s3", **s3)
-    # botocore retries each request; s3fs's own loop only adds a second go at a body cut off mid-read
-    fs.retries = 2
+    # one retry policy, botocore's: s3fs's own loop would multiply its attempts (a body cut off
+    # mid-read is that input's error; committed batches stay and a rerun goes on from there)
+    fs.retries = 1
     return fs
 
 

@@ -246,10 +246,13 @@ def test_gs_without_gcsfs_names_the_extra(cli: Cli) -> None:
 
 
 class _Flaky(http.server.BaseHTTPRequestHandler):
-    """Answers the first `failures` requests 503 SlowDown, then forwards each to moto."""
+    """Answers the first `failures` requests with `status` (503 SlowDown unless a test says
+    otherwise), then forwards each to moto."""
 
     upstream = ""
     failures = 0
+    status = 503
+    code = "SlowDown"
     seen: ClassVar[list[int]] = []
     body_bytes = 0  # bytes of object content sent back (GET bodies)
 
@@ -259,11 +262,9 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else None
         if cls.failures > 0:
             cls.failures -= 1
-            cls.seen.append(503)
-            payload = (
-                b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
-            )
-            self.send_response(503)
+            cls.seen.append(cls.status)
+            payload = f"<Error><Code>{cls.code}</Code><Message>{cls.code}</Message></Error>".encode()
+            self.send_response(cls.status)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
@@ -298,6 +299,7 @@ def proxy(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Flak
     """AWS_ENDPOINT_URL pointed at a _Flaky proxy in front of moto."""
     _Flaky.upstream = moto_url.removeprefix("http://")
     _Flaky.failures = 0
+    _Flaky.status, _Flaky.code = 503, "SlowDown"
     _Flaky.seen = []
     _Flaky.body_bytes = 0
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
@@ -343,3 +345,39 @@ def test_the_json_summary_names_objects_by_url(cli: Cli, s3: Any, tmp_path: Path
     assert code == 0
     doc = json.loads(out)
     assert [f["path"] for f in doc["files"]] == ["s3://logs/app/a.log"]
+
+
+def test_503_past_the_last_attempt_is_one_line(
+    cli: Cli, s3: Any, proxy: type[_Flaky], tmp_path: Path
+) -> None:
+    (tmp_path / "llmcost.toml").write_text("[storage]\nmax_attempts = 2\n")
+    proxy.failures = 1000
+    code, _, err = cli("ingest", "s3://logs/app/")
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert line.startswith("llmcost: ingest: s3://logs/app/: ") and "SlowDown" in line
+    # bounded: the listing's two tries, and s3fs's look at the URL as one object, two at most
+    assert set(proxy.seen) == {503} and 2 <= len(proxy.seen) <= 4
+
+
+def test_access_denied_is_one_line(cli: Cli, s3: Any, proxy: type[_Flaky]) -> None:
+    proxy.failures, proxy.status, proxy.code = 1000, 403, "AccessDenied"
+    code, _, err = cli("ingest", "s3://logs/app/")
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert "s3://logs/app/: access denied" in line and "permissions" in line
+
+
+def test_an_object_replaced_after_listing_is_not_read_as_a_mix(s3: Any, tmp_path: Path) -> None:
+    from llmcost.config.storage import StorageConfig
+    from llmcost.ingest.objects import ObjectOpener, list_objects
+
+    s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 2))
+    (listed,) = list_objects("s3://logs/app/", StorageConfig())
+    opener = ObjectOpener(listed, StorageConfig())
+    fh = opener()
+    assert fh.read(1) == b"{"
+    fh.close()
+    s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 3))
+    with pytest.raises(OSError, match="replaced since it was listed"):
+        opener()
