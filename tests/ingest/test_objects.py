@@ -22,6 +22,8 @@ from tests.conftest import Cli
 from tests.ingest.applog import log_json
 
 moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("s3fs")
+pytestmark = pytest.mark.s3
 
 _CREDENTIAL_VARS = (
     "AWS_ACCESS_KEY_ID",
