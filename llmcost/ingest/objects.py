@@ -4,12 +4,12 @@ when fsspec's package for them is installed.
 An object is listed (key, size, ETag), screened from its first bytes (a ranged read), then read by
 the pipeline as a seekable file of ranged GETs (64 KiB, or what one read asks for: a batch): memory
 stays bounded however large the object, and resuming a plain object seeks to its committed offset,
-so an unchanged object costs two small reads, not a download. Exactly once comes from the same place
+so an unchanged object costs a few small reads, not a download. Exactly once comes from the same place
 as for local files, the content: a source is its first line's fingerprint plus the 4 KiB before its
 committed offset (sources.py), so a re-listed object loads nothing, a copy under another key is
 the same source, and an object rewritten longer (or the next rotated object) resumes. The ETag the
-listing saw pins the download (s3fs sends it as If-Match), so an object replaced while it is read
-fails the read instead of mixing two versions.
+listing saw pins every read (s3fs sends it as If-Match), so an object replaced while it is read
+fails that object's read instead of mixing two versions.
 
 Retries: botocore's "standard" mode retries 5xx, throttling and connection errors with backoff
 (`[storage] max_attempts`); s3fs's own retry loop is turned off so that number is the number.
@@ -18,6 +18,7 @@ Retries: botocore's "standard" mode retries 5xx, throttling and connection error
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -61,7 +62,20 @@ class ObjectStoreError(Exception):
     """Listing or reading an object store failed; the message is one line for a person."""
 
 
+_made: dict[tuple[str, str, tuple[tuple[str, str], ...]], AbstractFileSystem] = {}
+
+
 def filesystem(scheme: str, storage: StorageConfig) -> AbstractFileSystem:
+    """One client per scheme, settings and AWS_* environment for the process: a prefix of a
+    thousand objects is listed, screened and read over one connection pool."""
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(("AWS_", "GOOGLE_", "AZURE_"))))
+    key = (scheme, storage.model_dump_json(), env)
+    if key not in _made:
+        _made[key] = _filesystem(scheme, storage)
+    return _made[key]
+
+
+def _filesystem(scheme: str, storage: StorageConfig) -> AbstractFileSystem:
     module, extra = SCHEMES[scheme]
     try:
         __import__(module)
@@ -73,8 +87,10 @@ def filesystem(scheme: str, storage: StorageConfig) -> AbstractFileSystem:
         # gcsfs and adlfs take their credentials their own way (GOOGLE_APPLICATION_CREDENTIALS,
         # AZURE_STORAGE_* variables); [storage] anonymous is the one setting they share.
         kwargs: dict[str, Any] = {"skip_instance_cache": True}
-        if storage.anonymous:
-            kwargs["token" if module == "gcsfs" else "anon"] = "anon" if module == "gcsfs" else True
+        if storage.anonymous and module == "gcsfs":
+            kwargs["token"] = "anon"
+        elif storage.anonymous:
+            kwargs["anon"] = True
         return fsspec.filesystem(scheme, **kwargs)
     config: dict[str, Any] = {
         "retries": {"max_attempts": storage.max_attempts, "mode": "standard"},
@@ -85,8 +101,8 @@ def filesystem(scheme: str, storage: StorageConfig) -> AbstractFileSystem:
     if storage.region:
         client["region_name"] = storage.region
     s3: dict[str, Any] = {
-        "skip_instance_cache": True,  # a fresh listing every run
-        "use_listings_cache": False,
+        "skip_instance_cache": True,  # fsspec's cache does not know [storage]
+        "use_listings_cache": False,  # every listing is a fresh one
         "anon": storage.anonymous,
         "config_kwargs": config,
         "client_kwargs": client,
