@@ -129,6 +129,8 @@ def describe_error(url: str, e: BaseException) -> str:
             "no credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
             "or `profile` or `anonymous = true` in llmcost.toml's [storage]"
         )
+    if name == "FileExpired" or "PreconditionFailed" in text:
+        return "the object was replaced while it was read: rerun to read the new version"
     if name == "ProfileNotFound":
         return f"{text} (AWS_PROFILE or [storage] profile names a profile that is not configured)"
     if name in ("EndpointConnectionError", "ConnectTimeoutError", "ConnectionClosedError") or (
