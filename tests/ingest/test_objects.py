@@ -383,3 +383,35 @@ def test_an_object_replaced_after_listing_is_not_read_as_a_mix(s3: Any, tmp_path
     s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 3))
     with pytest.raises(OSError, match="replaced since it was listed"):
         opener()
+
+
+def test_storage_settings_win_over_the_environment(
+    cli: Cli, s3: Any, moto_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 2))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # discard: nothing answers
+    (tmp_path / "llmcost.toml").write_text(f'[storage]\nendpoint_url = "{moto_url}"\nregion = "us-east-1"\n')
+    assert _loaded(cli.ingest("s3://logs/app/")) == 2
+
+
+def test_a_profile_from_the_aws_files(
+    cli: Cli, s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 2))
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    creds = tmp_path / "aws-credentials"
+    creds.write_text("[logs-reader]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    (tmp_path / "llmcost.toml").write_text('[storage]\nprofile = "logs-reader"\n')
+    assert _loaded(cli.ingest("s3://logs/app/")) == 2
+
+
+def test_anonymous_reads_need_no_credentials(
+    cli: Cli, s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 2), ACL="public-read")
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    (tmp_path / "llmcost.toml").write_text("[storage]\nanonymous = true\n")
+    assert _loaded(cli.ingest("s3://logs/app/")) == 2
