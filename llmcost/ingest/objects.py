@@ -18,6 +18,7 @@ Retries: botocore's "standard" mode retries 5xx, throttling and connection error
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -146,7 +147,15 @@ def describe_error(url: str, e: BaseException) -> str:
         return f"access denied ({text}): check the credentials' permissions on this bucket"
     if "InvalidAccessKeyId" in text or "SignatureDoesNotMatch" in text:
         return f"the credentials were refused ({text})"
-    return f"{name}: {text}"
+    if isinstance(e, OSError) and e.errno == errno.EREMOTEIO:
+        return f"the storage endpoint answered with an error: {_short(e.strerror or text)}"
+    if name in ("ClientError", "HTTPClientError"):
+        return f"the storage endpoint answered with an error: {_short(text)}"
+    return f"{name}: {_short(text)}"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _endpoint(text: str) -> str:

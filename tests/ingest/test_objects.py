@@ -269,7 +269,8 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
             self.send_response(cls.status)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":
+                self.wfile.write(payload)
             return
         conn = http.client.HTTPConnection(cls.upstream, timeout=10)
         headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
@@ -415,3 +416,30 @@ def test_anonymous_reads_need_no_credentials(
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     (tmp_path / "llmcost.toml").write_text("[storage]\nanonymous = true\n")
     assert _loaded(cli.ingest("s3://logs/app/")) == 2
+
+
+def test_a_store_failing_mid_run_is_each_objects_error_and_a_rerun_loads_it(
+    cli: Cli, s3: Any, proxy: type[_Flaky], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmcost.ingest.load import Loader
+
+    s3.put_object(Bucket="logs", Key="app/a.log", Body=_calls(tmp_path, 2))
+    s3.put_object(Bucket="logs", Key="app/b.log", Body=_calls(tmp_path, 3, start=2))
+    (tmp_path / "llmcost.toml").write_text("[storage]\nmax_attempts = 2\n")
+    listed_and_screened = Loader.run
+
+    def store_goes_down(self: Loader, *args: Any, **kwargs: Any) -> Any:
+        proxy.failures, proxy.status, proxy.code = 1000, 500, "InternalError"
+        return listed_and_screened(self, *args, **kwargs)
+
+    monkeypatch.setattr(Loader, "run", store_goes_down)
+    code, out, err = cli("ingest", "s3://logs/app/", "--json")
+    assert code == 65, err
+    files = json.loads(out)["files"]
+    assert [f["read"] for f in files] == [0, 0]
+    for f in files:
+        assert f["error"].startswith("cannot read: the storage endpoint answered with an error"), f
+        assert "Internal" in f["error"] and "\n" not in f["error"]
+    monkeypatch.setattr(Loader, "run", listed_and_screened)
+    proxy.failures = 0
+    assert _loaded(cli.ingest("s3://logs/app/")) == 5
