@@ -2,7 +2,9 @@
 
 Directories are walked recursively without following symlinks out of the given root; globs are
 expanded; `-` is standard input. Rotated files are read oldest first (app.log.2, app.log.1,
-app.log) so "first seen wins" follows the order the lines were written in.
+app.log) so "first seen wins" follows the order the lines were written in. A URL
+(`s3://bucket/prefix/`, a glob of keys) lists objects in object storage (objects.py), ordered and
+passed over alike.
 
 An argument that yields nothing to read (a missing path, an empty directory, a pattern matching no
 log file, a named file that cannot be opened) is a mistake in the command, not a quiet run: it comes
@@ -163,7 +165,7 @@ def discover(args: list[str], storage: StorageConfig | None = None) -> tuple[lis
         if arg == "-":
             inputs.append(Input(STDIN, None))
             continue
-        if "://" in arg:
+        if "://" in arg and not os.path.lexists(arg):
             _discover_objects(arg, storage, inputs, skipped, seen_urls)
             continue
         p = Path(arg).expanduser()
