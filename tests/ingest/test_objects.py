@@ -235,16 +235,29 @@ def test_an_unknown_storage_key_is_an_error(cli: Cli, s3: Any, tmp_path: Path) -
     assert "llmcost.toml:2" in err and "endpoint" in err
 
 
-def test_gs_without_gcsfs_names_the_extra(cli: Cli) -> None:
-    pytest.importorskip("moto")
-    try:
-        import gcsfs  # noqa: F401
-    except ImportError:
-        code, _, err = cli("ingest", "gs://bucket/logs/")
-        assert code == 2
-        assert "pip install 'llmcost[gcs]'" in err
-    else:
-        pytest.skip("gcsfs is installed")
+@pytest.mark.parametrize(
+    ("url", "module", "extra"),
+    [("gs://bucket/logs/", "gcsfs", "gcs"), ("az://container/logs/", "adlfs", "azure")],
+)
+def test_a_scheme_whose_package_is_missing_names_the_extra(
+    cli: Cli, url: str, module: str, extra: str
+) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is not None:
+        pytest.skip(f"{module} is installed")
+    code, _, err = cli("ingest", url)
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert (
+        line == f"llmcost: {url.split(':')[0]}:// needs the {module} package: pip install 'llmcost[{extra}]'"
+    )
+
+
+def test_a_url_of_another_scheme_is_refused(cli: Cli) -> None:
+    code, _, err = cli("ingest", "https://example.com/app.log")
+    assert code == 2
+    assert "not a storage URL llmcost reads (s3://, s3a://, gs://" in err
 
 
 class _Flaky(http.server.BaseHTTPRequestHandler):
