@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")
+        list[str],
+        typer.Argument(
+            help="Files, directories (recursive), globs, s3://bucket/prefix/ (or a glob), or - for stdin."
+        ),
     ],
     db: DbOption = None,
     config: ConfigOption = None,
@@ -96,7 +99,7 @@ def ingest(
 
         pricer = pricer_for(cfg)
         loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer, source=source)
-        total_bytes = sum((p.path.stat().st_size if p.path else 0) for p in inputs)
+        total_bytes = sum(_size(p) for p in inputs)
         argv = " ".join(sys.argv[1:])[:1000]
         if err.is_terminal and not quiet and total_bytes > (8 << 20):
             from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -143,9 +146,9 @@ def _checked_inputs(
     from llmcost.ingest.discover import discover, refused
     from llmcost.ingest.sniff import screen
 
-    inputs, skipped = discover(paths)
+    inputs, skipped = discover(paths, cfg.storage)
     aliases = [a for names in cfg.ingest.aliases.values() for a in names]
-    screened = screen(inputs, source=source, billing=_billing_format, aliases=aliases)
+    screened = screen(inputs, source=source, billing=_billing_format, aliases=aliases, storage=cfg.storage)
     passed_over = [s for s in skipped if not s.refused] + screened.passed_over
     for s in passed_over:
         err.print(f"llmcost: skipped {s.display}: {s.reason}", markup=False, highlight=False)
@@ -162,6 +165,12 @@ def _checked_inputs(
         for note in screened.notes:
             err.print(f"llmcost: {note}", markup=False, highlight=False)
     return screened.inputs, passed_over
+
+
+def _size(inp: Input) -> int:
+    if inp.path is not None:
+        return inp.path.stat().st_size
+    return inp.obj.size if inp.obj is not None else 0
 
 
 def _refusal(problems: list[Skipped], readable: int) -> str:
@@ -192,6 +201,6 @@ def _explain(inputs: list[Any], cfg: Any, lines: int, source: str) -> None:
 
     for inp in inputs:
         if inp.path is None:
-            raise UsageError("--explain reads files, not standard input")
+            raise UsageError("--explain reads local files, not standard input or object storage")
         found, explained = explain(inp.path, cfg, lines=lines, source=source)
         print_explained(out_console(), inp.display, found, explained)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from llmcost.config.plans import PlansConfig
 from llmcost.config.pricing import PricingConfig
 from llmcost.config.problems import describe
+from llmcost.config.storage import StorageConfig
 from llmcost.errors import ConfigError
 from llmcost.faults import crashpoint
 from llmcost.window import known_zone
@@ -120,6 +121,7 @@ class Config(_Section):
     ingest: IngestConfig = Field(default_factory=lambda: IngestConfig())
     pricing: PricingConfig = Field(default_factory=lambda: PricingConfig())
     plans: PlansConfig = Field(default_factory=lambda: PlansConfig())
+    storage: StorageConfig = Field(default_factory=lambda: StorageConfig())
     # Sections owned by later features; validated by their own modules.
     alerts: dict[str, Any] = Field(default_factory=dict)
     budgets: dict[str, Any] = Field(default_factory=dict)

@@ -2,7 +2,9 @@
 
 Directories are walked recursively without following symlinks out of the given root; globs are
 expanded; `-` is standard input. Rotated files are read oldest first (app.log.2, app.log.1,
-app.log) so "first seen wins" follows the order the lines were written in.
+app.log) so "first seen wins" follows the order the lines were written in. A URL
+(`s3://bucket/prefix/`, a glob of keys) lists objects in object storage (objects.py), ordered and
+passed over alike.
 
 An argument that yields nothing to read (a missing path, an empty directory, a pattern matching no
 log file, a named file that cannot be opened) is a mistake in the command, not a quiet run: it comes
@@ -17,7 +19,12 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from llmcost.config.storage import StorageConfig
+    from llmcost.ingest.objects import StoredObject
 
 STDIN = "<stdin>"  # what messages call standard input
 _ROTATION = re.compile(r"^(?P<base>.+?)\.(?P<n>\d+)(?P<ext>(\.gz|\.zst|\.zstd)?)$")
@@ -56,6 +63,7 @@ class Input:
     path: Path | None  # None for standard input
     named: bool = True  # given on the command line (False: found by a directory walk or a pattern)
     head: bytes = b""  # standard input already read (for sniff.py), still to be read first
+    obj: StoredObject | None = None  # an object in object storage (ingest/objects.py); path is None
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,12 @@ class Skipped:
     refused: bool = False  # a command-line argument with nothing to read: the command is refused
 
 
-def _rotation_key(p: Path) -> tuple[str, str, int]:
+def skipped_in_walk(name: str) -> bool:
+    """A file a directory walk (or a prefix listing) passes over: plainly not a log."""
+    return name.endswith(_SKIP_SUFFIXES)
+
+
+def rotation_key(p: PurePath) -> tuple[str, str, int]:
     m = _ROTATION.match(p.name)
     if m:
         return (str(p.parent), m.group("base"), -int(m.group("n")))
@@ -76,7 +89,7 @@ def _rotation_key(p: Path) -> tuple[str, str, int]:
 
 
 def _order(files: list[Path]) -> list[Path]:
-    return sorted(files, key=lambda p: (*_rotation_key(p), p.name))
+    return sorted(files, key=lambda p: (*rotation_key(p), p.name))
 
 
 def _is_within(path: Path, root: Path) -> bool:
@@ -143,13 +156,17 @@ def _what_dir(p: Path) -> str:
         return f"a directory that cannot be read ({e.strerror})"
 
 
-def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
+def discover(args: list[str], storage: StorageConfig | None = None) -> tuple[list[Input], list[Skipped]]:
     inputs: list[Input] = []
     skipped: list[Skipped] = []
     seen: set[Path] = set()
+    seen_urls: set[str] = set()
     for arg in args:
         if arg == "-":
             inputs.append(Input(STDIN, None))
+            continue
+        if "://" in arg and not os.path.lexists(arg):
+            _discover_objects(arg, storage, inputs, skipped, seen_urls)
             continue
         p = Path(arg).expanduser()
         passed_over = len(skipped)
@@ -186,6 +203,32 @@ def discover(args: list[str]) -> tuple[list[Input], list[Skipped]]:
             why = f"{empty}: {passed} file(s) passed over, listed above" if passed else empty
             skipped.append(Skipped(arg, why, refused=True))
     return inputs, skipped
+
+
+def _discover_objects(
+    arg: str, storage: StorageConfig | None, inputs: list[Input], skipped: list[Skipped], seen: set[str]
+) -> None:
+    from llmcost.config.storage import StorageConfig
+    from llmcost.ingest.objects import SCHEMES, ObjectStoreError, list_objects, scheme_of
+
+    if scheme_of(arg) is None:
+        known = ", ".join(f"{s}://" for s in SCHEMES)
+        skipped.append(Skipped(arg, f"not a storage URL llmcost reads ({known})", refused=True))
+        return
+    glob_ = any(ch in arg.partition("://")[2] for ch in "*?[")
+    try:
+        found = list_objects(arg, storage or StorageConfig())
+    except ObjectStoreError as e:
+        skipped.append(Skipped(arg, str(e), refused=True))
+        return
+    if not found:
+        what = "the pattern matches no object" if glob_ else "no object under this prefix"
+        skipped.append(Skipped(arg, what, refused=True))
+        return
+    for obj in found:
+        if obj.url not in seen:
+            seen.add(obj.url)
+            inputs.append(Input(obj.url, None, named=glob_ or obj.url == arg, obj=obj))
 
 
 def refused(skipped: list[Skipped]) -> list[Skipped]:

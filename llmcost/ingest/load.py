@@ -28,7 +28,7 @@ from llmcost.ingest.diagnose import diagnose_input
 from llmcost.ingest.discover import Input, Skipped
 from llmcost.ingest.fields import FieldMap
 from llmcost.ingest.formats.otlp import OtlpMapper
-from llmcost.ingest.plan import line_batches, materialised, plan_file
+from llmcost.ingest.plan import RawOpener, line_batches, materialised, plan_file
 from llmcost.ingest.price import Pricer, price
 from llmcost.ingest.results import Counts, FileResult, IngestResult
 from llmcost.ingest.sources import TAIL_WINDOW, Resume
@@ -103,7 +103,7 @@ class Loader:
         totals = Counts()
         try:
             for inp in inputs:
-                with materialised(inp) as (path, display):
+                with materialised(inp, self.cfg.storage) as (path, display):
                     res = self._load_file(ingest_id, path, display, progress)
                 results.append(res)
                 totals.add(res.counts)
@@ -139,7 +139,9 @@ class Loader:
         )
 
     # -- one file -----------------------------------------------------------------------------
-    def _load_file(self, ingest_id: int, path: Path, display: str, progress: Progress | None) -> FileResult:
+    def _load_file(
+        self, ingest_id: int, path: Path | RawOpener, display: str, progress: Progress | None
+    ) -> FileResult:
         res = FileResult(display)
         try:
             plan = plan_file(
@@ -159,7 +161,7 @@ class Loader:
         if resume is None:
             res.note = "no complete line yet"
             with contextlib.suppress(OSError):
-                res.pending_bytes = path.stat().st_size
+                res.pending_bytes = path.stat().st_size if isinstance(path, Path) else path.size
             return res
         res.resumed_at = resume.offset
         if resume.source_id is None and resume.is_json_document:

@@ -16,9 +16,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, BinaryIO, Protocol
 
 from llmcost.config import IngestConfig
+from llmcost.config.storage import StorageConfig
 from llmcost.ingest import formats
 from llmcost.ingest.discover import Input
 from llmcost.ingest.formats.otlp import OtlpMapper
@@ -37,9 +38,17 @@ class Plan:
     resume: Resume | None  # None: no complete first line yet (a file still being written)
 
 
+class RawOpener(Protocol):
+    """An input that is not a local file (an object in object storage: ingest/objects.py)."""
+
+    size: int  # bytes as stored
+
+    def __call__(self) -> BinaryIO: ...
+
+
 def plan_file(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
+    path: Path | RawOpener,
     display: str,
     *,
     source: str,
@@ -50,7 +59,7 @@ def plan_file(
     """Detect the input's format and find where to resume it; OSError when it cannot be read."""
 
     def decompressed() -> ByteStream:
-        fh = open(path, "rb")  # noqa: SIM115 - closed by the stream
+        fh = open(path, "rb") if isinstance(path, Path) else path()  # noqa: SIM115 - closed by the stream
         head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
         return open_stream(fh, head, limit)
 
@@ -82,11 +91,17 @@ def line_batches(resume: Resume, ingest: IngestConfig, *, take_partial: bool) ->
 
 
 @contextlib.contextmanager
-def materialised(inp: Input) -> Iterator[tuple[Path, str]]:
+def materialised(inp: Input, storage: StorageConfig | None = None) -> Iterator[tuple[Path | RawOpener, str]]:
     """Standard input is spooled to a private temp file so it can be read like any file (its
-    first bytes, already read for screening, first)."""
+    first bytes, already read for screening, first). An object in object storage is read where
+    it is, by ranged reads."""
     if inp.path is not None:
         yield inp.path, inp.display
+        return
+    if inp.obj is not None:
+        from llmcost.ingest.objects import ObjectOpener
+
+        yield ObjectOpener(inp.obj, storage or StorageConfig()), inp.display
         return
     fd, name = tempfile.mkstemp(prefix="llmcost-stdin-")
     try:

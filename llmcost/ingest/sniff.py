@@ -18,10 +18,15 @@ import sys
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from llmcost.ingest.discover import STDIN, Input, Skipped
+from llmcost.ingest.objects import ObjectStoreError
 from llmcost.ingest.streams import GZIP_MAGIC, ZSTD_MAGIC
 from llmcost.numbers import count
+
+if TYPE_CHECKING:
+    from llmcost.config.storage import StorageConfig
 
 # The format readers (ingest/formats, fields) are imported only for a head that needs them: this
 # runs before the writer lock is taken, and a second writer must be told who holds it at once.
@@ -244,6 +249,7 @@ def screen(
     source: str = "auto",
     billing: Callable[[bytes], str | None] = lambda head: None,
     aliases: Iterable[str] = (),
+    storage: StorageConfig | None = None,
 ) -> Screened:
     """Each input's first bytes, judged. Standard input's are read here (and kept in its Input)."""
     kept: list[Input] = []
@@ -253,9 +259,12 @@ def screen(
     aliases = tuple(aliases)
     for inp in inputs:
         try:
-            inp, raw = _raw_head(inp)
+            inp, raw = _raw_head(inp, storage)
         except OSError as e:
             refused.append(Skipped(inp.display, f"cannot be read: {e.strerror or e}", refused=True))
+            continue
+        except ObjectStoreError as e:  # already one line
+            refused.append(Skipped(inp.display, f"cannot be read: {e}", refused=True))
             continue
         head = decompressed_head(raw)
         what = binary_kind(head, inp.display)
@@ -277,7 +286,12 @@ def screen(
     return Screened(kept, refused, passed_over, notes)
 
 
-def _raw_head(inp: Input) -> tuple[Input, bytes]:
+def _raw_head(inp: Input, storage: StorageConfig | None) -> tuple[Input, bytes]:
+    if inp.obj is not None:
+        from llmcost.config.storage import StorageConfig
+        from llmcost.ingest.objects import read_head
+
+        return inp, read_head(inp.obj, storage or StorageConfig(), HEAD)
     if inp.path is not None:
         with open(inp.path, "rb") as fh:
             return inp, fh.read(HEAD)
