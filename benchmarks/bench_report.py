@@ -14,6 +14,12 @@ Timed in one process, best of --repeat (after one warm-up run), wall seconds:
             (`llmcost.cli.main`, rendering a table to /dev/null) for report and unit
 - baseline: one hand-written DuckDB statement computing the same numbers over the same views
 Targets (issue 4): report < 1 s, unit < 2 s, llmcost / baseline <= 1.3.
+
+With --whole (issue 16), whole processes instead, each a fresh interpreter, best of --repeat after a
+warm-up, interleaved: `python -m llmcost report --by tenant --format json` against a bare
+`python -c` that imports duckdb, opens the file read-only, runs BASELINE_TENANT and prints the rows
+as JSON; `llmcost unit --by tenant` and the HTML report timed alone (targets: report <= 1.3x the
+bare process, unit <= 2 s, HTML <= 3 s at 10M requests / 7M events).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import contextlib
 import io
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -213,6 +220,7 @@ def main() -> int:
     ap.add_argument(
         "--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)"
     )
+    ap.add_argument("--whole", action="store_true", help="time whole processes (issue 16) instead")
     args = ap.parse_args()
 
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-report-"))
@@ -229,6 +237,12 @@ def main() -> int:
         f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows"
     )
     print(f"built in {t_build:.1f} s at {db}\n")
+
+    if args.whole:
+        whole(db, args.repeat)
+        if not args.keep and args.dir is None:
+            shutil.rmtree(root, ignore_errors=True)
+        return 0
 
     import duckdb
 
@@ -290,6 +304,42 @@ def main() -> int:
     if not args.keep and args.dir is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0
+
+
+BARE = """
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET TimeZone = 'UTC'")
+rows = con.execute(sys.argv[2]).fetchall()
+print(json.dumps([[str(v) for v in r] for r in rows]))
+"""
+
+
+def whole(db: Path, repeat: int) -> None:
+    """Whole processes: a fresh interpreter each (start-up and imports included)."""
+    py = sys.executable
+    out = db.with_name("bench-report.html")
+
+    def proc(argv: list[str]) -> Callable[[], object]:
+        return lambda: subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    llm = [py, "-m", "llmcost"]
+    cases: list[tuple[str, list[str]]] = [
+        ("bare python + duckdb: hand SQL by tenant", [py, "-c", BARE, str(db), BASELINE_TENANT]),
+        ("llmcost report --by tenant --format json", [*llm, "report", "--by", "tenant", "--format", "json", "--db", str(db)]),
+        ("llmcost unit --by tenant", [*llm, "unit", "--event", "draft_accepted", "--by", "tenant", "--db", str(db)]),
+        ("llmcost report --format html", [*llm, "report", "--format", "html", "-o", str(out), "--db", str(db)]),
+        ("python -c pass", [py, "-c", "pass"]),
+    ]  # fmt: skip
+    times = interleaved([proc(argv) for _, argv in cases], repeat)
+    print("| whole process | best s | / bare hand SQL |")
+    print("|---|---:|---:|")
+    for (name, _), t in zip(cases, times, strict=True):
+        print(f"| {name} | {t:.3f} | {t / times[0]:.2f} |")
+    print(
+        f"\n{os.cpu_count()} CPUs; best of {repeat} after a warm-up, interleaved; load {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":
