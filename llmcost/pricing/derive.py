@@ -360,5 +360,3 @@ def _add_unpriced(
     else:
         reason = "no price for this model"
     models[(provider, model)] = UnpricedModel(provider, model, n, tin, tout, bad, reason)
-
-
