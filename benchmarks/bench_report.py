@@ -221,6 +221,13 @@ def main() -> int:
         "--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)"
     )
     ap.add_argument("--whole", action="store_true", help="time whole processes (issue 16) instead")
+    ap.add_argument(
+        "--tree",
+        type=Path,
+        action="append",
+        default=[],
+        help="with --whole: a source tree to run llmcost from",
+    )
     args = ap.parse_args()
 
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-report-"))
@@ -239,7 +246,7 @@ def main() -> int:
     print(f"built in {t_build:.1f} s at {db}\n")
 
     if args.whole:
-        whole(db, args.repeat)
+        whole(db, args.repeat, [t.resolve() for t in args.tree])
         if not args.keep and args.dir is None:
             shutil.rmtree(root, ignore_errors=True)
         return 0
@@ -316,27 +323,58 @@ print(json.dumps([[str(v) for v in r] for r in rows]))
 """
 
 
-def whole(db: Path, repeat: int) -> None:
-    """Whole processes: a fresh interpreter each (start-up and imports included)."""
+def whole(db: Path, repeat: int, trees: list[Path]) -> None:
+    """Whole processes: a fresh interpreter each (start-up and imports included). Wall seconds and
+    CPU seconds (user + system of the child, which a busy machine inflates less than wall); with
+    several --tree, each tree's llmcost runs in the same interleaved rounds."""
+    import resource
+
     py = sys.executable
     out = db.with_name("bench-report.html")
 
-    def proc(argv: list[str]) -> Callable[[], object]:
-        return lambda: subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def proc(argv: list[str], tree: Path | None) -> Callable[[], float]:
+        env = dict(os.environ)
+        if tree is not None:
+            env["PYTHONPATH"] = str(tree)
+
+        def run() -> float:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(
+                argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tree
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+        return run
 
     llm = [py, "-m", "llmcost"]
-    cases: list[tuple[str, list[str]]] = [
-        ("bare python + duckdb: hand SQL by tenant", [py, "-c", BARE, str(db), BASELINE_TENANT]),
-        ("llmcost report --by tenant --format json", [*llm, "report", "--by", "tenant", "--format", "json", "--db", str(db)]),
-        ("llmcost unit --by tenant", [*llm, "unit", "--event", "draft_accepted", "--by", "tenant", "--db", str(db)]),
-        ("llmcost report --format html", [*llm, "report", "--format", "html", "-o", str(out), "--db", str(db)]),
-        ("python -c pass", [py, "-c", "pass"]),
+    commands: list[tuple[str, list[str]]] = [
+        ("report --by tenant --format json", ["report", "--by", "tenant", "--format", "json", "--db", str(db)]),
+        ("unit --by tenant", ["unit", "--event", "draft_accepted", "--by", "tenant", "--db", str(db)]),
+        ("report --format html", ["report", "--format", "html", "-o", str(out), "--db", str(db)]),
     ]  # fmt: skip
-    times = interleaved([proc(argv) for _, argv in cases], repeat)
-    print("| whole process | best s | / bare hand SQL |")
-    print("|---|---:|---:|")
-    for (name, _), t in zip(cases, times, strict=True):
-        print(f"| {name} | {t:.3f} | {t / times[0]:.2f} |")
+    cases: list[tuple[str, list[str], Path | None]] = [
+        ("bare python + duckdb: hand SQL by tenant", [py, "-c", BARE, str(db), BASELINE_TENANT], None)
+    ]
+    for tree in trees or [Path(__file__).resolve().parents[1]]:
+        for name, argv in commands:
+            cases.append((f"{tree.name}: llmcost {name}", [*llm, *argv], tree))
+    cases.append(("python -c pass", [py, "-c", "pass"], None))
+    fns = [proc(argv, tree) for _, argv, tree in cases]
+    for fn in fns:
+        fn()
+    walls: list[list[float]] = [[] for _ in fns]
+    cpus: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            cpus[i].append(fn())
+            walls[i].append(time.perf_counter() - t0)
+    wall, cpu = [min(w) for w in walls], [min(c) for c in cpus]
+    print("| whole process | best wall s | / bare | best CPU s | / bare |")
+    print("|---|---:|---:|---:|---:|")
+    for (name, _, _), w, c in zip(cases, wall, cpu, strict=True):
+        print(f"| {name} | {w:.3f} | {w / wall[0]:.2f} | {c:.3f} | {c / cpu[0]:.2f} |")
     print(
         f"\n{os.cpu_count()} CPUs; best of {repeat} after a warm-up, interleaved; load {os.getloadavg()[0]:.1f}"
     )

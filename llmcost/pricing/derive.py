@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.pricing.model import Cell, PriceKey
-from llmcost.pricing.modes import cost_sql, unpriced_sql  # noqa: F401 (re-exported)
 from llmcost.warehouse import sql as sqlrun
 from llmcost.warehouse.sql import SqlFiles
 

@@ -36,7 +36,8 @@ workflows AS (
 -- are summed straight to the workflow's scope (grouping ten million calls by trace first, or a
 -- second pass over every logged trace and request id to find the orphans, costs far more).
 calls AS (
-    SELECT {{workflow_scope}} w.events, q.request_id IS NOT NULL AS found, q.input_tokens, q.output_tokens,
+    -- `found` tests the join key itself: no other column of ten million calls is read for it
+    SELECT {{workflow_scope}} w.events, q.trace_id IS NOT NULL AS found, q.input_tokens, q.output_tokens,
         {{cost}} AS cost
     FROM workflows AS w
     LEFT JOIN requests AS q ON q.trace_id = w.key
