@@ -14,6 +14,12 @@ Timed in one process, best of --repeat (after one warm-up run), wall seconds:
             (`llmcost.cli.main`, rendering a table to /dev/null) for report and unit
 - baseline: one hand-written DuckDB statement computing the same numbers over the same views
 Targets (issue 4): report < 1 s, unit < 2 s, llmcost / baseline <= 1.3.
+
+With --whole (issue 16), whole processes instead, each a fresh interpreter, best of --repeat after a
+warm-up, interleaved: `python -m llmcost report --by tenant --format json` against a bare
+`python -c` that imports duckdb, opens the file read-only, runs BASELINE_TENANT and prints the rows
+as JSON; `llmcost unit --by tenant` and the HTML report timed alone (targets: report <= 1.3x the
+bare process, unit <= 2 s, HTML <= 3 s at 10M requests / 7M events).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import contextlib
 import io
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -213,6 +220,14 @@ def main() -> int:
     ap.add_argument(
         "--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)"
     )
+    ap.add_argument("--whole", action="store_true", help="time whole processes (issue 16) instead")
+    ap.add_argument(
+        "--tree",
+        type=Path,
+        action="append",
+        default=[],
+        help="with --whole: a source tree to run llmcost from",
+    )
     args = ap.parse_args()
 
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-report-"))
@@ -229,6 +244,12 @@ def main() -> int:
         f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows"
     )
     print(f"built in {t_build:.1f} s at {db}\n")
+
+    if args.whole:
+        whole(db, args.repeat, [t.resolve() for t in args.tree])
+        if not args.keep and args.dir is None:
+            shutil.rmtree(root, ignore_errors=True)
+        return 0
 
     import duckdb
 
@@ -290,6 +311,73 @@ def main() -> int:
     if not args.keep and args.dir is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0
+
+
+BARE = """
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET TimeZone = 'UTC'")
+rows = con.execute(sys.argv[2]).fetchall()
+print(json.dumps([[str(v) for v in r] for r in rows]))
+"""
+
+
+def whole(db: Path, repeat: int, trees: list[Path]) -> None:
+    """Whole processes: a fresh interpreter each (start-up and imports included). Wall seconds and
+    CPU seconds (user + system of the child, which a busy machine inflates less than wall); with
+    several --tree, each tree's llmcost runs in the same interleaved rounds."""
+    import resource
+
+    py = sys.executable
+    out = db.with_name("bench-report.html")
+
+    def proc(argv: list[str], tree: Path | None) -> Callable[[], float]:
+        env = dict(os.environ)
+        if tree is not None:
+            env["PYTHONPATH"] = str(tree)
+
+        def run() -> float:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(
+                argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tree
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+        return run
+
+    llm = [py, "-m", "llmcost"]
+    commands: list[tuple[str, list[str]]] = [
+        ("report --by tenant --format json", ["report", "--by", "tenant", "--format", "json", "--db", str(db)]),
+        ("unit --by tenant", ["unit", "--event", "draft_accepted", "--by", "tenant", "--db", str(db)]),
+        ("report --format html", ["report", "--format", "html", "-o", str(out), "--db", str(db)]),
+    ]  # fmt: skip
+    cases: list[tuple[str, list[str], Path | None]] = [
+        ("bare python + duckdb: hand SQL by tenant", [py, "-c", BARE, str(db), BASELINE_TENANT], None)
+    ]
+    for tree in trees or [Path(__file__).resolve().parents[1]]:
+        for name, argv in commands:
+            cases.append((f"{tree.name}: llmcost {name}", [*llm, *argv], tree))
+    cases.append(("python -c pass", [py, "-c", "pass"], None))
+    fns = [proc(argv, tree) for _, argv, tree in cases]
+    for fn in fns:
+        fn()
+    walls: list[list[float]] = [[] for _ in fns]
+    cpus: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            cpus[i].append(fn())
+            walls[i].append(time.perf_counter() - t0)
+    wall, cpu = [min(w) for w in walls], [min(c) for c in cpus]
+    print("| whole process | best wall s | / bare | best CPU s | / bare |")
+    print("|---|---:|---:|---:|---:|")
+    for (name, _, _), w, c in zip(cases, wall, cpu, strict=True):
+        print(f"| {name} | {w:.3f} | {w / wall[0]:.2f} | {c:.3f} | {c / cpu[0]:.2f} |")
+    print(
+        f"\n{os.cpu_count()} CPUs; best of {repeat} after a warm-up, interleaved; load {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -77,3 +78,38 @@ def test_startup_imports_nothing_heavy(code: str, heavy: tuple[str, ...]) -> Non
     assert proc.returncode == 0, proc.stderr
     loaded = proc.stdout.rsplit("HEAVY:", 1)[1].strip()
     assert loaded == "", f"{code!r} imported {loaded}"
+
+
+# What a read-only JSON report may not load (issue 16): the price catalog's machinery and
+# genai-prices, the dataframe libraries, jinja2, and rich (it draws nothing).
+REPORT_HEAVY = ("numpy", "pyarrow", "polars", "genai_prices", "jinja2", "rich", "llmcost.pricing.catalog")
+
+
+@pytest.mark.parametrize(
+    "argv", [["report", "--by", "tenant"], ["unit", "--event", "done", "--by", "tenant"]]
+)
+def test_json_report_loads_no_catalog_and_no_renderer(tmp_path: Path, argv: list[str]) -> None:
+    from llmcost.warehouse import writer
+
+    db = tmp_path / "w.duckdb"
+    with writer(db, command="test"):
+        pass
+    probe = (
+        "import sys\nfrom llmcost.cli import main\n"
+        f"code = main({[*argv, '--format', 'json', '--db', str(db)]!r})\n"
+        f"print('HEAVY:' + ','.join(m for m in {REPORT_HEAVY!r} if m in sys.modules))\n"
+        "sys.exit(code)"
+    )
+    env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded = proc.stdout.rsplit("HEAVY:", 1)[1].strip()
+    assert loaded == "", f"llmcost {' '.join(argv)} --format json imported {loaded}"

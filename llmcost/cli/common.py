@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from llmcost.cli.options import ColorOption as ColorOption
 from llmcost.cli.options import ConfigOption as ConfigOption
@@ -19,6 +18,8 @@ from llmcost.cli.options import DbOption as DbOption
 from llmcost.redact import redact, redacting
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from llmcost.cli.options import Top
     from llmcost.config import Config
     from llmcost.warehouse import Warehouse
@@ -47,6 +48,8 @@ def set_color(color: str) -> None:
 
 @cache
 def out_console() -> Console:
+    from rich.console import Console  # not at import: a JSON report never draws (~90 ms)
+
     force, no_color = _color_system(_color_choice)
     return Console(
         file=redacting(sys.stdout), force_terminal=force, no_color=no_color, highlight=False, emoji=False
@@ -56,11 +59,15 @@ def out_console() -> Console:
 def piped_console() -> Console:
     """stdout for a table that is piped: a pager or a file wants whole rows, not rows cut to an
     assumed 80 columns."""
+    from rich.console import Console
+
     return Console(file=redacting(sys.stdout), width=1000, color_system=None, highlight=False, emoji=False)
 
 
 @cache
 def err_console() -> Console:
+    from rich.console import Console
+
     force, no_color = _color_system(_color_choice)
     # Piped (a cron log, a CI job), a diagnostic naming a long path stays one greppable line; on a
     # terminal it wraps between words within the width, as the terminal would cut it mid-word.
@@ -164,6 +171,8 @@ def emit_table(draw: Callable[[Console], None], output: Path | None) -> None:
         draw(table_console())
         return
     import io
+
+    from rich.console import Console
 
     buf = io.StringIO()
     draw(Console(file=buf, width=100, color_system=None, highlight=False, emoji=False))

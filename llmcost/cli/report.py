@@ -161,14 +161,14 @@ def _by(values: list[str] | None, allowed: tuple[str, ...] | None = None) -> tup
 def _emit(report: Report, fmt: str, output: Path | None, top: Top | None = None) -> None:
     """Render to stdout or, with -o, to a file written whole or not at all. A table the terminal
     default cut short (`top.auto`) says so under it."""
-    from rich.text import Text
-
     from llmcost.queries.model import OTHER
     from llmcost.report import render_terminal, render_text, write_text_atomic
     from llmcost.report.facts import fact_lines
     from llmcost.report.jsonfmt import warnings
 
     if fmt == "table" and output is None:
+        from rich.text import Text
+
         console = out_console()
         if not console.is_terminal and not os.environ.get("COLUMNS"):
             console = piped_console()
@@ -191,11 +191,15 @@ def _emit(report: Report, fmt: str, output: Path | None, top: Top | None = None)
     else:
         text = render_text(report, fmt)
     if fmt == "csv":
+        from rich.text import Text  # not at the top: a JSON report never loads rich
+
         # CSV carries data only; its data-quality facts (JSON and JSONL carry theirs) go to stderr.
         err = err_console()
         for line in [*(f"warning: {w}" for w in warnings(report)), *fact_lines(report)]:
             err.print(Text(line), markup=False, highlight=False, soft_wrap=True)
     if output is not None:
+        from rich.text import Text
+
         write_text_atomic(output, text)
         err_console().print(Text(f"llmcost: wrote {output}"), markup=False, highlight=False)
         return

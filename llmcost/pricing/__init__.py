@@ -11,17 +11,42 @@ Nothing here imports genai-prices or DuckDB at import time (ingest imports this 
 The `[pricing]` settings themselves are configuration: `llmcost.config.pricing`.
 """
 
-from llmcost.config.pricing import CostMode, PricingConfig
-from llmcost.pricing.catalog import Catalog, load_catalog
-from llmcost.pricing.derive import (
-    CACHE_HIT_REF,
-    PricingSummary,
-    UnpricedModel,
-    apply_prices,
-    cost_sql,
-    unpriced_sql,
-)
-from llmcost.pricing.model import CatalogInfo
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from llmcost.pricing.modes import cost_sql, unpriced_sql
+
+if TYPE_CHECKING:
+    from llmcost.config.pricing import CostMode, PricingConfig
+    from llmcost.pricing.catalog import Catalog, load_catalog
+    from llmcost.pricing.derive import CACHE_HIT_REF, PricingSummary, UnpricedModel, apply_prices
+    from llmcost.pricing.model import CatalogInfo
+
+# Loaded on first use (PEP 562), so a report that only needs `cost_sql` does not pay for the
+# catalog's pydantic models and name matching (tests/test_gates.py holds the start-up budget).
+_LAZY = {
+    "CostMode": "llmcost.config.pricing",
+    "PricingConfig": "llmcost.config.pricing",
+    "Catalog": "llmcost.pricing.catalog",
+    "load_catalog": "llmcost.pricing.catalog",
+    "CACHE_HIT_REF": "llmcost.pricing.derive",
+    "PricingSummary": "llmcost.pricing.derive",
+    "UnpricedModel": "llmcost.pricing.derive",
+    "apply_prices": "llmcost.pricing.derive",
+    "CatalogInfo": "llmcost.pricing.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CACHE_HIT_REF",

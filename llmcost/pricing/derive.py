@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from llmcost.config.pricing import CostMode
 from llmcost.pricing.model import Cell, PriceKey
 from llmcost.warehouse import sql as sqlrun
 from llmcost.warehouse.sql import SqlFiles
@@ -360,30 +359,3 @@ def _add_unpriced(
     else:
         reason = "no price for this model"
     models[(provider, model)] = UnpricedModel(provider, model, n, tin, tout, bad, reason)
-
-
-# Which columns each cost mode reads, in order of preference.
-_COST_COLUMNS: dict[str, tuple[str, ...]] = {
-    "derived": ("cost_usd",),
-    "logged": ("logged_cost_usd",),
-    "auto": ("logged_cost_usd", "cost_usd"),
-}
-
-
-def cost_sql(mode: CostMode | str, alias: str | None = None) -> str:
-    """The SQL expression for a request's cost under a cost mode (ccusage's display modes):
-    derived = re-derived from prices (default), logged = what the middleware logged,
-    auto = logged when present, else derived."""
-    try:
-        columns = _COST_COLUMNS[mode]
-    except KeyError:
-        raise ValueError(f"unknown cost mode {mode!r} (use derived, logged or auto)") from None
-    if alias is not None and (not _IDENT.match(alias) or "." in alias):
-        raise ValueError(f"not a table alias: {alias!r}")
-    refs = [f"{alias}.{c}" if alias else c for c in columns]
-    return refs[0] if len(refs) == 1 else f"coalesce({', '.join(refs)})"
-
-
-def unpriced_sql(mode: CostMode | str, alias: str | None = None) -> str:
-    """The predicate for a request with no cost under a cost mode (counted, never shown as $0)."""
-    return f"({cost_sql(mode, alias)}) IS NULL"

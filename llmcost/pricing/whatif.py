@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from llmcost.errors import UsageError
-from llmcost.pricing.derive import SQL, apply_prices, cost_sql, execute, statement
+from llmcost.pricing.derive import SQL, apply_prices, execute, statement
+from llmcost.pricing.modes import cost_sql
 from llmcost.window import Window
 
 if TYPE_CHECKING:

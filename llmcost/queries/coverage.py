@@ -3,7 +3,8 @@ that match no request at all.
 
 - `date_range`: an open `--since` / `--until` becomes the first / last request under the same
   window and filters, so a report says "2026-05-04 to 2026-05-06", not "the first request to the
-  last request". One small scan of the timestamp column, only when a side is open.
+  last request". One small scan of the timestamp column, only when a side is open; none when both
+  are open and no filter is given (the segment inventory's first and last request).
 - `check`: a `--where tenant=acme` whose value no request has (the real one is `tenant_acme`) is
   a typo, not an empty window: "no request has tenant=acme; closest: tenant_acme". Reports put
   these warnings before any empty-window message, and leave that message out when a filter alone
@@ -38,6 +39,11 @@ def date_range(con: duckdb.DuckDBPyConnection, scope: Scope) -> DateRange:
     window = scope.window
     if window.since is not None and window.until is not None:
         return DateRange.of(window)
+    if window.since is None and window.until is None and not scope.filters:
+        # Unbounded and unfiltered: every request counts, and the inventory holds their span.
+        usable, first, last = sqlrun.run(con, SQL.text("inventory_range"), {})[0]
+        if usable:
+            return DateRange.of(window, first, last)
     sql = SQL.render("coverage_range", scope=scope.where("r"))
     first, last = sqlrun.run(con, sql, scope.params())[0]
     return DateRange.of(window, first, last)

@@ -129,6 +129,13 @@ def unit_series(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Unit
 
 def dashboard_reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime) -> DashboardReports:
     """Every report the dashboard draws, over `scope` with its open bounds resolved."""
+    from llmcost.queries import quality
+
+    with quality.shared():  # ten reports, mostly over one scope: its data-quality facts read once
+        return _reports(con, scope, now=now)
+
+
+def _reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime) -> DashboardReports:
     from llmcost.queries import views
     from llmcost.queries.spend import SpendQuery, spend
 

@@ -7,8 +7,11 @@ in; the rest are small queries over the quarantine tables, run only when those a
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmcost.queries.model import DataQuality, UnpricedModel
 from llmcost.queries.scope import Scope
@@ -19,6 +22,31 @@ if TYPE_CHECKING:
     import duckdb
 
 SQL = SqlFiles("llmcost.queries")
+
+# Within `shared()`, the facts of a scope already asked for are answered again without a scan.
+_MEMO: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("quality_memo", default=None)
+
+
+@contextlib.contextmanager
+def shared() -> Iterator[None]:
+    """Many reports over one connection and the same scope (the HTML dashboard draws ten): the
+    price catalogs and unpriced models of a scope are read once, not once per report. Only for
+    the span of one read of the warehouse (a reader's connection sees one snapshot)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    memo = _MEMO.get()
+    if memo is None:
+        return sqlrun.run(con, sql, params)
+    key = (id(con), sql, tuple(sorted((k, repr(v)) for k, v in params.items())))
+    if key not in memo:
+        memo[key] = sqlrun.run(con, sql, params)
+    return list(memo[key])
 
 
 @dataclass(frozen=True)
@@ -58,18 +86,18 @@ def conflicting(con: duckdb.DuckDBPyConnection, scope: Scope) -> int:
 
 def catalogs(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, ...]:
     """The catalogs behind the derived costs in scope; none when costs are as logged."""
-    if scope.cost_mode == "logged":
-        return ()
+    if scope.cost_mode == "logged" or _count(con, "prices") == 0:
+        return ()  # no price was ever taken from a catalog (the join below is empty): no scan
     derived_used = "r.logged_cost_usd IS NULL" if scope.cost_mode == "auto" else "TRUE"
     sql = SQL.render("price_catalogs", scope=scope.where("r"), derived_used=derived_used)
-    return tuple(str(r[0]) for r in sqlrun.run(con, sql, scope.params()))
+    return tuple(str(r[0]) for r in _rows(con, sql, scope.params()))
 
 
 def unpriced_models(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[UnpricedModel, ...]:
     sql = SQL.render("unpriced_models", scope=scope.where("r"), cost=scope.cost("r"))
     return tuple(
         UnpricedModel(provider, model, int(n), int(tokens or 0))
-        for provider, model, n, tokens in sqlrun.run(con, sql, scope.params())
+        for provider, model, n, tokens in _rows(con, sql, scope.params())
     )
 
 

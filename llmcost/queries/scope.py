@@ -17,7 +17,7 @@ def cost_expr(mode: str, alias: str) -> str:
     """The cost of one request under a cost mode: llmcost.pricing owns the definition."""
     # Imported here, not above: llmcost.pricing loads pydantic (its settings), and `llmcost report
     # --help` imports this module (tests/test_gates.py: start-up loads nothing heavy).
-    from llmcost.pricing import cost_sql
+    from llmcost.pricing.modes import cost_sql
 
     try:
         return cost_sql(mode, alias)

@@ -1,2 +1,2 @@
--- Rows in one of the warehouse's own tables (rejects, conflicts): a fixed name, never input.
+-- Rows in one of the warehouse's own tables (rejects, conflicts, prices): a fixed name, never input.
 SELECT count(*) FROM {{table}};

@@ -31,61 +31,57 @@ workflows AS (
     FROM keyed AS k
     GROUP BY k.kind, k.key
 ),
--- The calls of every workflow, aggregated straight to the workflow's scope: joining and summing
--- per scope is much cheaper than grouping ten million calls by trace first.
+-- Every workflow with its calls, in one outer join to the requests: a workflow no logged call
+-- carries comes out once, with no call (`found` false), and is an orphan; the calls of the others
+-- are summed straight to the workflow's scope (grouping ten million calls by trace first, or a
+-- second pass over every logged trace and request id to find the orphans, costs far more).
 calls AS (
-    SELECT {{workflow_scope}} q.input_tokens, q.output_tokens, {{cost}} AS cost
+    -- `found` tests the join key itself: no other column of ten million calls is read for it
+    SELECT {{workflow_scope}} w.events, q.trace_id IS NOT NULL AS found, q.input_tokens, q.output_tokens,
+        {{cost}} AS cost
     FROM workflows AS w
-    JOIN requests AS q ON q.trace_id = w.key
+    LEFT JOIN requests AS q ON q.trace_id = w.key
     WHERE w.kind = 1
     UNION ALL
-    SELECT {{workflow_scope}} q.input_tokens, q.output_tokens, {{cost}}
+    SELECT {{workflow_scope}} w.events, q.request_id IS NOT NULL, q.input_tokens, q.output_tokens, {{cost}}
     FROM workflows AS w
-    JOIN requests AS q ON q.request_id = w.key
-    WHERE w.kind = 2 AND q.trace_id IS NULL
+    LEFT JOIN requests AS q ON q.request_id = w.key AND q.trace_id IS NULL
+    WHERE w.kind = 2
+    UNION ALL
+    SELECT {{workflow_scope}} w.events, FALSE, NULL, NULL, NULL
+    FROM workflows AS w
+    WHERE w.kind = 0
 ),
 traced AS (
     SELECT
         {{call_scope}}
-        count(*) AS traced_requests,
+        coalesce(sum(c.events) FILTER (WHERE NOT c.found), 0) AS orphan_events,
+        count(*) FILTER (WHERE c.found) AS traced_requests,
         sum(c.cost) AS traced_cost_usd,
-        count(*) FILTER (WHERE c.cost IS NULL) AS traced_unpriced_requests,
-        sum(c.input_tokens) AS traced_input_tokens,
-        sum(c.output_tokens) AS traced_output_tokens
+        count(*) FILTER (WHERE c.found AND c.cost IS NULL) AS traced_unpriced_requests,
+        coalesce(sum(c.input_tokens), 0) AS traced_input_tokens,
+        coalesce(sum(c.output_tokens), 0) AS traced_output_tokens
     FROM calls AS c
     GROUP BY ALL
 ),
-found AS (
-    SELECT
-        w.*,
-        -- IN over a set holding NULL is NULL, not FALSE, for a key not in it: hence the filters
-        -- and the coalesce, or an orphan would be counted as neither matched nor orphan.
-        coalesce(CASE w.kind
-            WHEN 1 THEN w.key IN (SELECT q.trace_id FROM requests AS q WHERE q.trace_id IS NOT NULL)
-            WHEN 2 THEN w.key IN (SELECT q.request_id FROM requests AS q WHERE q.trace_id IS NULL)
-        END, FALSE) AS matched
+-- Every event of a workflow is matched or an orphan: the matched ones are the rest.
+events AS (
+    SELECT {{found_scope}} sum(w.events) AS events
     FROM workflows AS w
-),
-matched AS (
-    SELECT
-        {{found_scope}}
-        coalesce(sum(f.events) FILTER (WHERE f.matched), 0) AS traced_events,
-        coalesce(sum(f.events) FILTER (WHERE NOT f.matched), 0) AS orphan_events
-    FROM found AS f
     GROUP BY ALL
 ),
 slots AS (
     SELECT
         {{matched_scope}}
-        m.traced_events,
-        m.orphan_events,
-        coalesce(t.traced_requests, 0) AS traced_requests,
+        e.events - t.orphan_events AS traced_events,
+        t.orphan_events,
+        t.traced_requests,
         t.traced_cost_usd,
-        coalesce(t.traced_unpriced_requests, 0) AS traced_unpriced_requests,
-        coalesce(t.traced_input_tokens, 0) AS traced_input_tokens,
-        coalesce(t.traced_output_tokens, 0) AS traced_output_tokens
-    FROM matched AS m
-    LEFT JOIN traced AS t ON {{same_scope}}
+        t.traced_unpriced_requests,
+        t.traced_input_tokens,
+        t.traced_output_tokens
+    FROM events AS e
+    JOIN traced AS t ON {{same_scope}}
 )
 SELECT
     {{buckets}}
