@@ -198,3 +198,45 @@ def test_hostile_corpus_rejects_match_the_golden(cli: Cli, tmp_path: Path) -> No
     assert got["rejects"] == want["rejects"]
     assert got["conflicts"] == want["conflicts"]
     assert got["requests"] == want["requests"]
+
+
+def _everything(db: Path) -> dict[str, Any]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: con.execute(f"SELECT * EXCLUDE (ingest_id, source_id) FROM {t} ORDER BY ALL").fetchall()
+            for t in ("requests", "outcomes")
+        } | {
+            "rejects": con.execute(
+                "SELECT line_no, reason, detail, raw FROM rejects ORDER BY line_no"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+
+
+def test_small_batches_load_what_one_batch_loads(cli: Cli, tmp_path: Path, capsys: Any) -> None:
+    """Issue 16: a batch is staged with the previous batch's field plan while its lines fit it.
+    Later batches bringing new keys (a cost field, an unknown key for attrs, a container, a key
+    differing only in case, an envelope, the hostile corpus) are planned again: 64 KiB batches
+    load exactly what one batch does."""
+    plain = [json.dumps(request(i)) for i in range(1, 400)]
+    later = [
+        json.dumps(request(1000, costUsd="0.5", region="eu")),
+        json.dumps(request(1001, extra={"tenant": "t9", "team": "x"})),
+        json.dumps(request(1002) | {"Model": "gpt-4o"}),
+        json.dumps({"message": "INFO " + json.dumps(request(1003)), "stream": "stdout"}),
+        json.dumps(request(1004)),
+    ]
+    f = tmp_path / "shapes.log"
+    body = "\n".join(plain)
+    for i, line in enumerate(later):  # each new shape in a batch of its own plain lines
+        body += "\n" + "\n".join(plain[i * 60 : i * 60 + 200]) + "\n" + line
+    f.write_bytes((body + "\n").encode() + corpus() + ("\n".join(plain[:50]) + "\n").encode())
+    one = Cli(tmp_path / "one" / "w.duckdb", capsys)
+    one.ingest(f)
+    cfg = tmp_path / "small.toml"
+    cfg.write_text("[ingest]\nbatch_bytes = 65536\nmax_line_bytes = 16384\n")
+    many = Cli(tmp_path / "many" / "w.duckdb", capsys)
+    many.ingest(f, extra=("--config", str(cfg)))
+    assert _everything(many.db) == _everything(one.db)
