@@ -7,8 +7,6 @@ batch N+1 on one core while it de-duplicates, prices, writes and commits batch N
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -67,8 +65,6 @@ class Stager:
         self.now = now
         self.earliest = earliest
         self._table: Any = None
-        # the last batch's plan, with its key lists, reused while the batches' lines fit it
-        self._reuse: _Reusable | None = None
         self.default_provider: str | None = None  # what a forced provider source implies
         prepare_connection(con)
 
@@ -148,8 +144,6 @@ class Stager:
     def _once(self, *, guard: bool) -> None:
         con = self.con
         con.execute(SQL.text("clean_lines"))
-        if not guard and self._staged_with_last_plan():
-            return
         check = SQL.fragment("json_guard") if guard else ""
         keys = frozenset(r[0] for r in SQL.run(con, "batch_keys", guard=check))
         envelopes = self._envelope_fields(keys)
@@ -172,23 +166,6 @@ class Stager:
             inner.update((c, r[0]) for r in run(con, query, {"path": json_path((c,))}))
         plan = self.fields.plan(keys, frozenset(inner))
         con.execute(self._render(plan, check), self._params())
-        self._reuse = None if envelopes or guard else _reusable(plan, keys, inner, containers)
-
-    def _staged_with_last_plan(self) -> bool:
-        """Stage the batch with the previous batch's plan, without listing its keys first (a
-        pass over every line): kept when every line fits the plan (no key it did not see, no
-        envelope to unwrap), else undone for a fresh plan."""
-        last = self._reuse
-        if last is None:
-            return False
-        if self._envelope_fields(last.plan.keys):
-            return False
-        self.con.execute(self._render(last.plan, "", last.fits), self._params())
-        row = SQL.run(self.con, "staged_fits")
-        if row and int(row[0][0]) == 0:
-            return True
-        self._reuse = None
-        return False
 
     def _envelope_fields(self, keys: frozenset[str]) -> list[str]:
         """The fields whose string values hold records in this batch (a sample decides)."""
@@ -201,7 +178,7 @@ class Stager:
                     found.append(field)
         return found
 
-    def _render(self, plan: FieldPlan, guard: str, fits: str = "true") -> str:
+    def _render(self, plan: FieldPlan, guard: str) -> str:
         nested = ", ".join(
             f"json_transform({ref}, {literal(structure)}) AS {alias}" for alias, ref, structure in plan.nested
         )
@@ -214,7 +191,6 @@ class Stager:
             "attrs": plan.attrs,
             "usage_keys": plan.usage_keys,
             "refused": self._refused(plan),
-            "fits": fits,
         }
         return SQL.render("stage", **values)
 
@@ -285,41 +261,3 @@ class Stager:
             con.execute(SQL.text("stage_parts"))
         finally:
             con.unregister("staged_parts")
-
-
-# A plan is reused only for plain shapes: keys no two of which differ only in case, none empty or
-# holding a NUL, not so many that the plan drops unknown keys (fields.MAX_EXTRACTED_UNKNOWN_KEYS).
-_REUSE_MAX_KEYS = 256
-
-
-@dataclass(frozen=True)
-class _Reusable:
-    plan: FieldPlan
-    fits: str  # SQL: the line (a parsed object) holds only keys the plan was made for
-
-
-def _reusable(
-    plan: FieldPlan, keys: frozenset[str], inner: set[tuple[str, str]], containers: set[str]
-) -> _Reusable | None:
-    """The plan with its fit check, or None where a subset of its keys could plan differently."""
-    everything = [*keys, *(k for _, k in inner)]
-    if len(everything) > _REUSE_MAX_KEYS or any(not k or "\x00" in k for k in everything):
-        return None
-    if len({k.lower() for k in keys}) != len(keys):
-        return None
-    by_container: dict[str, list[str]] = {}
-    for c, k in inner:
-        by_container.setdefault(c, []).append(k)
-    for ks in by_container.values():
-        if len({k.lower() for k in ks}) != len(ks):
-            return None
-    checks = [f"list_has_all({_list(keys)}, json_keys(line))"]
-    for c in sorted(k for k in keys if k.lower() in containers):
-        path = literal(json_path((c,)))
-        got = f"json_keys(llmcost_unstring(json_extract(line, {path})))"
-        checks.append(f"coalesce(list_has_all({_list(by_container.get(c, []))}, {got}), true)")
-    return _Reusable(plan, "(s IS NULL OR (" + " AND ".join(checks) + "))")
-
-
-def _list(keys: Iterable[str]) -> str:
-    return "[" + ", ".join(literal(k) for k in sorted(keys)) + "]::VARCHAR[]"

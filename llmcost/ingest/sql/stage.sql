@@ -1,8 +1,5 @@
 -- Classify and map one batch of lines (view clean_lines: line_no, byte_offset, line, bad, raw).
 -- The holes are generated from the batch's field plan (fields.py); $name are bound values.
--- `fits` says the line holds no key the plan did not see (stage.py reuses the previous batch's
--- plan instead of listing this batch's keys first; a batch with a line that does not fit is
--- planned again).
 -- Every input line leaves this query in exactly one `kind`: request, outcome, ignored, rejected.
 CREATE OR REPLACE TEMP TABLE staged AS
 WITH parsed AS (
@@ -53,8 +50,7 @@ fields AS (
         {{prompt_version}} AS prompt_version,
         {{service_tier}} AS service_tier,
         {{attrs}} AS attrs,
-        {{refused}} AS refused,
-        {{fits}} AS fits
+        {{refused}} AS refused
     FROM nested
 ),
 typed AS (
@@ -174,7 +170,7 @@ SELECT
     operation_raw, prompt_version, service_tier,
     input_n, cached_n, cache_write_n, cache_write_1h_n, output_n, reasoning_n, anth_read_n, anth_creation_n,
     candidates_n,
-    latency_n, outcome_raw, cache_hit_raw, cost_n, value_n, attrs, fits
+    latency_n, outcome_raw, cache_hit_raw, cost_n, value_n, attrs
 FROM (
     SELECT *,
         CASE
