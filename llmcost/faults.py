@@ -10,7 +10,7 @@ exactly what a power cut or the OOM killer does. The variable is read once, at i
 unset (always, outside tests) a crash point costs one comparison.
 
 Points (grep `crashpoint(` for the list in the code):
-    ingest.staging        a batch handed to the staging thread, the previous batch not yet committed
+    ingest.staging        a batch staged (its rows in the TEMP table), not yet committed
     segment.before_rename a segment's Parquet file written and fsynced under its temp name
     commit.before         inside the batch's transaction: segment registered, offsets advanced, no COMMIT
     commit.after          right after COMMIT, before the next batch

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,9 +50,8 @@ Progress = Callable[[int], None]  # called with bytes consumed
 
 @dataclass
 class _Pending:
-    """A batch handed to the staging thread, waiting for the previous one to commit."""
+    """A staged batch (its rows in the TEMP table `staged`), waiting to be committed."""
 
-    staged: Future[pa.Table]
     table: pa.Table  # the batch's lines
     end: commit.BatchEnd
     size: int  # bytes consumed, for progress
@@ -88,8 +86,7 @@ class Loader:
             raise ConfigError(str(e)) from None
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
         prepare_connection(self.con)
-        # staging runs on its own connection, one batch ahead of the rest (see _load_stream)
-        self.stager = Stager(self.con.cursor(), self.fields, cfg.ingest, now=self.now, earliest=EARLIEST)
+        self.stager = Stager(self.con, self.fields, cfg.ingest, now=self.now, earliest=EARLIEST)
         self.batches = 0  # committed by this run (for the message when it is interrupted)
         self.lines = 0
 
@@ -188,35 +185,19 @@ class Loader:
         batcher = line_batches(resume, ic, take_partial=self.take_partial)
         source_id = resume.source_id
         tail = resume.window
-        # Two-stage pipeline: while batch N is de-duplicated, priced, written and committed here,
-        # batch N+1 is staged on the stager's connection in a worker thread (DuckDB releases the
-        # GIL). Commits stay strictly in order, so crash safety is unchanged.
-        pending: _Pending | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llmcost-stage") as pool:
-            try:
-                for batch in batcher:
-                    # own copy of the bytes: the batcher reuses its buffer for the next batch
-                    table = to_arrow(batch, ic.max_line_bytes, copy=True)
-                    end_rel = batch.end - batch.start
-                    tail = (tail + batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes())[
-                        -TAIL_WINDOW:
-                    ]
-                    last_line = batch.first_line + len(batch.starts) + len(batch.oversize) - 1
-                    staged = pool.submit(self.stager.stage, table)
-                    crashpoint("ingest.staging")
-                    if pending is not None:
-                        source_id = self._finish(
-                            ingest_id, source_id, resume, display, res, pending, progress
-                        )
-                    pending = _Pending(
-                        staged, table, commit.BatchEnd(batch.end, last_line, tail), batch.end - batch.start
-                    )
-                if pending is not None:
-                    source_id = self._finish(ingest_id, source_id, resume, display, res, pending, progress)
-                    pending = None
-            finally:
-                if pending is not None:
-                    pending.staged.cancel()
+        # One batch at a time, staged on the loader's own connection into the TEMP table the rest
+        # of the batch reads (issue 16: a staging thread one batch ahead cost more CPU than it
+        # saved on two cores, and handing its rows over through Arrow materialised them twice).
+        for batch in batcher:
+            # the table points into the batcher's buffer: it is done with before the next read
+            table = to_arrow(batch, ic.max_line_bytes)
+            end_rel = batch.end - batch.start
+            tail = (tail + batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes())[-TAIL_WINDOW:]
+            last_line = batch.first_line + len(batch.starts) + len(batch.oversize) - 1
+            self.stager.stage_here(table)
+            crashpoint("ingest.staging")
+            pending = _Pending(table, commit.BatchEnd(batch.end, last_line, tail), batch.end - batch.start)
+            source_id = self._finish(ingest_id, source_id, resume, display, res, pending, progress)
         res.source_id = source_id
         res.pending_bytes = batcher.tail.pending_bytes
         coded = formats.transcoded(resume.stream)
@@ -240,12 +221,11 @@ class Loader:
         pending: _Pending,
         progress: Progress | None,
     ) -> int:
-        staged = pending.staged.result()
         if source_id is None:
             source_id = commit.new_source(
                 self.con, resume.head_fp, display, ingest_id, res.format, datetime.now(UTC)
             )
-        res.counts.add(self._load_batch(ingest_id, source_id, display, pending.table, staged, pending.end))
+        res.counts.add(self._load_batch(ingest_id, source_id, display, pending.table, pending.end))
         if progress is not None:
             progress(pending.size)
         return source_id
@@ -257,12 +237,10 @@ class Loader:
         source_id: int,
         display: str,
         table: pa.Table,
-        staged: pa.Table,
         end: commit.BatchEnd,
     ) -> Counts:
         con = self.con
         con.register("batch_lines", table)
-        con.register("staged", staged)
         try:
             c = Counts(read=table.num_rows)
             kinds = {str(k): int(n) for k, n in SQL.run(con, "staged_kinds")}
@@ -312,7 +290,6 @@ class Loader:
             return c
         finally:
             con.unregister("batch_lines")
-            con.unregister("staged")
 
 
 def _unit(kind: str, n: int, given: str | None = None) -> str:

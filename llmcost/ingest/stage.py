@@ -70,11 +70,16 @@ class Stager:
 
     def stage(self, table: pa.Table) -> pa.Table:
         """The staged rows of one batch (see stage.sql for the columns)."""
+        self.stage_here(table)
+        return self.con.sql(SQL.text("staged_rows")).to_arrow_table()
+
+    def stage_here(self, table: pa.Table) -> None:
+        """Stage one batch into the TEMP table `staged` of this connection, where the loader reads
+        it (no hand-over through Arrow: the batch is materialised once)."""
         self._table = table
         self.con.register("batch_lines", table)
         try:
             self._stage()
-            return self.con.sql(SQL.text("staged_rows")).to_arrow_table()
         finally:
             self.con.unregister("batch_lines")
             self._table = None
