@@ -17,6 +17,9 @@ Points (grep `crashpoint(` for the list in the code):
     export.before_rename  `export parquet`: every file written under the hidden staging directory
     export.mid_rename     `export parquet` into an existing directory: after the first day's file moved
     config.load           the config file about to be read (every command that reads a config)
+    watch.before_record   `watch`: alerts found, their rows and the checked mark not yet committed
+    watch.recorded        `watch`: alerts recorded as unsent, not yet posted
+    watch.posted          `watch`: the webhook answered, the alerts not yet marked sent
 
 The same points take two more faults, for the interrupt and internal-error tests:
 
