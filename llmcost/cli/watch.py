@@ -131,10 +131,9 @@ class _Loop:
     def inputs(self) -> tuple[list[Input], list[Skipped]]:
         """What to read this pass. A file that cannot be read as a log is named once and passed
         over: a daemon does not stop for a stray file (`llmcost ingest` refuses the command)."""
+        from llmcost.cli.ingest import _billing_format
         from llmcost.ingest.discover import discover
         from llmcost.ingest.sniff import screen
-
-        from llmcost.cli.ingest import _billing_format
 
         found, skipped = discover(self.paths)
         aliases = [a for names in self.cfg.ingest.aliases.values() for a in names]
@@ -173,7 +172,10 @@ class _Loop:
             while True:
                 started = time.monotonic()
                 try:
-                    res = self.watcher.run_pass()
+                    res = self.watcher.load_and_check()
+                    for doc in res.found:
+                        self.say(alert_line(doc))
+                    self.watcher.deliver(res)
                 except Interrupted:
                     break  # the batch in flight committed; the next start resumes after it
                 except (WarehouseBusy, StorageError) as e:
@@ -183,10 +185,8 @@ class _Loop:
                     failed = bool(res.errors)
                     self.loaded += res.loaded
                     self.alerts += len(res.found)
-                    for doc in res.found:
-                        self.say(alert_line(doc))
-                    for e in res.errors:
-                        self.say(f"{e}; {res.unsent} alert(s) kept, tried again next pass")
+                    for problem in res.errors:
+                        self.say(f"{problem}; {res.unsent} alert(s) kept, tried again next pass")
                     if res.ingest is not None:
                         for f in res.ingest.files:
                             if f.error:

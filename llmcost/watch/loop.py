@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
@@ -35,9 +35,6 @@ from llmcost.pricing.hook import BatchPricer
 from llmcost.warehouse import Warehouse, writer
 from llmcost.warehouse.sql import SqlFiles
 from llmcost.watch.rules import SPAN_RULES, Check, SpanRule
-
-if TYPE_CHECKING:
-    import duckdb
 
 SQL = SqlFiles("llmcost.watch")
 
@@ -57,6 +54,8 @@ class PassResult:
     sent: int = 0  # alerts the webhook took this pass (new and retried)
     unsent: int = 0  # alerts still waiting for the webhook after this pass
     errors: list[str] = field(default_factory=list)  # webhook failures (tried again next pass)
+    # (rule, subject, window, alert) of every alert not yet sent, found now or before
+    waiting: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def loaded(self) -> int:
@@ -98,6 +97,14 @@ class Watcher:
 
     # -- a pass -------------------------------------------------------------------------------
     def run_pass(self) -> PassResult:
+        """Load and check (`load_and_check`), then post what waits to be sent (`deliver`)."""
+        result = self.load_and_check()
+        self.deliver(result)
+        return result
+
+    def load_and_check(self) -> PassResult:
+        """Load what the inputs gained and check the span it loaded; the new alerts are recorded as
+        unsent. Holds the writer for that long only; a signal lets the batch in flight commit."""
         self.passes += 1
         result = PassResult(self.passes, ran=False)
         inputs, skipped = self.inputs()
@@ -105,29 +112,23 @@ class Watcher:
         if seen == self._seen and not self._unsent:
             return result
         result.ran = True
-        unsent: list[tuple[str, str, str, dict[str, Any]]] = []
-        with writer(self.db_path, command="llmcost watch") as wh:
-            # A signal lets the batch in flight commit, then stops the pass (interrupts.py).
-            with interrupts.between_batches():
-                row = SQL.run(wh.con, "checked_through")
-                checked = int(row[0][0]) if row else None
-                if checked is None:  # the first watch on this warehouse: what was there before is old news
-                    checked = int(SQL.run(wh.con, "last_ingest")[0][0])
-                if inputs:
-                    self.pricer.summaries.clear()
-                    loader = Loader(
-                        wh, self.cfg, take_partial=self.take_partial, pricer=self.pricer, source=self.source
-                    )
-                    result.ingest = loader.run(inputs, skipped, argv=self.argv)
-                self._check(wh, checked, result)
-                unsent = [
-                    (str(r), str(s), str(w), orjson.loads(a))
-                    for r, s, w, a in SQL.run(wh.con, "notifications_unsent")
-                ]
+        with writer(self.db_path, command="llmcost watch") as wh, interrupts.between_batches():
+            row = SQL.run(wh.con, "checked_through")
+            checked = int(row[0][0]) if row else None
+            if checked is None:  # the first watch on this warehouse: what was there before is old news
+                checked = int(SQL.run(wh.con, "last_ingest")[0][0])
+            if inputs:
+                self.pricer.summaries.clear()
+                loader = Loader(
+                    wh, self.cfg, take_partial=self.take_partial, pricer=self.pricer, source=self.source
+                )
+                result.ingest = loader.run(inputs, skipped, argv=self.argv)
+            self._check(wh, checked, result)
+            result.waiting = [
+                (str(r), str(s), str(w), orjson.loads(a))
+                for r, s, w, a in SQL.run(wh.con, "notifications_unsent")
+            ]
         self._seen = seen
-        if unsent and self.notify is not None:
-            self._deliver(unsent, result)
-        self._unsent = result.unsent
         return result
 
     def _check(self, wh: Warehouse, checked: int, result: PassResult) -> None:
@@ -188,32 +189,37 @@ class Watcher:
             cur.close()
 
     # -- delivery -----------------------------------------------------------------------------
-    def _deliver(self, unsent: list[tuple[str, str, str, dict[str, Any]]], result: PassResult) -> None:
-        """Post the unsent alerts (outside the writer: a slow webhook keeps no reader out), then
-        mark them sent, or count the failed attempt."""
-        assert self.notify is not None
+    def deliver(self, result: PassResult) -> None:
+        """Post the alerts waiting to be sent (outside the writer: a slow webhook keeps no reader
+        out), then mark them sent, or count the failed attempt. A signal waits for the mark."""
+        waiting = result.waiting
+        if not waiting or self.notify is None:
+            self._unsent = 0
+            return
         error: str | None = None
-        try:
-            self.notify([doc for *_, doc in unsent])
-        except Exception as e:  # noqa: BLE001 - the webhook's failure is reported and retried, never fatal
-            error = str(e) or type(e).__name__
-        crashpoint("watch.posted")
-        now = datetime.now(UTC)
-        with writer(self.db_path, command="llmcost watch") as wh, interrupts.deferred():
-            con = wh.con
-            con.execute("BEGIN")
-            for rule, subject, window, _ in unsent:
-                key = {"rule": rule, "subject": subject, "window_key": window}
-                if error is None:
-                    SQL.run(con, "notification_sent", {**key, "now": now})
-                else:
-                    SQL.run(con, "notification_failed", {**key, "error": error[:500]})
-            con.execute("COMMIT")
+        with interrupts.between_batches():
+            try:
+                self.notify([doc for *_, doc in waiting])
+            except Exception as e:  # the webhook's failure is reported and retried, never fatal
+                error = str(e) or type(e).__name__
+            crashpoint("watch.posted")
+            now = datetime.now(UTC)
+            with writer(self.db_path, command="llmcost watch") as wh:
+                con = wh.con
+                con.execute("BEGIN")
+                for rule, subject, window, _ in waiting:
+                    key = {"rule": rule, "subject": subject, "window_key": window}
+                    if error is None:
+                        SQL.run(con, "notification_sent", {**key, "now": now})
+                    else:
+                        SQL.run(con, "notification_failed", {**key, "error": error[:500]})
+                con.execute("COMMIT")
         if error is None:
-            result.sent = len(unsent)
+            result.sent = len(waiting)
         else:
             result.errors.append(error)
-            result.unsent = len(unsent)
+            result.unsent = len(waiting)
+        self._unsent = result.unsent
 
 
 def _stat(inputs: list[Input]) -> tuple[tuple[str, int, int, int], ...]:

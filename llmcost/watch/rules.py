@@ -52,7 +52,9 @@ def day_rules(check: Check) -> list[Alert]:
     """The day rules for every UTC day the span touches (a backfill of last week checks last week)."""
     found: list[Alert] = []
     for day in check.days():
-        ev = evaluate(check.con, check.settings, day, rules=DAY_RULES, cost_mode=check.cost_mode, now=check.now)
+        ev = evaluate(
+            check.con, check.settings, day, rules=DAY_RULES, cost_mode=check.cost_mode, now=check.now
+        )
         found.extend(ev.alerts)
     return found
 
