@@ -307,3 +307,20 @@ def test_readers_answer_while_watch_runs(tmp_path: Path) -> None:
     assert not failures, f"{len(failures)} of {answered} refused: {failures[:3]}"
     total = BASE_CALLS + 200 * written
     assert site.query("SELECT count(*), count(DISTINCT request_id) FROM requests") == [(total, total)]
+
+
+def test_killed_between_the_webhook_answer_and_the_mark_posts_again(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    """The one window where kill -9 repeats something: the webhook took the alert, the mark did not
+    commit. The restart posts it again (at least once), and then never more."""
+    site = Site(tmp_path)
+    site.add_spike()
+    once = [*LLMCOST, *site.args("--once", "--webhook", receiver.url)]
+    killed = subprocess.run(once, env={**os.environ, "LLMCOST_CRASH_AT": "watch.posted"}, timeout=60)
+    assert killed.returncode == -signal.SIGKILL and len(receiver.bodies) == 1
+    assert site.query("SELECT sent_at IS NULL FROM notifications") == [(True,)]
+    assert subprocess.run(once, timeout=60).returncode == 0
+    assert subprocess.run(once, timeout=60).returncode == 0
+    assert len(receiver.bodies) == 2
+    assert site.query("SELECT sent_at IS NOT NULL, attempts FROM notifications") == [(True, 1)]
