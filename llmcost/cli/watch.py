@@ -77,9 +77,13 @@ def watch(
     if "-" in paths:
         raise UsageError("watch: reads files, not standard input (-)")
     from llmcost.ingest.formats import SOURCES
+    from llmcost.report.webhook import check_url
 
     if source not in SOURCES:
         raise UsageError(f"--source: unknown source {source!r}; choose from {', '.join(SOURCES)}")
+    if webhook:
+        check_url(webhook)
+    _check_paths(paths)
     db_path, cfg = resolve(db, config)
     from llmcost.alerts import load_settings
 
@@ -87,8 +91,6 @@ def watch(
     url = webhook or settings.alerts.webhook.url
     notify = None
     if url:
-        from llmcost.report.webhook import check_url
-
         notify = _notifier(check_url(url), settings.alerts.webhook)
     err = err_console()
     _Loop(err, db_path, cfg, settings, paths, notify, source, complete_partial).run(seconds, once=once)
@@ -193,10 +195,14 @@ class _Loop:
                                 self.say_once(f"{f.display}: {f.error}")
                     if self.tty:
                         line = progress_line(
-                            res, loaded_total=self.loaded, alerts_total=self.alerts, at=datetime.now()
+                            res,
+                            loaded_total=self.loaded,
+                            alerts_total=self.alerts,
+                            at=datetime.now(),
+                            width=self.err.width - 1,
                         )
                         self.clear()
-                        self.err.file.write(line[: max(10, self.err.width - 1)])
+                        self.err.file.write(line)
                         self.err.file.flush()
                         self.progress = True
                 if once or interrupts.stop_requested():
@@ -207,7 +213,10 @@ class _Loop:
         except interrupts.Signalled:
             pass
         finally:
-            self.clear()
+            if self.progress:  # the last pass's line stays on the screen
+                self.err.file.write("\n")
+                self.err.file.flush()
+                self.progress = False
         signum = interrupts.received()
         if signum is not None:
             interrupts.acknowledge()  # stopped as asked, between batches: exit 0
@@ -218,6 +227,16 @@ class _Loop:
             return
         if once and failed:
             raise typer.Exit(ExitCode.IO)
+
+
+def _check_paths(paths: list[str]) -> None:
+    """A named file or folder that is not there is a typo (in a unit file, a crontab): refused at
+    once. A folder still empty, or a pattern nothing matches yet, is watched."""
+    from pathlib import Path
+
+    missing = [p for p in paths if not any(c in p for c in "*?[") and not Path(p).expanduser().exists()]
+    if missing:
+        raise UsageError(f"watch: no such file or directory: {', '.join(missing)}")
 
 
 def _notifier(url: str, hook: Any) -> Any:

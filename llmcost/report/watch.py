@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+
 from llmcost import numbers as fmt
 from llmcost.redact import redact
 
@@ -13,17 +15,31 @@ if TYPE_CHECKING:
     from llmcost.watch import PassResult
 
 
-def progress_line(res: PassResult, *, loaded_total: int, alerts_total: int, at: datetime) -> str:
-    """`pass 12 · 14:20:31 · 1,204 lines loaded (8,311 in all) · 2 alerts (3 in all)`."""
+def progress_line(
+    res: PassResult, *, loaded_total: int, alerts_total: int, at: datetime, width: int = 80
+) -> str:
+    """`pass 12 · 14:20:31 · 1,204 loaded (8,311 in all) · 2 new alerts (3 in all)`: the parts that
+    fit in `width`, whole (a part that does not fit is left out, never cut)."""
     parts = [f"pass {fmt.count(res.number)}", at.strftime("%H:%M:%S")]
     if not res.ran:
-        parts.append("no new lines")
+        parts.append("nothing new")
     else:
         parts.append(f"{fmt.count(res.loaded)} loaded ({fmt.count(loaded_total)} in all)")
-    parts.append(f"{fmt.count(len(res.found))} new alert(s) ({fmt.count(alerts_total)} in all)")
+    parts.append(
+        f"{fmt.count(len(res.found))} new {_alerts(len(res.found))} ({fmt.count(alerts_total)} in all)"
+    )
     if res.unsent:
         parts.append(f"{fmt.count(res.unsent)} waiting for the webhook")
-    return " · ".join(parts)
+    line = parts[0]
+    for part in parts[1:]:
+        if cell_len(line) + 3 + cell_len(part) > width:
+            break
+        line += " · " + part
+    return line
+
+
+def _alerts(n: int) -> str:
+    return "alert" if n == 1 else "alerts"
 
 
 def alert_line(doc: dict[str, Any]) -> str:
