@@ -324,3 +324,54 @@ def test_killed_between_the_webhook_answer_and_the_mark_posts_again(
     assert subprocess.run(once, timeout=60).returncode == 0
     assert len(receiver.bodies) == 2
     assert site.query("SELECT sent_at IS NOT NULL, attempts FROM notifications") == [(True, 1)]
+
+
+def test_on_a_terminal_one_progress_line_is_rewritten(tmp_path: Path) -> None:
+    """In a real pty: each pass rewrites one line (carriage return, no new line); an alert is
+    printed above it; SIGTERM leaves the last line and says why it stopped, exit 0."""
+    pexpect = pytest.importorskip("pexpect")
+    site = Site(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "llmcost", *site.args("--every", "1s")],
+        env={**env, "TERM": "xterm-256color"},
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=30,
+    )
+    try:
+        child.expect(r"pass 2 · \d\d:\d\d:\d\d · nothing new")
+        site.add_spike()
+        child.expect("alert warning tenant-spike acme")
+        child.expect(r"pass \d+ · \d\d:\d\d:\d\d · 12 loaded \(20 in all\) · 1 new alert \(1 in all\)")
+        child.kill(signal.SIGTERM)
+        child.expect("stopped by SIGTERM")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    raw = child.before or ""
+    assert "\n" not in raw.strip("\r\n")  # nothing after the stop line
+
+
+def test_between_batches_holds_a_signal_until_the_commit_block_ends() -> None:
+    """interrupts.between_batches: a signal inside it cuts nothing; it is raised when the next
+    deferred() block (a batch's COMMIT) ends, and acknowledge() makes the run a clean exit."""
+    from llmcost import interrupts
+
+    events: list[str] = []
+    with interrupts.handling():
+        try:
+            with interrupts.between_batches():
+                os.kill(os.getpid(), signal.SIGTERM)
+                events.append("after the signal")  # not raised here
+                with interrupts.deferred():
+                    events.append("commit")
+                events.append("never")
+        except interrupts.Signalled as e:
+            events.append(f"raised {e}")
+        assert interrupts.received() == signal.SIGTERM
+        interrupts.acknowledge()
+        assert interrupts.received() is None
+    assert events == ["after the signal", "commit", "raised SIGTERM"]
