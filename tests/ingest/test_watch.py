@@ -375,3 +375,33 @@ def test_between_batches_holds_a_signal_until_the_commit_block_ends() -> None:
         interrupts.acknowledge()
         assert interrupts.received() is None
     assert events == ["after the signal", "commit", "raised SIGTERM"]
+
+
+def test_first_watch_on_an_old_warehouse_checks_only_what_it_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `llmcost ingest` loaded before the first watch is old news (the nightly run judged it);
+    a backfill the watch loads is checked over its own days, however old. (A day rule judges every
+    subject of a day the pass touched, so the backfill's days are kept apart from acme's spike.)"""
+    from llmcost.cli import main
+
+    site = Site(tmp_path)
+    site.add_spike()  # acme's spike, ingested by hand before any watch
+    assert main(["ingest", str(site.logs), "--db", str(site.db), "--config", str(site.cfg), "-q"]) == 0
+    assert main(site.args("--once")) == 0
+    assert "alert" not in capsys.readouterr().err
+    # a backfill: globex, the same shape ten days later, weeks old when it arrives
+    late = LogWriter()
+    late._n = 20_000
+    later = timedelta(days=10)
+    for i in range(BASE_CALLS):
+        late.request(BASE_DAY + later + timedelta(days=i), tenant="globex", cost=1.0)
+    for _ in range(SPIKE_CALLS):
+        late.request(SPIKE_DAY + later, tenant="globex", cost=1.0)
+    late.write(site.logs / "backfill.jsonl")
+    assert main(site.args("--once")) == 0
+    err = capsys.readouterr().err
+    assert "alert warning tenant-spike globex" in err and "acme" not in err, err
+    assert site.query("SELECT subject, window_key FROM notifications") == [
+        ("tenant=globex", (SPIKE_DAY + later).isoformat())
+    ]
