@@ -16,10 +16,15 @@ from llmcost.cli.options import ColorOption, ConfigOption, DbOption
 from llmcost.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
+    from llmcost.alerts import Settings
+    from llmcost.alerts.config import WebhookConfig
     from llmcost.config import Config
     from llmcost.ingest.discover import Input, Skipped
+    from llmcost.watch import Notify
 
 _EVERY = re.compile(r"(\d+)\s*(s|m|h)")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600}
@@ -89,7 +94,7 @@ def watch(
 
     settings = load_settings(cfg)
     url = webhook or settings.alerts.webhook.url
-    notify = None
+    notify: Notify | None = None
     if url:
         notify = _notifier(check_url(url), settings.alerts.webhook)
     err = err_console()
@@ -100,11 +105,11 @@ class _Loop:
     def __init__(
         self,
         err: Console,
-        db_path: Any,
+        db_path: Path,
         cfg: Config,
-        settings: Any,
+        settings: Settings,
         paths: list[str],
-        notify: Any,
+        notify: Notify | None,
         source: str,
         complete_partial: bool,
     ) -> None:
@@ -239,7 +244,7 @@ def _check_paths(paths: list[str]) -> None:
         raise UsageError(f"watch: no such file or directory: {', '.join(missing)}")
 
 
-def _notifier(url: str, hook: Any) -> Any:
+def _notifier(url: str, hook: WebhookConfig) -> Notify:
     from llmcost.report.watch import watch_payload
     from llmcost.report.webhook import post_json
 
