@@ -97,8 +97,14 @@ def watch(
     notify: Notify | None = None
     if url:
         notify = _notifier(check_url(url), settings.alerts.webhook)
-    err = err_console()
-    _Loop(err, db_path, cfg, settings, paths, notify, source, complete_partial).run(seconds, once=once)
+    from llmcost import interrupts
+
+    try:  # a signal while starting (the price catalog loads) stops it as cleanly as one between passes
+        loop = _Loop(err_console(), db_path, cfg, settings, paths, notify, source, complete_partial)
+    except interrupts.Signalled:
+        interrupts.acknowledge()
+        return
+    loop.run(seconds, once=once)
 
 
 class _Loop:
