@@ -20,6 +20,9 @@ Points (grep `crashpoint(` for the list in the code):
     snapshot.before_manifest  a writer closing: snapshot tables written, manifest not yet renamed
     lake.segment          `lake publish`: after one segment's copy
     lake.before_manifest  `lake publish`: everything copied, the lake's manifest not yet written
+    watch.before_record   `watch`: alerts found, their rows and the checked mark not yet committed
+    watch.recorded        `watch`: alerts recorded as unsent, not yet posted
+    watch.posted          `watch`: the webhook answered, the alerts not yet marked sent
 
 The same points take two more faults, for the interrupt and internal-error tests:
 

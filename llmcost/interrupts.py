@@ -33,6 +33,7 @@ class Signalled(BaseException):
 _received: int | None = None  # the first signal of this run
 _raised = False  # Signalled raised once already: later signals are noted, not raised again
 _deferring = 0
+_batch_level = 0  # the `_deferring` depth a between_batches() block holds; deferred() raises at it
 
 
 def received() -> int | None:
@@ -58,8 +59,8 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 @contextmanager
 def handling() -> Iterator[None]:
     """Install the handler for the block (main thread only), then put the previous ones back."""
-    global _received, _raised, _deferring
-    _received, _raised, _deferring = None, False, 0
+    global _received, _raised, _deferring, _batch_level
+    _received, _raised, _deferring, _batch_level = None, False, 0, 0
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -82,6 +83,35 @@ def deferred() -> Iterator[None]:
         yield
     finally:
         _deferring -= 1
-    if not _deferring and _received is not None and not _raised:
+    if _deferring == _batch_level and _received is not None and not _raised:
         _raised = True
         raise Signalled(_received)
+
+
+@contextmanager
+def between_batches() -> Iterator[None]:
+    """A signal inside the block is raised after the next `deferred()` block (a batch's COMMIT) ends,
+    or when this block ends: the batch in flight is finished, never cut in two or rolled back."""
+    global _deferring, _raised, _batch_level
+    _deferring += 1
+    outer = _batch_level
+    _batch_level = _deferring
+    try:
+        yield
+    finally:
+        _deferring -= 1
+        _batch_level = outer
+    if _deferring == _batch_level and _received is not None and not _raised:
+        _raised = True
+        raise Signalled(_received)
+
+
+def stop_requested() -> bool:
+    """A signal came (raised or still held back): a loop should not start another round."""
+    return _received is not None
+
+
+def acknowledge() -> None:
+    """The command stopped as the signal asked (between passes, its work committed): exit 0."""
+    global _received, _raised
+    _received, _raised = None, False

@@ -56,6 +56,7 @@ COMMANDS: dict[str, Command] = {
     "reconcile": Command("reconcile", "Billed vs estimated by provider, model and day; the gap."),
     "invoices": Command("reconcile", "Provider invoices: import billing exports for reconcile."),
     "lake": Command("lake", "A Parquet lake on S3 or a folder: publish it, check it."),
+    "watch": Command("watch", "Ingest in a loop; minute-scale alerts, each posted once."),
     "export-prometheus": Command("alerts", "Old name of `export prometheus`.", hidden=True),
     "reprice": Command("pricing", "Old name of `pricing reprice`.", hidden=True),
 }

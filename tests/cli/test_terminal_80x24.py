@@ -313,6 +313,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("demo",),
     ("generate",),
     ("ingest",),
+    ("watch",),
     ("status",),
     ("report",),
     ("unit",),
@@ -408,6 +409,7 @@ COMMAND_CASES: list[tuple[str, list[str], tuple[int, ...]]] = [
     ("pricing reprice --dry-run", ["pricing", "reprice", "--dry-run"], _OK),
     ("ingest --explain", ["ingest", "logs/app.log", "--explain", "--lines", "3"], _OK),
     ("ingest summary", ["ingest", "{small}", "--db", "{fresh}"], _OK),
+    ("watch --once", ["watch", "{small}", "--once", "--db", "{fresh}"], _OK),
     ("invoices import", ["invoices", "import", "{invoice}"], _OK),
     ("reconcile invoice", ["reconcile", "{invoice}"], (0, 1)),  # 1: a gap over the threshold
     ("export parquet", ["export", "parquet", "{out}/parquet"], _OK),

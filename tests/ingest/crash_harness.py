@@ -1,5 +1,5 @@
 """A reusable crash harness: generated multi-file input with a ground-truth ledger, `llmcost ingest`
-run as a real subprocess, SIGKILLed (at random moments or at a named crash point, see
+(or `llmcost watch`, `Harness(..., command="watch")`) run as a real subprocess, SIGKILLed (at random moments or at a named crash point, see
 llmcost/faults.py), re-run to completion, and the warehouse checked against the ledger.
 
     corpus = make_corpus(tmp / "logs", requests=1_000_000, files=12)
@@ -12,6 +12,7 @@ What is checked (`check_committed` after every kill, `check_final` at the end):
 - the warehouse reopens (read-only, in this process) after every kill, and the next writer opens it;
 - the committed state is a prefix: rows == the runs' own loaded counts, no request/event id twice,
   `read = loaded + duplicate + ignored + rejected` over all runs, killed ones included;
+- for `watch`: no alert recorded twice, and the checked mark never ahead of the runs;
 - at the end: every generated line read exactly once, requests/outcomes/ignored equal to the
   generator's manifest, 0 duplicates, the DECIMAL cost total and every tenant's count and cost exact,
   no orphan or temporary segment file left, and one more ingest loads nothing.
@@ -36,7 +37,7 @@ from typing import Any
 import duckdb
 
 KILLED = -signal.SIGKILL
-_INGEST = (sys.executable, "-m", "llmcost", "ingest")
+_LLMCOST = (sys.executable, "-m", "llmcost")
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Harness:
     tmp: Path
     corpus: Corpus
     batch_bytes: int = 1 << 20
+    command: str = "ingest"  # or "watch": the loop, killed while it runs; `--once` completes it
     db: Path = field(init=False)
     cfg: Path = field(init=False)
     kills: list[Kill] = field(default_factory=list)
@@ -115,13 +117,19 @@ class Harness:
         self.cfg.write_text(f"[ingest]\nbatch_bytes = {self.batch_bytes}\nmax_line_bytes = 65536\n")
 
     # -- running -------------------------------------------------------------------------------
-    def start(self, crash_at: str | None = None) -> subprocess.Popen[bytes]:
+    def argv(self, *, once: bool = False) -> list[str]:
+        where = [str(self.corpus.root), "--db", str(self.db), "--config", str(self.cfg)]
+        if self.command == "watch":
+            return [*_LLMCOST, "watch", *where, *(["--once"] if once else ["--every", "1s"])]
+        return [*_LLMCOST, "ingest", *where, "--quiet"]
+
+    def start(self, crash_at: str | None = None, *, once: bool = False) -> subprocess.Popen[bytes]:
         env = {k: v for k, v in os.environ.items() if k != "LLMCOST_CRASH_AT"}
         if crash_at:
             env["LLMCOST_CRASH_AT"] = crash_at
         self.runs += 1
         return subprocess.Popen(
-            [*_INGEST, str(self.corpus.root), "--db", str(self.db), "--config", str(self.cfg), "--quiet"],
+            self.argv(once=once),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=env,
@@ -177,7 +185,7 @@ class Harness:
         return subprocess.CompletedProcess(proc.args, proc.returncode, b"", err)
 
     def run_to_completion(self) -> None:
-        proc = self.start()
+        proc = self.start(once=True)
         _, err = proc.communicate(timeout=1800)
         assert proc.returncode == 0, err.decode()
 
@@ -213,6 +221,8 @@ class Harness:
             src = _one(con, "SELECT coalesce(sum(lines_read), 0) FROM sources")
             runs = _one(con, "SELECT coalesce(sum(lines_read), 0) FROM ingests")
             assert src == runs, f"sources read {src} lines, runs {runs}"
+            if "notifications" in tables:
+                _check_watch(con)
             return int(rows)
         finally:
             con.close()
@@ -260,6 +270,19 @@ class Harness:
         known, on_disk = self.segment_files()
         assert on_disk == known, f"orphans {on_disk - known}, missing {known - on_disk}"
         facts = {"runs": self.runs, "statuses": dict(runs), "segments": len(known)}
+        if self.command == "watch":
+            con = self.connect()
+            try:
+                _check_watch(con)
+                # the last pass checked every run's rows, the killed ones' included
+                checked, last = _one(
+                    con,
+                    "SELECT (SELECT checked_through FROM watch_checked), (SELECT max(ingest_id) FROM ingests)",
+                )
+                assert checked == last, (checked, last)
+                facts["notifications"] = _one(con, "SELECT count(*) FROM notifications")
+            finally:
+                con.close()
         if not rerun:
             return facts
         # idempotence after all that: one more run loads nothing
@@ -275,6 +298,20 @@ class Harness:
             con.close()
         assert again == (0, 0), again
         return facts
+
+
+def _check_watch(con: duckdb.DuckDBPyConnection) -> None:
+    """`watch`'s own books: an alert is recorded once, and the checked mark is a run that exists."""
+    dup = _one(
+        con,
+        "SELECT count(*) - count(DISTINCT (rule, subject, window_key)) FROM notifications",
+    )
+    assert dup == 0, f"{dup} alert(s) recorded twice"
+    ahead = _one(
+        con,
+        "SELECT count(*) FROM watch_checked WHERE checked_through > (SELECT coalesce(max(ingest_id), 0) FROM ingests)",
+    )
+    assert ahead == 0, "the checked mark is ahead of the runs"
 
 
 def _one(con: duckdb.DuckDBPyConnection, query: str) -> Any:

@@ -148,6 +148,9 @@ def cases(invoice: str) -> list[Case]:
         _case("pricing", "check", "--format", A),
         _case("pricing", "whatif", "--model", "gpt-4o", "--format", A),
     ]
+    # watch: every option is parsed before the warehouse opens (the path does not exist: 2)
+    for opt in ("--every", "--webhook", "--source", "--color"):
+        c.append(_case("watch", "--once", opt, A, "/nonexistent-dir"))
     c.append(_case("status", "--rejects", "--limit", A))
     c.append(_case("status", "--rejects", "--top", A))
     c.append(_case("status", "--format", A))

@@ -1,0 +1,1 @@
+SELECT coalesce(max(ingest_id), 0) FROM ingests
