@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from llmcost.alerts import Alert, Rule, Settings, evaluate
+from llmcost.alerts.traces import evaluate_span
 
 if TYPE_CHECKING:
     import duckdb
@@ -59,6 +60,14 @@ def day_rules(check: Check) -> list[Alert]:
     return found
 
 
+def trace_rules(check: Check) -> list[Alert]:
+    """runaway-trace, retry-storm, session-budget over the span itself (minutes, not days)."""
+    until = check.end + timedelta(microseconds=1)  # the span's last row is in; `until` is exclusive
+    results = evaluate_span(check.con, check.settings, check.start, until, cost_mode=check.cost_mode)
+    return [a for r in results for a in r.alerts]
+
+
 SPAN_RULES: list[SpanRule] = [
+    trace_rules,
     day_rules,
 ]

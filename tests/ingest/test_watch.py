@@ -13,7 +13,8 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ SPIKE_DAY = BASE_DAY + timedelta(days=8)
 # 7-day average ($1) and over the $5 floor, with 8 days of history (the rule needs 7): tenant-spike.
 BASE_CALLS = 8
 SPIKE_CALLS = 12
+RUNAWAY_CALLS = 150
 
 
 class Receiver:
@@ -100,6 +102,39 @@ class Site:
         spike.write(staged)
         staged.rename(self.logs / "app-2.jsonl")  # the file appears whole
 
+    def add_runaway(self) -> None:
+        """Trace loop-1 (tenant t_loop, feature agent): 150 calls from 14:00:00 on SPIKE_DAY, 2 s
+        apart (last 14:04:58) at $0.01: 150 calls within 10 minutes, over runaway-trace's burst of
+        100. $1.50 in all, and t_loop has no history: no day rule fires for it."""
+        lines = []
+        for i in range(RUNAWAY_CALLS):
+            ts = datetime(SPIKE_DAY.year, SPIKE_DAY.month, SPIKE_DAY.day, 14, 0, tzinfo=UTC) + timedelta(
+                seconds=2 * i
+            )
+            lines.append(
+                json.dumps(
+                    {
+                        "ts": ts.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                        "msg": "llm.request",
+                        "requestId": f"loop-{i:04d}",
+                        "traceId": "loop-1",
+                        "sessionId": "sess-loop",
+                        "tenantId": "t_loop",
+                        "feature": "agent",
+                        "provider": "openai",
+                        "model": "gpt-4.1",
+                        "inputTokens": 1000,
+                        "outputTokens": 100,
+                        "latencyMs": 900,
+                        "outcome": "success",
+                        "costUsd": 0.01,
+                    }
+                )
+            )
+        staged = self.tmp / "agent.jsonl"
+        staged.write_text("\n".join(lines) + "\n", "utf-8")
+        staged.rename(self.logs / "agent.jsonl")
+
     def args(self, *extra: str) -> list[str]:
         return ["watch", str(self.logs), "--db", str(self.db), "--config", str(self.cfg), *extra]
 
@@ -132,13 +167,13 @@ def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> tuple[int,
     return proc.returncode, err.decode()
 
 
-def test_watch_posts_a_planted_spike_once_and_stops_cleanly(tmp_path: Path, receiver: Receiver) -> None:
+def test_watch_posts_a_planted_runaway_once_and_stops_cleanly(tmp_path: Path, receiver: Receiver) -> None:
     site = Site(tmp_path)
     proc = site.start("--every", "1s", "--webhook", receiver.url)
     try:
         # the first pass loads the quiet days: nothing fires
         assert wait_for(lambda: site.readable("SELECT count(*) FROM requests") == [(BASE_CALLS,)], 30)
-        site.add_spike()
+        site.add_runaway()
         started = time.monotonic()
         assert wait_for(lambda: len(receiver.bodies) >= 1, 20), "no webhook within 20 s"
         took = time.monotonic() - started
@@ -149,26 +184,22 @@ def test_watch_posts_a_planted_spike_once_and_stops_cleanly(tmp_path: Path, rece
     (body,) = receiver.bodies
     assert body["schema"] == "llmcost.alerts.watch/1" and body["fired"] == 1
     (alert,) = body["alerts"]
-    assert (alert["rule"], alert["subject"]) == ("tenant-spike", {"kind": "tenant", "id": "acme"})
-    assert alert["observed"] == "12.000000000" and alert["baseline"] == "1.000000000"
-    assert alert["window"] == {
-        "start": SPIKE_DAY.isoformat(),
-        "end": (SPIKE_DAY + timedelta(days=1)).isoformat(),
-    }
-    assert "tenant-spike" in body["text"] and "acme" in body["text"]
+    assert (alert["rule"], alert["subject"]) == ("runaway-trace", {"kind": "trace", "id": "loop-1"})
+    assert alert["observed"] == RUNAWAY_CALLS and alert["details"]["session_id"] == "sess-loop"
+    assert "runaway-trace" in body["text"] and "loop-1" in body["text"]
     # not a terminal: only the alert on stderr, no progress line
-    assert "alert warning tenant-spike acme" in err and "pass " not in err, repr(err)
+    assert "alert critical runaway-trace loop-1" in err and "pass " not in err, repr(err)
 
     # every line in the warehouse exactly once; the books balance
-    total = BASE_CALLS + SPIKE_CALLS
+    total = BASE_CALLS + RUNAWAY_CALLS
     assert site.query("SELECT count(*), count(DISTINCT request_id), sum(logged_cost_usd) FROM requests") == [
-        (total, total, 20)
+        (total, total, Decimal("9.5"))
     ]
     assert site.query("SELECT sum(lines_read), sum(loaded_requests), sum(duplicate) FROM ingests") == [
         (total, total, 0)
     ]
     assert site.query("SELECT rule, subject, window_key, sent_at IS NOT NULL FROM notifications") == [
-        ("tenant-spike", "tenant=acme", SPIKE_DAY.isoformat(), True)
+        ("runaway-trace", "trace=loop-1", SPIKE_DAY.isoformat(), True)
     ]
 
     # a restart checks nothing twice and posts nothing again
