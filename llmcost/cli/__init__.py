@@ -51,6 +51,7 @@ COMMANDS: dict[str, Command] = {
     "pricing": Command("pricing", "Prices: catalog, your rates, unpriced models, what-if, reprice."),
     "reconcile": Command("reconcile", "Billed vs estimated by provider, model and day; the gap."),
     "invoices": Command("reconcile", "Provider invoices: import billing exports for reconcile."),
+    "serve": Command("serve", "A local read-only web app and JSON API over the warehouse."),
     "export-prometheus": Command("alerts", "Old name of `export prometheus`.", hidden=True),
     "reprice": Command("pricing", "Old name of `pricing reprice`.", hidden=True),
 }
