@@ -92,10 +92,17 @@ def serve(
                 for s, handler in originals.items():
                     signal.signal(s, handler)
 
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    logging = copy.deepcopy(LOGGING_CONFIG)  # the access log on stderr too: stdout is for data
+    logging["handlers"]["access"]["stream"] = "ext://sys.stderr"
     config = uvicorn.Config(
         create_app(reader, token=token),
         log_level="info" if verbose else "warning",
         access_log=verbose,
+        log_config=logging,
         lifespan="off",
         server_header=False,
         timeout_graceful_shutdown=5,

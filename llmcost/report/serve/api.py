@@ -391,7 +391,10 @@ def _view_run(view: View) -> Callable[[Reader, Args], Answer]:
 
 
 def _view_params(view: View) -> tuple[Param, ...]:
-    window = tuple(p for p in WINDOW if not (view.anchored and p.name == "since"))
+    window = tuple(
+        Param("since", "Not taken: the windows end at until.") if view.anchored and p.name == "since" else p
+        for p in WINDOW
+    )
     return ((BY,) if view.by else ()) + window + (TOP,)
 
 
