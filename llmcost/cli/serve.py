@@ -17,7 +17,11 @@ def serve_cmd(
     config: ConfigOption = None,
     host: Annotated[
         str,
-        typer.Option("--host", metavar="ADDRESS", help="Address to listen on; anything but 127.0.0.1/localhost needs --token."),
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="Address to listen on; anything but 127.0.0.1/localhost needs --token.",
+        ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")] = 8765,
     token: Annotated[

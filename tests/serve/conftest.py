@@ -92,7 +92,9 @@ def server(demo: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
 
 @pytest.fixture(scope="session")
 def token_server(demo: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    s = start(demo, tmp_path_factory.mktemp("serve-log"), "--max-rows", "25", env={"LLMCOST_SERVE_TOKEN": TOKEN})
+    s = start(
+        demo, tmp_path_factory.mktemp("serve-log"), "--max-rows", "25", env={"LLMCOST_SERVE_TOKEN": TOKEN}
+    )
     s.token = TOKEN
     yield s
     stop(s)

@@ -20,11 +20,36 @@ CASES = [
     ("report", [("by", "tenant"), *W], ["report", "--by", "tenant", *CLI_W]),
     (
         "report",
-        [("by", "feature"), ("by", "model"), ("where", "tenant=" + HOSTILE_TENANTS[0]), ("sort", "requests"), *W],
-        ["report", "--by", "feature", "--by", "model", "--where", "tenant=" + HOSTILE_TENANTS[0], "--sort", "requests", *CLI_W],
+        [
+            ("by", "feature"),
+            ("by", "model"),
+            ("where", "tenant=" + HOSTILE_TENANTS[0]),
+            ("sort", "requests"),
+            *W,
+        ],
+        [
+            "report",
+            "--by",
+            "feature",
+            "--by",
+            "model",
+            "--where",
+            "tenant=" + HOSTILE_TENANTS[0],
+            "--sort",
+            "requests",
+            *CLI_W,
+        ],
     ),
-    ("report", [("by", "day"), ("tz", "America/New_York"), ("top", "3"), *W], ["report", "--by", "day", "--tz", "America/New_York", "--top", "3", *CLI_W]),
-    ("unit", [("event", "draft_accepted"), ("by", "feature"), *W], ["unit", "--event", "draft_accepted", "--by", "feature", *CLI_W]),
+    (
+        "report",
+        [("by", "day"), ("tz", "America/New_York"), ("top", "3"), *W],
+        ["report", "--by", "day", "--tz", "America/New_York", "--top", "3", *CLI_W],
+    ),
+    (
+        "unit",
+        [("event", "draft_accepted"), ("by", "feature"), *W],
+        ["unit", "--event", "draft_accepted", "--by", "feature", *CLI_W],
+    ),
     ("view/daily", [("top", "4"), *W], ["view", "daily", "--top", "4", *CLI_W]),
     ("view/top-tenants", [("until", UNTIL)], ["view", "top-tenants", "--until", UNTIL]),
     ("view/models", W, ["view", "models", *CLI_W]),
@@ -49,9 +74,16 @@ def cli_json(demo: Built, argv: list[str], capsysbinary: pytest.CaptureFixture[b
     return out
 
 
-@pytest.mark.parametrize(("endpoint", "query", "argv"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("endpoint", "query", "argv"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
 def test_the_api_is_the_cli(
-    server: Served, demo: Built, capsysbinary: pytest.CaptureFixture[bytes], endpoint: str, query: list[tuple[str, str]], argv: list[str]
+    server: Served,
+    demo: Built,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    endpoint: str,
+    query: list[tuple[str, str]],
+    argv: list[str],
 ) -> None:
     status, headers, body = server.get(f"/api/{endpoint}?{urlencode(query)}")
     assert status == 200, body
@@ -142,7 +174,11 @@ def test_openapi_lists_every_endpoint(server: Served) -> None:
 
 
 def test_the_token_server_wants_its_token(token_server: Served) -> None:
-    for headers in ({}, {"Authorization": "Bearer wrong-token-0123456789"}, {"Authorization": "Bearer " + TOKEN[:-1]}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer wrong-token-0123456789"},
+        {"Authorization": "Bearer " + TOKEN[:-1]},
+    ):
         status, hdrs, body = token_server.get("/api/status", headers=headers, auth=False)
         assert status == 401, headers
         assert b"token" in body
@@ -164,7 +200,9 @@ def test_the_token_server_wants_its_token(token_server: Served) -> None:
 
 
 def test_result_size_is_bounded(token_server: Served) -> None:
-    status, _, body = token_server.get(f"/api/report?by=tenant&since={SINCE}&until={UNTIL}")  # 45 tenants > 25
+    status, _, body = token_server.get(
+        f"/api/report?by=tenant&since={SINCE}&until={UNTIL}"
+    )  # 45 tenants > 25
     assert status == 413
     assert "limit of 25" in json.loads(body)["error"]
     assert token_server.get(f"/api/report?by=tenant&top=10&since={SINCE}&until={UNTIL}")[0] == 200
@@ -175,13 +213,15 @@ def test_query_time_is_bounded(demo: Built) -> None:
     from llmcost.report.serve.api import Reader, TooSlow
 
     reader = Reader(demo.db, load_config(demo.config), timeout=0.3)
-    with pytest.raises(TooSlow, match="longer than 0.3 s"), reader.open() as wh:
+    with pytest.raises(TooSlow, match=r"longer than 0\.3 s"), reader.open() as wh:
         wh.con.execute("SELECT count(*) FROM range(100000000000) a")
     with reader.open() as wh:  # and the warehouse is free again
         assert wh.con.execute("SELECT 1").fetchone() == (1,)
 
 
-def test_other_hosts_need_a_token(demo: Built, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_hosts_need_a_token(
+    demo: Built, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("LLMCOST_SERVE_TOKEN", raising=False)
     assert main(["serve", "--host", "0.0.0.0", "--port", "0", *demo.args()]) == 2
     assert "refusing to start" in capsys.readouterr().err

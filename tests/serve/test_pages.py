@@ -30,7 +30,9 @@ def test_pages_render_without_inline_script_or_style(server: Served, path: str) 
     assert not re.search(r"<[^>]*\son[a-z]+=", html)  # no inline event handlers (escaped text may say it)
 
 
-@pytest.mark.parametrize("path", ["/", f"/explore?since={SINCE}&until={UNTIL}", f"/explore?by=feature&since={SINCE}&until={UNTIL}"])
+@pytest.mark.parametrize(
+    "path", ["/", f"/explore?since={SINCE}&until={UNTIL}", f"/explore?by=feature&since={SINCE}&until={UNTIL}"]
+)
 def test_hostile_names_are_text(server: Served, path: str) -> None:
     html = server.get(path)[2].decode("utf-8")
     assert "<script>alert" not in html
@@ -44,12 +46,17 @@ def test_explorer_drills_down_by_url(server: Served) -> None:
     links = re.findall(r'<a class="drill" href="([^"]+)">', html)
     assert len(links) >= 40
     tenant = HOSTILE_TENANTS[0]
-    wanted = "/explore?" + urlencode([("since", SINCE), ("until", UNTIL), ("by", "feature"), ("tenant", tenant)])
+    wanted = "/explore?" + urlencode(
+        [("since", SINCE), ("until", UNTIL), ("by", "feature"), ("tenant", tenant)]
+    )
     assert wanted.replace("&", "&amp;") in html
     feature_page = server.get(wanted)[2].decode("utf-8")
     assert "Spend by feature" in feature_page
     models = re.findall(r'<a class="drill" href="([^"]+)">', feature_page)
-    assert models and all("by=model" in m and "tenant=" + quote(tenant, safe="").replace("%20", "+") in m.replace("&amp;", "&") for m in models)
+    assert models and all(
+        "by=model" in m and "tenant=" + quote(tenant, safe="").replace("%20", "+") in m.replace("&amp;", "&")
+        for m in models
+    )
     assert "format=csv" in feature_page
 
 

@@ -41,7 +41,9 @@ def check_exposure(host: str, token: str | None) -> None:
             "refusing to start without one"
         )
     if token is not None and len(token) < 16:
-        raise UsageError("--token: use at least 16 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe())'`)")
+        raise UsageError(
+            "--token: use at least 16 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe())'`)"
+        )
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -137,7 +137,9 @@ def _records_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     return redact(buf.getvalue())
 
 
-def doc_answer(kind: str, doc: dict[str, Any], table: str | None, csv_text: str | None, result: Any) -> Answer:
+def doc_answer(
+    kind: str, doc: dict[str, Any], table: str | None, csv_text: str | None, result: Any
+) -> Answer:
     rows = doc.get(table) if table else None
     records = rows if isinstance(rows, list) else []
     return Answer(
@@ -308,7 +310,9 @@ def _unit(r: Reader, a: Args) -> Answer:
                 names = ", ".join(f"{e} ({n:,})" for e, n in known[:8]) or "none yet"
                 raise UsageError(f"event: name the success event; the warehouse holds: {names}")
             event = known[0][0]
-        query = UnitQuery(event, dims, scope, sort=a.one("sort"), attribution=a.one("attribution", "both") or "both")
+        query = UnitQuery(
+            event, dims, scope, sort=a.one("sort"), attribution=a.one("attribution", "both") or "both"
+        )
         query.sort_key()
         return report_answer(unit(con, dataclasses.replace(query, top=top)))
 
@@ -381,7 +385,9 @@ def _view_run(view: View) -> Callable[[Reader, Args], Answer]:
         given = a.one("top")
         top = parse_top(given) if given is not None else view.top_default
         if view.anchored and a.one("since") is not None:
-            raise UsageError(f"view {view.name}: the windows are the 24 hours and 7 days before until (no since)")
+            raise UsageError(
+                f"view {view.name}: the windows are the 24 hours and 7 days before until (no since)"
+            )
         scope = _scope(r, a, since=not view.anchored)
         _dims(a)
         with r.open() as wh:
@@ -578,7 +584,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         *(
             Endpoint(
-                f"view/{v.name}", f"llmcost view {v.name}", f"view.{v.name}", v.summary, _view_params(v), _view_run(v)
+                f"view/{v.name}",
+                f"llmcost view {v.name}",
+                f"view.{v.name}",
+                v.summary,
+                _view_params(v),
+                _view_run(v),
             )
             for v in VIEWS
         ),
@@ -639,7 +650,9 @@ ENDPOINTS: dict[str, Endpoint] = {
             _reconcile,
             table="lines",
         ),
-        Endpoint("status", "llmcost status", "status", "What the warehouse holds.", (), _status, table="sources"),
+        Endpoint(
+            "status", "llmcost status", "status", "What the warehouse holds.", (), _status, table="sources"
+        ),
         Endpoint(
             "status/rejects",
             "llmcost status --rejects",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.types import ASGIApp, Receive, Scope, Send
 
-CSP = "; ".join(
+META_CSP = "; ".join(  # what a <meta> can say (frame-ancestors only works as a header)
     [
         "default-src 'none'",
         "script-src 'self'",
@@ -30,9 +30,9 @@ CSP = "; ".join(
         "connect-src 'self'",
         "base-uri 'none'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
     ]
 )
+CSP = META_CSP + "; frame-ancestors 'none'"
 HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -70,7 +70,9 @@ class Guard:
 
         async def send_secure(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.decode("latin-1") not in HEADERS]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.decode("latin-1") not in HEADERS
+                ]
                 headers += [(k.encode(), v.encode()) for k, v in HEADERS.items()]
                 message = {**message, "headers": headers}
             await send(message)
@@ -169,6 +171,9 @@ def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
             (base / path).read_bytes(), media_type=media, headers={"cache-control": "max-age=3600"}
         )
 
+    async def favicon(request: Request) -> Response:
+        return Response(status_code=204)
+
     async def page(request: Request) -> Response:
         name = request.path_params.get("page", "")
         if name not in pages.PAGES:
@@ -189,6 +194,7 @@ def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
             Route("/api", api_index),
             Route("/api/{name:path}", api),
             Route("/static/{name}", static),
+            Route("/favicon.ico", favicon),
             Route("/", page),
             Route("/{page}", page),
         ]

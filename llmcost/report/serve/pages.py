@@ -97,7 +97,9 @@ class State:
         return path + ("?" + urlencode(pairs) if pairs else "")
 
 
-def _ask(reader: Reader, endpoint: str, state: State, extra: Sequence[tuple[str, str]] = ()) -> tuple[Answer, str]:
+def _ask(
+    reader: Reader, endpoint: str, state: State, extra: Sequence[tuple[str, str]] = ()
+) -> tuple[Answer, str]:
     e = ENDPOINTS[endpoint]
     given = [*state.api([p.name for p in e.params]), *extra]
     query = urlencode(given)
@@ -140,7 +142,9 @@ def report_table(rep: Report, link: Callable[[dict[str, Any]], str | None] | Non
     totals = None
     if rep.totals is not None:
         totals = [
-            {"text": "total" if i == 0 else "", "v": None} if c.kind is Kind.DIMENSION else cell(c, rep.totals)
+            {"text": "total" if i == 0 else "", "v": None}
+            if c.kind is Kind.DIMENSION
+            else cell(c, rep.totals)
             for i, c in enumerate(cols)
         ]
     return {
@@ -178,9 +182,9 @@ def records_table(records: Sequence[Any]) -> dict[str, Any]:
     names: list[str] = []
     for r in dicts:
         names += [k for k, v in r.items() if k not in names and not isinstance(v, dict | list)]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in dicts:
-        cells = []
+        cells: list[dict[str, Any]] = []
         for n in names:
             text, v = _shown(n, r.get(n))
             cells.append({"text": text, "v": "" if v is None and text == "-" else v})
@@ -193,7 +197,9 @@ def records_table(records: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def _section(title: str, table: dict[str, Any], link: str, *, notes: Sequence[str] = (), **more: Any) -> dict[str, Any]:
+def _section(
+    title: str, table: dict[str, Any], link: str, *, notes: Sequence[str] = (), **more: Any
+) -> dict[str, Any]:
     joiner = "&" if "?" in link else "?"
     return {
         "title": title,
@@ -232,7 +238,10 @@ def _nav(name: str, state: State | None) -> list[dict[str, Any]]:
     """The page links, keeping the window (since, until, tz) when one is chosen."""
     keep = [(k, v) for k, v in (state.pairs if state else []) if k in ("since", "until", "tz")]
     query = "?" + urlencode(keep) if keep else ""
-    return [{"href": "/" + p + (query if p in ("", "explore", "unit") else ""), "title": t, "here": p == name} for p, t in NAV]
+    return [
+        {"href": "/" + p + (query if p in ("", "explore", "unit") else ""), "title": t, "here": p == name}
+        for p, t in NAV
+    ]
 
 
 def _page(name: str, title: str, state: State, sections: list[dict[str, Any]], **more: Any) -> str:
@@ -241,14 +250,18 @@ def _page(name: str, title: str, state: State, sections: list[dict[str, Any]], *
     from llmcost.report.html import script_json
 
     charts = [s["chart"] for s in sections if s.get("chart")]
-    return _env().get_template("page.html.j2").render(
-        nav=_nav(name, state),
-        title=title,
-        page=name,
-        state=state,
-        sections=sections,
-        data=Markup(script_json({"charts": charts})),
-        **{"form": None, **more},
+    return (
+        _env()
+        .get_template("page.html.j2")
+        .render(
+            nav=_nav(name, state),
+            title=title,
+            page=name,
+            state=state,
+            sections=sections,
+            data=Markup(script_json({"charts": charts})),
+            **{"form": None, **more},
+        )
     )
 
 
@@ -256,7 +269,9 @@ def _form(state: State, fields: Sequence[tuple[str, str, str]]) -> dict[str, Any
     """The filter form: (name, label, placeholder) each, filled from the URL; `where=` filters
     other than the shorthands ride along as hidden fields."""
     return {
-        "fields": [{"name": n, "label": lbl, "placeholder": ph, "value": state.get(n) or ""} for n, lbl, ph in fields],
+        "fields": [
+            {"name": n, "label": lbl, "placeholder": ph, "value": state.get(n) or ""} for n, lbl, ph in fields
+        ],
         "hidden": [("where", w) for w in state.all("where")],
     }
 
@@ -281,7 +296,7 @@ def overview(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     from llmcost.report.dashboard import collect
     from llmcost.report.dashview import page_context, payload
     from llmcost.report.html import environment, script_json
-    from llmcost.report.serve.app import CSP
+    from llmcost.report.serve.app import META_CSP
     from llmcost.window import Window
 
     state = State(given)
@@ -292,19 +307,29 @@ def overview(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
         if k != "where":
             args[k] = v
     window = Window.parse(args["since"], args["until"], args["tz"] or "UTC")
-    scope = Scope(window, parse_where([v for k, v in pairs if k == "where"]), args["cost"] or reader.cfg.pricing.cost_mode)
+    scope = Scope(
+        window,
+        parse_where([v for k, v in pairs if k == "where"]),
+        args["cost"] or reader.cfg.pricing.cost_mode,
+    )
     settings = load_settings(reader.cfg)
     with reader.open() as wh:
         dash = collect(prepare(wh), scope, settings=settings, catalog=reader.catalog)
     from markupsafe import Markup
 
-    html = environment().get_template("report.html.j2").render(
-        csp=CSP, styles=[], scripts=[], data=Markup(script_json(payload(dash))), **page_context(dash)
+    html = (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            csp=META_CSP, styles=[], scripts=[], data=Markup(script_json(payload(dash))), **page_context(dash)
+        )
     )
     chrome = _env().get_template("chrome.html.j2").module
     links, nav, scripts = str(chrome.head()), str(chrome.navbar(_nav("", state))), str(chrome.scripts())  # type: ignore[attr-defined]
-    return html.replace("</head>", links + "</head>", 1).replace("<body>\n", "<body>\n" + nav, 1).replace(
-        "</body>", scripts + "</body>", 1
+    return (
+        html.replace("</head>", links + "</head>", 1)
+        .replace("<body>\n", "<body>\n" + nav, 1)
+        .replace("</body>", scripts + "</body>", 1)
     )
 
 
@@ -336,7 +361,12 @@ def explore(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     )
     crumbs = []
     if any(k in SHORTHANDS for k, _ in state.pairs):
-        crumbs.append({"href": state.url("/explore", by="tenant", tenant=None, feature=None, model=None), "text": "all tenants"})
+        crumbs.append(
+            {
+                "href": state.url("/explore", by="tenant", tenant=None, feature=None, model=None),
+                "text": "all tenants",
+            }
+        )
     form = _form(state, (*WINDOW_FIELDS, *FILTER_FIELDS, ("top", "top N", "all")))
     return _page(
         "explore",
@@ -365,7 +395,15 @@ def unit(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
             state = State([*state.pairs, ("event", events[0][0])])
     ans, link = _ask(reader, "unit", state)
     rep = ans.result
-    form = _form(state, (("event", "success event", "draft_accepted"), *WINDOW_FIELDS, ("tenant", "tenant", "any"), ("feature", "feature", "any")))
+    form = _form(
+        state,
+        (
+            ("event", "success event", "draft_accepted"),
+            *WINDOW_FIELDS,
+            ("tenant", "tenant", "any"),
+            ("feature", "feature", "any"),
+        ),
+    )
     return _page(
         "unit",
         "Unit economics",
@@ -380,7 +418,10 @@ def unit(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
 def budgets(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     state = State(given)
     sections = []
-    for endpoint, title in (("budgets", "Budgets: tenants against their plan"), ("margin", "Gross margin after LLM cost")):
+    for endpoint, title in (
+        ("budgets", "Budgets: tenants against their plan"),
+        ("margin", "Gross margin after LLM cost"),
+    ):
         sub = State([(k, v) for k, v in state.pairs if k in ("month", "cost")])
         ans, link, problem = _try(reader, endpoint, sub)
         if ans is None:
@@ -388,7 +429,9 @@ def budgets(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
             continue
         doc = ans.doc
         notes = [str(n) for n in doc.get("notes", []) if isinstance(n, str)]
-        sections.append(_section(title, records_table(doc.get(ENDPOINTS[endpoint].table) or []), link, notes=notes))
+        sections.append(
+            _section(title, records_table(doc.get(ENDPOINTS[endpoint].table) or []), link, notes=notes)
+        )
     form = _form(state, (("month", "month", "YYYY-MM"),))
     return _page("budgets", "Budgets and margins", state, sections, form=form)
 
@@ -406,16 +449,30 @@ def quality(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
         ("duplicate ids with different content (conflicts)", inv.get("conflicts")),
     ]
     by_reason = [{"reason": r, "lines": n} for r, n in inv.get("rejects_by_reason") or []]
-    rejects, rejects_link = _ask(reader, "status/rejects", State([(k, v) for k, v in state.pairs if k in ("reason", "top")]))
+    rejects, rejects_link = _ask(
+        reader, "status/rejects", State([(k, v) for k, v in state.pairs if k in ("reason", "top")])
+    )
     window = State([(k, v) for k, v in state.pairs if k in ("since", "until")])
     check, check_link = _ask(reader, "pricing/check", window)
     sections = [
-        _section("Rejected lines by reason", records_table(by_reason), status_link, facts=[(k, _shown(k, v)[0]) for k, v in facts]),
+        _section(
+            "Rejected lines by reason",
+            records_table(by_reason),
+            status_link,
+            facts=[(k, _shown(k, v)[0]) for k, v in facts],
+        ),
         _section("Rejected lines", records_table(rejects.doc.get("rejects") or []), rejects_link),
         _section("Unpriced models", records_table(check.doc.get("unpriced") or []), check_link),
         _section("Logged vs derived cost", records_table(check.doc.get("drift") or []), check_link),
     ]
-    form = _form(state, (("since", "since (pricing)", "YYYY-MM-DD"), ("until", "until", "YYYY-MM-DD"), ("reason", "reject reason", "any")))
+    form = _form(
+        state,
+        (
+            ("since", "since (pricing)", "YYYY-MM-DD"),
+            ("until", "until", "YYYY-MM-DD"),
+            ("reason", "reject reason", "any"),
+        ),
+    )
     return _page("quality", "Data quality", state, sections, form=form)
 
 
@@ -429,7 +486,12 @@ def reconcile(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
         sections = [
             _section("Providers", records_table(doc.get("providers") or []), link),
             _section("Gap explained", records_table(doc.get("explanations") or []), link),
-            _section("Lines: provider, model, day", records_table(doc.get("lines") or []), link, notes=doc.get("notes") or []),
+            _section(
+                "Lines: provider, model, day",
+                records_table(doc.get("lines") or []),
+                link,
+                notes=doc.get("notes") or [],
+            ),
         ]
     form = _form(state, (("month", "month", "YYYY-MM"), ("provider", "provider", "any")))
     return _page("reconcile", "Reconciliation", state, sections, form=form)
@@ -446,17 +508,17 @@ PAGES: dict[str, Callable[[Reader, Sequence[tuple[str, str]]], str]] = {
 
 
 def error_page(title: str, message: str, page: str = "") -> str:
-    return _env().get_template("error.html.j2").render(
-        title=title, message=message, nav=_nav(page, None)
-    )
+    return _env().get_template("error.html.j2").render(title=title, message=message, nav=_nav(page, None))
 
 
 def api_index(spec: dict[str, Any]) -> str:
     endpoints = [
-        {"path": path, "summary": op["get"]["summary"], "description": op["get"]["description"],
-         "params": [(p["name"], p.get("description", "")) for p in op["get"]["parameters"]]}
+        {
+            "path": path,
+            "summary": op["get"]["summary"],
+            "description": op["get"]["description"],
+            "params": [(p["name"], p.get("description", "")) for p in op["get"]["parameters"]],
+        }
         for path, op in spec["paths"].items()
     ]
-    return _env().get_template("api.html.j2").render(
-        endpoints=endpoints, nav=_nav("api", None)
-    )
+    return _env().get_template("api.html.j2").render(endpoints=endpoints, nav=_nav("api", None))
