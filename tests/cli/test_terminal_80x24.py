@@ -322,6 +322,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("alerts",),
     ("budgets",),
     ("margin",),
+    ("serve",),
     ("export",),
     ("export", "parquet"),
     ("export", "prometheus"),

@@ -302,6 +302,11 @@ EXEMPT = {
     "paths": "log paths: discovery is tests/ingest/test_discovery.py; never SQL",
     "--reason": "in CASES (status --rejects --reason)",
     "--endpoint": "export otlp's collector URL: an HTTP POST target, never SQL (tests/cli/test_export_otlp.py)",
+    "--host": "serve's listening address: a socket bind, never SQL (its URL parameters: tests/serve/test_api.py)",
+    "--token": "serve's access token: compared with hmac.compare_digest, never SQL",
+    "--port": "serve: an int, bound by click (0-65535)",
+    "--timeout": "serve: a float, bound by click",
+    "--max-rows": "serve: an int, bound by click",
 }
 NO_SQL_COMMANDS = {
     "demo": "writes a synthetic demo warehouse from numbers and a directory; no user text reaches SQL",

@@ -258,3 +258,33 @@ def test_the_warehouse_is_not_held_between_requests(server: Served, demo: Built)
     assert server.get(f"/api/report?since={SINCE}&until={UNTIL}")[0] == 200
     wh = open_warehouse(demo.db, write=True, command="test writer")  # would wait, then fail, if held
     wh.close()
+
+
+def test_url_parameters_take_every_attack_literally(server: Served, tmp_path: Path) -> None:
+    """The SQL-injection corpus (tests/security) in every text parameter: 200 or 400, never a 500,
+    no SQL error text, no computed value, the canary files untouched and unread."""
+    from tests.security.corpus import COMPUTED, SECRET_CONTENT, SQL_ERROR_WORDS, corpus
+
+    sentinel, secret = tmp_path / "sentinel", tmp_path / "secret"
+    sentinel.write_text("", "utf-8")
+    secret.write_text(SECRET_CONTENT, "utf-8")
+    attacks = corpus(sentinel, secret)[::7]  # a spread of the corpus; the CLI test runs all of it
+    templates = [
+        ("report", "where", lambda a: "tenant=" + a),
+        ("report", "by", lambda a: a),
+        ("report", "since", lambda a: a),
+        ("report", "tz", lambda a: a),
+        ("report", "sort", lambda a: a),
+        ("unit", "event", lambda a: a),
+        ("view/cache", "where", lambda a: "feature=" + a),
+        ("status/rejects", "reason", lambda a: a),
+        ("budgets", "month", lambda a: a),
+    ]
+    for endpoint, name, value in templates:
+        for attack in attacks:
+            status, _, body = server.get(f"/api/{endpoint}?{urlencode([(name, value(attack))])}")
+            text = body.decode("utf-8", "replace")
+            assert status in (200, 400), (endpoint, name, attack, text[:300])
+            assert COMPUTED not in text and SECRET_CONTENT not in text, (endpoint, name, attack)
+            assert not any(w in text for w in SQL_ERROR_WORDS), (endpoint, name, attack, text[:300])
+    assert sentinel.read_text("utf-8") == ""
