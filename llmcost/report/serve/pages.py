@@ -87,6 +87,11 @@ class State:
                 raise UsageError(f"unknown parameter {k[:40]!r}; this page takes: {', '.join(names)}")
         return out
 
+    def without(self, path: str, key: str, value: str) -> str:
+        """This URL less one parameter (a filter's "remove" link)."""
+        pairs = [(k, v) for k, v in self.pairs if (k, v) != (key, value)]
+        return path + ("?" + urlencode(pairs) if pairs else "")
+
     def url(self, path: str, **changes: str | list[str] | None) -> str:
         pairs = [(k, v) for k, v in self.pairs if k not in changes]
         for k, v in changes.items():
@@ -351,7 +356,11 @@ def explore(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
         return " / ".join("(none)" if row.get(d) is None else visible(str(row.get(d))) for d in dims)
 
     title = "Spend by " + ", ".join(dims)
-    filters = [f"{k} = {v}" for k, v in state.pairs if k in SHORTHANDS] + state.all("where")
+    filters = [
+        {"text": visible(f"{k}={v}" if k != "where" else v), "remove": state.without("/explore", k, v)}
+        for k, v in state.pairs
+        if k in SHORTHANDS or k == "where"
+    ]
     section = _section(
         title,
         report_table(rep, drill),
@@ -368,13 +377,18 @@ def explore(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
             }
         )
     form = _form(state, (*WINDOW_FIELDS, *FILTER_FIELDS, ("top", "top N", "all")))
+    # one more filter of any dimension or attribute, e.g. attr.team=search (the others ride along)
+    form["fields"].append(
+        {"name": "where", "label": "more: DIM=VALUE", "placeholder": "attr.team=a", "value": ""}
+    )
+    form["hidden"] += [("by", d) for d in dims[1:]]
     return _page(
         "explore",
         "Spend explorer",
         state,
         [section],
         form=form,
-        groups=GROUPS,
+        groups=(*GROUPS, *(d for d in dims[:1] if d not in GROUPS)),
         by=dims[0] if dims else "tenant",
         filters=filters,
         crumbs=crumbs,
@@ -410,8 +424,11 @@ def unit(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
         state,
         [_section(rep.title, report_table(rep), link, notes=[*rep.warnings, *rep.notes])],
         form=form,
-        groups=("tenant", "feature", "user", "day", "week", "month"),
+        groups=("", "tenant", "feature", "user", "day", "week", "month"),
         by=(rep.group_by[0] if rep.group_by else ""),
+        hint="Success events in the warehouse: " + ", ".join(f"{e} ({n:,})" for e, n in events)
+        if events
+        else "Cost per successful action: ratio (all spend / events) and trace attribution.",
     )
 
 
