@@ -44,11 +44,24 @@ def _month(db: Path, config: Path | None) -> tuple[str, str]:
 
 def start(db: Path, config: Path | None) -> tuple[subprocess.Popen[bytes], str, Path]:
     log = Path(tempfile.mkstemp(prefix="bench-serve-", suffix=".log")[1])
-    args = [sys.executable, "-m", "llmcost", "serve", "--db", str(db), "--port", "0", "--max-rows", "10000000"]
+    args = [
+        sys.executable,
+        "-m",
+        "llmcost",
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        "0",
+        "--max-rows",
+        "10000000",
+    ]
     if config is not None:
         args += ["--config", str(config)]
     with log.open("wb") as err:
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
     for _ in range(600):
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text("utf-8", "replace"))
         if m:
@@ -120,7 +133,9 @@ def main() -> None:
             fetch(url)  # warm-up
             runs = [fetch(url) for _ in range(ns.repeat)]
             times = [r[0] for r in runs]
-            print(f"{name:34} {runs[0][1]:>6} {runs[0][2]:>9,} {min(times):>8.3f} {statistics.median(times):>9.3f}")
+            print(
+                f"{name:34} {runs[0][1]:>6} {runs[0][2]:>9,} {min(times):>8.3f} {statistics.median(times):>9.3f}"
+            )
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)

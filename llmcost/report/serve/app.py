@@ -120,10 +120,25 @@ def status_of(exc: BaseException) -> int:
     return 500
 
 
-async def run_answer(reader: Reader, name: str, given: list[tuple[str, str]]) -> Answer:
-    from starlette.concurrency import run_in_threadpool
+QUERIES_AT_ONCE = 4  # DuckDB work in flight; more requests wait their turn (memory stays bounded)
 
-    return await run_in_threadpool(answer, ENDPOINTS[name], reader, given)
+
+async def in_worker(func: Any, *args: Any) -> Any:
+    """`func(*args)` in a worker thread, at most QUERIES_AT_ONCE at a time."""
+    import anyio.to_thread
+
+    global _limiter
+    if _limiter is None:
+        _limiter = anyio.CapacityLimiter(QUERIES_AT_ONCE)
+    return await anyio.to_thread.run_sync(func, *args, limiter=_limiter)
+
+
+_limiter: Any = None
+
+
+async def run_answer(reader: Reader, name: str, given: list[tuple[str, str]]) -> Answer:
+    ans: Answer = await in_worker(answer, ENDPOINTS[name], reader, given)
+    return ans
 
 
 def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
@@ -179,10 +194,8 @@ def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
         if name not in pages.PAGES:
             return HTMLResponse(pages.error_page("Not found", f"No page /{name[:60]}."), 404)
         given = [(k, v) for k, v in request.query_params.multi_items()]
-        from starlette.concurrency import run_in_threadpool
-
         try:
-            html = await run_in_threadpool(pages.PAGES[name], reader, given)
+            html = await in_worker(pages.PAGES[name], reader, given)
         except (LlmcostError, TooSlow, TooBig) as e:
             return HTMLResponse(pages.error_page("Cannot answer", str(e), name), status_of(e))
         return HTMLResponse(html)
