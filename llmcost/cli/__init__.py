@@ -57,6 +57,7 @@ COMMANDS: dict[str, Command] = {
     "invoices": Command("reconcile", "Provider invoices: import billing exports for reconcile."),
     "lake": Command("lake", "A Parquet lake on S3 or a folder: publish it, check it."),
     "watch": Command("watch", "Ingest in a loop; minute-scale alerts, each posted once."),
+    "serve": Command("serve", "A local read-only web app and JSON API over the warehouse."),
     "export-prometheus": Command("alerts", "Old name of `export prometheus`.", hidden=True),
     "reprice": Command("pricing", "Old name of `pricing reprice`.", hidden=True),
 }

@@ -325,6 +325,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("margin",),
     ("traces",),
     ("trace",),
+    ("serve",),
     ("export",),
     ("export", "parquet"),
     ("export", "prometheus"),

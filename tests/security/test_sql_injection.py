@@ -339,6 +339,11 @@ EXEMPT = {
     "never SQL text; not attacked here since a valid one would publish",
     "--lake": "a lake URL or folder, never SQL: attacked on report (CASES); every command reads it the same way",
     "--endpoint": "export otlp's collector URL: an HTTP POST target, never SQL (tests/cli/test_export_otlp.py)",
+    "--host": "serve's listening address: a socket bind, never SQL (its URL parameters: tests/serve/test_api.py)",
+    "--token": "serve's access token: compared with hmac.compare_digest, never SQL",
+    "--port": "serve: an int, bound by click (0-65535)",
+    "--timeout": "serve: a float, bound by click",
+    "--max-rows": "serve: an int, bound by click",
 }
 NO_SQL_COMMANDS = {
     "demo": "writes a synthetic demo warehouse from numbers and a directory; no user text reaches SQL",
