@@ -16,27 +16,31 @@ from typing import Any
 
 import pytest
 
-from tests.engine.conftest import Built
-from tests.html.conftest import SINCE, UNTIL
+from tests.engine.conftest import ALERT_DAYS, SINCE, UNTIL, Built
 
 pytestmark = pytest.mark.spark
 
+WINDOW = ("--since", SINCE, "--until", UNTIL)
 COMMANDS: tuple[tuple[str, ...], ...] = (
-    ("report",),
-    ("report", "--by", "feature", "--by", "model", "--tz", "America/New_York"),
-    ("report", "--by", "day", "--by", "outcome", "--cost", "logged"),
-    ("report", "--by", "week", "--tz", "Asia/Kolkata", "--where", "provider=openai"),
-    ("report", "--by", "month", "--by", "tenant", "--top", "5"),
-    ("view", "daily"),
-    ("view", "top-tenants"),
-    ("view", "models"),
-    ("view", "io"),
-    ("view", "retrieval", "--by", "feature"),
-    ("view", "failures"),
-    ("unit", "--by", "tenant", "--event", "draft_accepted"),
-    ("unit", "--by", "feature", "--event", "ticket_resolved", "--attribution", "both"),
-    ("alerts", "--at", "2026-10-14"),
-    ("budgets", "--at", "2026-10-14"),
+    ("report", *WINDOW),
+    ("report", "--by", "model"),  # an open window: its ends are read from the data
+    ("report", "--by", "feature", "--by", "model", "--tz", "America/New_York", *WINDOW),
+    ("report", "--by", "day", "--by", "outcome", "--cost", "logged", *WINDOW),
+    ("report", "--by", "week", "--tz", "Asia/Kolkata", "--where", "provider=openai", *WINDOW),
+    ("report", "--by", "month", "--by", "tenant", "--top", "5", *WINDOW),
+    ("report", "--where", "tenant=tenant_acmee", *WINDOW),  # matches nothing: the values are listed
+    ("view", "daily", *WINDOW),
+    ("view", "top-tenants", "--until", UNTIL),
+    ("view", "models", *WINDOW),
+    ("view", "io", *WINDOW),
+    ("view", "retrieval", "--by", "feature", *WINDOW),
+    ("view", "failures", *WINDOW),
+    ("unit", "--by", "tenant", "--event", "draft_accepted", *WINDOW),
+    ("unit", "--by", "feature", "--event", "ticket_resolved", "--attribution", "both", *WINDOW),
+    ("unit", "--by", "day", *WINDOW),  # no --event: the warehouse's events are listed (exit 2)
+    *(("alerts", "--at", day) for day in ALERT_DAYS),
+    ("budgets", "--at", "2026-10-20"),
+    ("export", "prometheus", "--at", "2026-10-20", "prometheus.prom"),
 )
 
 
@@ -61,14 +65,13 @@ def statements(built: Built) -> list[tuple[str, dict[str, Any]]]:
 
     log: list[tuple[str, dict[str, Any]]] = []
     real = session.prepare
-    window = ["--since", SINCE, "--until", UNTIL]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(session, "prepare", lambda wh: Recorder(real(wh), log))
         for cmd in COMMANDS:
-            extra = [] if cmd[0] in ("alerts", "budgets") or cmd[-1] == "top-tenants" else window
-            assert main([*cmd, "--format", "json", *extra, *built.args()]) in (0, 1), cmd
+            fmt = [] if cmd[0] == "export" else ["--format", "json"]
+            assert main([*cmd, *fmt, *built.args()]) in (0, 1, 2), cmd
         html = ["report", "--format", "html", "-o", str(built.db.parent / "r.html")]
-        assert main([*html, *window, *built.args()]) == 0
+        assert main([*html, *WINDOW, *built.args()]) == 0
     return log
 
 
@@ -144,3 +147,48 @@ def test_spark_answers_every_query_as_duckdb_does(
 
 def first_line(sql: str) -> str:
     return next(line for line in sql.splitlines() if not line.startswith("--"))[:80]
+
+
+# Query files the replay does not run on Spark, and why.
+NOT_ON_SPARK = {
+    "queries/cache_stage": "the cache view stages hits in a TEMP table that pricing then UPDATEs in place; "
+    "Spark views are read-only: it needs the pair turned into one query (not done)",
+    "queries/cache_savings": "reads the cache view's TEMP table (see cache_stage)",
+    "queries/drop_temp": "drops the cache view's TEMP table",
+    "queries/session_utc": "SET TimeZone: a Spark session is created in UTC instead",
+    "queries/describe": "export parquet only (DuckDB COPY), not a report",
+    "queries/export": "export parquet: DuckDB's COPY ... TO, not a report",
+    "queries/export_counts": "export parquet's file counts, not a report",
+    "queries/focus_rows": "export focus, not a report/unit/alerts query",
+    "queries/usage_days": "export grafana/otlp, not a report/unit/alerts query",
+    "queries/compare_mix": "llmcost compare (no --engine yet)",
+    "queries/compare_sample": "llmcost compare (no --engine yet)",
+    "queries/compare_sides": "llmcost compare (no --engine yet)",
+    "queries/compare_split": "llmcost compare (no --engine yet)",
+    "queries/compare_traces": "llmcost compare (no --engine yet)",
+    "queries/tenant_ids": "llmcost margin (billing plans; no --engine yet)",
+}
+
+
+def _code(text: str) -> str:
+    return "\n".join(re.sub(r"--[^'\n]*$", "", line) for line in text.splitlines())
+
+
+def _chunks(text: str) -> list[str]:
+    """The file's code between its `{{holes}}`, whitespace folded: what any rendering contains."""
+    return [c for c in (" ".join(part.split()) for part in re.split(r"\{\{\s*\w+\s*\}\}", _code(text))) if c]
+
+
+def test_every_report_query_file_is_replayed(statements: list[tuple[str, dict[str, Any]]]) -> None:
+    ran = [" ".join(_code(sql).split()) for sql, _ in queries(statements)]
+    missing = []
+    for package in ("queries", "alerts"):
+        folder = resources.files(f"llmcost.{package}").joinpath("sql")
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            name = f"{package}/{entry.name.removesuffix('.sql')}"
+            if not entry.name.endswith(".sql") or name in NOT_ON_SPARK:
+                continue
+            chunks = _chunks(entry.read_text("utf-8"))
+            if not any(all(c in sql for c in chunks) for sql in ran):
+                missing.append(name)
+    assert missing == [], ", ".join(missing)
