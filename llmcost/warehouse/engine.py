@@ -66,7 +66,7 @@ REWRITES: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
 }
 
 
-def _rewrite(node: exp.Expression) -> exp.Expression:
+def _rewrite(node: Any) -> Any:
     from sqlglot import exp
 
     if isinstance(node, exp.Anonymous):
