@@ -132,6 +132,27 @@ def spark_session(master: str) -> SparkSession:
     return session
 
 
+def _frame(session: SparkSession, files: list[str]) -> Any:
+    """One table over its files. Segments written by other tools may store a column narrower
+    (INT for BIGINT) than the warehouse's typed table, which Spark's schema merge refuses: then
+    each file is read alone, cast to the first file's types (the typed table comes first) and
+    the files are unioned by name (a column a file lacks reads NULL, as DuckDB's union_by_name)."""
+    try:
+        return session.read.option("mergeSchema", "true").parquet(*files)
+    except Exception as e:
+        if "CANNOT_MERGE_SCHEMAS" not in str(e):
+            raise
+    from pyspark.sql.functions import col
+
+    frames = [session.read.parquet(f) for f in files]
+    types = {field.name: field.dataType for field in frames[0].schema.fields}
+    out = frames[0]
+    for frame in frames[1:]:
+        cast = [col(c).cast(types[c]) if c in types else col(c) for c in frame.columns]
+        out = out.unionByName(frame.select(*cast), allowMissingColumns=True)
+    return out
+
+
 class SparkConnection:
     """The reports' view of a DuckDB connection, answered by Spark over Parquet files."""
 
@@ -142,8 +163,7 @@ class SparkConnection:
         for name, files in tables.items():
             if not files:
                 continue
-            frame = session.read.option("mergeSchema", "true").parquet(*map(str, files))
-            frame.createOrReplaceTempView(name)
+            _frame(session, [str(f) for f in files]).createOrReplaceTempView(name)
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> SparkConnection:
         spark_sql = to_spark(sql)
