@@ -31,8 +31,10 @@ from llmcost.cli.options import (
     CostOption,
     DbOption,
     LakeOption,
+    EngineOption,
     OutputOption,
     PagerOption,
+    SparkMasterOption,
     output_format,
     top_rows,
 )
@@ -135,6 +137,8 @@ def alerts_cmd(
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Evaluate the anomaly rules for the UTC day that just closed (or --at): tenant spike, feature
     regression, error burn, budget pace, embed surge, tenant over its plan, no data.
@@ -145,8 +149,7 @@ def alerts_cmd(
     webhook does not accept the alerts after its retries.
     """
     from llmcost.alerts import evaluate, load_settings, parse_rules
-    from llmcost.queries.session import prepare
-    from llmcost.warehouse import reader
+    from llmcost.queries.session import connection
 
     set_color(color)
     fmt = _format(fmt, "alerts")
@@ -163,8 +166,8 @@ def alerts_cmd(
         from llmcost.report.webhook import check_url
 
         url = check_url(url)
-    with reader(db_path, lake) as wh:
-        evaluation = evaluate(prepare(wh), settings, day, rules=rules, cost_mode=mode)
+    with connection(db_path, engine, spark_master, lake) as con:
+        evaluation = evaluate(con, settings, day, rules=rules, cost_mode=mode)
 
     if fmt == "json":
         emit_json("alerts", evaluation.as_dict(threshold), output)
@@ -246,6 +249,8 @@ def budgets_cmd(
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Budgets for a month: each tenant's spend against its plan's daily and monthly limits, and the
     org's monthly budget: month-to-date, pace, forecast month-end spend and the day it runs out.
@@ -254,8 +259,7 @@ def budgets_cmd(
     """
     from llmcost.alerts import budget_report, load_settings
     from llmcost.alerts.forecast import month_end, month_start
-    from llmcost.queries.session import prepare
-    from llmcost.warehouse import reader
+    from llmcost.queries.session import connection
 
     set_color(color)
     fmt = _format(fmt, "budgets")
@@ -277,8 +281,8 @@ def budgets_cmd(
             )
     else:
         as_of = _today() - timedelta(days=1)
-    with reader(db_path, lake) as wh:
-        report = budget_report(prepare(wh), settings, as_of, cost_mode=mode)
+    with connection(db_path, engine, spark_master, lake) as con:
+        report = budget_report(con, settings, as_of, cost_mode=mode)
 
     if fmt == "json":
         doc = report.as_dict()

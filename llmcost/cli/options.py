@@ -251,3 +251,22 @@ def command(
     run.__signature__ = inspect.Signature(list(params))  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in params}
     return run
+
+
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="duckdb|spark",
+        help="Run the queries on DuckDB (default) or on Spark (pip install 'llmcost[spark]'): the same "
+        "SQL files, transpiled; the same answers.",
+    ),
+]
+SparkMasterOption = Annotated[
+    str,
+    typer.Option(
+        "--spark-master",
+        metavar="URL",
+        help="With --engine spark: local[N], spark://HOST:PORT, or a Spark Connect sc://HOST:PORT.",
+    ),
+]

@@ -38,11 +38,13 @@ from llmcost.cli.options import (
     ConfigOption,
     CostOption,
     DbOption,
+    EngineOption,
     JsonFlag,
     LakeOption,
     OutputOption,
     PagerOption,
     SinceOption,
+    SparkMasterOption,
     Top,
     TopOption,
     TzOption,
@@ -226,6 +228,8 @@ def report_cmd(
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Spend by tenant, feature, model, ... over a window: requests, successes, failures, tokens by
     class, cost, share of the window's cost and cost per request.
@@ -236,12 +240,15 @@ def report_cmd(
     in the window, timestamps without a zone, duplicate ids with different content, cost mode and
     price catalog. Default --by: tenant.
     """
-    from llmcost.queries.session import prepare
+    from llmcost.queries.session import connection
     from llmcost.queries.spend import SpendQuery, spend
-    from llmcost.warehouse import reader
 
     set_color(color)
     if fmt.strip().lower() == "html":
+        if engine != "duckdb":
+            raise UsageError(
+                "--format html: the dashboard runs on DuckDB only (its cache view stages a table)"
+            )
         _emit_html(db, config, since, until, tz, where, cost, output, lake)
         return
     fmt = _format(fmt, "report")
@@ -253,8 +260,8 @@ def report_cmd(
     # name) is shown whole, a ranking is cut to the terminal's top rows
     rows = top_rows(top, fmt=fmt, output=output, auto=query.sort_key() != "name")
     query = dataclasses.replace(query, top=rows.rows)
-    with reader(db_path, lake) as wh:
-        rep = spend(prepare(wh), query)
+    with connection(db_path, engine, spark_master, lake) as con:
+        rep = spend(con, query)
     _emit(rep, fmt, output, rows)
 
 
@@ -513,6 +520,8 @@ def unit_cmd(
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Cost and tokens per successful action, under two attributions shown side by side.
 
@@ -524,17 +533,15 @@ def unit_cmd(
     tenant with 2,200 requests and 180 drafts divides the whole week's $612 by that tenant's 180
     drafts; llmcost divides the tenant's own spend by its own drafts.)
     """
-    from llmcost.queries.session import prepare
+    from llmcost.queries.session import connection
     from llmcost.queries.unit import UNIT_DIMENSIONS, UNIT_FILTERS, UnitQuery, event_names, unit
-    from llmcost.warehouse import reader
 
     set_color(color)
     fmt = _format(fmt, "unit")
     db_path, cfg = resolve(db, config)
     dims = _by(by, allowed=UNIT_DIMENSIONS)
     scope = _scope(cfg, since, until, tz, where, cost, filters_allowed=UNIT_FILTERS)
-    with reader(db_path, lake) as wh:
-        con = prepare(wh)
+    with connection(db_path, engine, spark_master, lake) as con:
         if event is None:
             known = event_names(con)
             if len(known) != 1:

@@ -351,7 +351,13 @@ def _open_snapshot(path: Path, holder: str | None) -> Warehouse | None:
     except Exception:
         # a segment retired and swept under a very old manifest, a damaged copy: not readable
         return None
-    info = SnapshotInfo(str(folder), int(manifest["generation"]), str(manifest["written_at"]), holder)
+    info = SnapshotInfo(
+        str(folder),
+        int(manifest["generation"]),
+        str(manifest["written_at"]),
+        holder,
+        snapshot.segment_urls(str(folder) + os.sep, manifest),
+    )
     wh = Warehouse(path, con, None, info)
     if holder is not None:
         _notify(wh)

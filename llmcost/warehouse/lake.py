@@ -365,4 +365,10 @@ def open_lake(url: str) -> tuple[duckdb.DuckDBPyConnection, SnapshotInfo]:
         con = snapshot.open_manifest(store.base, manifest, filesystem=store.fs)
     except Exception as e:
         raise StorageError(f"cannot read the lake {store.url}: {str(e).splitlines()[0][:300]}") from None
-    return con, SnapshotInfo(store.url, int(manifest["generation"]), str(manifest["written_at"]))
+    info = SnapshotInfo(
+        store.url,
+        int(manifest["generation"]),
+        str(manifest["written_at"]),
+        segments=snapshot.segment_urls(store.base, manifest),
+    )
+    return con, info

@@ -29,7 +29,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +65,8 @@ class SnapshotInfo:
     generation: int
     written_at: str
     writer: str | None = None  # who holds the warehouse now (a local snapshot read during a write)
+    # {kind: [file or URL]}: the segments the views read (another engine reads the same files)
+    segments: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _sha256(path: Path) -> str:
@@ -189,6 +191,16 @@ def join(base: str, rel: str) -> str:
     return os.path.normpath(os.path.join(base, rel))
 
 
+def segment_urls(base: str, manifest: dict[str, Any]) -> dict[str, list[str]]:
+    """{kind: [file or URL]} of the manifest's segments under `base` (its folder or URL)."""
+    root = join(base, str(manifest.get("segment_root", "segments/")))
+    root = root if root.endswith("/") else root + "/"
+    return {
+        kind: [join(root, s["file"]) for s in manifest.get("segments", []) if s.get("kind") == kind]
+        for kind in segments.KINDS
+    }
+
+
 _SEGMENT_FILE = re.compile(r"(requests|outcomes)/[0-9a-f]{32}\.parquet")
 _TABLE_FILE = re.compile(r"tables/g[0-9]{8}/[a-z_0-9]{1,64}\.parquet")
 _SEGMENT_ROOT = re.compile(r"segments/|\.\./[^/\\]{1,255}\.segments/")
@@ -254,10 +266,7 @@ def open_manifest(
                 con.execute(SQL.render("snapshot_table_load", table=table, path=literal(path)))
         # the views below point at the manifest's files; the writer's recorded folder does not apply
         con.execute(SQL.text("segment_dir_clear"))
-        root = join(base, str(manifest.get("segment_root", "segments/")))
-        root = root if root.endswith("/") else root + "/"
-        for kind in segments.KINDS:
-            files = [join(root, s["file"]) for s in manifest.get("segments", []) if s.get("kind") == kind]
+        for kind, files in segment_urls(base, manifest).items():
             con.execute(segments.view_sql_over(kind, files))
     except BaseException:
         con.close()

@@ -1,0 +1,219 @@
+"""One set of `.sql` files, two engines: DuckDB runs them as written, Spark runs them transpiled.
+
+The statements are DuckDB SQL (`llmcost/<package>/sql/*.sql`, rendered by `sql.py`). For Spark,
+`to_spark` parses the rendered statement with sqlglot (dialect duckdb), applies `REWRITES` (the few
+DuckDB functions sqlglot has no Spark twin for, and the arithmetic whose types differ), and writes
+Spark SQL; `$name` parameters become `:name` and are bound through `spark.sql(..., args=...)`.
+There is no second, hand-kept copy of any query.
+
+`SparkConnection` looks like the part of a DuckDB connection the reports use (`execute`,
+`description`, `fetchall`, `fetchone`), so every query function runs on it unchanged. Its tables
+are temp views over Parquet files, one mapping `{table: [files]}`: a lake's manifest, or the local
+warehouse's segments plus its small tables copied to Parquet (`warehouse_tables`).
+
+Exact decimals: costs are DECIMAL(18, 9). Spark's `sum` keeps the scale (DECIMAL(28, 9)), so sums
+are exact and equal DuckDB's. DuckDB's `/` and `avg` give DOUBLE whatever the operands; Spark's give
+a rounded DECIMAL for decimal operands, so both are rewritten to DOUBLE arithmetic, the same IEEE
+operations DuckDB does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from llmcost.errors import UsageError
+from llmcost.warehouse.sql import SqlFiles, bind, literal
+
+if TYPE_CHECKING:
+    import duckdb
+    from pyspark.sql import SparkSession
+    from sqlglot import exp
+
+SQL = SqlFiles("llmcost.warehouse")
+
+ENGINES = ("duckdb", "spark")
+SEGMENT_KINDS = ("requests", "outcomes")
+# Tables an engine never needs: dedup keys (as large as the data) and the schema ledger.
+_NOT_COPIED = ("request_keys", "outcome_keys", "schema_migrations")
+
+
+def _anon(name: str, *args: exp.Expression) -> exp.Expression:
+    from sqlglot import exp
+
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def _double(e: exp.Expression) -> exp.Expression:
+    from sqlglot import exp
+
+    return exp.Cast(this=e, to=exp.DataType.build("DOUBLE"))
+
+
+# DuckDB function (lower-case name) -> its Spark form, given the call's arguments. Session zone UTC
+# on both sides, so an instant and its UTC wall time agree.
+REWRITES: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
+    # microseconds since the epoch, and back
+    "epoch_us": lambda a: _anon("unix_micros", *a),
+    "make_timestamptz": lambda a: _anon("timestamp_micros", *a),
+    # timezone(zone, instant): the wall time in `zone`; Spark names it from_utc_timestamp
+    "timezone": lambda a: _anon("from_utc_timestamp", a[1], a[0]),
+}
+
+
+def _rewrite(node: Any) -> Any:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Anonymous):
+        fn = REWRITES.get(str(node.this).lower())
+        if fn is not None:
+            return fn(list(node.expressions))
+    if isinstance(node, exp.Div):  # DuckDB's `/` is DOUBLE division for every numeric type
+        return exp.Div(this=_double(node.this), expression=_double(node.expression))
+    if isinstance(node, exp.Avg):  # DuckDB: avg(DECIMAL) is DOUBLE
+        return exp.Avg(this=_double(node.this))
+    return node
+
+
+@cache
+def to_spark(sql: str) -> str | None:
+    """The Spark SQL for rendered DuckDB statement `sql`; None for a statement Spark does not need
+    (`SET TimeZone`: the session is created in UTC)."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if isinstance(tree, exp.Set):
+        return None
+    # children before their parents, so a rewritten call's arguments are rewritten already
+    for node in reversed(list(tree.walk())):
+        new = _rewrite(node)
+        if new is not node:
+            if node is tree:
+                tree = new
+            else:
+                node.replace(new)
+    return tree.sql(dialect="spark")
+
+
+# -- the Spark side ---------------------------------------------------------------------------------
+
+
+@cache
+def spark_session(master: str) -> SparkSession:
+    """One session per process: `local[N]`, `spark://host:port`, or a Spark Connect `sc://` URL."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UsageError("--engine spark needs pyspark: pip install 'llmcost[spark]'") from None
+    builder: Any = SparkSession.builder
+    if master.startswith("sc://"):
+        builder = builder.remote(master)
+    elif master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no interface but loopback is needed
+    else:
+        builder = (
+            builder.master(master)
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.memory", "1g")
+            .config("spark.ui.showConsoleProgress", "false")
+        )
+    session: SparkSession = (
+        builder.appName("llmcost").config("spark.sql.session.timeZone", "UTC").getOrCreate()
+    )
+    if not master.startswith("sc://"):
+        session.sparkContext.setLogLevel("OFF")  # failures reach Python as exceptions
+    return session
+
+
+def _frame(session: SparkSession, files: list[str]) -> Any:
+    """One table over its files. Segments written by other tools may store a column narrower
+    (INT for BIGINT) than the warehouse's typed table, which Spark's schema merge refuses: then
+    each file is read alone, cast to the first file's types (the typed table comes first) and
+    the files are unioned by name (a column a file lacks reads NULL, as DuckDB's union_by_name)."""
+    try:
+        return session.read.option("mergeSchema", "true").parquet(*files)
+    except Exception as e:
+        if "CANNOT_MERGE_SCHEMAS" not in str(e):
+            raise
+    from pyspark.sql.functions import col
+
+    frames = [session.read.parquet(f) for f in files]
+    types = {field.name: field.dataType for field in frames[0].schema.fields}
+    out = frames[0]
+    for frame in frames[1:]:
+        cast = [col(c).cast(types[c]) if c in types else col(c) for c in frame.columns]
+        out = out.unionByName(frame.select(*cast), allowMissingColumns=True)
+    return out
+
+
+class SparkConnection:
+    """The reports' view of a DuckDB connection, answered by Spark over Parquet files."""
+
+    def __init__(self, session: SparkSession, tables: Mapping[str, Sequence[str]]) -> None:
+        self.session = session
+        self.description: list[tuple[str, ...]] = []
+        self._rows: list[tuple[Any, ...]] = []
+        for name, files in tables.items():
+            if not files:
+                continue
+            _frame(session, [str(f) for f in files]).createOrReplaceTempView(name)
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> SparkConnection:
+        spark_sql = to_spark(sql)
+        if spark_sql is None:
+            self.description, self._rows = [], []
+            return self
+        args = bind(sql, dict(params or {}))
+        table = self.session.sql(spark_sql, args=args or None).toArrow()
+        self.description = [(name,) for name in table.column_names]
+        columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+        self._rows = list(zip(*columns, strict=True)) if columns else []
+        return self
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def close(self) -> None:
+        self._rows = []
+
+
+def _spark_url(file: str) -> str:
+    return "s3a://" + file.removeprefix("s3://") if file.startswith("s3://") else file
+
+
+@contextlib.contextmanager
+def warehouse_tables(
+    con: duckdb.DuckDBPyConnection, seg_dir: Path, files: dict[str, list[str]] | None = None
+) -> Iterator[dict[str, list[str]]]:
+    """{table: [Parquet files]} for the open warehouse: its segments as they are, and every small
+    table (and each segment kind's typed base table, for its schema) copied to a temp folder that
+    lives as long as the block. A snapshot or a lake names its segment `files` itself ({kind: [file
+    or URL]}); Spark reads an s3:// lake through the cluster's s3a:// filesystem."""
+    with tempfile.TemporaryDirectory(prefix="llmcost-engine-") as tmp:
+        tables: dict[str, list[str]] = {}
+        names = sorted(str(r[0]) for r in SQL.run(con, "table_names"))
+        for name in names:
+            if name in _NOT_COPIED:
+                continue
+            target = Path(tmp) / f"{name}.parquet"
+            con.execute(SQL.render("engine_copy_table", table=f'"{name}"', target=literal(str(target))))
+            kind = name.removesuffix("_columns")
+            tables.setdefault(kind, []).insert(0, str(target))
+        for kind in SEGMENT_KINDS:
+            if files is not None:
+                listed = [_spark_url(f) for f in files.get(kind, [])]
+            else:
+                listed = [str(seg_dir / str(r[0])) for r in SQL.run(con, "segment_files", {"kind": kind})]
+            tables.setdefault(kind, []).extend(listed)
+        yield tables
