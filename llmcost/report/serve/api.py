@@ -556,6 +556,39 @@ def _pricing_check(r: Reader, a: Args) -> Answer:
     return doc_answer("pricing.check", doc, "unpriced", None, result)
 
 
+TRACES_TOP = 20  # `llmcost traces` lists 20 traces unless --top says otherwise, whatever the format
+
+
+def _traces(r: Reader, a: Args) -> Answer:
+    from llmcost.queries.session import prepare
+    from llmcost.queries.traces import parse_by, traces_report
+    from llmcost.report.traces import render_csv
+
+    unit = parse_by(a.one("by"))
+    given = a.one("top")
+    top = parse_top(given) if given is not None else TRACES_TOP
+    scope = _scope(r, a)
+    with r.open() as wh:
+        report = traces_report(prepare(wh), scope, unit=unit, top=top)
+    return doc_answer("traces", report.as_dict(), "top", redact(render_csv(report)), report)
+
+
+def _trace(r: Reader, a: Args) -> Answer:
+    from llmcost.queries.session import prepare
+    from llmcost.queries.traces import timeline
+    from llmcost.report.traces import timeline_csv
+
+    trace_id, session = a.one("id"), a.one("session")
+    if (trace_id is None) == (session is None):
+        raise UsageError("give a trace id=ID or session=ID (one of them); /api/traces lists them")
+    unit, unit_id = ("session", session) if session is not None else ("trace", trace_id)
+    assert unit_id is not None
+    mode = _cost_mode(r, a)
+    with r.open() as wh:
+        tl = timeline(prepare(wh), unit_id, unit=unit, cost_mode=mode)
+    return doc_answer("trace", tl.as_dict(), "calls", redact(timeline_csv(tl)), tl)
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     e.name: e
     for e in (
@@ -592,6 +625,32 @@ ENDPOINTS: dict[str, Endpoint] = {
                 _view_run(v),
             )
             for v in VIEWS
+        ),
+        Endpoint(
+            "traces",
+            "llmcost traces",
+            "traces",
+            "Cost per trace (or session): the distribution per feature and the costliest.",
+            (
+                Param("by", "feature (traces, per feature) or session."),
+                *WINDOW,
+                Param("top", "How many of the costliest, or all (default 20)."),
+            ),
+            _traces,
+            table="top",
+        ),
+        Endpoint(
+            "trace",
+            "llmcost trace",
+            "trace",
+            "One trace's (or session's) calls in order, with its outcome events.",
+            (
+                Param("id", "The trace id (as /api/traces lists it)."),
+                Param("session", "A session id instead: every trace of it."),
+                Param("cost", "Cost mode."),
+            ),
+            _trace,
+            table="calls",
         ),
         Endpoint(
             "budgets",

@@ -200,6 +200,15 @@ def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
             return HTMLResponse(pages.error_page("Cannot answer", str(e), name), status_of(e))
         return HTMLResponse(html)
 
+    async def trace_page(request: Request) -> Response:
+        # /trace/<id>: the same page as /trace?id=<id> (a path people paste)
+        given = [("id", request.path_params["id"]), *request.query_params.multi_items()]
+        try:
+            html = await in_worker(pages.PAGES["trace"], reader, given)
+        except (LlmcostError, TooSlow, TooBig) as e:
+            return HTMLResponse(pages.error_page("Cannot answer", str(e), "trace"), status_of(e))
+        return HTMLResponse(html)
+
     app: Starlette = Starlette(
         routes=[
             Route("/api/openapi.json", openapi_json),
@@ -208,6 +217,7 @@ def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
             Route("/api/{name:path}", api),
             Route("/static/{name}", static),
             Route("/favicon.ico", favicon),
+            Route("/trace/{id:path}", trace_page),
             Route("/", page),
             Route("/{page}", page),
         ]
