@@ -521,12 +521,15 @@ def reconcile(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     return _page("reconcile", "Reconciliation", state, sections, form=form)
 
 
+SPREAD = ("p50", "p90", "p99", "max")
+
+
 def _flat(record: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
     """A record with its nested spreads as columns ("cost per trace p50", ...), in `order` first."""
     out: dict[str, Any] = {}
     for k, v in record.items():
         if isinstance(v, dict):
-            for sub, x in v.items():
+            for sub, x in sorted(v.items(), key=lambda kv: SPREAD.index(kv[0]) if kv[0] in SPREAD else 9):
                 out[f"{k.replace('_usd', '')} {sub}" + ("_usd" if k.endswith("_usd") else "")] = x
         elif not isinstance(v, list):
             out[k] = v
@@ -558,11 +561,23 @@ def traces(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     doc = ans.doc
     unit = doc["unit"]
     noun = "sessions" if unit == "session" else "traces"
-    dists = [_flat(d, ("feature", "count", "cost_usd")) for d in doc["features"]]
+    first_cols = ("feature", "count", "cost_usd")
+    dists = [_flat(d, first_cols) for d in doc["features"]]
     if doc.get("all"):
-        dists.append({**_flat(doc["all"], ("feature", "count", "cost_usd")), "feature": "(all)"})
+        dists.append({**_flat(doc["all"], first_cols), "feature": "(all)"})
     ids = [t.get("trace_id" if unit == "trace" else "session_id") for t in doc["top"]]
-    top = [_flat(t, ()) for t in doc["top"]]
+    order = (
+        f"{unit}_id",
+        "tenant",
+        "feature",
+        "cost_usd",
+        "calls",
+        "tokens",
+        "duration_ms",
+        "first",
+        "models",
+    )
+    top = [_flat(t, order) for t in doc["top"]]
     from llmcost.report.text import visible
 
     notes = []
@@ -611,7 +626,11 @@ def trace(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     doc = ans.doc
     tl = ans.result
     calls = [
-        _flat(c, ("ts", "model", "operation", "cost_usd", "cumulative_cost_usd", "latency_ms", "outcome"))
+        _flat(
+            c,
+            ("ts", "model", "operation", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd")
+            + ("cumulative_cost_usd", "latency_ms", "outcome", "trace_id", "request_id"),
+        )
         for c in doc["calls"]
     ]
     table = records_table(calls)
