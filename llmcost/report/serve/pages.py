@@ -522,6 +522,20 @@ def reconcile(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
 
 
 SPREAD = ("p50", "p90", "p99", "max")
+CALL_COLUMNS = (
+    "ts",
+    "model",
+    "operation",
+    "input_tokens",
+    "cached_input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "cumulative_cost_usd",
+    "latency_ms",
+    "outcome",
+    "trace_id",
+    "request_id",
+)
 
 
 def _flat(record: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
@@ -625,14 +639,7 @@ def trace(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     ans, link = _ask(reader, "trace", state)
     doc = ans.doc
     tl = ans.result
-    calls = [
-        _flat(
-            c,
-            ("ts", "model", "operation", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd")
-            + ("cumulative_cost_usd", "latency_ms", "outcome", "trace_id", "request_id"),
-        )
-        for c in doc["calls"]
-    ]
+    calls = [_flat(c, CALL_COLUMNS) for c in doc["calls"]]
     table = records_table(calls)
     if doc["unit"] == "session":  # each call links to its trace
         names = [c["title"] for c in table["columns"]]
