@@ -45,6 +45,38 @@ class TooBig(Exception):
     """The answer has more rows than the per-request limit."""
 
 
+SNAPSHOT_SLACK = 5.0  # seconds a writer's close may touch the file after it wrote the snapshot
+_seen = threading.local()
+
+
+def snapshot_is_current(db: Path) -> bool:
+    """Whether the local snapshot holds the warehouse's latest committed state, as far as files
+    tell (no writer holds it now): every writer session ends by rewriting the snapshot, then
+    closes the file, so a file (or a WAL) written well after the manifest means a writer that
+    stopped without writing one (killed, a full disk): read the file itself then."""
+    from llmcost.warehouse.snapshot import MANIFEST, snapshot_dir
+
+    try:
+        written = (snapshot_dir(db) / MANIFEST).stat().st_mtime
+        changed = db.stat().st_mtime
+    except OSError:
+        return False  # no snapshot (a warehouse from before snapshots): open-read-close
+    if db.with_name(db.name + ".wal").exists():
+        return False  # committed rows not yet in the file's checkpoint, maybe not in the snapshot
+    return changed <= written + SNAPSHOT_SLACK
+
+
+def start_request() -> None:
+    """Forget the snapshot the last request on this worker thread read."""
+    _seen.info = None
+
+
+def snapshot_read() -> Any:
+    """The SnapshotInfo this request's answers came from when they were read from the snapshot
+    while a writer held the warehouse (the state as of its time), else None."""
+    return getattr(_seen, "info", None)
+
+
 @dataclass
 class Reader:
     """How the server reads: the warehouse file, the config, and the limits of one request."""
@@ -53,6 +85,9 @@ class Reader:
     cfg: Config
     timeout: float = 10.0  # seconds a request may query before DuckDB is interrupted
     max_rows: int = 50_000  # rows a document may hold
+    # read the local snapshot (never opening the DuckDB file, so never making a writer wait)
+    # whenever it is current; else open-read-close the file
+    prefer_snapshot: bool = True
     _catalog: Catalog | None = field(default=None, repr=False)
 
     @property
@@ -71,7 +106,12 @@ class Reader:
 
         from llmcost.warehouse import reader
 
-        with reader(self.db) as wh:
+        db = self.db.expanduser().absolute()
+        with reader(db, prefer_snapshot=self.prefer_snapshot and snapshot_is_current(db)) as wh:
+            if wh.snapshot is not None and wh.snapshot.writer is not None:
+                earlier = snapshot_read()
+                if earlier is None or earlier.written_at > wh.snapshot.written_at:
+                    _seen.info = wh.snapshot  # a page of several answers says its oldest
             timer = threading.Timer(self.timeout, wh.con.interrupt)
             timer.daemon = True
             timer.start()
@@ -95,6 +135,7 @@ class Answer:
     csv: str
     rows: int
     result: Any = None
+    as_of: Any = None  # the SnapshotInfo it was read from during a write (snapshot_read), if any
 
     @cached_property
     def doc(self) -> dict[str, Any]:
@@ -737,6 +778,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 def answer(endpoint: Endpoint, r: Reader, given: Sequence[tuple[str, str]]) -> Answer:
     """Run an endpoint; UsageError for a bad parameter, TooSlow, TooBig for the limits."""
     ans = endpoint.run(r, Args(endpoint.params, given))
+    ans.as_of = snapshot_read()
     if ans.rows > r.max_rows:
         raise TooBig(
             f"the answer has {ans.rows:,} rows, over this server's limit of {r.max_rows:,}: "

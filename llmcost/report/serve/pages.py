@@ -254,6 +254,17 @@ def _nav(name: str, state: State | None) -> list[dict[str, Any]]:
     ]
 
 
+def as_of_note() -> str | None:
+    """The line every page shows when its answers came from the snapshot while a writer wrote."""
+    from llmcost.report.serve.api import snapshot_read
+
+    info = snapshot_read()
+    if info is None:
+        return None
+    when = str(info.written_at).replace("T", " ")[:19] + " UTC"
+    return f"As of {when}: the last committed state, read while {info.writer} writes (reload for newer)."
+
+
 def _page(name: str, title: str, state: State, sections: list[dict[str, Any]], **more: Any) -> str:
     from markupsafe import Markup
 
@@ -270,7 +281,7 @@ def _page(name: str, title: str, state: State, sections: list[dict[str, Any]], *
             state=state,
             sections=sections,
             data=Markup(script_json({"charts": charts})),
-            **{"form": None, **more},
+            **{"form": None, "as_of": as_of_note(), **more},
         )
     )
 
@@ -335,7 +346,8 @@ def overview(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
         )
     )
     chrome = _env().get_template("chrome.html.j2").module
-    links, nav, scripts = str(chrome.head()), str(chrome.navbar(_nav("", state))), str(chrome.scripts())  # type: ignore[attr-defined]
+    links, scripts = str(chrome.head()), str(chrome.scripts())  # type: ignore[attr-defined]
+    nav = str(chrome.navbar(_nav("", state), as_of_note()))  # type: ignore[attr-defined]
     return (
         html.replace("</head>", links + "</head>", 1)
         .replace("<body>\n", "<body>\n" + nav, 1)
