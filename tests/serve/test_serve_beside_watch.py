@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,6 +30,7 @@ ASKED = [
     "/api/view/models",
     "/api/report?by=day&since=2026-10-01",
 ]
+W = "/?since=2026-10-01&until=2026-10-15"  # the overview of the demo's first two weeks
 PER_FILE = 40  # llm.request lines in each arriving file
 
 
@@ -210,5 +212,37 @@ def test_a_page_read_during_a_write_says_as_of_when(demo: Built, tmp_path: Path)
                 assert 'class="as-of"' in html, path
                 assert manifest["written_at"].replace("T", " ")[:19] + " UTC" in html
                 assert "llmcost ingest (test)" in html
+    finally:
+        stop(served)
+
+
+def test_the_overview_is_computed_once_per_version_of_the_data(demo: Built, tmp_path: Path) -> None:
+    built = copy_warehouse(demo, tmp_path)
+    served = start(built, tmp_path)
+    try:
+        t0 = time.perf_counter()
+        first = served.get(W)
+        t1 = time.perf_counter()
+        again = served.get(W)
+        t2 = time.perf_counter()
+        assert first[0] == again[0] == 200
+        assert first[2] == again[2]  # the same page, its "generated at" included: not computed again
+        assert t2 - t1 < t1 - t0
+        other = served.get("/?since=2026-10-05&until=2026-10-15")
+        assert other[0] == 200 and other[2] != first[2]  # other arguments: their own page
+        # new data: the next load computes it again, with the new tenant in it
+        inbox, staging = tmp_path / "inbox", tmp_path / "staging"
+        inbox.mkdir()
+        staging.mkdir()
+        log_file(staging, inbox, 3)
+        assert main(["ingest", str(inbox), *built.args(), "--quiet"]) == 0
+        fresh = served.get(W)
+        assert fresh[0] == 200
+
+        def numbers(page: bytes) -> bytes:  # the page less its "Generated" time
+            return re.sub(rb"<dt>Generated</dt><dd>[^<]*</dd>", b"", page)
+
+        assert numbers(fresh[2]) != numbers(first[2])  # the new requests are counted
+        assert served.get(W)[2] == fresh[2]  # and that page is kept in turn
     finally:
         stop(served)

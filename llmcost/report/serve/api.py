@@ -45,6 +45,8 @@ class TooBig(Exception):
     """The answer has more rows than the per-request limit."""
 
 
+CACHE_ENTRIES = 32  # computed pages kept (the overview's dashboards, per version and arguments)
+CACHE_SECONDS = 600.0  # at most this old even when the data did not change ("now" moves on)
 SNAPSHOT_SLACK = 5.0  # seconds a writer's close may touch the file after it wrote the snapshot
 _seen = threading.local()
 
@@ -90,6 +92,29 @@ class Reader:
     prefer_snapshot: bool = True
     _catalog: Catalog | None = field(default=None, repr=False)
 
+    _cache: dict[Any, tuple[float, Any]] = field(default_factory=dict, repr=False)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def cached(self, key: Any) -> Any:
+        """A value `remember`ed under `key` less than CACHE_SECONDS ago, else None."""
+        import time
+
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is None or time.monotonic() - hit[0] > CACHE_SECONDS:
+                return None
+            self._cache[key] = self._cache.pop(key)  # most recently used last
+            return hit[1]
+
+    def remember(self, key: Any, value: Any) -> None:
+        import time
+
+        with self._cache_lock:
+            self._cache.pop(key, None)
+            self._cache[key] = (time.monotonic(), value)
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.pop(next(iter(self._cache)))
+
     @property
     def catalog(self) -> Catalog:
         if self._catalog is None:
@@ -124,6 +149,22 @@ class Reader:
                 ) from None
             finally:
                 timer.cancel()
+
+
+def version(wh: Warehouse) -> tuple[Any, ...]:
+    """What changes whenever the data `wh` reads changes: the snapshot's generation, or the DuckDB
+    file's (and its WAL's) size and modification time (no writer changes it while it is open)."""
+    if wh.snapshot is not None:
+        return ("snapshot", wh.snapshot.location, wh.snapshot.generation, wh.snapshot.written_at)
+    stats: list[Any] = ["file"]
+    for f in (wh.path, wh.path.with_name(wh.path.name + ".wal")):
+        try:
+            st = f.stat()
+        except OSError:
+            stats.append(None)
+        else:
+            stats.append((st.st_mtime_ns, st.st_size))
+    return tuple(stats)
 
 
 @dataclass

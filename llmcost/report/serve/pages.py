@@ -10,6 +10,7 @@ the CLI's CSV) and its JSON.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -317,6 +318,7 @@ def overview(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     from llmcost.report.dashboard import collect
     from llmcost.report.dashview import page_context, payload
     from llmcost.report.html import environment, script_json
+    from llmcost.report.serve.api import version
     from llmcost.report.serve.app import META_CSP
     from llmcost.window import Window
 
@@ -335,16 +337,27 @@ def overview(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     )
     settings = load_settings(reader.cfg)
     with reader.open() as wh:
-        dash = collect(prepare(wh), scope, settings=settings, catalog=reader.catalog)
-    from markupsafe import Markup
+        # the dashboards are the report's whole work (seconds at 10M requests): computed once per
+        # warehouse version and arguments, again when the data changes (or after CACHE_SECONDS)
+        key = ("overview", version(wh), tuple(pairs), datetime.now(UTC).date())
+        html: str | None = reader.cached(key)
+        if html is None:
+            dash = collect(prepare(wh), scope, settings=settings, catalog=reader.catalog)
+    if html is None:
+        from markupsafe import Markup
 
-    html = (
-        environment()
-        .get_template("report.html.j2")
-        .render(
-            csp=META_CSP, styles=[], scripts=[], data=Markup(script_json(payload(dash))), **page_context(dash)
+        html = (
+            environment()
+            .get_template("report.html.j2")
+            .render(
+                csp=META_CSP,
+                styles=[],
+                scripts=[],
+                data=Markup(script_json(payload(dash))),
+                **page_context(dash),
+            )
         )
-    )
+        reader.remember(key, html)
     chrome = _env().get_template("chrome.html.j2").module
     links, scripts = str(chrome.head()), str(chrome.scripts())  # type: ignore[attr-defined]
     nav = str(chrome.navbar(_nav("", state), as_of_note()))  # type: ignore[attr-defined]
