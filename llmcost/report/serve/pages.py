@@ -601,9 +601,15 @@ def traces(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     unit = doc["unit"]
     noun = "sessions" if unit == "session" else "traces"
     first_cols = ("feature", "count", "cost_usd")
-    dists = [_flat(d, first_cols) for d in doc["features"]]
+
+    def per_unit(d: dict[str, Any]) -> dict[str, Any]:
+        # "cost_per_unit_usd" spreads read as "per trace p50 usd" (or per session)
+        renamed = {(f"per_{unit}_usd" if k == "cost_per_unit_usd" else k): v for k, v in d.items()}
+        return _flat(renamed, first_cols)
+
+    dists = [per_unit(d) for d in doc["features"]]
     if doc.get("all"):
-        dists.append({**_flat(doc["all"], first_cols), "feature": "(all)"})
+        dists.append({**per_unit(doc["all"]), "feature": "(all)"})
     ids = [t.get("trace_id" if unit == "trace" else "session_id") for t in doc["top"]]
     order = (
         f"{unit}_id",
@@ -665,6 +671,8 @@ def trace(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     doc = ans.doc
     tl = ans.result
     calls = [_flat(c, CALL_COLUMNS) for c in doc["calls"]]
+    if doc["unit"] == "trace":  # the page's own id on every row says nothing
+        calls = [{k: v for k, v in c.items() if k != "trace_id"} for c in calls]
     table = records_table(calls)
     if doc["unit"] == "session":  # each call links to its trace
         names = [c["title"] for c in table["columns"]]
