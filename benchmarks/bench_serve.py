@@ -42,7 +42,9 @@ def _month(db: Path, config: Path | None) -> tuple[str, str]:
     return str(until - timedelta(days=14)), str(until)
 
 
-def start(db: Path, config: Path | None) -> tuple[subprocess.Popen[bytes], str, Path]:
+def start(
+    db: Path, config: Path | None, timeout: float | None = None
+) -> tuple[subprocess.Popen[bytes], str, Path]:
     log = Path(tempfile.mkstemp(prefix="bench-serve-", suffix=".log")[1])
     args = [
         sys.executable,
@@ -58,6 +60,8 @@ def start(db: Path, config: Path | None) -> tuple[subprocess.Popen[bytes], str, 
     ]
     if config is not None:
         args += ["--config", str(config)]
+    if timeout is not None:
+        args += ["--timeout", f"{timeout:g}"]
     with log.open("wb") as err:
         proc = subprocess.Popen(
             args, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)}
@@ -89,6 +93,8 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=None, help="an existing warehouse instead of the demo")
     ap.add_argument("--config", type=Path, default=None)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--timeout", type=float, default=None, help="the server's --timeout (seconds)")
+    ap.add_argument("--only", default=None, help="only the pages whose name contains this")
     ns = ap.parse_args()
     db, config = ns.db, ns.config
     if db is None:
@@ -120,7 +126,9 @@ def main() -> None:
         ("API report by tenant", f"/api/report?by=tenant&{w}"),
         ("API report by tenant, CSV", f"/api/report?by=tenant&{w}&format=csv"),
     ]
-    proc, base, log = start(db, config)
+    if ns.only:
+        pages = [p for p in pages if ns.only in p[0]]
+    proc, base, log = start(db, config, ns.timeout)
     try:
         import json
 
