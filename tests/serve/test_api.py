@@ -57,6 +57,23 @@ CASES = [
     ("view/retrieval", W, ["view", "retrieval", *CLI_W]),
     ("view/failures", [("by", "feature"), *W], ["view", "failures", "--by", "feature", *CLI_W]),
     ("view/cache", W, ["view", "cache", *CLI_W]),
+    ("traces", W, ["traces", *CLI_W]),
+    (
+        "traces",
+        [("by", "session"), ("top", "5"), ("where", "tenant=" + HOSTILE_TENANTS[0]), *W],
+        ["traces", "--by", "session", "--top", "5", "--where", "tenant=" + HOSTILE_TENANTS[0], *CLI_W],
+    ),
+    (
+        "traces",
+        [("top", "all"), ("where", "feature=chat"), *W],
+        ["traces", "--top", "all", "--where", "feature=chat", *CLI_W],
+    ),
+    ("trace", [("id", "hostile-trace-0-1")], ["trace", "hostile-trace-0-1"]),
+    (
+        "trace",
+        [("id", "hostile-trace-2-0"), ("cost", "logged")],
+        ["trace", "hostile-trace-2-0", "--cost", "logged"],
+    ),
     ("budgets", [("month", "2026-10")], ["budgets", "--month", "2026-10"]),
     ("budgets", [("at", "2026-10-10"), ("top", "5")], ["budgets", "--at", "2026-10-10", "--top", "5"]),
     ("alerts", [("at", "2026-10-14")], ["alerts", "--at", "2026-10-14"]),
@@ -288,3 +305,27 @@ def test_url_parameters_take_every_attack_literally(server: Served, tmp_path: Pa
             assert COMPUTED not in text and SECRET_CONTENT not in text, (endpoint, name, attack)
             assert not any(w in text for w in SQL_ERROR_WORDS), (endpoint, name, attack, text[:300])
     assert sentinel.read_text("utf-8") == ""
+
+
+def test_a_session_and_the_costliest_trace_are_the_cli(
+    server: Served, demo: Built, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    status, _, body = server.get(f"/api/traces?{urlencode(W)}")
+    assert status == 200
+    top = json.loads(body)["top"][0]
+    for query, argv in (
+        ([("id", top["trace_id"])], ["trace", top["trace_id"]]),
+        *(([("session", top["session_id"])], ["trace", "--session", top["session_id"]]),)
+        * bool(top["session_id"]),
+    ):
+        status, _, body = server.get(f"/api/trace?{urlencode(query)}")
+        assert status == 200, body
+        assert body == cli_json(demo, argv, capsysbinary)
+
+
+def test_an_unknown_trace_is_a_400_naming_it(server: Served) -> None:
+    status, _, body = server.get("/api/trace?id=no-such-trace")
+    assert status == 400
+    assert "no-such-trace" in json.loads(body)["error"]
+    status, _, body = server.get("/api/trace")
+    assert status == 400

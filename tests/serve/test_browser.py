@@ -7,6 +7,7 @@ no dialog from the hostile names anywhere."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -33,6 +34,14 @@ COSTS = """() => {
   return Array.from(table.tBodies[0].rows).filter(r => !r.classList.contains("other") && r.cells.length > 1).map(r => ({
     href: (r.cells[0].querySelector("a") || {}).href || null,
     cost: r.cells[at].getAttribute("data-v")}));
+}"""
+# a records table's rows: the first cell's text, "cost usd" and "cumulative cost usd" exact values
+TRACE_COSTS = """(sel) => {
+  const table = document.querySelector(sel);
+  const heads = Array.from(table.tHead.rows[0].cells).map(c => c.textContent.trim());
+  const v = (r, name) => heads.indexOf(name) < 0 ? null : r.cells[heads.indexOf(name)].getAttribute("data-v");
+  return Array.from(table.tBodies[0].rows).map(r => ({
+    id: r.cells[0].textContent.trim(), cost: v(r, "cost usd"), cumulative: v(r, "cumulative cost usd")}));
 }"""
 CHARTS = """() => Array.from(document.querySelectorAll("canvas")).map(c => ({
   id: c.id, drawn: !!(window.Chart && Chart.getChart(c)), width: c.getBoundingClientRect().width}))"""
@@ -220,12 +229,33 @@ def test_overview_drill_date_range_and_csv(
             got.value.save_as(saved)
             assert saved.read_bytes() == cli(demo, capsysbinary, *argv, "--format", "csv")
 
+            # click a model: its costliest traces; click the costliest: its timeline, whose cost is
+            # the CLI's for that trace
+            with page.expect_navigation():
+                page.click("table.sortable tbody tr:first-child a.drill")
+            assert urlsplit(page.url).path == "/traces"
+            query = dict(parse_qsl(urlsplit(page.url).query))
+            assert query["tenant"] == tenant and query["feature"] == feature and "model" in query
+            listed = page.evaluate(TRACE_COSTS, "#t-the-costliest-traces-table")
+            assert listed
+            with page.expect_navigation():
+                page.click("#t-the-costliest-traces-table tbody tr:first-child a.drill")
+            assert urlsplit(page.url).path == "/trace"
+            trace_id = dict(parse_qsl(urlsplit(page.url).query))["id"]
+            assert listed[0]["id"] == trace_id
+            one = json.loads(cli(demo, capsysbinary, "trace", trace_id, "--format", "json"))
+            calls = page.evaluate(TRACE_COSTS, "#t-calls--in-the-order-they-ran-table")
+            assert len(calls) == one["calls_count"]
+            assert Decimal(calls[-1]["cumulative"]) == Decimal(one["cost_usd"]) == Decimal(listed[0]["cost"])
+            assert [c["cost"] for c in calls] == [c["cost_usd"] for c in one["calls"]]
+
             # every other page, with the hostile names in the warehouse
             for path in (
                 "/unit",
                 "/budgets?month=2026-10",
                 "/quality",
                 "/reconcile",
+                "/traces?by=session",
                 "/api/",
                 f"/explore?by=feature&since={SINCE}&until={UNTIL}",
             ):

@@ -11,7 +11,19 @@ import pytest
 from tests.html.conftest import HOSTILE_FEATURE, HOSTILE_TENANTS, SINCE, UNTIL
 from tests.serve.conftest import Served
 
-PAGES = ["/", "/explore", "/unit", "/budgets?month=2026-10", "/quality", "/reconcile", "/api/"]
+PAGES = [
+    "/",
+    "/explore",
+    f"/traces?since={SINCE}&until={UNTIL}",
+    "/traces?by=session",
+    "/trace?id=hostile-trace-0-1",
+    "/trace/hostile-trace-0-1",
+    "/unit",
+    "/budgets?month=2026-10",
+    "/quality",
+    "/reconcile",
+    "/api/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -74,3 +86,27 @@ def test_a_bad_page_parameter_is_a_400_page(server: Served) -> None:
     assert headers["content-type"].startswith("text/html")
     assert b"unknown dimension" in body
     assert server.get("/nowhere")[0] == 404
+
+
+def test_a_model_drills_to_its_costliest_traces_and_one_trace(server: Served) -> None:
+    from html import unescape
+
+    tenant = HOSTILE_TENANTS[0]
+    query = urlencode([("by", "model"), ("tenant", tenant), ("since", SINCE), ("until", UNTIL)])
+    html = server.get(f"/explore?{query}")[2].decode("utf-8")
+    models = [unescape(m) for m in re.findall(r'<a class="drill" href="([^"]+)">', html)]
+    assert models and all(m.startswith("/traces?") and "model=" in m for m in models)
+    status, _, body = server.get(models[0])
+    assert status == 200
+    traces = [unescape(t) for t in re.findall(r'<a class="drill" href="([^"]+)">', body.decode("utf-8"))]
+    assert traces and all(t.startswith("/trace?id=hostile-trace-0-") for t in traces)
+    status, _, body = server.get(traces[0])
+    assert status == 200
+    page = body.decode("utf-8")
+    assert "Calls, in the order they ran" in page and "/api/trace?id=hostile-trace-0-" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the tenant, escaped
+
+
+def test_an_unknown_trace_is_a_400_page(server: Served) -> None:
+    status, _, body = server.get("/trace/no-such-trace")
+    assert status == 400 and b"no-such-trace" in body

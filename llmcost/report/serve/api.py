@@ -45,6 +45,40 @@ class TooBig(Exception):
     """The answer has more rows than the per-request limit."""
 
 
+CACHE_ENTRIES = 32  # computed pages kept (the overview's dashboards, per version and arguments)
+CACHE_SECONDS = 600.0  # at most this old even when the data did not change ("now" moves on)
+SNAPSHOT_SLACK = 5.0  # seconds a writer's close may touch the file after it wrote the snapshot
+_seen = threading.local()
+
+
+def snapshot_is_current(db: Path) -> bool:
+    """Whether the local snapshot holds the warehouse's latest committed state, as far as files
+    tell (no writer holds it now): every writer session ends by rewriting the snapshot, then
+    closes the file, so a file (or a WAL) written well after the manifest means a writer that
+    stopped without writing one (killed, a full disk): read the file itself then."""
+    from llmcost.warehouse.snapshot import MANIFEST, snapshot_dir
+
+    try:
+        written = (snapshot_dir(db) / MANIFEST).stat().st_mtime
+        changed = db.stat().st_mtime
+    except OSError:
+        return False  # no snapshot (a warehouse from before snapshots): open-read-close
+    if db.with_name(db.name + ".wal").exists():
+        return False  # committed rows not yet in the file's checkpoint, maybe not in the snapshot
+    return changed <= written + SNAPSHOT_SLACK
+
+
+def start_request() -> None:
+    """Forget the snapshot the last request on this worker thread read."""
+    _seen.info = None
+
+
+def snapshot_read() -> Any:
+    """The SnapshotInfo this request's answers came from when they were read from the snapshot
+    while a writer held the warehouse (the state as of its time), else None."""
+    return getattr(_seen, "info", None)
+
+
 @dataclass
 class Reader:
     """How the server reads: the warehouse file, the config, and the limits of one request."""
@@ -53,7 +87,33 @@ class Reader:
     cfg: Config
     timeout: float = 10.0  # seconds a request may query before DuckDB is interrupted
     max_rows: int = 50_000  # rows a document may hold
+    # read the local snapshot (never opening the DuckDB file, so never making a writer wait)
+    # whenever it is current; else open-read-close the file
+    prefer_snapshot: bool = True
     _catalog: Catalog | None = field(default=None, repr=False)
+
+    _cache: dict[Any, tuple[float, Any]] = field(default_factory=dict, repr=False)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def cached(self, key: Any) -> Any:
+        """A value `remember`ed under `key` less than CACHE_SECONDS ago, else None."""
+        import time
+
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is None or time.monotonic() - hit[0] > CACHE_SECONDS:
+                return None
+            self._cache[key] = self._cache.pop(key)  # most recently used last
+            return hit[1]
+
+    def remember(self, key: Any, value: Any) -> None:
+        import time
+
+        with self._cache_lock:
+            self._cache.pop(key, None)
+            self._cache[key] = (time.monotonic(), value)
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.pop(next(iter(self._cache)))
 
     @property
     def catalog(self) -> Catalog:
@@ -71,7 +131,12 @@ class Reader:
 
         from llmcost.warehouse import reader
 
-        with reader(self.db) as wh:
+        db = self.db.expanduser().absolute()
+        with reader(db, prefer_snapshot=self.prefer_snapshot and snapshot_is_current(db)) as wh:
+            if wh.snapshot is not None and wh.snapshot.writer is not None:
+                earlier = snapshot_read()
+                if earlier is None or earlier.written_at > wh.snapshot.written_at:
+                    _seen.info = wh.snapshot  # a page of several answers says its oldest
             timer = threading.Timer(self.timeout, wh.con.interrupt)
             timer.daemon = True
             timer.start()
@@ -86,6 +151,22 @@ class Reader:
                 timer.cancel()
 
 
+def version(wh: Warehouse) -> tuple[Any, ...]:
+    """What changes whenever the data `wh` reads changes: the snapshot's generation, or the DuckDB
+    file's (and its WAL's) size and modification time (no writer changes it while it is open)."""
+    if wh.snapshot is not None:
+        return ("snapshot", wh.snapshot.location, wh.snapshot.generation, wh.snapshot.written_at)
+    stats: list[Any] = ["file"]
+    for f in (wh.path, wh.path.with_name(wh.path.name + ".wal")):
+        try:
+            st = f.stat()
+        except OSError:
+            stats.append(None)
+        else:
+            stats.append((st.st_mtime_ns, st.st_size))
+    return tuple(stats)
+
+
 @dataclass
 class Answer:
     """An endpoint's result: its JSON text (exactly the CLI's), its CSV (the CLI's where the command
@@ -95,6 +176,7 @@ class Answer:
     csv: str
     rows: int
     result: Any = None
+    as_of: Any = None  # the SnapshotInfo it was read from during a write (snapshot_read), if any
 
     @cached_property
     def doc(self) -> dict[str, Any]:
@@ -556,6 +638,39 @@ def _pricing_check(r: Reader, a: Args) -> Answer:
     return doc_answer("pricing.check", doc, "unpriced", None, result)
 
 
+TRACES_TOP = 20  # `llmcost traces` lists 20 traces unless --top says otherwise, whatever the format
+
+
+def _traces(r: Reader, a: Args) -> Answer:
+    from llmcost.queries.session import prepare
+    from llmcost.queries.traces import parse_by, traces_report
+    from llmcost.report.traces import render_csv
+
+    unit = parse_by(a.one("by"))
+    given = a.one("top")
+    top = parse_top(given) if given is not None else TRACES_TOP
+    scope = _scope(r, a)
+    with r.open() as wh:
+        report = traces_report(prepare(wh), scope, unit=unit, top=top)
+    return doc_answer("traces", report.as_dict(), "top", redact(render_csv(report)), report)
+
+
+def _trace(r: Reader, a: Args) -> Answer:
+    from llmcost.queries.session import prepare
+    from llmcost.queries.traces import timeline
+    from llmcost.report.traces import timeline_csv
+
+    trace_id, session = a.one("id"), a.one("session")
+    if (trace_id is None) == (session is None):
+        raise UsageError("give a trace id=ID or session=ID (one of them); /api/traces lists them")
+    unit, unit_id = ("session", session) if session is not None else ("trace", trace_id)
+    assert unit_id is not None
+    mode = _cost_mode(r, a)
+    with r.open() as wh:
+        tl = timeline(prepare(wh), unit_id, unit=unit, cost_mode=mode)
+    return doc_answer("trace", tl.as_dict(), "calls", redact(timeline_csv(tl)), tl)
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     e.name: e
     for e in (
@@ -592,6 +707,32 @@ ENDPOINTS: dict[str, Endpoint] = {
                 _view_run(v),
             )
             for v in VIEWS
+        ),
+        Endpoint(
+            "traces",
+            "llmcost traces",
+            "traces",
+            "Cost per trace (or session): the distribution per feature and the costliest.",
+            (
+                Param("by", "feature (traces, per feature) or session."),
+                *WINDOW,
+                Param("top", "How many of the costliest, or all (default 20)."),
+            ),
+            _traces,
+            table="top",
+        ),
+        Endpoint(
+            "trace",
+            "llmcost trace",
+            "trace",
+            "One trace's (or session's) calls in order, with its outcome events.",
+            (
+                Param("id", "The trace id (as /api/traces lists it)."),
+                Param("session", "A session id instead: every trace of it."),
+                Param("cost", "Cost mode."),
+            ),
+            _trace,
+            table="calls",
         ),
         Endpoint(
             "budgets",
@@ -678,6 +819,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 def answer(endpoint: Endpoint, r: Reader, given: Sequence[tuple[str, str]]) -> Answer:
     """Run an endpoint; UsageError for a bad parameter, TooSlow, TooBig for the limits."""
     ans = endpoint.run(r, Args(endpoint.params, given))
+    ans.as_of = snapshot_read()
     if ans.rows > r.max_rows:
         raise TooBig(
             f"the answer has {ans.rows:,} rows, over this server's limit of {r.max_rows:,}: "

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from llmcost.errors import LlmcostError, UsageError, WarehouseBusy
-from llmcost.report.serve.api import ENDPOINTS, Answer, Reader, TooBig, TooSlow, answer, openapi
+from llmcost.report.serve.api import (
+    ENDPOINTS,
+    Answer,
+    Reader,
+    TooBig,
+    TooSlow,
+    answer,
+    openapi,
+    start_request,
+)
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -136,9 +145,29 @@ async def in_worker(func: Any, *args: Any) -> Any:
 _limiter: Any = None
 
 
+def _fresh(func: Any) -> Any:
+    """`func` run as one request: the snapshot an earlier request on the thread read is forgotten."""
+
+    def run(*args: Any) -> Any:
+        start_request()
+        return func(*args)
+
+    return run
+
+
 async def run_answer(reader: Reader, name: str, given: list[tuple[str, str]]) -> Answer:
-    ans: Answer = await in_worker(answer, ENDPOINTS[name], reader, given)
+    ans: Answer = await in_worker(_fresh(answer), ENDPOINTS[name], reader, given)
     return ans
+
+
+def as_of_headers(ans: Answer) -> dict[str, str]:
+    """An answer read from the snapshot while a writer wrote: as of when, and who writes."""
+    if ans.as_of is None:
+        return {}
+    return {
+        "x-llmcost-as-of": ans.as_of.written_at,
+        "x-llmcost-snapshot-generation": str(ans.as_of.generation),
+    }
 
 
 def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
@@ -166,9 +195,9 @@ def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
             return Response(
                 ans.csv,
                 media_type="text/csv; charset=utf-8",
-                headers={"content-disposition": f'attachment; filename="{filename}"'},
+                headers={"content-disposition": f'attachment; filename="{filename}"', **as_of_headers(ans)},
             )
-        return Response(ans.json, media_type="application/json")
+        return Response(ans.json, media_type="application/json", headers=as_of_headers(ans))
 
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(openapi())
@@ -195,9 +224,18 @@ def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
             return HTMLResponse(pages.error_page("Not found", f"No page /{name[:60]}."), 404)
         given = [(k, v) for k, v in request.query_params.multi_items()]
         try:
-            html = await in_worker(pages.PAGES[name], reader, given)
+            html = await in_worker(_fresh(pages.PAGES[name]), reader, given)
         except (LlmcostError, TooSlow, TooBig) as e:
             return HTMLResponse(pages.error_page("Cannot answer", str(e), name), status_of(e))
+        return HTMLResponse(html)
+
+    async def trace_page(request: Request) -> Response:
+        # /trace/<id>: the same page as /trace?id=<id> (a path people paste)
+        given = [("id", request.path_params["id"]), *request.query_params.multi_items()]
+        try:
+            html = await in_worker(_fresh(pages.PAGES["trace"]), reader, given)
+        except (LlmcostError, TooSlow, TooBig) as e:
+            return HTMLResponse(pages.error_page("Cannot answer", str(e), "trace"), status_of(e))
         return HTMLResponse(html)
 
     app: Starlette = Starlette(
@@ -208,6 +246,7 @@ def create_app(reader: Reader, *, token: str | None = None) -> ASGIApp:
             Route("/api/{name:path}", api),
             Route("/static/{name}", static),
             Route("/favicon.ico", favicon),
+            Route("/trace/{id:path}", trace_page),
             Route("/", page),
             Route("/{page}", page),
         ]

@@ -10,6 +10,7 @@ the CLI's CSV) and its JSON.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -25,13 +26,14 @@ if TYPE_CHECKING:
 NAV = (
     ("", "Overview"),
     ("explore", "Spend explorer"),
+    ("traces", "Traces"),
     ("unit", "Unit economics"),
     ("budgets", "Budgets and margins"),
     ("quality", "Data quality"),
     ("reconcile", "Reconciliation"),
 )
 SHORTHANDS = ("tenant", "feature", "model")
-DRILL = {"tenant": "feature", "feature": "model", "model": "day"}  # a row's click: the next level
+DRILL = {"tenant": "feature", "feature": "model", "model": "traces"}  # a row's click: the next level
 GROUPS = (
     "tenant",
     "feature",
@@ -244,9 +246,24 @@ def _nav(name: str, state: State | None) -> list[dict[str, Any]]:
     keep = [(k, v) for k, v in (state.pairs if state else []) if k in ("since", "until", "tz")]
     query = "?" + urlencode(keep) if keep else ""
     return [
-        {"href": "/" + p + (query if p in ("", "explore", "unit") else ""), "title": t, "here": p == name}
+        {
+            "href": "/" + p + (query if p in ("", "explore", "traces", "unit") else ""),
+            "title": t,
+            "here": p == name or (p == "traces" and name == "trace"),
+        }
         for p, t in NAV
     ]
+
+
+def as_of_note() -> str | None:
+    """The line every page shows when its answers came from the snapshot while a writer wrote."""
+    from llmcost.report.serve.api import snapshot_read
+
+    info = snapshot_read()
+    if info is None:
+        return None
+    when = str(info.written_at).replace("T", " ")[:19] + " UTC"
+    return f"As of {when}: the last committed state, read while {info.writer} writes (reload for newer)."
 
 
 def _page(name: str, title: str, state: State, sections: list[dict[str, Any]], **more: Any) -> str:
@@ -265,7 +282,7 @@ def _page(name: str, title: str, state: State, sections: list[dict[str, Any]], *
             state=state,
             sections=sections,
             data=Markup(script_json({"charts": charts})),
-            **{"form": None, **more},
+            **{"form": None, "as_of": as_of_note(), **more},
         )
     )
 
@@ -301,6 +318,7 @@ def overview(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     from llmcost.report.dashboard import collect
     from llmcost.report.dashview import page_context, payload
     from llmcost.report.html import environment, script_json
+    from llmcost.report.serve.api import version
     from llmcost.report.serve.app import META_CSP
     from llmcost.window import Window
 
@@ -319,18 +337,30 @@ def overview(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     )
     settings = load_settings(reader.cfg)
     with reader.open() as wh:
-        dash = collect(prepare(wh), scope, settings=settings, catalog=reader.catalog)
-    from markupsafe import Markup
+        # the dashboards are the report's whole work (seconds at 10M requests): computed once per
+        # warehouse version and arguments, again when the data changes (or after CACHE_SECONDS)
+        key = ("overview", version(wh), tuple(pairs), datetime.now(UTC).date())
+        html: str | None = reader.cached(key)
+        if html is None:
+            dash = collect(prepare(wh), scope, settings=settings, catalog=reader.catalog)
+    if html is None:
+        from markupsafe import Markup
 
-    html = (
-        environment()
-        .get_template("report.html.j2")
-        .render(
-            csp=META_CSP, styles=[], scripts=[], data=Markup(script_json(payload(dash))), **page_context(dash)
+        html = (
+            environment()
+            .get_template("report.html.j2")
+            .render(
+                csp=META_CSP,
+                styles=[],
+                scripts=[],
+                data=Markup(script_json(payload(dash))),
+                **page_context(dash),
+            )
         )
-    )
+        reader.remember(key, html)
     chrome = _env().get_template("chrome.html.j2").module
-    links, nav, scripts = str(chrome.head()), str(chrome.navbar(_nav("", state))), str(chrome.scripts())  # type: ignore[attr-defined]
+    links, scripts = str(chrome.head()), str(chrome.scripts())  # type: ignore[attr-defined]
+    nav = str(chrome.navbar(_nav("", state), as_of_note()))  # type: ignore[attr-defined]
     return (
         html.replace("</head>", links + "</head>", 1)
         .replace("<body>\n", "<body>\n" + nav, 1)
@@ -350,6 +380,8 @@ def explore(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
         if len(dims) != 1 or dims[0] not in DRILL or row.get(dims[0]) is None:
             return None
         d = dims[0]
+        if DRILL[d] == "traces":  # a model: its costliest traces, under the same filters and window
+            return state.url("/traces", by=None, sort=None, **{d: str(row[d])}, top=None)
         return state.url("/explore", by=DRILL[d], **{d: str(row[d])}, top=None)
 
     def label(row: dict[str, Any]) -> str:
@@ -392,7 +424,7 @@ def explore(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
         by=dims[0] if dims else "tenant",
         filters=filters,
         crumbs=crumbs,
-        hint="Click a tenant for its features, a feature for its models, a model for its days.",
+        hint="Click a tenant for its features, a feature for its models, a model for its costliest traces.",
     )
 
 
@@ -514,9 +546,180 @@ def reconcile(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
     return _page("reconcile", "Reconciliation", state, sections, form=form)
 
 
+SPREAD = ("p50", "p90", "p99", "max")
+CALL_COLUMNS = (
+    "ts",
+    "model",
+    "operation",
+    "input_tokens",
+    "cached_input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "cumulative_cost_usd",
+    "latency_ms",
+    "outcome",
+    "trace_id",
+    "request_id",
+)
+
+
+def _flat(record: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    """A record with its nested spreads as columns ("cost per trace p50", ...), in `order` first."""
+    out: dict[str, Any] = {}
+    for k, v in record.items():
+        if isinstance(v, dict):
+            for sub, x in sorted(v.items(), key=lambda kv: SPREAD.index(kv[0]) if kv[0] in SPREAD else 9):
+                out[f"{k.replace('_usd', '')} {sub}" + ("_usd" if k.endswith("_usd") else "")] = x
+        elif not isinstance(v, list):
+            out[k] = v
+        else:
+            out[k] = ", ".join(str(x) for x in v)
+    return {**{k: out[k] for k in order if k in out}, **out}
+
+
+def _linked(table: dict[str, Any], hrefs: Sequence[str | None]) -> dict[str, Any]:
+    """A records table whose rows link (their first cell) to `hrefs`."""
+    for row, href in zip(table["rows"], hrefs, strict=True):
+        row["href"] = href
+        if href is not None:
+            row["cells"][0]["v"] = None  # the link is drawn on a text cell
+    return table
+
+
+def _trace_href(trace_id: Any, unit: str = "trace") -> str | None:
+    if trace_id is None:
+        return None
+    return "/trace?" + urlencode([("session" if unit == "session" else "id", str(trace_id))])
+
+
+def traces(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
+    """Cost per trace: the distribution per feature, and the costliest traces (each links to its
+    timeline); `by=session` for sessions."""
+    state = State(given)
+    ans, link = _ask(reader, "traces", state)
+    doc = ans.doc
+    unit = doc["unit"]
+    noun = "sessions" if unit == "session" else "traces"
+    first_cols = ("feature", "count", "cost_usd")
+
+    def per_unit(d: dict[str, Any]) -> dict[str, Any]:
+        # "cost_per_unit_usd" spreads read as "per trace p50 usd" (or per session)
+        renamed = {(f"per_{unit}_usd" if k == "cost_per_unit_usd" else k): v for k, v in d.items()}
+        return _flat(renamed, first_cols)
+
+    dists = [per_unit(d) for d in doc["features"]]
+    if doc.get("all"):
+        dists.append({**per_unit(doc["all"]), "feature": "(all)"})
+    ids = [t.get("trace_id" if unit == "trace" else "session_id") for t in doc["top"]]
+    order = (
+        f"{unit}_id",
+        "tenant",
+        "feature",
+        "cost_usd",
+        "calls",
+        "tokens",
+        "duration_ms",
+        "first",
+        "models",
+    )
+    top = [_flat(t, order) for t in doc["top"]]
+    from llmcost.report.text import visible
+
+    notes = []
+    if doc["calls_without_id"]:
+        notes.append(f"{doc['calls_without_id']:,} calls in this window carry no {unit} id (not counted).")
+    filters = [
+        {"text": visible(f"{k}={v}" if k != "where" else v), "remove": state.without("/traces", k, v)}
+        for k, v in state.pairs
+        if k in SHORTHANDS or k == "where"
+    ]
+    crumbs = []
+    model, tenant, feature = state.get("model"), state.get("tenant"), state.get("feature")
+    if tenant or feature or model:
+        back = state.url("/explore", by="model" if model else "tenant", model=None, top=None)
+        crumbs.append({"href": back, "text": "back to the explorer"})
+    form = _form(state, (*WINDOW_FIELDS, *FILTER_FIELDS, ("top", "top N", "20")))
+    return _page(
+        "traces",
+        "Traces" if unit == "trace" else "Sessions",
+        state,
+        [
+            _section(f"Cost per {unit}, per feature", records_table(dists), link, notes=notes),
+            _section(
+                f"The costliest {noun}",
+                _linked(records_table(top), [_trace_href(i, unit) for i in ids]),
+                link,
+                notes=[f"{doc['units']:,} {noun} in this window; click one for its timeline."],
+            ),
+        ],
+        form=form,
+        groups=("feature", "session"),
+        by="session" if unit == "session" else "feature",
+        filters=filters,
+        crumbs=crumbs,
+        hint="A trace is the calls sharing a trace id; a session, those sharing a session id.",
+    )
+
+
+def trace(reader: Reader, given: Sequence[tuple[str, str]]) -> str:
+    """One trace's (or session's) timeline: its calls in order with the running cost, and the
+    outcome events linked to it."""
+    from llmcost.numbers import count, usd
+
+    state = State(given)
+    ans, link = _ask(reader, "trace", state)
+    doc = ans.doc
+    tl = ans.result
+    calls = [_flat(c, CALL_COLUMNS) for c in doc["calls"]]
+    if doc["unit"] == "trace":  # the page's own id on every row says nothing
+        calls = [{k: v for k, v in c.items() if k != "trace_id"} for c in calls]
+    table = records_table(calls)
+    if doc["unit"] == "session":  # each call links to its trace
+        names = [c["title"] for c in table["columns"]]
+        at = names.index("trace id") if "trace id" in names else None
+        if at is not None:
+            for row, c in zip(table["rows"], doc["calls"], strict=True):
+                if c.get("trace_id") is not None:
+                    row["cells"][at]["href"] = _trace_href(c["trace_id"])
+    facts = [
+        ("calls", count(doc["calls_count"])),
+        ("cost", usd(tl.cost)),
+        ("tokens", count(doc["tokens"])),
+        ("failed calls", count(doc["failed_calls"])),
+        ("unpriced calls", count(doc["unpriced_calls"])),
+        ("first call", doc["first"] or "-"),
+        ("last call", doc["last"] or "-"),
+    ]
+    first = doc["calls"][0] if doc["calls"] else {}
+    crumbs = [
+        {
+            "href": "/traces?"
+            + urlencode([(k, str(first[k])) for k in ("tenant", "feature") if first.get(k)]),
+            "text": "this tenant's and feature's traces",
+        }
+    ]
+    if doc["unit"] == "trace" and first.get("session_id"):
+        crumbs.append({"href": _trace_href(first["session_id"], "session") or "", "text": "its session"})
+    from llmcost.report.text import visible
+
+    return _page(
+        "trace",
+        ("Session " if doc["unit"] == "session" else "Trace ") + visible(str(doc["id"])),
+        state,
+        [
+            _section("Calls, in the order they ran", table, link, facts=facts),
+            _section("Outcome events linked to it", records_table(doc["events"]), link),
+        ],
+        crumbs=crumbs,
+        hint=f"Cost mode {doc['cost_mode']}; the cumulative column is the priced calls' cost so far.",
+    )
+
+
 PAGES: dict[str, Callable[[Reader, Sequence[tuple[str, str]]], str]] = {
     "": overview,
     "explore": explore,
+    "traces": traces,
+    "trace": trace,
     "unit": unit,
     "budgets": budgets,
     "quality": quality,
