@@ -230,7 +230,11 @@ def traces_report(
         )
         for total, feature, n, cost, cq, cmax, kq, kmax, tq, tmax, mq, mmax, _ in found
     ]
-    shown = [tuple(t.values()) if isinstance(t, dict) else tuple(t) for t in (found[0][-1] or [])] if found else []
+    shown = (
+        [tuple(t.values()) if isinstance(t, dict) else tuple(t) for t in (found[0][-1] or [])]
+        if found
+        else []
+    )
     rows = top_details(con, scope, unit, shown)
     ((untraced,),) = SQL.run(con, "trace_untraced", scope.params(), unit=frag["unit"], scope=frag["scope"])
     units = next((d.units for d in dists if d.total), 0)
