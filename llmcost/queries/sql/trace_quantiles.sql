@@ -3,7 +3,7 @@
 -- then the smallest value whose running count reaches rank k = n - floor(n - n*q) (at least 1),
 -- the rank quantile_disc picks. NULLs (a unit with no priced call) are not counted, as there.
 h_{{m}} AS (
-    SELECT 0 AS total, feature, {{m}} AS v, count(*) AS n FROM measured WHERE {{m}} IS NOT NULL GROUP BY ALL
+    SELECT 0 AS total, feature, {{m}} AS v, count(*) AS n FROM units WHERE {{m}} IS NOT NULL GROUP BY ALL
 ),
 hist_{{m}} AS (
     SELECT * FROM h_{{m}}

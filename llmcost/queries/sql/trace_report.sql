@@ -22,19 +22,17 @@ WITH units AS MATERIALIZED (
         sum(r.input_tokens + r.output_tokens) AS tokens,
         sum({{cost}}) AS cost,
         min(r.ts) AS first_ts,
-        max(r.ts) AS last_ts
+        max(r.ts) AS last_ts,
+        epoch_ms(max(r.ts)) - epoch_ms(min(r.ts)) AS ms
     FROM requests AS r
     WHERE {{scope}} AND {{unit}} IS NOT NULL
     GROUP BY {{unit}}
-),
-measured AS MATERIALIZED (
-    SELECT feature, cost, calls, tokens, epoch_ms(last_ts) - epoch_ms(first_ts) AS ms FROM units
 ),
 per_feature AS (
     SELECT
         0 AS total, feature, count(*) AS units, sum(cost) AS cost, max(cost) AS cost_max,
         max(calls) AS calls_max, max(tokens) AS tokens_max, max(ms) AS ms_max
-    FROM measured
+    FROM units
     GROUP BY feature
 ),
 totals AS (
