@@ -18,6 +18,7 @@ from llmcost.cli.options import (
     ConfigOption,
     CostOption,
     DbOption,
+    LakeOption,
     OutputOption,
     PagerOption,
     SinceOption,
@@ -53,6 +54,7 @@ def traces_cmd(
     output: OutputOption = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
@@ -77,7 +79,7 @@ def traces_cmd(
     shown = top_rows(top, fmt=fmt, output=output, default=DEFAULT_TOP, auto=False)
     db_path, cfg = resolve(db, config)
     scope = _scope(cfg, since, until, tz, where, cost)
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         report = traces_report(prepare(wh), scope, unit=unit, top=shown.rows)
     if fmt == "json":
         emit_json("traces", report.as_dict(), output)
@@ -108,6 +110,7 @@ def trace_cmd(
     output: OutputOption = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
@@ -131,7 +134,7 @@ def trace_cmd(
     mode = cost or cfg.pricing.cost_mode
     if mode not in COST_MODES:
         raise UsageError(f"--cost: unknown cost mode {mode[:20]!r}; choose from {', '.join(COST_MODES)}")
-    with reader(db_path) as wh:
+    with reader(db_path, lake) as wh:
         tl = timeline(prepare(wh), unit_id, unit=unit, cost_mode=mode)
     if fmt == "json":
         emit_json("trace", tl.as_dict(), output)

@@ -85,6 +85,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("user", "user_id", in_outcomes=True, help="end user id"),
         Dimension("outcome", "outcome", help="success, timeout, rate_limited, error, cancelled, unknown"),
         Dimension("prompt_version", "prompt_version", help="prompt version, when logged"),
+        Dimension("session", "session_id", help="session / conversation id, when logged"),
         Dimension("day", bucket="day", in_outcomes=True, help="calendar day in --tz"),
         Dimension("week", bucket="week", in_outcomes=True, help="ISO week (from Monday) in --tz"),
         Dimension("month", bucket="month", in_outcomes=True, help="calendar month in --tz"),
@@ -95,6 +96,7 @@ _SYNONYMS = {
     "tenant_id": "tenant",
     "customer": "tenant",
     "user_id": "user",
+    "session_id": "session",
     "prompt": "prompt_version",
     "date": "day",
 }

@@ -20,6 +20,7 @@ from llmcost.numbers import exact_usd
 from llmcost.queries.dimensions import filters_dict
 from llmcost.queries.scope import Scope
 from llmcost.warehouse.sql import SqlFiles
+from llmcost.warehouse.sql import run as run_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -190,18 +191,10 @@ def unit_fragments(scope: Scope, unit: str) -> dict[str, str]:
     return {"unit": col, "scope": scope.where("r"), "cost": scope.cost("r")}
 
 
-def build_units(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str) -> None:
-    """The temp table trace_units: one row per trace (session) in `scope` (trace_units.sql)."""
-    SQL.run(con, "trace_units", scope.params(), **unit_fragments(scope, unit))
-
-
-def drop_units(con: duckdb.DuckDBPyConnection) -> None:
-    SQL.run(con, "drop_temp", table="trace_units")
-
-
-def top_units(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str, top: int | None) -> list[TraceSummary]:
-    """The costliest rows of trace_units, with their tenant, session, failures and models."""
-    rows = SQL.run(con, "trace_top", {"top": top if top is not None else 2**62})
+def top_details(
+    con: duckdb.DuckDBPyConnection, scope: Scope, unit: str, rows: list[tuple[Any, ...]]
+) -> list[TraceSummary]:
+    """The units shown, with their tenant, session, failures and models: read for those ids only."""
     ids = [str(r[0]) for r in rows]
     details: dict[str, tuple[Any, ...]] = {}
     if ids:
@@ -210,31 +203,39 @@ def top_units(con: duckdb.DuckDBPyConnection, scope: Scope, unit: str, top: int 
     return [_summary(r, details) for r in rows]
 
 
+def report_sql(scope: Scope, unit: str) -> str:
+    """trace_report.sql with its four trace_quantiles.sql pieces (cost, calls, tokens, duration)."""
+    quantiles = ",\n".join(SQL.fragment("trace_quantiles", m=m) for m in ("cost", "calls", "tokens", "ms"))
+    return SQL.render("trace_report", quantiles=quantiles, **unit_fragments(scope, unit))
+
+
 def traces_report(
     con: duckdb.DuckDBPyConnection, scope: Scope, *, unit: str = "trace", top: int | None = 20
 ) -> TracesReport:
-    """The distribution per feature and the `top` costliest traces (sessions) in `scope`."""
+    """The distribution per feature and the `top` costliest traces (sessions) in `scope`: one pass
+    over the requests (trace_report.sql), then the shown units' details (trace_details.sql)."""
     frag = unit_fragments(scope, unit)
-    try:
-        build_units(con, scope, unit)
-        dists = [
-            Distribution(
-                feature=feature,
-                units=int(n),
-                cost=cost,
-                cost_spread=Spread.of(cq, cmax),
-                calls=Spread.of(kq, kmax),
-                tokens=Spread.of(tq, tmax),
-                duration_ms=Spread.of(mq, mmax),
-                total=bool(total),
-            )
-            for total, feature, n, cost, cq, cmax, kq, kmax, tq, tmax, mq, mmax in SQL.run(
-                con, "trace_distribution"
-            )
-        ]
-        rows = top_units(con, scope, unit, top)
-    finally:
-        drop_units(con)
+    params = {**scope.params(), "top": top if top is not None else 2**62}
+    found = run_sql(con, report_sql(scope, unit), params)
+    dists = [
+        Distribution(
+            feature=feature,
+            units=int(n),
+            cost=cost,
+            cost_spread=Spread.of(cq, cmax),
+            calls=Spread.of(kq, kmax),
+            tokens=Spread.of(tq, tmax),
+            duration_ms=Spread.of(mq, mmax),
+            total=bool(total),
+        )
+        for total, feature, n, cost, cq, cmax, kq, kmax, tq, tmax, mq, mmax, _ in found
+    ]
+    shown = (
+        [tuple(t.values()) if isinstance(t, dict) else tuple(t) for t in (found[0][-1] or [])]
+        if found
+        else []
+    )
+    rows = top_details(con, scope, unit, shown)
     ((untraced,),) = SQL.run(con, "trace_untraced", scope.params(), unit=frag["unit"], scope=frag["scope"])
     units = next((d.units for d in dists if d.total), 0)
     return TracesReport(unit, scope, dists, rows, units, int(untraced))

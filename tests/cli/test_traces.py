@@ -136,3 +136,17 @@ def test_an_unknown_id_exits_2_naming_it_and_the_closest(
     assert code == 2 and "give a trace ID or --session ID" in err
     code, _, err = _cli(planted, capsys, "traces", "--by", "model")
     assert code == 2 and "--by" in err
+
+
+def test_report_by_and_where_session(planted: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """`session` is a report dimension: `--by session` groups by it, `--where session=` keeps one."""
+    code, out, err = _cli(planted, capsys, "report", *DAY, "--by", "session", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    traces = json.loads(_cli(planted, capsys, "traces", *DAY, "--by", "session", "--format", "json")[1])
+    want = {t["session_id"]: (t["calls"], t["cost_usd"]) for t in traces["top"]}
+    rows = {r["session"]: (r["requests"], r["cost_usd"]) for r in doc["rows"] if r["session"] in want}
+    assert rows == want
+    code, out, err = _cli(planted, capsys, "report", *DAY, "--where", "session=sess-loop", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["totals"]["requests"] == want["sess-loop"][0]

@@ -277,3 +277,21 @@ def test_a_publish_to_s3_killed_before_its_manifest_leaves_the_previous_one(
     assert _json(loaded, *REPORT, lake_url=url) == old
     assert loaded("lake", "publish", url)[0] == 0
     assert _json(loaded, *REPORT, lake_url=url) == _json(loaded, *REPORT)
+
+
+def test_traces_and_trace_read_a_lake(loaded: Cli, tmp_path: Path) -> None:
+    """`llmcost traces` and `llmcost trace` answer the same from a published lake as from the
+    warehouse (issue 18's --lake on every read command)."""
+    url = str(tmp_path / "lake")
+    assert loaded("lake", "publish", url)[0] == 0
+    for args in (("traces", "--format", "json"), ("traces", "--by", "session", "--format", "json")):
+        code, out, err = loaded(*args, "--lake", url, db=False)
+        assert code == 0, err
+        code2, out2, _ = loaded(*args)
+        assert code2 == 0 and json.loads(out) == json.loads(out2)
+    top = json.loads(loaded("traces", "--format", "json")[1])["top"]
+    if top:
+        args = ("trace", top[0]["trace_id"], "--format", "json")
+        code, out, err = loaded(*args, "--lake", url, db=False)
+        assert code == 0, err
+        assert json.loads(out) == json.loads(loaded(*args)[1])
