@@ -167,6 +167,9 @@ def cases(invoice: str) -> list[Case]:
     # the lake: a folder or object-store URL, read as files (never SQL); manifests are checked
     # (74: a location that exists but cannot be read as a lake, e.g. a file, is an I/O error)
     c.append(_case("report", "--lake", A, db=False, allowed=frozenset({0, 1, 2, 74})))
+    # --engine is a choice checked before the warehouse opens (exit 2), on every command that has it
+    for cmd in ("report", "unit", "alerts", "budgets"):
+        c.append(_case(cmd, "--engine", A))
     c.append(_case("lake", "status", A, allowed=frozenset({0, 1, 2, 74})))
     for opt in ("--format", "--color"):
         c += [_case("lake", sub, "/nonexistent-dir/lake", opt, A) for sub in ("status", "publish")]
@@ -337,6 +340,8 @@ EXEMPT = {
     "SQLAlchemy like a --db path; tests/warehouse/test_lake.py",
     "--namespace": "lake publish --iceberg's namespace: an identifier (else exit 2), passed to pyiceberg, "
     "never SQL text; not attacked here since a valid one would publish",
+    "--spark-master": "a Spark master URL (local[N], spark://, sc://) handed to SparkSession's builder, never "
+    "SQL; read only with --engine spark, whose parity tests are tests/engine (attacking it would start Spark)",
     "--lake": "a lake URL or folder, never SQL: attacked on report (CASES); every command reads it the same way",
     "--endpoint": "export otlp's collector URL: an HTTP POST target, never SQL (tests/cli/test_export_otlp.py)",
     "--host": "serve's listening address: a socket bind, never SQL (its URL parameters: tests/serve/test_api.py)",
