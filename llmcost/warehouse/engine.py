@@ -77,6 +77,13 @@ def _rewrite(node: Any) -> Any:
         return exp.Div(this=_double(node.this), expression=_double(node.expression))
     if isinstance(node, exp.Avg):  # DuckDB: avg(DECIMAL) is DOUBLE
         return exp.Avg(this=_double(node.this))
+    if isinstance(node, exp.PercentileDisc) and node.expression is not None:
+        # quantile_disc(x, q): Spark takes only the ordered-set form, which sqlglot's own Spark
+        # output would turn into an approximate percentile
+        return exp.WithinGroup(
+            this=_anon("percentile_disc", node.expression),
+            expression=exp.Order(expressions=[exp.Ordered(this=node.this)]),
+        )
     return node
 
 
@@ -114,9 +121,9 @@ def spark_session(master: str) -> SparkSession:
     builder: Any = SparkSession.builder
     if master.startswith("sc://"):
         builder = builder.remote(master)
-    elif master.startswith("local"):
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no interface but loopback is needed
     else:
+        if master.startswith("local"):
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no interface but loopback is needed
         builder = (
             builder.master(master)
             .config("spark.ui.enabled", "false")

@@ -25,6 +25,11 @@ pytest.importorskip("sqlglot")
         # DuckDB's `/` and avg are DOUBLE; Spark's would be a rounded DECIMAL for DECIMAL operands
         ("SELECT sum(c) / sum(n) FROM t", "SELECT CAST(SUM(c) AS DOUBLE) / CAST(SUM(n) AS DOUBLE) FROM t"),
         ("SELECT avg(c) FROM t", "SELECT AVG(CAST(c AS DOUBLE)) FROM t"),
+        # Spark's percentile_disc is the ordered-set form only
+        (
+            "SELECT quantile_disc(calls, 0.99) FROM t",
+            "SELECT PERCENTILE_DISC(0.99) WITHIN GROUP (ORDER BY calls NULLS LAST) FROM t",
+        ),
         # sums stay exact: nothing is cast
         ("SELECT sum(c) FROM t WHERE ts >= $since", "SELECT SUM(c) FROM t WHERE ts >= :since"),
         (
