@@ -10,15 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llmcost.warehouse import segments
 from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import duckdb
-
-    from llmcost.ingest.price import FusedPricer
 
 SQL = SqlFiles("llmcost.ingest")
 
@@ -75,46 +70,6 @@ def fresh(con: duckdb.DuckDBPyConnection, kind: str, label: str, source_id: int,
     )
     ((loaded, naive),) = SQL.run(con, "fresh_counts", kind=kind)
     return Fresh(int(loaded), int(naive))
-
-
-def fused(
-    con: duckdb.DuckDBPyConnection,
-    seg_dir: Path,
-    source_id: int,
-    ingest_id: int,
-    pricer: FusedPricer | None,
-) -> tuple[Fresh, segments.WrittenSegment | None]:
-    """The new request rows of the staged batch straight into their segment file: canonical
-    mapping, key, anti-join and pricing (a LEFT JOIN to the price cells) in the one COPY
-    (issue 16). Then fresh_requests holds, read back from the file, what the commit and the counts
-    need; no segment (None) when no row was new. A batch with repeats builds the full
-    fresh_requests again (`fresh`) before its `conflicts`."""
-    kind, label = "requests", "request"
-    row = SQL.run(con, "repeats", {"label": label})
-    repeats = bool(row and row[0][0])
-    params: dict[str, object] = {"label": label, "source_id": source_id, "ingest_id": ingest_id}
-    select = SQL.fragment(kind)
-    rows = SQL.fragment(
-        "fused_rows",
-        select=select,
-        keys=KEYS[kind],
-        first_only=SQL.fragment("first_sighting") if repeats else "",
-    )
-    if pricer is not None:
-        pricer.prepare(con, SQL.fragment("staged_canonical", select=select), params)
-        rows, more = pricer.select(rows)
-        params.update(more)
-    seg = segments.write_segment(con, seg_dir, kind, rows, params)
-    if not seg.rows:
-        segments.retire(seg_dir, [seg.file])
-        return Fresh(0, 0), None
-    SQL.run(con, "fresh_readback", {"file": str(seg_dir / seg.file)})
-    ((loaded, naive),) = SQL.run(con, "fresh_counts", kind=kind)
-    if int(loaded) != seg.rows:  # the file is what the commit registers: never count past it
-        raise RuntimeError(f"segment {seg.file}: {seg.rows} rows written, {loaded} read back")
-    if pricer is not None:
-        pricer.summarise(con, "fresh_requests")
-    return Fresh(int(loaded), int(naive)), seg
 
 
 def conflicts(con: duckdb.DuckDBPyConnection, kind: str, label: str, source_id: int, ingest_id: int) -> int:
