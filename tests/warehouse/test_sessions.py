@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from llmcost.warehouse import segments
 from tests.conftest import Cli
 
 
@@ -62,7 +63,7 @@ def test_segments_written_before_the_column_read_it_as_null(cli: Cli, tmp_path: 
     first.write_text(_line(1, sessionId="s1"))
     cli.ingest(first)
     # rewrite that segment as a pre-004 llmcost wrote it: without the column
-    segs = sorted((cli.db.parent).rglob("*.parquet"))
+    segs = sorted(segments.segment_dir(cli.db).rglob("*.parquet"))  # the snapshot's tables are Parquet too
     assert len(segs) == 1
     con = duckdb.connect()
     old = segs[0].with_suffix(".old")
