@@ -234,12 +234,6 @@ def test_dropped_segments_leave_the_manifest_at_once_and_the_lake_after_the_grac
     assert sorted(p.name for p in (root / "tables").iterdir()) == ["g00000002", "g00000003"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, open: pyiceberg 0.12 refuses the segments' attrs column, which pyarrow 26 reads "
-    "from DuckDB's Parquet as extension<arrow.json> (UnsupportedPyArrowTypeException); `lake publish "
-    "--iceberg` exits 74 with that message until the registration maps it to a string",
-)
 def test_publish_registers_the_segments_in_an_iceberg_catalog(loaded: Cli, tmp_path: Path) -> None:
     from decimal import Decimal
 

@@ -10,7 +10,7 @@ SELECT
     nullif(trim(user_id), '') AS user_id,
     value_n AS value,
     naive_ts,
-    attrs,
+    CAST(attrs AS VARCHAR) AS attrs,  -- plain strings in Parquet, as every segment before issue 16 (Iceberg has no JSON type)
     CAST($source_id AS INTEGER) AS source_id,
     byte_offset AS source_offset,
     line_no AS source_line,
