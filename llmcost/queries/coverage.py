@@ -39,7 +39,12 @@ def date_range(con: duckdb.DuckDBPyConnection, scope: Scope) -> DateRange:
     window = scope.window
     if window.since is not None and window.until is not None:
         return DateRange.of(window)
-    if window.since is None and window.until is None and not scope.filters:
+    if (
+        window.since is None
+        and window.until is None
+        and not scope.filters
+        and getattr(con, "inventory", True)
+    ):
         # Unbounded and unfiltered: every request counts, and the inventory holds their span.
         usable, first, last = sqlrun.run(con, SQL.text("inventory_range"), {})[0]
         if usable:

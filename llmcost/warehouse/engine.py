@@ -163,6 +163,9 @@ def _frame(session: SparkSession, files: list[str]) -> Any:
 class SparkConnection:
     """The reports' view of a DuckDB connection, answered by Spark over Parquet files."""
 
+    # no segment inventory to read a report's date range from (queries/coverage.py scans instead)
+    inventory = False
+
     def __init__(self, session: SparkSession, tables: Mapping[str, Sequence[str]]) -> None:
         self.session = session
         self.description: list[tuple[str, ...]] = []
