@@ -164,3 +164,36 @@ class Window:
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
         }
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+def parse_day(text: str | None, option: str = "--at") -> date:
+    """A closed UTC day as people type it: YYYY-MM-DD, today or yesterday (None: yesterday); never
+    in the future. `option` names the option (or URL parameter) in the message."""
+    today = utc_today()
+    value = "yesterday" if text is None else text.strip().lower()
+    if value in ("today", "yesterday"):
+        return today - timedelta(days=value == "yesterday")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option}: expected YYYY-MM-DD, today or yesterday (got {str(text)[:40]!r})"
+        ) from None
+    if day > today:
+        raise UsageError(f"{option}: {day} is in the future (UTC today is {today})")
+    return day
+
+
+def parse_month(text: str, option: str = "--month") -> date:
+    """YYYY-MM as its first day; never a future month."""
+    try:
+        month = datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        raise UsageError(f"{option}: expected YYYY-MM (got {text[:40]!r})") from None
+    if month > utc_today():
+        raise UsageError(f"{option}: {text.strip()} is in the future")
+    return month

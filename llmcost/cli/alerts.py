@@ -8,7 +8,7 @@ alerts after every retry; 75 the warehouse is busy.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -40,6 +40,7 @@ from llmcost.cli.options import (
 )
 from llmcost.cli.report import export_app
 from llmcost.errors import CheckFailed, UsageError
+from llmcost.window import parse_day, parse_month, utc_today
 
 if TYPE_CHECKING:
     from llmcost.alerts import Evaluation
@@ -57,32 +58,7 @@ _FORMATS = ("table", "json", "md")
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
-
-
-def parse_day(text: str | None, option: str = "--at") -> date:
-    if text is None or text.strip().lower() == "yesterday":
-        return _today() - timedelta(days=1)
-    value = text.strip().lower()
-    if value == "today":
-        return _today()
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: expected YYYY-MM-DD, today or yesterday (got {text[:40]!r})") from None
-    if day > _today():
-        raise UsageError(f"{option}: {day} is in the future (UTC today is {_today()})")
-    return day
-
-
-def parse_month(text: str) -> date:
-    try:
-        month = datetime.strptime(text.strip(), "%Y-%m").date()
-    except ValueError:
-        raise UsageError(f"--month: expected YYYY-MM (got {text[:40]!r})") from None
-    if month > _today():
-        raise UsageError(f"--month: {text.strip()} is in the future")
-    return month
+    return utc_today()
 
 
 def _format(fmt: str, command: str) -> str:

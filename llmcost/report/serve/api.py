@@ -26,6 +26,7 @@ import orjson
 
 from llmcost.errors import UsageError
 from llmcost.redact import redact
+from llmcost.window import parse_day, parse_month, utc_today
 
 if TYPE_CHECKING:
     import duckdb
@@ -303,30 +304,15 @@ def _scope(
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
+    return utc_today()
 
 
 def _day(text: str, name: str) -> date:
-    value = text.strip().lower()
-    if value in ("today", "yesterday"):
-        return _today() - timedelta(days=value == "yesterday")
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{name}: expected YYYY-MM-DD, today or yesterday (got {text[:40]!r})") from None
-    if day > _today():
-        raise UsageError(f"{name}: {day} is in the future (UTC today is {_today()})")
-    return day
+    return parse_day(text, name)
 
 
 def _month(text: str) -> date:
-    try:
-        month = datetime.strptime(text.strip(), "%Y-%m").date()
-    except ValueError:
-        raise UsageError(f"month: expected YYYY-MM (got {text[:40]!r})") from None
-    if month > _today():
-        raise UsageError(f"month: {text.strip()} is in the future")
-    return month
+    return parse_month(text, "month")
 
 
 def _cost_mode(r: Reader, a: Args) -> str:
