@@ -1,14 +1,17 @@
 -- One measure's nearest-rank p50/p90/p99 per feature (total = 0) and over all features (total = 1),
--- for trace_report.sql: the histogram of {{m}} per feature, the all-features histogram merged from it,
--- then the smallest value whose running count reaches rank k = n - floor(n - n*q) (at least 1),
--- the rank quantile_disc picks. NULLs (a unit with no priced call) are not counted, as there.
+-- for trace_report.sql: the histogram of {{m}} per feature (h_{{m}}, which trace_report.sql also
+-- reads for the feature's count, sum and maximum), then the smallest value whose running count
+-- reaches rank k = n - floor(n - n*q) (at least 1), the rank quantile_disc picks. The all-features
+-- row runs over the per-feature histograms as they are: a value present in two features is two rows,
+-- which the running count treats as one value counted twice, so no merging GROUP BY is needed. NULLs
+-- (a unit with no priced call) are not counted, as there.
 h_{{m}} AS (
-    SELECT 0 AS total, feature, {{m}} AS v, count(*) AS n FROM units WHERE {{m}} IS NOT NULL GROUP BY ALL
+    SELECT feature, {{m}} AS v, count(*) AS n FROM units WHERE {{m}} IS NOT NULL GROUP BY feature, {{m}}
 ),
 hist_{{m}} AS (
-    SELECT * FROM h_{{m}}
+    SELECT 0 AS total, feature, v, n FROM h_{{m}}
     UNION ALL
-    SELECT 1 AS total, NULL AS feature, v, sum(n) AS n FROM h_{{m}} GROUP BY v
+    SELECT 1 AS total, NULL AS feature, v, n FROM h_{{m}}
 ),
 run_{{m}} AS (
     SELECT

@@ -12,8 +12,11 @@
 -- The percentiles are exact and equal DuckDB's quantile_disc (the value of a real unit: for n values
 -- and fraction q, the k-th smallest with k = n - floor(n - n*q), at least 1), computed from each
 -- measure's histogram (value -> units) per feature: one GROUP BY per measure over the per-unit rows
--- instead of a sort per feature, and the all-features row merges the per-feature histograms rather
--- than reading every unit again (trace_quantiles.sql, once per measure, fills the gap below).
+-- instead of a sort per feature, and the all-features row reads the per-feature histograms rather
+-- than every unit again (trace_quantiles.sql, once per measure, fills the gap below). A feature's
+-- count, cost and maxima come from those histograms too (units = the calls histogram's total, cost
+-- = sum(value * units) of the cost histogram, exact in DECIMAL), so the per-unit rows feed five
+-- consumers (four histograms, the top N) instead of six.
 WITH units AS MATERIALIZED (
     SELECT
         {{unit}} AS unit_id,
@@ -28,12 +31,16 @@ WITH units AS MATERIALIZED (
     WHERE {{scope}} AND {{unit}} IS NOT NULL
     GROUP BY {{unit}}
 ),
+{{quantiles}},
 per_feature AS (
-    SELECT
-        0 AS total, feature, count(*) AS units, sum(cost) AS cost, max(cost) AS cost_max,
-        max(calls) AS calls_max, max(tokens) AS tokens_max, max(ms) AS ms_max
-    FROM units
-    GROUP BY feature
+    SELECT 0 AS total, k.feature, k.units, c.cost, c.cost_max, k.calls_max, t.tokens_max, m.ms_max
+    FROM (SELECT feature, sum(n)::BIGINT AS units, max(v) AS calls_max FROM h_calls GROUP BY feature) AS k
+    LEFT JOIN (SELECT feature, sum(v * n) AS cost, max(v) AS cost_max FROM h_cost GROUP BY feature) AS c
+        ON c.feature IS NOT DISTINCT FROM k.feature
+    LEFT JOIN (SELECT feature, max(v) AS tokens_max FROM h_tokens GROUP BY feature) AS t
+        ON t.feature IS NOT DISTINCT FROM k.feature
+    LEFT JOIN (SELECT feature, max(v) AS ms_max FROM h_ms GROUP BY feature) AS m
+        ON m.feature IS NOT DISTINCT FROM k.feature
 ),
 totals AS (
     SELECT
@@ -42,7 +49,6 @@ totals AS (
         max(ms_max) AS ms_max
     FROM per_feature
 ),
-{{quantiles}},
 shown AS (
     SELECT list((unit_id, feature, calls, tokens, cost, first_ts, last_ts)
                 ORDER BY cost DESC NULLS LAST, calls DESC, unit_id) AS top
