@@ -1,6 +1,7 @@
 """`llmcost traces` on a 10M-request warehouse, whole process (issue 18: <= 3 s).
 
     .venv/bin/python benchmarks/bench_traces.py [--requests 10000000] [--repeat 3] [--dir DIR] [--keep]
+        [--tree SRC --tree SRC ...] [--only traces]
 
 The warehouse is bench_report.py's (Parquet segments written with DuckDB from range(), registered
 through the warehouse API: 500 tenants, 4 features, traces of two calls, 2% failures), plus a
@@ -9,6 +10,11 @@ session id (ten calls a session). Timed: a fresh `python -m llmcost traces ...` 
 --repeat after one warm-up, for `traces` (5M traces at 10M requests), `traces --by session` (1M
 sessions) and `trace ID`; and, in the same run, one hand-written DuckDB statement that groups the
 requests by trace (the floor any per-trace report pays).
+
+Each `--tree SRC` (a source tree: a worktree, or `git archive` of a commit unpacked) runs its own
+llmcost (PYTHONPATH=SRC) in the same interleaved rounds, so two versions are measured under one
+machine state; the output of each case must be byte-identical across trees. Wall and CPU (user +
+system of the child) are reported, best of --repeat; the load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -37,15 +43,22 @@ SELECT count(*), sum(c) FROM (
 """
 
 
-def timed(argv: list[str], repeat: int) -> list[float]:
+def run_once(argv: list[str], tree: Path | None) -> tuple[float, float, bytes]:
+    """Wall and CPU seconds (user + system of the child) of one process, and its stdout."""
     env = {**os.environ, "NO_COLOR": "1"}
-    runs = []
-    for i in range(repeat + 1):
-        t0 = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        if i:  # the first run warms the page cache
-            runs.append(time.perf_counter() - t0)
-    return runs
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
+    before = os.times()
+    t0 = time.perf_counter()
+    done = subprocess.run(argv, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - t0
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu, done.stdout
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> int:
@@ -55,6 +68,10 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--dir", type=Path, default=None)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument(
+        "--tree", type=Path, action="append", default=[], help="a source tree to time (repeatable)"
+    )
+    ap.add_argument("--only", action="append", default=[], help="run only the cases whose name starts so")
     args = ap.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-traces-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -85,12 +102,35 @@ def main() -> int:
         "traces --by session -f json": [*py, "traces", "--by", "session", "--db", str(db), "-f", "json"],
         "trace ID": [*py, "trace", "trace_4242", "--db", str(db), "-f", "json"],
     }
+    if args.only:
+        cases = {k: v for k, v in cases.items() if any(k.startswith(o) for o in args.only)}
+    trees: list[Path | None] = [t.resolve() for t in args.tree] or [None]
+    label = {t: (t.name if t is not None else "installed") for t in trees}
+    print(f"load average before: {load()}")
     base = [baseline() for _ in range(args.repeat + 1)][1:]
-    print(f"{'case':32} {'best s':>7}  runs")
-    print(f"{'baseline: GROUP BY trace_id':32} {min(base):7.2f}  {', '.join(f'{x:.2f}' for x in base)}")
+    print(f"{'case':32} {'tree':14} {'best s':>7} {'cpu s':>6}  runs (wall s)")
+    print(
+        f"{'baseline: GROUP BY trace_id':32} {'':14} {min(base):7.2f} {'':>6}  {', '.join(f'{x:.2f}' for x in base)}"
+    )
     for name, argv in cases.items():
-        runs = timed(argv, args.repeat)
-        print(f"{name:32} {min(runs):7.2f}  {', '.join(f'{x:.2f}' for x in runs)}")
+        walls: dict[Path | None, list[float]] = {t: [] for t in trees}
+        cpus: dict[Path | None, list[float]] = {t: [] for t in trees}
+        outputs: dict[Path | None, bytes] = {}
+        for i in range(args.repeat + 1):
+            for t in trees:  # interleaved: every tree sees the same machine state
+                wall, cpu, out = run_once(argv, t)
+                outputs[t] = out
+                if i:  # the first round warms the page cache
+                    walls[t].append(wall)
+                    cpus[t].append(cpu)
+        for t in trees:
+            w = walls[t]
+            print(
+                f"{name:32} {label[t]:14} {min(w):7.2f} {min(cpus[t]):6.2f}  {', '.join(f'{x:.2f}' for x in w)}"
+            )
+        if len(set(outputs.values())) > 1:
+            print(f"  !! {name}: the trees' outputs differ")
+    print(f"load average after: {load()}")
     if not args.keep and args.dir is None:
         import shutil
 
