@@ -13,7 +13,11 @@ day. Outcome events name their feature.
 Timed in one process, best of --repeat after a warm-up, wall seconds:
 - every alert rule for the last day (`llmcost.alerts.evaluate`, what `llmcost alerts` runs),
 - `llmcost alerts` and `llmcost budgets` through the CLI (`llmcost.cli.main`, output to /dev/null),
-- the Prometheus textfile export.
+- the Prometheus textfile export,
+- each trace-scale rule alone (runaway-trace, retry-storm, session-budget: llmcost.alerts.traces,
+  `evaluate_span`) over the last day, as `llmcost alerts --at DAY` runs it, and over the last 20
+  minutes of it, as `llmcost watch` runs it after a pass. Calls come in traces of three and
+  sessions of thirty; a session budget is set (max_usd) so session-budget is on.
 Target (issue 5): the rules in < 2 s.
 """
 
@@ -28,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -52,6 +56,7 @@ SELECT
     'req_' || i AS request_id,
     ts,
     'trace_' || (i // 3) AS trace_id,
+    'session_' || (i // 30) AS session_id,
     'tenant_' || CASE WHEN ts >= TIMESTAMPTZ '{last_day}' AND t BETWEEN 7 AND 16 THEN 7 ELSE t END AS tenant_id,
     'user_' || (hash(i) % 50000) AS user_id,
     ['copilot', 'rag_search', 'ticket_summary', 'classifier', 'rag_index', 'copilot'][i % 6 + 1] AS feature,
@@ -118,6 +123,9 @@ enterprise = {{}}
 
 [budgets.tenants]
 {tenants}
+
+[alerts.session_budget]
+max_usd = 1
 """
 
 
@@ -199,13 +207,16 @@ def main() -> int:
 
     import llmcost.cli.alerts  # noqa: F401  (registers the commands until the CLI imports it)
     from llmcost.alerts import evaluate, load_settings
+    from llmcost.alerts.model import Rule
+    from llmcost.alerts.traces import evaluate_span
     from llmcost.config import load_config
     from llmcost.queries.session import prepare
     from llmcost.warehouse import reader
 
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-alerts-"))
     root.mkdir(parents=True, exist_ok=True)
-    db = root / f"alerts-{args.requests}-{args.events}-{args.tenants}-{args.segment_rows}.duckdb"
+    # "-s": requests carry a session id (warehouses kept from before it are not reused)
+    db = root / f"alerts-{args.requests}-{args.events}-{args.tenants}-{args.segment_rows}-s.duckdb"
     cfg_path = root / "llmcost.toml"
     write_config(cfg_path, args.tenants)
     os.environ.setdefault("LLMCOST_HOME", str(root))
@@ -221,10 +232,23 @@ def main() -> int:
     )
 
     settings = load_settings(load_config(cfg_path))
+    day_start = datetime(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day, tzinfo=UTC)
+    day_end = day_start + timedelta(days=1)
+    spans = {"day": (day_start, day_end), "20 min": (day_end - timedelta(minutes=20), day_end)}
+    trace_rules = (Rule.RUNAWAY_TRACE, Rule.RETRY_STORM, Rule.SESSION_BUDGET)
+    trace_rows: list[tuple[str, float]] = []
     with reader(db) as wh:
         con = prepare(wh)
         evaluation = evaluate(con, settings, LAST_DAY, cost_mode="derived")
         t_rules = best(lambda: evaluate(con, settings, LAST_DAY, cost_mode="derived"), args.repeat)
+        for rule in trace_rules:
+            for span_name, (since, until) in spans.items():
+
+                def one(rule: Rule = rule, since: datetime = since, until: datetime = until) -> object:
+                    return evaluate_span(con, settings, since, until, cost_mode="derived", rules=[rule])
+
+                fired_n = sum(len(r.alerts) for r in one())
+                trace_rows.append((f"{rule.value}, {span_name} ({fired_n} alerts)", best(one, args.repeat)))
     fired = sorted({(a.rule, a.subject) for a in evaluation.alerts})
     common = ["--db", str(db), "--config", str(cfg_path), "--cost", "derived"]
     at = ["--at", LAST_DAY.isoformat()]
@@ -242,6 +266,8 @@ def main() -> int:
     print("|---|---:|")
     for name, t in rows:
         print(f"| {name} | {t:.3f} |")
+    for name, t in trace_rows:
+        print(f"| trace rule {name}, library (`evaluate_span`) | {t:.3f} |")
     print(f"\nalerts fired for {LAST_DAY}: {', '.join(f'{r} {s}' for r, s in fired) or 'none'}")
     print(f"{os.cpu_count()} CPUs; best of {args.repeat} after a warm-up; CLI = llmcost.cli.main in-process,")
     print("output to /dev/null (Python start-up and imports not included).")
