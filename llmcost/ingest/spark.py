@@ -48,7 +48,7 @@ from llmcost import interrupts
 from llmcost.errors import UsageError
 from llmcost.faults import crashpoint
 from llmcost.ingest import commit
-from llmcost.ingest.batch import RAW_CAP, to_arrow
+from llmcost.ingest.batch import RAW_CAP, printable, to_arrow
 from llmcost.ingest.dedup import KEYS
 from llmcost.ingest.discover import Input, Skipped
 from llmcost.ingest.fields import FieldMap
@@ -449,14 +449,21 @@ class SparkLoader(Loader):
                 sql = to_spark(SQL.render("spark_fresh", kind=kind))
                 assert sql is not None
                 fresh = spark.sql(sql, args={"label": label})
-                rows = fresh.select(*[F.col(prefix + c).alias(c) for c in job.columns[kind]], "file_idx")
-                rows = rows.persist()
+                canonical = [F.col(prefix + c).alias(c) for c in job.columns[kind]]
+                rows = fresh.select(*canonical, "file_idx", "line_no").persist()
                 try:
                     counts = (
                         rows.groupBy("file_idx").agg(F.count("*"), F.count_if(F.col("naive_ts"))).collect()
                     )
                     stats[kind] = {int(r[0]): (int(r[1]), int(r[2])) for r in counts}
-                    rows.drop("file_idx").write.parquet(str(out / kind))
+                    rows.drop("file_idx", "line_no").write.parquet(str(out / kind))
+                    of_kind = sum(n for (_, k), n in stats["kinds"].items() if k == label)
+                    if of_kind > sum(n for n, _ in stats[kind].values()):
+                        # the lines not kept, for the conflicts check (a repeat with other content)
+                        dups = staged.where(F.col("kind") == label).join(
+                            rows.select("file_idx", "line_no"), ["file_idx", "line_no"], "left_anti"
+                        )
+                        dups.select(*canonical, "file_idx").write.parquet(str(out / f"dups_{kind}"))
                 finally:
                     rows.unpersist()
             other = staged.where(F.col("kind").isin("rejected", "ignored"))
@@ -486,7 +493,18 @@ class SparkLoader(Loader):
                     (kind, segments.write_segment(con, seg_dir, kind, SQL.render("fresh_rows", kind=kind)))
                 )
             other = literal(str(out / "other" / "*.parquet"))
+            conflicting = {kind: self._conflicts(kind, files, out) for kind, _, _, _ in _KINDS}
             con.execute("BEGIN")
+            for kind, found in conflicting.items():
+                if found:
+                    con.register("conflict_lines", found[1])
+                    self._conflicts(kind, files, out, recheck=True)
+                    SQL.run(
+                        con,
+                        "spark_commit_conflicts",
+                        {"ingest_id": ingest_id, "kind": kind, "secret": SECRET_PATTERN, "cap": RAW_CAP},
+                    )
+                    con.unregister("conflict_lines")
             for kind, seg in written:
                 SQL.run(con, "commit_keys", kind=kind, keys=KEYS[kind])
                 SQL.run(
@@ -508,6 +526,7 @@ class SparkLoader(Loader):
                 if f.scan is None or f.source_id is None or not f.scan.lines:
                     continue
                 c = self._counts(f, kinds, stats)
+                c.conflicting = sum(found[0].get(f.idx, 0) for found in conflicting.values() if found)
                 f.res.counts, f.res.source_id = c, f.source_id
                 total.add(c)
                 where = {"ingest_id": ingest_id, "source_id": f.source_id, "path": f.display}
@@ -544,7 +563,7 @@ class SparkLoader(Loader):
                     "duplicate": total.duplicate,
                     "ignored": total.ignored,
                     "rejected": total.rejected,
-                    "conflicting": 0,
+                    "conflicting": total.conflicting,
                     "naive_ts": total.naive_ts,
                     "bytes": total.bytes,
                 },
@@ -559,6 +578,52 @@ class SparkLoader(Loader):
             segments.retire(seg_dir, [seg.file for _, seg in written])
             raise
         crashpoint("commit.after")
+
+    def _conflicts(
+        self, kind: str, files: list[_File], out: Path, *, recheck: bool = False
+    ) -> tuple[dict[int, int], pa.Table] | None:
+        """The duplicates of `kind` whose content differs from the kept record (into the TEMP table
+        spark_conflicts): per file how many, and the text of their lines, read back from the inputs
+        (conflicts are rare: only their lines are read). None when there are none. `recheck` only
+        rebuilds the TEMP table (one kind at a time)."""
+        import pyarrow as pa
+
+        from llmcost.ingest.dedup import IDENTITY
+
+        dups = out / f"dups_{kind}"
+        if not dups.is_dir():
+            return None
+        id_col, compare = IDENTITY[kind]
+        fresh = f"fresh_{kind}" if self._has_fresh(kind) else f"{kind}_columns"
+        SQL.run(
+            self.con,
+            "spark_conflicts",
+            kind=kind,
+            fresh=fresh,
+            id=id_col,
+            cols=", ".join(compare),
+            differs=" OR ".join(f"d.{c} IS DISTINCT FROM k.{c}" for c in compare),
+            files=literal(str(dups / "*.parquet")),
+        )
+        if recheck:
+            return None
+        counts = {int(i): int(n) for i, n in SQL.run(self.con, "spark_conflict_counts")}
+        if not counts:
+            return None
+        by_file: dict[int, list[tuple[int, int]]] = {}
+        for idx, line_no, offset in SQL.run(self.con, "spark_conflict_rows"):
+            by_file.setdefault(int(idx), []).append((int(line_no), int(offset)))
+        rows: dict[str, list[Any]] = {"file_idx": [], "path": [], "line_no": [], "line": []}
+        for f in files:
+            for line_no, text in _read_lines(f.plan, by_file.get(f.idx, [])):
+                rows["file_idx"].append(f.idx)
+                rows["path"].append(f.display)
+                rows["line_no"].append(line_no)
+                rows["line"].append(text)
+        return counts, pa.table(rows)
+
+    def _has_fresh(self, kind: str) -> bool:
+        return any(str(r[0]) == f"fresh_{kind}" for r in SQL.run(self.con, "spark_temp_tables"))
 
     def _counts(self, f: _File, kinds: dict[tuple[int, str], int], stats: dict[str, Any]) -> Counts:
         assert f.scan is not None
@@ -577,6 +642,30 @@ class SparkLoader(Loader):
             c.naive_ts += naive
             c.duplicate += kinds.get((f.idx, label), 0) - loaded
         return c
+
+
+def _read_lines(plan: Plan, at: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
+    """(line number, text) of the lines at these (line number, offset)s, in offset order; each
+    read up to RAW_CAP bytes (what `conflicts` keeps)."""
+    if not at:
+        return
+    stream = plan.opener()
+    pos, buf = 0, b""  # buf: the stream's bytes from `pos` on, read already
+    try:
+        for line_no, offset in at:
+            if offset >= pos + len(buf):
+                stream.skip(offset - pos - len(buf))
+                pos, buf = offset, b""
+            else:
+                pos, buf = offset, buf[offset - pos :]
+            while len(buf) <= RAW_CAP and b"\n" not in buf:
+                chunk = stream.read(RAW_CAP + 1)
+                if not chunk:
+                    break
+                buf += chunk
+            yield line_no, printable(buf.split(b"\n", 1)[0])
+    finally:
+        stream.close()
 
 
 def _last_line(f: _File) -> int:
