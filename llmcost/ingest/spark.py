@@ -180,18 +180,18 @@ class _Window(ByteStream):
         self._inner.close()
 
 
-def stage_chunk(job: Job, chunk: dict[str, Any]) -> int:
+def stage_chunk(job: Job, chunk: dict[str, Any]) -> list[tuple[int, str, int]]:
     """The task: stage one chunk's lines with DuckDB, as the default loader does, and write its
-    canonical rows (and its rejected and ignored lines) in one Arrow schema to
+    canonical rows and its rejected and ignored lines, in one Arrow schema, to
     `<out>/staged/<chunk>.parquet` (temp name, then rename: a retried task replaces it whole).
-    Returns how many lines it staged."""
+    Returns (file, kind, lines) for the kinds its lines fell into."""
     import duckdb
     import pyarrow.parquet as pq
 
     target = Path(job.out) / "staged" / f"{chunk['chunk']:06d}.parquet"
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     con = duckdb.connect()
-    lines = 0
+    kinds: dict[str, int] = {}
     try:
         stager = Stager(
             con,
@@ -202,14 +202,15 @@ def stage_chunk(job: Job, chunk: dict[str, Any]) -> int:
         )
         with pq.ParquetWriter(tmp, job.arrow_schema, compression="snappy") as out:
             for table in _stage_chunk(con, stager, job, chunk):
-                lines += table.num_rows
                 out.write_table(table)
+                for kind, n in SQL.run(con, "staged_kinds"):
+                    kinds[str(kind)] = kinds.get(str(kind), 0) + int(n)
         os.replace(tmp, target)
     finally:
         con.close()
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return lines
+    return [(int(chunk["file_idx"]), kind, n) for kind, n in kinds.items()]
 
 
 def _stage_chunk(
@@ -309,6 +310,7 @@ class SparkLoader(Loader):
             raise UsageError(f"--engine spark reads --source auto only, not {self.source!r}")
         self.spark = spark
         self.chunk_bytes = chunk_bytes
+        self._kinds: dict[tuple[int, str], int] = {}  # lines per (file, staged kind), of this run
 
     def run(
         self, inputs: list[Input], skipped: list[Skipped], *, argv: str = "", progress: Any = None
@@ -421,84 +423,70 @@ class SparkLoader(Loader):
                 )
             )
         job = Job(self.cfg.ingest, self.now, ingest_id, self.limit, schema, columns, str(tmp))
-        stats = self._spark(job, chunks, tmp)
+        kinds = self._kinds = self._spark(job, chunks, tmp)
         os.replace(tmp, final)  # Spark's write succeeded: the folder is whole
         crashpoint("spark.written")
-        self._commit(ingest_id, files, final, stats)
+        self._commit(ingest_id, files, final, kinds)
         shutil.rmtree(final, ignore_errors=True)
 
-    def _spark(self, job: Job, chunks: list[dict[str, Any]], out: Path) -> dict[str, Any]:
-        from pyspark.sql import functions as F
-
+    def _spark(self, job: Job, chunks: list[dict[str, Any]], out: Path) -> dict[tuple[int, str], int]:
+        """Stage the chunks (one task each), then per kind one job: mark the rows never loaded
+        (spark_fresh.sql) and write them with the duplicates. Returns lines per (file, kind)."""
         from llmcost.warehouse.engine import to_spark
 
         spark = self.spark
         spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         (out / "staged").mkdir()
         tasks = [dict(c, chunk=i) for i, c in enumerate(chunks)]
-        spark.sparkContext.parallelize(tasks, len(tasks)).map(functools.partial(stage_chunk, job)).collect()
-        staged = spark.read.parquet(str(out / "staged")).persist()
-        try:
-            staged.createOrReplaceTempView("staged_all")
-            kinds = staged.groupBy("file_idx", "kind").count().collect()
-            stats: dict[str, Any] = {"kinds": {(int(r[0]), str(r[1])): int(r[2]) for r in kinds}}
-            for kind, label, _, prefix in _KINDS:
-                spark.read.parquet(str(out / f"known_{kind}.parquet")).createOrReplaceTempView(
-                    f"known_{kind}"
-                )
-                sql = to_spark(SQL.render("spark_fresh", kind=kind))
-                assert sql is not None
-                fresh = spark.sql(sql, args={"label": label})
-                canonical = [F.col(prefix + c).alias(c) for c in job.columns[kind]]
-                rows = fresh.select(*canonical, "file_idx", "line_no").persist()
-                try:
-                    counts = (
-                        rows.groupBy("file_idx").agg(F.count("*"), F.count_if(F.col("naive_ts"))).collect()
-                    )
-                    stats[kind] = {int(r[0]): (int(r[1]), int(r[2])) for r in counts}
-                    rows.drop("file_idx", "line_no").write.parquet(str(out / kind))
-                    of_kind = sum(n for (_, k), n in stats["kinds"].items() if k == label)
-                    if of_kind > sum(n for n, _ in stats[kind].values()):
-                        # the lines not kept, for the conflicts check (a repeat with other content)
-                        dups = staged.where(F.col("kind") == label).join(
-                            rows.select("file_idx", "line_no"), ["file_idx", "line_no"], "left_anti"
-                        )
-                        dups.select(*canonical, "file_idx").write.parquet(str(out / f"dups_{kind}"))
-                finally:
-                    rows.unpersist()
-            other = staged.where(F.col("kind").isin("rejected", "ignored"))
-            other.select(
-                "file_idx", "kind", "line_no", "byte_offset", "event", "reason", "detail", "raw"
-            ).write.parquet(str(out / "other"))
-        finally:
-            staged.unpersist()
-        return stats
+        kinds: dict[tuple[int, str], int] = {}
+        staging = spark.sparkContext.parallelize(tasks, len(tasks)).map(functools.partial(stage_chunk, job))
+        for part in staging.collect():
+            for idx, kind, n in part:
+                kinds[(idx, kind)] = kinds.get((idx, kind), 0) + n
+        spark.read.parquet(str(out / "staged")).createOrReplaceTempView("staged_all")
+        for kind, label, _, prefix in _KINDS:
+            if not any(n for (_, k), n in kinds.items() if k == label):
+                continue
+            spark.read.parquet(str(out / f"known_{kind}.parquet")).createOrReplaceTempView(f"known_{kind}")
+            sql = to_spark(SQL.render("spark_fresh", kind=kind))
+            assert sql is not None
+            rows = spark.sql(sql, args={"label": label})
+            canonical = [rows[prefix + c].alias(c) for c in job.columns[kind]]
+            rows.select(*canonical, "file_idx", "fresh").write.parquet(str(out / kind))
+        return kinds
 
     # -- the ledger's part ---------------------------------------------------------------------------
-    def _commit(self, ingest_id: int, files: list[_File], out: Path, stats: dict[str, Any]) -> None:
+    def _commit(
+        self, ingest_id: int, files: list[_File], out: Path, kinds: dict[tuple[int, str], int]
+    ) -> None:
         con = self.con
         seg_dir = self.wh.segment_dir
-        kinds: dict[tuple[int, str], int] = stats["kinds"]
         written: list[tuple[str, segments.WrittenSegment]] = []
         total = Counts()
+        stats: dict[str, dict[int, tuple[int, int]]] = {}
         try:
             for kind, _, id_col, _ in _KINDS:
+                glob = literal(str(out / kind / "*.parquet"))
+                stats[kind] = {}
+                if not (out / kind).is_dir():
+                    continue
+                counted = SQL.run(con, "spark_fresh_counts", files=glob)
+                stats[kind] = {int(i): (int(n), int(naive)) for i, n, naive in counted}
                 if not any(n for n, _ in stats[kind].values()):
                     continue
-                glob = literal(str(out / kind / "*.parquet"))
                 SQL.run(con, "spark_fresh_load", kind=kind, id=id_col, files=glob)
                 if kind == "requests":
                     price(con, self.pricer, "fresh_requests")
                 written.append(
                     (kind, segments.write_segment(con, seg_dir, kind, SQL.render("fresh_rows", kind=kind)))
                 )
-            other = literal(str(out / "other" / "*.parquet"))
-            conflicting = {kind: self._conflicts(kind, files, out) for kind, _, _, _ in _KINDS}
+            other = literal(str(out / "staged" / "*.parquet"))
+            conflicting = {kind: self._conflicts(kind, files, out, stats[kind]) for kind, _, _, _ in _KINDS}
             con.execute("BEGIN")
             for kind, found in conflicting.items():
                 if found:
                     con.register("conflict_lines", found[1])
-                    self._conflicts(kind, files, out, recheck=True)
+                    self._conflicts(kind, files, out, stats[kind], recheck=True)
                     SQL.run(
                         con,
                         "spark_commit_conflicts",
@@ -580,7 +568,13 @@ class SparkLoader(Loader):
         crashpoint("commit.after")
 
     def _conflicts(
-        self, kind: str, files: list[_File], out: Path, *, recheck: bool = False
+        self,
+        kind: str,
+        files: list[_File],
+        out: Path,
+        fresh_counts: dict[int, tuple[int, int]],
+        *,
+        recheck: bool = False,
     ) -> tuple[dict[int, int], pa.Table] | None:
         """The duplicates of `kind` whose content differs from the kept record (into the TEMP table
         spark_conflicts): per file how many, and the text of their lines, read back from the inputs
@@ -590,9 +584,10 @@ class SparkLoader(Loader):
 
         from llmcost.ingest.dedup import IDENTITY
 
-        dups = out / f"dups_{kind}"
-        if not dups.is_dir():
-            return None
+        label = next(lb for k, lb, _, _ in _KINDS if k == kind)
+        of_kind = sum(n for (_, k), n in self._kinds.items() if k == label)
+        if of_kind <= sum(n for n, _ in fresh_counts.values()):
+            return None  # no duplicates
         id_col, compare = IDENTITY[kind]
         fresh = f"fresh_{kind}" if self._has_fresh(kind) else f"{kind}_columns"
         SQL.run(
@@ -603,7 +598,7 @@ class SparkLoader(Loader):
             id=id_col,
             cols=", ".join(compare),
             differs=" OR ".join(f"d.{c} IS DISTINCT FROM k.{c}" for c in compare),
-            files=literal(str(dups / "*.parquet")),
+            files=literal(str(out / kind / "*.parquet")),
         )
         if recheck:
             return None

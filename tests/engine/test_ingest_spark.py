@@ -90,11 +90,11 @@ def _state(db: Path) -> dict[str, Any]:
             "keys": "SELECT (SELECT count(*) FROM request_keys), (SELECT count(*) FROM outcome_keys)",
             "rejects": "SELECT path, line_no, reason FROM rejects ORDER BY ALL",
             "conflicts": "SELECT kind, record_id, path, line_no, byte_offset, raw FROM conflicts ORDER BY ALL",
-            "ignored": "SELECT event, sum(n) FROM ignored_events GROUP BY 1 ORDER BY 1",
+            "ignored": "SELECT * FROM ignored_events ORDER BY ALL",
             "sources": "SELECT path, committed_offset, committed_lines, tail_fp, lines_read, loaded, duplicate, "
             "ignored, rejected FROM sources ORDER BY source_id",
             "rows": "SELECT * EXCLUDE (ingest_id) FROM requests ORDER BY source_id, source_line",
-            "types": "SELECT column_name, data_type FROM (DESCRIBE requests)",
+            "types": "SELECT column_name, column_type FROM (DESCRIBE requests)",
         }
         return {k: con.execute(v).fetchall() for k, v in q.items()}
     finally:
@@ -121,8 +121,9 @@ def test_spark_loads_what_duckdb_loads_and_a_second_run_adds_nothing(
     assert state == _state(duck)
     assert state["requests"][0][:2] == (55, 55)  # 40 + 15, the repeats loaded once
     assert state["outcomes"] == [(5,)] and len(state["rejects"]) == 1
-    # the repeat of r-5 was logged at another time: a conflicting duplicate, its line kept
-    assert [c[1:4] for c in state["conflicts"]] == [("r-5", str(plain), 11)]
+    # the repeats were logged at other times: conflicting duplicates, their lines kept
+    assert [c[1] for c in state["conflicts"]] == ["r-0", "r-1", "r-2", "r-5"]
+    assert [c[2:4] for c in state["conflicts"] if c[1] == "r-5"] == [(str(plain), 11)]
     # again, both files: every line is behind the committed offsets
     again = _ingest(sp, plain, packed, spark=True, capsys=capsys)
     assert _totals(again)["read"] == 0
@@ -160,7 +161,7 @@ def test_a_failure_between_sparks_write_and_the_commit_loads_nothing_and_a_rerun
     capsys.readouterr()
     left = list((seg / "spark").iterdir())
     assert [d.name for d in left] == ["00000001"]  # Spark's folder, named by the segment id, whole
-    assert (left[0] / "requests").is_dir() and (left[0] / "staged").is_dir()
+    assert (left[0] / "requests" / "_SUCCESS").is_file() and (left[0] / "staged").is_dir()
     failed = _state(db)
     assert failed["requests"][0][0] == 0 and failed["keys"] == [(0, 0)] and failed["rejects"] == []
     assert [s[1:3] for s in failed["sources"]] == [(0, 0)]  # the ledger did not move
