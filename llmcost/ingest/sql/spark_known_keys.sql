@@ -1,2 +1,3 @@
--- `ingest --engine spark`: every key already loaded, as text, for Spark's anti-join.
-COPY (SELECT CAST(key AS VARCHAR) AS k FROM {{keys}}) TO {{path}} (FORMAT parquet);
+-- `ingest --engine spark`: every key already loaded, in hex as spark_kind_rows.sql writes it, for
+-- Spark's anti-join.
+COPY (SELECT hex(key) AS k FROM {{keys}}) TO {{path}} (FORMAT parquet);
