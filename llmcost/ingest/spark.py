@@ -6,14 +6,14 @@ Who does what:
   input's format and resume point (plan.py, sources.py), then reads its new bytes once to find
   where its complete lines end, how many there are, the fingerprint of the last 4 KiB (the resume
   check), and where to cut it into chunks of whole lines (`scan`). That is a byte scan, no parsing.
-- Spark runs one task per chunk. A task stages its lines with the same code and SQL as the default
-  loader (lines.py, batch.py, stage.py and stage.sql on an in-memory DuckDB inside the task), maps
-  them to canonical rows with requests.sql / outcomes.sql and hands them to Spark as Arrow
-  (`mapInArrow`). Spark then keeps the rows whose key is not in the warehouse (an anti-join against
-  the key tables, exported as Parquet) and the first sighting of each key (spark_fresh.sql,
-  transpiled by warehouse/engine.py), and writes them, with the rejected and ignored lines, as
-  Parquet into `<segments>/spark/<id>.tmp`; the folder is renamed to `<segments>/spark/<id>` when
-  the write succeeded. `<id>` is the id the run's first segment will get.
+- Spark runs one task per chunk. A task stages its lines with the same code and SQL as the
+  default loader (lines.py, batch.py, stage.py and stage.sql on an in-memory DuckDB inside the
+  task), maps them to canonical rows with requests.sql / outcomes.sql and writes them as Parquet,
+  one file per chunk. Spark then marks the rows whose key is not in the warehouse (a join with
+  the key tables, exported as Parquet) and that are their key's first sighting (spark_fresh.sql,
+  transpiled by warehouse/engine.py), and writes them with the duplicates, all under
+  `<segments>/spark/<id>.tmp`, renamed to `<segments>/spark/<id>` when the write succeeded.
+  `<id>` is the id the run's first segment will get.
 - llmcost prices the new request rows with the ordinary DuckDB price step, writes them as an
   ordinary segment file, and commits everything in ONE DuckDB transaction: the segments and their
   keys, the rejects, every source's new offset and the run's counts (commit.py's statements). Then
@@ -28,8 +28,9 @@ default-engine ingest may have run). A crash after COMMIT leaves a folder whose 
 in a registered segment: deleted too.
 
 Scope (a prototype): local JSON-lines files, plain or compressed, with `--source auto`; any other
-input is refused before anything is recorded. Conflicting duplicates are counted as duplicates,
-not listed in `conflicts`. See docs/scale.md.
+input is refused before anything is recorded. Conflicting duplicates are recorded as the default
+loader records them (Spark writes the lines it did not keep; DuckDB compares them with the kept
+records; only their lines' text is read back from the inputs). See docs/scale.md.
 """
 
 from __future__ import annotations
