@@ -161,6 +161,10 @@ def _spark_loader(wh: Any, cfg: Config, complete_partial: bool, pricer: Any, mas
     from llmcost.ingest.spark import SparkLoader
     from llmcost.warehouse.engine import spark_session
 
+    if master.startswith("sc://"):
+        raise UsageError(
+            "ingest --engine spark ships Python tasks, which Spark Connect cannot: use local[N] or spark://"
+        )
     return SparkLoader(wh, cfg, take_partial=complete_partial, pricer=pricer, spark=spark_session(master))
 
 
