@@ -311,7 +311,7 @@ class SparkLoader(Loader):
             raise UsageError(f"--engine spark reads --source auto only, not {self.source!r}")
         self.spark = spark
         self.chunk_bytes = chunk_bytes
-        self._kinds: dict[tuple[int, str], int] = {}  # lines per (file, staged kind), of this run
+        self._columns: dict[str, list[str]] = {}  # kind -> its canonical columns
 
     def run(
         self, inputs: list[Input], skipped: list[Skipped], *, argv: str = "", progress: Any = None
@@ -417,6 +417,7 @@ class SparkLoader(Loader):
         tmp, final = work / f"{seg_id:08d}.tmp", work / f"{seg_id:08d}"
         tmp.mkdir(mode=0o700)
         schema, columns = row_schema(con)
+        self._columns = columns
         for kind, _, _, _ in _KINDS:
             con.execute(
                 SQL.render(
@@ -424,15 +425,15 @@ class SparkLoader(Loader):
                 )
             )
         job = Job(self.cfg.ingest, self.now, ingest_id, self.limit, schema, columns, str(tmp))
-        kinds = self._kinds = self._spark(job, chunks, tmp)
+        kinds = self._spark(job, chunks, tmp)
         os.replace(tmp, final)  # Spark's write succeeded: the folder is whole
         crashpoint("spark.written")
         self._commit(ingest_id, files, final, kinds)
         shutil.rmtree(final, ignore_errors=True)
 
     def _spark(self, job: Job, chunks: list[dict[str, Any]], out: Path) -> dict[tuple[int, str], int]:
-        """Stage the chunks (one task each), then per kind one job: mark the rows never loaded
-        (spark_fresh.sql) and write them with the duplicates. Returns lines per (file, kind)."""
+        """Stage the chunks (one task each), then per kind one job: mark which lines are fresh
+        (spark_fresh.sql; only keys and line places are shuffled). Returns lines per (file, kind)."""
         from llmcost.warehouse.engine import to_spark
 
         spark = self.spark
@@ -445,15 +446,13 @@ class SparkLoader(Loader):
             for idx, kind, n in part:
                 kinds[(idx, kind)] = kinds.get((idx, kind), 0) + n
         spark.read.parquet(str(out / "staged")).createOrReplaceTempView("staged_all")
-        for kind, label, _, prefix in _KINDS:
+        for kind, label, _, _ in _KINDS:
             if not any(n for (_, k), n in kinds.items() if k == label):
                 continue
             spark.read.parquet(str(out / f"known_{kind}.parquet")).createOrReplaceTempView(f"known_{kind}")
             sql = to_spark(SQL.render("spark_fresh", kind=kind))
             assert sql is not None
-            rows = spark.sql(sql, args={"label": label})
-            canonical = [rows[prefix + c].alias(c) for c in job.columns[kind]]
-            rows.select(*canonical, "file_idx", "fresh").write.parquet(str(out / kind))
+            spark.sql(sql, args={"label": label}).write.parquet(str(out / kind))
         return kinds
 
     # -- the ledger's part ---------------------------------------------------------------------------
@@ -466,32 +465,41 @@ class SparkLoader(Loader):
         total = Counts()
         stats: dict[str, dict[int, tuple[int, int]]] = {}
         try:
-            for kind, _, id_col, _ in _KINDS:
-                glob = literal(str(out / kind / "*.parquet"))
-                stats[kind] = {}
+            conflicting: dict[str, tuple[dict[int, int], pa.Table] | None] = {}
+            staged = literal(str(out / "staged" / "*.parquet"))
+            for kind, label, id_col, prefix in _KINDS:
+                stats[kind], conflicting[kind] = {}, None
                 if not (out / kind).is_dir():
                     continue
-                counted = SQL.run(con, "spark_fresh_counts", files=glob)
+                columns = ", ".join(f"s.{prefix}{c} AS {c}" for c in self._columns[kind])
+                marks = literal(str(out / kind / "*.parquet"))
+                SQL.run(con, "spark_marked", {"label": label}, columns=columns, staged=staged, marks=marks)
+                counted = SQL.run(con, "spark_fresh_counts")
                 stats[kind] = {int(i): (int(n), int(naive)) for i, n, naive in counted}
-                if not any(n for n, _ in stats[kind].values()):
-                    continue
-                SQL.run(con, "spark_fresh_load", kind=kind, id=id_col, files=glob)
-                if kind == "requests":
-                    price(con, self.pricer, "fresh_requests")
-                written.append(
-                    (kind, segments.write_segment(con, seg_dir, kind, SQL.render("fresh_rows", kind=kind)))
-                )
-            other = literal(str(out / "staged" / "*.parquet"))
-            conflicting = {kind: self._conflicts(kind, files, out, stats[kind]) for kind, _, _, _ in _KINDS}
+                loaded = sum(n for n, _ in stats[kind].values())
+                if loaded:
+                    SQL.run(con, "spark_fresh_load", kind=kind, id=id_col)
+                    if kind == "requests":
+                        price(con, self.pricer, "fresh_requests")
+                    written.append(
+                        (
+                            kind,
+                            segments.write_segment(con, seg_dir, kind, SQL.render("fresh_rows", kind=kind)),
+                        )
+                    )
+                if sum(n for (_, k), n in kinds.items() if k == label) > loaded:
+                    SQL.run(con, "spark_dups", kind=kind)
+                    conflicting[kind] = self._conflicts(kind, files, fresh=loaded > 0)
+            other = staged
             con.execute("BEGIN")
             for kind, found in conflicting.items():
                 if found:
                     con.register("conflict_lines", found[1])
-                    self._conflicts(kind, files, out, stats[kind], recheck=True)
                     SQL.run(
                         con,
                         "spark_commit_conflicts",
                         {"ingest_id": ingest_id, "kind": kind, "secret": SECRET_PATTERN, "cap": RAW_CAP},
+                        kind=kind,
                     )
                     con.unregister("conflict_lines")
             for kind, seg in written:
@@ -569,45 +577,30 @@ class SparkLoader(Loader):
         crashpoint("commit.after")
 
     def _conflicts(
-        self,
-        kind: str,
-        files: list[_File],
-        out: Path,
-        fresh_counts: dict[int, tuple[int, int]],
-        *,
-        recheck: bool = False,
+        self, kind: str, files: list[_File], *, fresh: bool
     ) -> tuple[dict[int, int], pa.Table] | None:
-        """The duplicates of `kind` whose content differs from the kept record (into the TEMP table
-        spark_conflicts): per file how many, and the text of their lines, read back from the inputs
-        (conflicts are rare: only their lines are read). None when there are none. `recheck` only
-        rebuilds the TEMP table (one kind at a time)."""
+        """The duplicates of `kind` (spark_dups_<kind>) whose content differs from the kept record,
+        into the TEMP table spark_conflicts_<kind>: per file how many, and the text of their lines,
+        read back from the inputs (conflicts are rare: only their lines are read). None: none."""
         import pyarrow as pa
 
         from llmcost.ingest.dedup import IDENTITY
 
-        label = next(lb for k, lb, _, _ in _KINDS if k == kind)
-        of_kind = sum(n for (_, k), n in self._kinds.items() if k == label)
-        if of_kind <= sum(n for n, _ in fresh_counts.values()):
-            return None  # no duplicates
         id_col, compare = IDENTITY[kind]
-        fresh = f"fresh_{kind}" if self._has_fresh(kind) else f"{kind}_columns"
         SQL.run(
             self.con,
             "spark_conflicts",
             kind=kind,
-            fresh=fresh,
+            fresh=f"fresh_{kind}" if fresh else f"{kind}_columns",
             id=id_col,
             cols=", ".join(compare),
             differs=" OR ".join(f"d.{c} IS DISTINCT FROM k.{c}" for c in compare),
-            files=literal(str(out / kind / "*.parquet")),
         )
-        if recheck:
-            return None
-        counts = {int(i): int(n) for i, n in SQL.run(self.con, "spark_conflict_counts")}
+        counts = {int(i): int(n) for i, n in SQL.run(self.con, "spark_conflict_counts", kind=kind)}
         if not counts:
             return None
         by_file: dict[int, list[tuple[int, int]]] = {}
-        for idx, line_no, offset in SQL.run(self.con, "spark_conflict_rows"):
+        for idx, line_no, offset in SQL.run(self.con, "spark_conflict_rows", kind=kind):
             by_file.setdefault(int(idx), []).append((int(line_no), int(offset)))
         rows: dict[str, list[Any]] = {"file_idx": [], "path": [], "line_no": [], "line": []}
         for f in files:
@@ -617,9 +610,6 @@ class SparkLoader(Loader):
                 rows["line_no"].append(line_no)
                 rows["line"].append(text)
         return counts, pa.table(rows)
-
-    def _has_fresh(self, kind: str) -> bool:
-        return any(str(r[0]) == f"fresh_{kind}" for r in SQL.run(self.con, "spark_temp_tables"))
 
     def _counts(self, f: _File, kinds: dict[tuple[int, str], int], stats: dict[str, Any]) -> Counts:
         assert f.scan is not None

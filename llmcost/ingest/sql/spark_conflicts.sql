@@ -1,9 +1,9 @@
--- `ingest --engine spark`: the duplicates Spark wrote (its rows of a kind not marked fresh) whose
+-- `ingest --engine spark`: the duplicates (spark_dups: the rows of a kind not marked fresh) whose
 -- content differs from the record that was kept, this run's or already in the warehouse; as
 -- conflicts.sql decides it for one batch. The holes are our own names; nothing is bound.
-CREATE OR REPLACE TEMP TABLE spark_conflicts AS
+CREATE OR REPLACE TEMP TABLE spark_conflicts_{{kind}} AS
 WITH dups AS (
-    SELECT * FROM read_parquet({{files}}) WHERE NOT fresh
+    SELECT * FROM spark_dups_{{kind}}
 ),
 kept AS (
     SELECT {{id}}, {{cols}} FROM {{fresh}} WHERE {{id}} IN (SELECT {{id}} FROM dups)
