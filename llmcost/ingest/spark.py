@@ -9,15 +9,15 @@ Who does what:
 - Spark runs one task per chunk. A task stages its lines with the same code and SQL as the
   default loader (lines.py, batch.py, stage.py and stage.sql on an in-memory DuckDB inside the
   task), maps them to canonical rows with requests.sql / outcomes.sql and writes them as Parquet,
-  one file per chunk. Spark then marks the rows whose key is not in the warehouse (a join with
-  the key tables, exported as Parquet) and that are their key's first sighting (spark_fresh.sql,
-  transpiled by warehouse/engine.py), and writes them with the duplicates, all under
-  `<segments>/spark/<id>.tmp`, renamed to `<segments>/spark/<id>` when the write succeeded.
-  `<id>` is the id the run's first segment will get.
-- llmcost prices the new request rows with the ordinary DuckDB price step, writes them as an
-  ordinary segment file, and commits everything in ONE DuckDB transaction: the segments and their
-  keys, the rejects, every source's new offset and the run's counts (commit.py's statements). Then
-  the Spark folder goes.
+  one file per chunk. Spark then marks each line fresh when its key is not in the warehouse (a
+  join with the key tables, exported as Parquet) and it is its key's first sighting
+  (spark_fresh.sql, transpiled by warehouse/engine.py); only keys and line places are shuffled.
+  All of it goes under `<segments>/spark/<id>.tmp`, renamed to `<segments>/spark/<id>` when
+  Spark's work succeeded. `<id>` is the id the run's first segment will get.
+- llmcost joins the marks with the tasks' Parquet, prices the new request rows with the ordinary
+  DuckDB price step, writes them as an ordinary segment file, and commits everything in ONE
+  DuckDB transaction: the segments and their keys, the rejects and conflicts, every source's new
+  offset and the run's counts (commit.py's statements). Then the Spark folder goes.
 
 Exactly once: nothing is visible until that transaction commits. A crash or a failure before it
 leaves a Spark folder that no ledger entry covers; the next `--engine spark` run deletes every
