@@ -108,7 +108,7 @@ class Scan:
     pending: int  # bytes after `end` (an unfinished last line of a plain file)
 
 
-def scan(resume: Resume, *, whole: bool, chunk_bytes: int = CHUNK_BYTES) -> Scan:
+def scan(resume: Resume, *, whole: bool, chunk_bytes: int) -> Scan:
     """Read the stream from the resume point to its end once: where its complete lines end, how
     many, and where to cut it into chunks of whole lines (never, for a compressed stream: a task
     cannot seek into it). `whole`: a last line without a newline counts (a finished stream)."""
@@ -121,7 +121,7 @@ def scan(resume: Resume, *, whole: bool, chunk_bytes: int = CHUNK_BYTES) -> Scan
     cuts = [(start, resume.line_no)]
     splittable = stream.compression == "plain"
     while True:
-        block = stream.read(_READ)
+        block = stream.read(min(_READ, chunk_bytes))
         if not block:
             break
         nl = block.rfind(b"\n")
@@ -305,12 +305,12 @@ def sweep(seg_dir: Path) -> int:
 class SparkLoader(Loader):
     """The default loader's ledger and commit, with Spark staging, de-duplicating and writing."""
 
-    def __init__(self, *args: Any, spark: SparkSession, chunk_bytes: int = CHUNK_BYTES, **kw: Any) -> None:
+    def __init__(self, *args: Any, spark: SparkSession, chunk_bytes: int | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         if self.source != "auto":
             raise UsageError(f"--engine spark reads --source auto only, not {self.source!r}")
         self.spark = spark
-        self.chunk_bytes = chunk_bytes
+        self.chunk_bytes = chunk_bytes or CHUNK_BYTES
         self._columns: dict[str, list[str]] = {}  # kind -> its canonical columns
 
     def run(
