@@ -366,7 +366,7 @@ class SparkLoader(Loader):
                 f.res.pending_bytes = f.path.stat().st_size
                 continue
             f.res.resumed_at = resume.offset
-            f.source_id = resume.source_id
+            f.source_id = f.res.source_id = resume.source_id
             whole = self.take_partial or resume.stream.compression != "plain"
             try:
                 f.scan = scan(resume, whole=whole, chunk_bytes=self.chunk_bytes)
@@ -377,7 +377,7 @@ class SparkLoader(Loader):
             if f.scan.lines == 0:
                 continue
             if f.source_id is None:
-                f.source_id = commit.new_source(
+                f.source_id = f.res.source_id = commit.new_source(
                     self.con, resume.head_fp, f.display, ingest_id, f.res.format, datetime.now(UTC)
                 )
             bounds = [*f.scan.cuts[1:], (f.scan.end, 0)]
