@@ -14,6 +14,7 @@ Points (grep `crashpoint(` for the list in the code):
     segment.before_rename a segment's Parquet file written and fsynced under its temp name
     commit.before         inside the batch's transaction: segment registered, offsets advanced, no COMMIT
     commit.after          right after COMMIT, before the next batch
+    spark.written         `ingest --engine spark`: Spark's folder written and renamed, nothing committed
     export.before_rename  `export parquet`: every file written under the hidden staging directory
     export.mid_rename     `export parquet` into an existing directory: after the first day's file moved
     config.load           the config file about to be read (every command that reads a config)

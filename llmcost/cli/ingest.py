@@ -13,8 +13,10 @@ from llmcost.cli.options import (
     ColorOption,
     ConfigOption,
     DbOption,
+    EngineOption,
     JsonFlag,
     OutputOption,
+    SparkMasterOption,
     format_option,
     output_format,
 )
@@ -68,11 +70,15 @@ def ingest(
         ),
     ] = "auto",
     color: ColorOption = "auto",
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Load llm.request lines and outcome events, exactly once.
 
     Every line ends in one bucket: loaded, duplicate, ignored (not an LLM call or outcome) or
     rejected (kept in the warehouse with file, line and reason: see `llmcost status --rejects`).
+    With --engine spark, Spark stages, de-duplicates and writes the new rows of local JSON-lines
+    files while llmcost keeps the ledger (a prototype: docs/scale.md).
     """
     from llmcost.warehouse import writer
 
@@ -84,6 +90,7 @@ def ingest(
 
     if source not in SOURCES:
         raise UsageError(f"--source: unknown source {source!r}; choose from {', '.join(SOURCES)}")
+    _check_engine(engine, explain=explain, source=source)
     db_path, cfg = resolve(db, config)
     err = err_console()
     inputs, skipped = _checked_inputs(paths, cfg, source, err, quiet=quiet)
@@ -98,7 +105,10 @@ def ingest(
         from llmcost.report.ingest import render_summary, summary_json
 
         pricer = pricer_for(cfg)
-        loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer, source=source)
+        if engine == "spark":
+            loader: Loader = _spark_loader(wh, cfg, complete_partial, pricer, spark_master)
+        else:
+            loader = Loader(wh, cfg, take_partial=complete_partial, pricer=pricer, source=source)
         total_bytes = sum(_size(p) for p in inputs)
         argv = " ".join(sys.argv[1:])[:1000]
         if err.is_terminal and not quiet and total_bytes > (8 << 20):
@@ -134,6 +144,28 @@ def ingest(
             )
     if result.totals.read == 0 and any(f.error for f in result.files):
         raise typer.Exit(ExitCode.DATA)
+
+
+def _check_engine(engine: str, *, explain: bool, source: str) -> None:
+    from llmcost.warehouse.engine import ENGINES
+
+    if engine not in ENGINES:
+        raise UsageError(f"--engine: unknown engine {engine[:30]!r}; choose from {', '.join(ENGINES)}")
+    if engine == "spark" and explain:
+        raise UsageError("--explain runs on DuckDB: drop --engine spark")
+    if engine == "spark" and source != "auto":
+        raise UsageError("--engine spark reads flat JSON lines (--source auto): drop --source or --engine")
+
+
+def _spark_loader(wh: Any, cfg: Config, complete_partial: bool, pricer: Any, master: str) -> Any:
+    from llmcost.ingest.spark import SparkLoader
+    from llmcost.warehouse.engine import spark_session
+
+    if master.startswith("sc://"):
+        raise UsageError(
+            "ingest --engine spark ships Python tasks, which Spark Connect cannot: use local[N] or spark://"
+        )
+    return SparkLoader(wh, cfg, take_partial=complete_partial, pricer=pricer, spark=spark_session(master))
 
 
 def _checked_inputs(

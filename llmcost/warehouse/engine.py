@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
@@ -124,6 +125,8 @@ def spark_session(master: str) -> SparkSession:
     else:
         if master.startswith("local"):
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no interface but loopback is needed
+            # `ingest --engine spark` runs llmcost in the Python workers: this interpreter's
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = (
             builder.master(master)
             .config("spark.ui.enabled", "false")
