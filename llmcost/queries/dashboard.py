@@ -136,10 +136,21 @@ def dashboard_reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: date
 
 
 def _reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime) -> DashboardReports:
+    from llmcost.queries import rollup
+
+    scope, anchor = resolve_window(con, scope, now)
+    since, until = bounds(scope)
+    length = until - since
+    # The window and the period before it, summed once: the spend views below read that rollup
+    # (the top tenants, grouped by tenant, still scan the last seven days themselves).
+    with rollup.prepared(con, shifted(scope, since - length, until)):
+        return _views(con, scope, anchor)
+
+
+def _views(con: duckdb.DuckDBPyConnection, scope: Scope, anchor: datetime) -> DashboardReports:
     from llmcost.queries import views
     from llmcost.queries.spend import SpendQuery, spend
 
-    scope, anchor = resolve_window(con, scope, now)
     since, until = bounds(scope)
     tz = scope.window.tz
     length = until - since

@@ -253,6 +253,21 @@ def _trace_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, 
     )
 
 
+def _spend_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """All spend of each scope (the ratio's numerator): from the rollup (llmcost.queries.rollup)
+    when one is prepared that holds it, else one scan of the requests."""
+    from llmcost.queries import rollup
+
+    scope = q.scope
+    dims, buckets = select_list(q.by, "r", scope.slot), bucket_list(q.by, "s", scope.slot)
+    summed = rollup.active(con, scope, q.by)
+    if summed is not None:
+        fragments = {"table": rollup.TABLE, "dimensions": dims, "buckets": buckets, "scope": summed[0]}
+        return _grouped(con, "rollup_unit_spend", q.by, fragments, summed[1])
+    fragments = {"dimensions": dims, "buckets": buckets, "scope": scope.where("r"), "cost": scope.cost("r")}
+    return _grouped(con, "unit_spend", q.by, fragments, params)
+
+
 def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
     """Cost and tokens per success of `q.event`, by scope, under both attributions (or, with
     attribution="ratio", the ratio alone)."""
@@ -264,18 +279,7 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
             raise UsageError(f"--by: unit economics group by {', '.join(UNIT_DIMENSIONS)}, not {d.name}")
     traced = q.attribution == "both"
     scope, params = q.scope, {**q.scope.params(), "event": q.event}
-    spend_rows = _grouped(
-        con,
-        "unit_spend",
-        q.by,
-        {
-            "dimensions": select_list(q.by, "r", scope.slot),
-            "buckets": bucket_list(q.by, "s", scope.slot),
-            "scope": scope.where("r"),
-            "cost": scope.cost("r"),
-        },
-        params,
-    )
+    spend_rows = _spend_rows(con, q, params)
     event_rows = _grouped(
         con,
         "unit_events",
