@@ -2,31 +2,43 @@
 -- four answers (check_totals, check_unpriced, check_drift and check_names.sql say what each
 -- is), then each answer from those few rows, in the order those statements give, tagged by
 -- `part` and numbered by `n`. The HTML report runs this over 10M requests: one scan, not four.
-WITH m AS MATERIALIZED (
+WITH cells AS (
+    -- grouped by the two conditions too, so each row is tested once, not once per aggregate
     SELECT
         r.provider,
         r.model,
+        r.cost_usd IS NULL AS unpriced,
+        coalesce(r.logged_cost_usd IS NOT NULL AND r.cost_usd IS NOT NULL AND NOT r.cache_hit, FALSE) AS drift,
         count(*) AS requests,
         count(*) FILTER (
             WHERE r.price_ref IS NOT NULL AND r.price_ref <> $cache_hit_ref AND NOT contains(r.price_ref, $stamp)
         ) AS stale,
-        count(*) FILTER (WHERE r.cost_usd IS NULL) AS unpriced,
-        sum(r.input_tokens) FILTER (WHERE r.cost_usd IS NULL) AS unpriced_input,
-        sum(r.output_tokens) FILTER (WHERE r.cost_usd IS NULL) AS unpriced_output,
-        min(r.ts) FILTER (WHERE r.cost_usd IS NULL) AS first_seen,
-        max(r.ts) FILTER (WHERE r.cost_usd IS NULL) AS last_seen,
-        sum(r.logged_cost_usd) FILTER (WHERE r.cost_usd IS NULL) AS unpriced_logged,
-        count(*) FILTER (
-            WHERE r.logged_cost_usd IS NOT NULL AND r.cost_usd IS NOT NULL AND NOT r.cache_hit
-        ) AS drift_requests,
-        sum(r.logged_cost_usd) FILTER (
-            WHERE r.logged_cost_usd IS NOT NULL AND r.cost_usd IS NOT NULL AND NOT r.cache_hit
-        ) AS drift_logged,
-        sum(r.cost_usd) FILTER (
-            WHERE r.logged_cost_usd IS NOT NULL AND r.cost_usd IS NOT NULL AND NOT r.cache_hit
-        ) AS drift_derived
+        sum(r.input_tokens) AS input_tokens,
+        sum(r.output_tokens) AS output_tokens,
+        min(r.ts) AS first_seen,
+        max(r.ts) AS last_seen,
+        sum(r.logged_cost_usd) AS logged_cost,
+        sum(r.cost_usd) AS derived_cost
     FROM requests AS r
     WHERE ({{where}})
+    GROUP BY ALL
+),
+m AS MATERIALIZED (
+    SELECT
+        c.provider,
+        c.model,
+        sum(c.requests) AS requests,
+        sum(c.stale) AS stale,
+        coalesce(sum(c.requests) FILTER (WHERE c.unpriced), 0) AS unpriced,
+        sum(c.input_tokens) FILTER (WHERE c.unpriced) AS unpriced_input,
+        sum(c.output_tokens) FILTER (WHERE c.unpriced) AS unpriced_output,
+        min(c.first_seen) FILTER (WHERE c.unpriced) AS first_seen,
+        max(c.last_seen) FILTER (WHERE c.unpriced) AS last_seen,
+        sum(c.logged_cost) FILTER (WHERE c.unpriced) AS unpriced_logged,
+        coalesce(sum(c.requests) FILTER (WHERE c.drift), 0) AS drift_requests,
+        sum(c.logged_cost) FILTER (WHERE c.drift) AS drift_logged,
+        sum(c.derived_cost) FILTER (WHERE c.drift) AS drift_derived
+    FROM cells AS c
     GROUP BY ALL
 ),
 parts AS (
