@@ -111,7 +111,15 @@ def unit_series(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Unit
 
     if any(f.dimension.name not in UNIT_FILTERS for f in scope.filters):
         return [], None
-    pairs = sqlrun.run(con, SQL.render("dashboard_outcomes", scope=scope.where("o")), scope.params())
+    from llmcost.queries import rollup
+
+    summed = rollup.active_events(con, scope, ())
+    if summed is not None:
+        pairs = sqlrun.run(
+            con, SQL.render("rollup_outcomes", table=rollup.EVENTS_TABLE, scope=summed[0]), summed[1]
+        )
+    else:
+        pairs = sqlrun.run(con, SQL.render("dashboard_outcomes", scope=scope.where("o")), scope.params())
     series = []
     for event, feature, _ in pairs[:MAX_UNIT_SERIES]:
         filters = scope.filters

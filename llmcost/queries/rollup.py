@@ -2,9 +2,10 @@
 previous period, the last two weeks, daily, models, input/output, stages, failures, the unit
 series' spend, the unpriced models of each) all group the same requests by a few of the same
 columns. `prepared` sums the window once per time slot, feature, provider, model, operation and
-outcome into a TEMP table (`sql/rollup_create.sql`); within it, `spend.aggregate`, the unit
-numerator and `quality.unpriced_models` read that table instead of the requests whenever it
-holds their answer exactly:
+outcome into a TEMP table (`sql/rollup_create.sql`), and the outcome events per slot, event and
+feature into another (`sql/rollup_events.sql`); within it, `spend.aggregate`, the unit
+numerator and denominator, the dashboard's list of events and `quality.unpriced_models` read
+those tables instead of the requests and events whenever they hold the answer exactly:
 
 - the report's window lies inside the rollup's and both its bounds fall on slot boundaries;
 - it groups only by time buckets and the rollup's columns (tenant, user, ... are not kept);
@@ -38,8 +39,13 @@ if TYPE_CHECKING:
 SQL = SqlFiles("llmcost.queries")
 
 TABLE = "_llmcost_rollup"
-# The rollup's columns, as dimensions: these may be grouped or filtered on (stage from operation).
+EVENTS_TABLE = "_llmcost_rollup_events"
+# The rollups' columns, as dimensions: these may be grouped or filtered on (stage from operation).
 COLUMNS = frozenset({"feature", "provider", "model", "operation", "stage", "outcome"})
+EVENT_COLUMNS = frozenset({"feature"})
+# The dimensions outcome events carry (queries.unit.UNIT_FILTERS): the events' rollup is made
+# only when every filter of the window is on one of them.
+_EVENT_FILTERS = frozenset({"tenant", "feature", "user"})
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -50,14 +56,17 @@ _ACTIVE: ContextVar[Rollup | None] = ContextVar("spend_rollup", default=None)
 class Rollup:
     con_id: int
     scope: Scope  # the window summed (both bounds set, on slot boundaries) and its filters
+    events: bool = False  # the outcome events' rollup was made too
 
-    def where(self, scope: Scope, by: Sequence[Dimension]) -> tuple[str, dict[str, Any]] | None:
-        """The WHERE clause over the rollup (aliased r) and its parameters that answer a report
-        grouped `by` over `scope`, or None when the rollup cannot answer it exactly."""
+    def where(
+        self, scope: Scope, by: Sequence[Dimension], columns: frozenset[str] = COLUMNS, alias: str = "r"
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The WHERE clause over the rollup (aliased `alias`) and its parameters that answer a
+        report grouped `by` over `scope`, or None when the rollup cannot answer it exactly."""
         mine, w = self.scope, scope.window
         if scope.cost_mode != mine.cost_mode or w.tz != mine.window.tz:
             return None
-        if any(not (d.is_time or d.name in COLUMNS) for d in by):
+        if any(not (d.is_time or d.name in columns) for d in by):
             return None
         if (
             w.since is None
@@ -68,11 +77,11 @@ class Rollup:
         assert mine.window.since is not None and mine.window.until is not None
         if w.since < mine.window.since or w.until > mine.window.until:
             return None
-        extra = _extra_filters(mine.filters, scope.filters)
+        extra = _extra_filters(mine.filters, scope.filters, columns)
         if extra is None:
             return None
-        clause, params = filter_sql(extra, "r", prefix="x")
-        return f"{w.predicate('r')} AND {clause}", {**w.params(), "tz": w.tz, **params}
+        clause, params = filter_sql(extra, alias, prefix="x")
+        return f"{w.predicate(alias)} AND {clause}", {**w.params(), "tz": w.tz, **params}
 
 
 def _on_slot(at: datetime, slot: int) -> bool:
@@ -80,7 +89,9 @@ def _on_slot(at: datetime, slot: int) -> bool:
     return (micros + _SHIFT_US) % slot == 0
 
 
-def _extra_filters(base: Sequence[Filter], filters: Sequence[Filter]) -> tuple[Filter, ...] | None:
+def _extra_filters(
+    base: Sequence[Filter], filters: Sequence[Filter], columns: frozenset[str]
+) -> tuple[Filter, ...] | None:
     """The filters beyond the rollup's own, when the rollup can apply them: each of the rollup's
     filters is among `filters`, and the rest are on the rollup's columns and on dimensions the
     rollup did not filter (values of one dimension are alternatives, not a further condition)."""
@@ -89,7 +100,7 @@ def _extra_filters(base: Sequence[Filter], filters: Sequence[Filter]) -> tuple[F
     extra = tuple(f for f in filters if f not in base)
     filtered = {f.dimension.name for f in base}
     for f in extra:
-        if f.dimension.name not in COLUMNS or f.dimension.name in filtered:
+        if f.dimension.name not in columns or f.dimension.name in filtered:
             return None
         if DIMENSIONS.get(f.dimension.name) != f.dimension:
             return None
@@ -105,6 +116,17 @@ def active(
     if r is None or r.con_id != id(con):
         return None
     return r.where(scope, by)
+
+
+def active_events(
+    con: duckdb.DuckDBPyConnection, scope: Scope, by: Sequence[Dimension]
+) -> tuple[str, dict[str, Any]] | None:
+    """As `active`, for the outcome events' rollup (aliased o): events by time slot, event name
+    and feature."""
+    r = _ACTIVE.get()
+    if r is None or r.con_id != id(con) or not r.events:
+        return None
+    return r.where(scope, by, EVENT_COLUMNS, "o")
 
 
 @contextlib.contextmanager
@@ -132,9 +154,22 @@ def prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> Iterator[None]:
         cost=scope.cost("r"),
     )
     con.execute(sql, sqlrun.bind(sql, scope.params()))
-    token = _ACTIVE.set(Rollup(id(con), scope))
+    events = all(f.dimension.name in _EVENT_FILTERS for f in scope.filters)
     try:
-        yield
+        if events:
+            sql = SQL.render(
+                "rollup_events",
+                table=EVENTS_TABLE,
+                slot=day.expr("o", scope.slot),
+                slot_start=f"make_timestamptz(c.slot * {int(scope.slot)} - {_SHIFT_US})",
+                scope=scope.where("o"),
+            )
+            con.execute(sql, sqlrun.bind(sql, scope.params()))
+        token = _ACTIVE.set(Rollup(id(con), scope, events))
+        try:
+            yield
+        finally:
+            _ACTIVE.reset(token)
     finally:
-        _ACTIVE.reset(token)
         con.execute(SQL.render("drop_temp", table=TABLE))
+        con.execute(SQL.render("drop_temp", table=EVENTS_TABLE))

@@ -268,6 +268,22 @@ def _spend_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, 
     return _grouped(con, "unit_spend", q.by, fragments, params)
 
 
+def _event_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The success events of each scope (the ratio's denominator): from the events' rollup when
+    one is prepared that holds them, else one scan of the outcomes."""
+    from llmcost.queries import rollup
+
+    scope = q.scope
+    dims, buckets = select_list(q.by, "o", scope.slot), bucket_list(q.by, "s", scope.slot)
+    summed = rollup.active_events(con, scope, q.by)
+    if summed is not None:
+        fragments = {"table": rollup.EVENTS_TABLE, "dimensions": dims, "buckets": buckets, "scope": summed[0]}
+        return _grouped(con, "rollup_unit_events", q.by, fragments, {**summed[1], "event": q.event})
+    return _grouped(
+        con, "unit_events", q.by, {"dimensions": dims, "buckets": buckets, "scope": scope.where("o")}, params
+    )
+
+
 def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
     """Cost and tokens per success of `q.event`, by scope, under both attributions (or, with
     attribution="ratio", the ratio alone)."""
@@ -280,17 +296,7 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
     traced = q.attribution == "both"
     scope, params = q.scope, {**q.scope.params(), "event": q.event}
     spend_rows = _spend_rows(con, q, params)
-    event_rows = _grouped(
-        con,
-        "unit_events",
-        q.by,
-        {
-            "dimensions": select_list(q.by, "o", scope.slot),
-            "buckets": bucket_list(q.by, "s", scope.slot),
-            "scope": scope.where("o"),
-        },
-        params,
-    )
+    event_rows = _event_rows(con, q, params)
     trace_rows = _trace_rows(con, q, params) if traced else []
     rows = [r for r in _merge(q.by, spend_rows, event_rows, trace_rows) if r["requests"] or r["events"]]
     totals = combine(rows, {})

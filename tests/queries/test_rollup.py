@@ -114,3 +114,42 @@ def test_unit_ratio_numerator(con: duckdb.DuckDBPyConnection, tz: str) -> None:
         q = UnitQuery("draft_accepted", parse_by(["day"]), scope, attribution="ratio")
         plain, summed = _both(con, wide, lambda q=q: unit(con, q))
         assert summed == plain
+
+
+@pytest.mark.parametrize("where", [[], ["tenant=acme"], ["feature=copilot"]])
+def test_unit_denominator_and_the_list_of_series(con: duckdb.DuckDBPyConnection, where: list[str]) -> None:
+    from llmcost.queries.dashboard import unit_series
+
+    wide = _wide("America/New_York", "derived", where)
+    scope = Scope(Window.parse("2026-05-04", "2026-05-06", "America/New_York"), parse_where(where), "derived")
+    with rollup.prepared(con, wide):
+        assert rollup.active_events(con, scope, parse_by(["day"])) is not None
+    plain, summed = _both(con, wide, lambda: unit_series(con, scope))
+    assert summed == plain
+    assert plain[1]  # events were counted: the comparison is not of two empty lists
+
+
+def test_no_events_rollup_for_a_filter_events_lack(con: duckdb.DuckDBPyConnection) -> None:
+    wide = _wide("UTC", "derived", ["model=claude-sonnet-4"])
+    with rollup.prepared(con, wide):
+        assert rollup.active(con, wide, ()) is not None
+        assert rollup.active_events(con, wide, ()) is None
+
+
+@pytest.mark.parametrize("tz", ZONES)
+def test_the_dashboard_is_the_same_without_the_rollup(con: duckdb.DuckDBPyConnection, tz: str) -> None:
+    from datetime import UTC, datetime
+
+    from llmcost.queries.dashboard import dashboard_reports
+
+    now = datetime(2026, 5, 6, 12, tzinfo=UTC)
+    scope = Scope(Window(None, None, tz), (), "derived")
+    with_rollup = dashboard_reports(con, scope, now=now)
+    # an outer rollup of another connection: `prepared` then makes none, and every report scans
+    token = rollup._ACTIVE.set(rollup.Rollup(-1, with_rollup.scope))
+    try:
+        scanned = dashboard_reports(con, scope, now=now)
+    finally:
+        rollup._ACTIVE.reset(token)
+    assert with_rollup == scanned
+    assert with_rollup.headline.totals and with_rollup.headline.totals["requests"]
