@@ -3,7 +3,9 @@
 -- thousand rows where the window holds millions). Each view then sums this table
 -- (rollup_spend.sql) instead of scanning the requests again. `ts` is the slot's start, so a
 -- window whose bounds fall on slot boundaries selects whole slots exactly. The sums are the ones
--- spend.sql takes, in the same types: DECIMAL costs stay exact.
+-- spend.sql takes, in the same types: DECIMAL costs stay exact. Successes and failures are not
+-- counted here: outcome is a column of the rollup, so rollup_spend.sql sums them from it (two
+-- fewer tests per request: about a sixth of this scan at 10M).
 CREATE OR REPLACE TEMP TABLE {{table}} AS
 WITH cells AS (
     SELECT
@@ -14,8 +16,6 @@ WITH cells AS (
         r.operation,
         r.outcome,
         count(*) AS requests,
-        count(*) FILTER (WHERE r.outcome = 'success') AS successes,
-        count(*) FILTER (WHERE r.outcome IN ('error', 'timeout', 'rate_limited', 'cancelled')) AS failures,
         sum(r.input_tokens) AS input_tokens,
         sum(r.cached_input_tokens) AS cached_input_tokens,
         sum(r.cache_write_tokens) AS cache_write_tokens,

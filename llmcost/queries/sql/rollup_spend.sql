@@ -4,8 +4,10 @@ WITH slots AS (
     SELECT
         {{dimensions}}
         sum(r.requests) AS requests,
-        sum(r.successes) AS successes,
-        sum(r.failures) AS failures,
+        coalesce(sum(r.requests) FILTER (WHERE r.outcome = 'success'), 0) AS successes,
+        coalesce(
+            sum(r.requests) FILTER (WHERE r.outcome IN ('error', 'timeout', 'rate_limited', 'cancelled')), 0
+        ) AS failures,
         sum(r.input_tokens) AS input_tokens,
         sum(r.cached_input_tokens) AS cached_input_tokens,
         sum(r.cache_write_tokens) AS cache_write_tokens,
