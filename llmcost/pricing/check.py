@@ -124,20 +124,18 @@ def check(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, window: Window | 
     window = window or Window()
     where, params = window.predicate("r"), window.params()
     result = CheckResult(window, catalog.info.describe())
-    totals = {**params, "cache_hit_ref": CACHE_HIT_REF, "stamp": f"[{catalog.info.stamp}]"}
-    row = execute(con, statement("check_totals", "requests", where), totals).fetchone()
-    if row is not None:
-        result.requests, result.stale = int(row[0]), int(row[1])
-    for prov, model, n, tin, tout, first, last, logged in execute(
-        con, statement("check_unpriced", "requests", where), params
-    ).fetchall():
-        result.unpriced.append(Unpriced(prov, model, int(n), int(tin), int(tout), first, last, logged))
-    for prov, model, n, logged, derived in execute(
-        con, statement("check_drift", "requests", where), params
-    ).fetchall():
-        result.drift.append(Drift(prov, model, int(n), Decimal(logged), Decimal(derived)))
-    for prov, model, n in execute(con, statement("check_names", "requests", where), params).fetchall():
-        found = catalog.resolve_name(model, prov)
-        if found is not None and found.form is not None and found.how is not None:
-            result.inferred.append(Inferred(prov, model, int(n), found.entry, found.form.form, found.how))
+    args = {**params, "cache_hit_ref": CACHE_HIT_REF, "stamp": f"[{catalog.info.stamp}]"}
+    # one scan: the totals (part 0), the unpriced (1), the drift (2) and the names (3), each in order
+    rows = execute(con, statement("check_all", "requests", where), args).fetchall()
+    for part, _, prov, model, n, stale, tin, tout, first, last, logged, derived in rows:
+        if part == 0:
+            result.requests, result.stale = int(n), int(stale)
+        elif part == 1:
+            result.unpriced.append(Unpriced(prov, model, int(n), int(tin), int(tout), first, last, logged))
+        elif part == 2:
+            result.drift.append(Drift(prov, model, int(n), Decimal(logged), Decimal(derived)))
+        else:
+            found = catalog.resolve_name(model, prov)
+            if found is not None and found.form is not None and found.how is not None:
+                result.inferred.append(Inferred(prov, model, int(n), found.entry, found.form.form, found.how))
     return result

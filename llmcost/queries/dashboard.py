@@ -111,7 +111,15 @@ def unit_series(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Unit
 
     if any(f.dimension.name not in UNIT_FILTERS for f in scope.filters):
         return [], None
-    pairs = sqlrun.run(con, SQL.render("dashboard_outcomes", scope=scope.where("o")), scope.params())
+    from llmcost.queries import rollup
+
+    summed = rollup.active_events(con, scope, ())
+    if summed is not None:
+        pairs = sqlrun.run(
+            con, SQL.render("rollup_outcomes", table=rollup.EVENTS_TABLE, scope=summed[0]), summed[1]
+        )
+    else:
+        pairs = sqlrun.run(con, SQL.render("dashboard_outcomes", scope=scope.where("o")), scope.params())
     series = []
     for event, feature, _ in pairs[:MAX_UNIT_SERIES]:
         filters = scope.filters
@@ -136,10 +144,21 @@ def dashboard_reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: date
 
 
 def _reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime) -> DashboardReports:
+    from llmcost.queries import rollup
+
+    scope, anchor = resolve_window(con, scope, now)
+    since, until = bounds(scope)
+    length = until - since
+    # The window and the period before it, summed once: the spend views below read that rollup
+    # (the top tenants, grouped by tenant, still scan the last seven days themselves).
+    with rollup.prepared(con, shifted(scope, since - length, until)):
+        return _views(con, scope, anchor)
+
+
+def _views(con: duckdb.DuckDBPyConnection, scope: Scope, anchor: datetime) -> DashboardReports:
     from llmcost.queries import views
     from llmcost.queries.spend import SpendQuery, spend
 
-    scope, anchor = resolve_window(con, scope, now)
     since, until = bounds(scope)
     tz = scope.window.tz
     length = until - since

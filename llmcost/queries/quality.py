@@ -94,10 +94,19 @@ def catalogs(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, ...]:
 
 
 def unpriced_models(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[UnpricedModel, ...]:
-    sql = SQL.render("unpriced_models", scope=scope.where("r"), cost=scope.cost("r"))
+    from llmcost.queries import rollup
+
+    summed = rollup.active(con, scope, ())
+    if summed is not None:
+        sql, params = SQL.render("rollup_unpriced", table=rollup.TABLE, scope=summed[0]), summed[1]
+    else:
+        sql, params = (
+            SQL.render("unpriced_models", scope=scope.where("r"), cost=scope.cost("r")),
+            scope.params(),
+        )
     return tuple(
         UnpricedModel(provider, model, int(n), int(tokens or 0))
-        for provider, model, n, tokens in _rows(con, sql, scope.params())
+        for provider, model, n, tokens in _rows(con, sql, params)
     )
 
 

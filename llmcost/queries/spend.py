@@ -106,15 +106,21 @@ def dimension_columns(by: Sequence[Dimension]) -> tuple[Column, ...]:
 
 
 def aggregate(con: duckdb.DuckDBPyConnection, by: Sequence[Dimension], scope: Scope) -> list[dict[str, Any]]:
-    """One scan: the grouped rows with counts and cost (shares and ratios are added later)."""
-    sql = SQL.render(
-        "spend",
-        dimensions=select_list(by, "r", scope.slot),
-        buckets=bucket_list(by, "s", scope.slot),
-        scope=scope.where("r"),
-        cost=scope.cost("r"),
-    )
-    cur = con.execute(sql, sqlrun.bind(sql, scope.params()))
+    """One scan: the grouped rows with counts and cost (shares and ratios are added later); from
+    the rollup (llmcost.queries.rollup) when one is prepared that holds them."""
+    from llmcost.queries import rollup
+
+    dims, buckets = select_list(by, "r", scope.slot), bucket_list(by, "s", scope.slot)
+    summed = rollup.active(con, scope, by)
+    if summed is not None:
+        where, params = summed
+        sql = SQL.render("rollup_spend", table=rollup.TABLE, dimensions=dims, buckets=buckets, scope=where)
+    else:
+        sql = SQL.render(
+            "spend", dimensions=dims, buckets=buckets, scope=scope.where("r"), cost=scope.cost("r")
+        )
+        params = scope.params()
+    cur = con.execute(sql, sqlrun.bind(sql, params))
     names = [d[0] for d in cur.description or []]
     rows = []
     for values in cur.fetchall():

@@ -253,6 +253,37 @@ def _trace_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, 
     )
 
 
+def _spend_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """All spend of each scope (the ratio's numerator): from the rollup (llmcost.queries.rollup)
+    when one is prepared that holds it, else one scan of the requests."""
+    from llmcost.queries import rollup
+
+    scope = q.scope
+    dims, buckets = select_list(q.by, "r", scope.slot), bucket_list(q.by, "s", scope.slot)
+    summed = rollup.active(con, scope, q.by)
+    if summed is not None:
+        fragments = {"table": rollup.TABLE, "dimensions": dims, "buckets": buckets, "scope": summed[0]}
+        return _grouped(con, "rollup_unit_spend", q.by, fragments, summed[1])
+    fragments = {"dimensions": dims, "buckets": buckets, "scope": scope.where("r"), "cost": scope.cost("r")}
+    return _grouped(con, "unit_spend", q.by, fragments, params)
+
+
+def _event_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The success events of each scope (the ratio's denominator): from the events' rollup when
+    one is prepared that holds them, else one scan of the outcomes."""
+    from llmcost.queries import rollup
+
+    scope = q.scope
+    dims, buckets = select_list(q.by, "o", scope.slot), bucket_list(q.by, "s", scope.slot)
+    summed = rollup.active_events(con, scope, q.by)
+    if summed is not None:
+        fragments = {"table": rollup.EVENTS_TABLE, "dimensions": dims, "buckets": buckets, "scope": summed[0]}
+        return _grouped(con, "rollup_unit_events", q.by, fragments, {**summed[1], "event": q.event})
+    return _grouped(
+        con, "unit_events", q.by, {"dimensions": dims, "buckets": buckets, "scope": scope.where("o")}, params
+    )
+
+
 def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
     """Cost and tokens per success of `q.event`, by scope, under both attributions (or, with
     attribution="ratio", the ratio alone)."""
@@ -264,29 +295,8 @@ def unit(con: duckdb.DuckDBPyConnection, q: UnitQuery) -> Report:
             raise UsageError(f"--by: unit economics group by {', '.join(UNIT_DIMENSIONS)}, not {d.name}")
     traced = q.attribution == "both"
     scope, params = q.scope, {**q.scope.params(), "event": q.event}
-    spend_rows = _grouped(
-        con,
-        "unit_spend",
-        q.by,
-        {
-            "dimensions": select_list(q.by, "r", scope.slot),
-            "buckets": bucket_list(q.by, "s", scope.slot),
-            "scope": scope.where("r"),
-            "cost": scope.cost("r"),
-        },
-        params,
-    )
-    event_rows = _grouped(
-        con,
-        "unit_events",
-        q.by,
-        {
-            "dimensions": select_list(q.by, "o", scope.slot),
-            "buckets": bucket_list(q.by, "s", scope.slot),
-            "scope": scope.where("o"),
-        },
-        params,
-    )
+    spend_rows = _spend_rows(con, q, params)
+    event_rows = _event_rows(con, q, params)
     trace_rows = _trace_rows(con, q, params) if traced else []
     rows = [r for r in _merge(q.by, spend_rows, event_rows, trace_rows) if r["requests"] or r["events"]]
     totals = combine(rows, {})

@@ -187,6 +187,19 @@ NOT_ON_SPARK = {
     "queries/trace_calls": "llmcost trace ID (no --engine yet)",
     "queries/trace_events": "llmcost trace ID (no --engine yet)",
     "queries/trace_nearby": "llmcost trace ID (no --engine yet)",
+    "queries/rollup_create": "the HTML dashboard's rollup of its window: a TEMP table (DuckDB only, like the "
+    "dashboard: `report --format html --engine spark` is refused); tests/queries/test_rollup.py checks "
+    "every report read from it against the scans (spend, unit_spend, unit_events, unpriced_models, "
+    "dashboard_outcomes) that are replayed here",
+    "queries/rollup_spend": "reads the dashboard's rollup (see rollup_create)",
+    "queries/rollup_unit_spend": "reads the dashboard's rollup (see rollup_create)",
+    "queries/rollup_unpriced": "reads the dashboard's rollup (see rollup_create)",
+    "queries/rollup_events": "the dashboard's rollup of outcome events (see rollup_create)",
+    "queries/rollup_unit_events": "reads the dashboard's events rollup (see rollup_create)",
+    "queries/rollup_outcomes": "reads the dashboard's events rollup (see rollup_create)",
+    "queries/dashboard_outcomes": "the HTML dashboard's list of unit series: read from its events rollup "
+    "(rollup_outcomes) whenever the window's ends fall on slot boundaries, as --since/--until dates do; "
+    "tests/queries/test_rollup.py checks both give the same rows",
     "alerts/session_budgets": "session-budget runs only with [alerts.session_budget] set, which the parity "
     "warehouse's config does not (not replayed: a gap, tests/alerts/test_trace_rules.py covers DuckDB)",
     "alerts/storm_spend": "read only when a retry storm fires, and the parity data plants none (a gap)",
