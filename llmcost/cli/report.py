@@ -246,9 +246,7 @@ def report_cmd(
     set_color(color)
     if fmt.strip().lower() == "html":
         if engine != "duckdb":
-            raise UsageError(
-                "--format html: the dashboard runs on DuckDB only (its cache view stages a table)"
-            )
+            raise UsageError("--format html: the dashboard runs on DuckDB only (its traces panel does)")
         _emit_html(db, config, since, until, tz, where, cost, output, lake)
         return
     fmt = _format(fmt, "report")

@@ -75,6 +75,9 @@ def _rewrite(node: Any) -> Any:
             return fn(list(node.expressions))
     if isinstance(node, exp.Div):  # DuckDB's `/` is DOUBLE division for every numeric type
         return exp.Div(this=_double(node.this), expression=_double(node.expression))
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.INT128:
+        # HUGEINT (the pricing cells' exact atto-USD integers): Spark's widest exact integer
+        return exp.DataType.build("DECIMAL(38, 0)")
     if isinstance(node, exp.Avg):  # DuckDB: avg(DECIMAL) is DOUBLE
         return exp.Avg(this=_double(node.this))
     if isinstance(node, exp.PercentileDisc) and node.expression is not None:
