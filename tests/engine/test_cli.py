@@ -17,6 +17,9 @@ CASES = (
     ("unit", "--by", "feature", "--event", "draft_accepted", *WINDOW),
     ("alerts", "--at", "2026-10-20"),
     ("budgets", "--at", "2026-10-20"),
+    ("view", "cache", "--by", "model", *WINDOW),
+    ("view", "daily", *WINDOW),
+    ("compare", "--before", "2026-10-15", "--event", "ticket_resolved", *WINDOW),
 )
 
 
