@@ -170,9 +170,9 @@ def cases(invoice: str) -> list[Case]:
     # --engine is a choice checked before the warehouse opens (exit 2), on every command that has it
     for cmd in ("report", "unit", "alerts", "budgets"):
         c.append(_case(cmd, "--engine", A))
-    c.append(_case("view", "cache", "--engine", A))
-    c.append(_case("compare", "--before", "2026-01-08", "--engine", A))
-    c.append(_case("margin", "--month", "2026-01", "--engine", A))
+    c += [_case("view", view, "--engine", A) for view in VIEWS]
+    c.append(_case("compare", "--before=2026-01-08", "--engine", A))
+    c.append(_case("margin", "--month=2026-01", "--engine", A))
     c.append(_case("lake", "status", A, allowed=frozenset({0, 1, 2, 74})))
     for opt in ("--format", "--color"):
         c += [_case("lake", sub, "/nonexistent-dir/lake", opt, A) for sub in ("status", "publish")]
