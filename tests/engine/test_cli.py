@@ -17,8 +17,7 @@ CASES = (
     ("unit", "--by", "feature", "--event", "draft_accepted", *WINDOW),
     ("alerts", "--at", "2026-10-20"),
     ("budgets", "--at", "2026-10-20"),
-    ("view", "cache", "--by", "model", *WINDOW),
-    ("view", "daily", *WINDOW),
+    # view and margin: tests/engine/test_lake_engines.py (from the warehouse and from its lake)
     ("compare", "--before", "2026-10-15", "--event", "ticket_resolved", *WINDOW),
 )
 
