@@ -90,6 +90,7 @@ def statements(built: Built, plans_config: Path) -> list[tuple[str, dict[str, An
     real = session.prepare
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(session, "prepare", lambda wh: Recorder(real(wh), log))
+        mp.chdir(built.db.parent)  # the export's prometheus.prom lands beside the warehouse
         for cmd in COMMANDS:
             fmt = [] if cmd[0] == "export" else ["--format", "json"]
             assert main([*cmd, *fmt, *built.args()]) in (0, 1, 2), cmd
