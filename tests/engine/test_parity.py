@@ -128,7 +128,7 @@ def queries(log: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, 
             # the HTML dashboard's traces panel (trace_report, trace_details): DuckDB only, like
             # `llmcost traces` (`report --format html --engine spark` is refused)
             or "AS MATERIALIZED" in code
-            or "list(DISTINCT r.model ORDER BY r.model) AS models" in code
+            or "list_sort(list(DISTINCT r.model)) AS models" in code
             or "duckdb_views()" in code  # inventory_range: DuckDB's catalog (Spark scans instead)
             or key in seen
         ):
