@@ -18,10 +18,12 @@ from llmcost.cli.options import (
     ConfigOption,
     CostOption,
     DbOption,
+    EngineOption,
     LakeOption,
     OutputOption,
     PagerOption,
     SinceOption,
+    SparkMasterOption,
     TopOption,
     TzOption,
     UntilOption,
@@ -58,6 +60,8 @@ def traces_cmd(
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Cost per trace (or per session): for each feature how many traces, their total cost and the
     distribution (p50, p90, p99, max) of cost, calls, tokens and duration per trace; then the
@@ -69,9 +73,8 @@ def traces_cmd(
     one are counted in a note. `llmcost trace ID` shows one trace call by call.
     """
     from llmcost.cli.report import _scope
-    from llmcost.queries.session import prepare
+    from llmcost.queries.session import connection
     from llmcost.queries.traces import parse_by, traces_report
-    from llmcost.warehouse import reader
 
     set_color(color)
     fmt = output_format(fmt, "traces", _FORMATS)
@@ -79,8 +82,8 @@ def traces_cmd(
     shown = top_rows(top, fmt=fmt, output=output, default=DEFAULT_TOP, auto=False)
     db_path, cfg = resolve(db, config)
     scope = _scope(cfg, since, until, tz, where, cost)
-    with reader(db_path, lake) as wh:
-        report = traces_report(prepare(wh), scope, unit=unit, top=shown.rows)
+    with connection(db_path, engine, spark_master, lake) as con:
+        report = traces_report(con, scope, unit=unit, top=shown.rows)
     if fmt == "json":
         emit_json("traces", report.as_dict(), output)
     elif fmt == "csv":
@@ -114,15 +117,16 @@ def trace_cmd(
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """One trace's timeline: every call in the order it ran with its time, model, input, cached and
     output tokens, cost, cumulative cost, latency and outcome; then the outcome events linked to it
     (by its trace id or one of its calls' request ids). With --session ID, a whole session.
     """
     from llmcost.queries.scope import COST_MODES
-    from llmcost.queries.session import prepare
+    from llmcost.queries.session import connection
     from llmcost.queries.traces import timeline
-    from llmcost.warehouse import reader
 
     set_color(color)
     fmt = output_format(fmt, "trace", _FORMATS)
@@ -134,8 +138,8 @@ def trace_cmd(
     mode = cost or cfg.pricing.cost_mode
     if mode not in COST_MODES:
         raise UsageError(f"--cost: unknown cost mode {mode[:20]!r}; choose from {', '.join(COST_MODES)}")
-    with reader(db_path, lake) as wh:
-        tl = timeline(prepare(wh), unit_id, unit=unit, cost_mode=mode)
+    with connection(db_path, engine, spark_master, lake) as con:
+        tl = timeline(con, unit_id, unit=unit, cost_mode=mode)
     if fmt == "json":
         emit_json("trace", tl.as_dict(), output)
     elif fmt == "csv":

@@ -367,7 +367,11 @@ def timeline(
     col = unit_column(unit)
     rows = SQL.run(con, "trace_calls", {"id": unit_id}, unit=col, cost=cost_expr(cost_mode, "r"))
     if not rows:
-        nearby = [str(r[0]) for r in SQL.run(con, "trace_nearby", {"id": unit_id}, unit=col)]
+        nearby = (
+            [str(r[0]) for r in SQL.run(con, "trace_nearby", {"id": unit_id}, unit=col)]
+            if getattr(con, "similarity", True)  # Spark has no jaro_winkler_similarity
+            else []
+        )
         raise UnknownTrace(unit, unit_id, nearby)
     calls: list[Call] = []
     running = Decimal(0)

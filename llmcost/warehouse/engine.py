@@ -81,6 +81,16 @@ def _rewrite(node: Any) -> Any:
         return exp.DataType.build("DECIMAL(38, 0)")
     if isinstance(node, exp.Avg):  # DuckDB: avg(DECIMAL) is DOUBLE
         return exp.Avg(this=_double(node.this))
+    if isinstance(node, exp.UnixToTime) and _is_millis(node.args.get("scale")):
+        # epoch_ms(instant): DuckDB's milliseconds since the epoch (our SQL calls it on instants
+        # only); sqlglot reads it as the inverse, TIMESTAMP_MILLIS
+        return _anon("unix_millis", node.this)
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        # `AS MATERIALIZED`: a DuckDB planner hint Spark's grammar rejects; the CTE means the same
+        node.set("materialized", None)
+        return node
+    if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
+        return _ordered_list(node.this)
     if isinstance(node, exp.PercentileDisc) and node.expression is not None:
         # quantile_disc(x, q): Spark takes only the ordered-set form, which sqlglot's own Spark
         # output would turn into an approximate percentile
@@ -89,6 +99,45 @@ def _rewrite(node: Any) -> Any:
             expression=exp.Order(expressions=[exp.Ordered(this=node.this)]),
         )
     return node
+
+
+def _is_millis(scale: Any) -> bool:
+    from sqlglot import exp
+
+    return isinstance(scale, exp.Literal) and scale.name == "3"
+
+
+def _ordered_list(order: exp.Order) -> exp.Expression:
+    """`list(x ORDER BY k1 DESC NULLS LAST, k2, ...)`: Spark's collect_list keeps no order, so
+    each value is collected with its keys and the array sorted by a comparator that orders as the
+    ORDER BY does (each key's direction and NULLS placement), then the values are taken back out."""
+    import sqlglot
+    from sqlglot import exp
+
+    value = order.this
+    if isinstance(value, exp.Tuple):  # DuckDB's row (a, b): a Spark struct
+        value = exp.Struct(expressions=list(value.expressions))
+    keys: list[exp.Ordered] = [
+        o if isinstance(o, exp.Ordered) else exp.Ordered(this=o) for o in order.expressions
+    ]
+    fields = [f"k{i}" for i in range(len(keys))]
+    parts = [exp.alias_(k.this, f) for k, f in zip(keys, fields, strict=True)]
+    packed = exp.Struct(expressions=[*parts, exp.alias_(value, "v")])
+    cases = []
+    for key, f in zip(keys, fields, strict=True):
+        desc, nulls_first = bool(key.args.get("desc")), bool(key.args.get("nulls_first"))
+        first, last = ("-1", "1") if nulls_first else ("1", "-1")
+        lt, gt = ("1", "-1") if desc else ("-1", "1")
+        cases.append(
+            f"WHEN NOT l.{f} <=> r.{f} THEN CASE WHEN l.{f} IS NULL THEN {first} "
+            f"WHEN r.{f} IS NULL THEN {last} WHEN l.{f} < r.{f} THEN {lt} ELSE {gt} END"
+        )
+    template = f"TRANSFORM(ARRAY_SORT(_x, (l, r) -> CASE {' '.join(cases)} ELSE 0 END), e -> e.v)"
+    out = sqlglot.parse_one(template, read="spark")
+    placeholder = out.find(exp.Column)
+    assert placeholder is not None and placeholder.name == "_x"
+    placeholder.replace(exp.ArrayAgg(this=packed))
+    return out
 
 
 @cache
@@ -191,6 +240,8 @@ class SparkConnection:
 
     # no segment inventory to read a report's date range from (queries/coverage.py scans instead)
     inventory = False
+    # no jaro_winkler_similarity: `llmcost trace` names no close ids for an unknown one
+    similarity = False
 
     def __init__(self, session: SparkSession, tables: Mapping[str, Sequence[str]]) -> None:
         self.session = session
