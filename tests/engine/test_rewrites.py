@@ -41,6 +41,39 @@ pytest.importorskip("sqlglot")
             "SELECT count(*) FILTER (WHERE list_contains($o, x)) FROM t GROUP BY ALL",
             "SELECT COUNT(*) FILTER(WHERE ARRAY_CONTAINS(:o, x)) FROM t GROUP BY ALL",
         ),
+        # epoch_ms(instant) is a millisecond count (sqlglot alone reads it as TIMESTAMP_MILLIS)
+        (
+            "SELECT epoch_ms(max(r.ts)) - epoch_ms(min(r.ts)) AS ms FROM r",
+            "SELECT UNIX_MILLIS(MAX(r.ts)) - UNIX_MILLIS(MIN(r.ts)) AS ms FROM r",
+        ),
+        # AS MATERIALIZED is a DuckDB planner hint Spark's grammar rejects
+        (
+            "WITH u AS MATERIALIZED (SELECT 1 AS x) SELECT x FROM u",
+            "WITH u AS (SELECT 1 AS x) SELECT x FROM u",
+        ),
+        # a list in its ORDER BY: collect_list keeps no order, so the array is sorted by its keys
+        (
+            "SELECT list((a, b) ORDER BY c DESC NULLS LAST, a) FROM t",
+            "SELECT TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(c AS k0, a AS k1, STRUCT(a, b) AS v)), "
+            "(l, r) -> CASE "
+            "WHEN NOT l.k0 IS NOT DISTINCT FROM r.k0 THEN CASE WHEN l.k0 IS NULL THEN 1 "
+            "WHEN r.k0 IS NULL THEN -1 WHEN l.k0 < r.k0 THEN 1 ELSE -1 END "
+            "WHEN NOT l.k1 IS NOT DISTINCT FROM r.k1 THEN CASE WHEN l.k1 IS NULL THEN 1 "
+            "WHEN r.k1 IS NULL THEN -1 WHEN l.k1 < r.k1 THEN -1 ELSE 1 END "
+            "ELSE 0 END), e -> e.v) FROM t",
+        ),
+        (
+            "SELECT list(x ORDER BY x NULLS FIRST) FROM t",
+            "SELECT TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(x AS k0, x AS v)), (l, r) -> CASE "
+            "WHEN NOT l.k0 IS NOT DISTINCT FROM r.k0 THEN CASE WHEN l.k0 IS NULL THEN -1 "
+            "WHEN r.k0 IS NULL THEN 1 WHEN l.k0 < r.k0 THEN -1 ELSE 1 END "
+            "ELSE 0 END), e -> e.v) FROM t",
+        ),
+        # a sorted distinct list (trace_details' models): sorted as it is
+        (
+            "SELECT list_sort(list(DISTINCT r.model)) AS models FROM r",
+            "SELECT ARRAY_SORT(COLLECT_LIST(DISTINCT r.model)) AS models FROM r",
+        ),
     ],
 )
 def test_rewrite(duckdb: str, spark: str) -> None:
@@ -49,3 +82,24 @@ def test_rewrite(duckdb: str, spark: str) -> None:
 
 def test_the_session_zone_statement_is_dropped() -> None:
     assert to_spark("SET TimeZone = 'UTC';") is None
+
+
+@pytest.mark.spark
+def test_an_ordered_list_and_epoch_ms_answer_as_on_duckdb(spark: object) -> None:
+    """The rewritten forms on Spark: the list in DuckDB's order (a DESC key with NULLS LAST, ties
+    broken by the next key) and the span in milliseconds."""
+    import duckdb
+
+    sql = (
+        "SELECT list((a, b) ORDER BY c DESC NULLS LAST, b) AS top, "
+        "epoch_ms(max(ts)) - epoch_ms(min(ts)) AS ms FROM (VALUES "
+        "(1, 'x', NULL, TIMESTAMP '2026-01-01 00:00:00.123'), (2, 'z', 5.5, TIMESTAMP '2026-01-01 00:00:01'), "
+        "(3, 'y', 5.5, TIMESTAMP '2026-01-01 00:00:02.5'), (4, 'w', 7.0, TIMESTAMP '2026-01-01 00:00:00')) "
+        "AS t(a, b, c, ts)"
+    )
+    assert duckdb.sql(sql).fetchall() == [([(4, "w"), (3, "y"), (2, "z"), (1, "x")], 2500)]
+    spark_sql = to_spark(sql)
+    assert spark_sql is not None
+    (row,) = spark.sql(spark_sql).collect()  # type: ignore[attr-defined]
+    assert [tuple(r) for r in row.top] == [(4, "w"), (3, "y"), (2, "z"), (1, "x")]
+    assert row.ms == 2500

@@ -174,6 +174,9 @@ def cases(invoice: str) -> list[Case]:
     c += [_case("view", view, "--engine", A) for view in VIEWS]
     c.append(_case("compare", "--before=2026-01-08", "--engine", A))
     c.append(_case("margin", "--month=2026-01", "--engine", A))
+    c.append(_case("traces", "--engine", A))
+    c.append(_case("trace", "--engine", A, "some-trace"))
+    c.append(_case("trace", "--engine", A, "--session", "some-session"))
     c.append(_case("lake", "status", A, allowed=frozenset({0, 1, 2, 74})))
     for opt in ("--format", "--color"):
         c += [_case("lake", sub, "/nonexistent-dir/lake", opt, A) for sub in ("status", "publish")]
