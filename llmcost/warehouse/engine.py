@@ -12,7 +12,8 @@ are temp views over Parquet files, one mapping `{table: [files]}`: a lake's mani
 warehouse's segments plus its small tables copied to Parquet (`warehouse_tables`).
 
 Exact decimals: costs are DECIMAL(18, 9). Spark's `sum` keeps the scale (DECIMAL(28, 9)), so sums
-are exact and equal DuckDB's. DuckDB's `/` and `avg` give DOUBLE whatever the operands; Spark's give
+are exact and equal DuckDB's; products keep both scales, as DuckDB's do, once the session turns
+`spark.sql.decimalOperations.allowPrecisionLoss` off. DuckDB's `/` and `avg` give DOUBLE whatever the operands; Spark's give
 a rounded DECIMAL for decimal operands, so both are rewritten to DOUBLE arithmetic, the same IEEE
 operations DuckDB does.
 """
@@ -209,6 +210,9 @@ def spark_session(master: str) -> SparkSession:
     session: SparkSession = (
         builder.appName("llmcost").config("spark.sql.session.timeZone", "UTC").getOrCreate()
     )
+    # DuckDB's decimal product keeps both scales (DECIMAL(p1 + p2, s1 + s2), at most 38 digits);
+    # Spark's default drops scale to fit 38 digits (a cost times a count would round to 6 places)
+    session.conf.set("spark.sql.decimalOperations.allowPrecisionLoss", "false")
     if not master.startswith("sc://"):
         session.sparkContext.setLogLevel("OFF")  # failures reach Python as exceptions
     return session

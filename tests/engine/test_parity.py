@@ -201,6 +201,9 @@ def test_spark_answers_every_query_as_duckdb_does(
                 differ.append((sql, want, got))
     for sql, want, got in differ:
         print("DIFF", first_line(sql), str(want)[:300], str(got)[:300])
+        pairs = zip(want[1], got[1], strict=False)
+        row = next(((w, g) for w, g in pairs if w != g), None)  # the first row that differs
+        print("  first row: duckdb", row and row[0], "\n  spark", row and row[1], len(want[1]), len(got[1]))
     assert not differ, differ[0]
 
 
