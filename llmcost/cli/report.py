@@ -245,9 +245,7 @@ def report_cmd(
 
     set_color(color)
     if fmt.strip().lower() == "html":
-        if engine != "duckdb":
-            raise UsageError("--format html: the dashboard runs on DuckDB only (its traces panel does)")
-        _emit_html(db, config, since, until, tz, where, cost, output, lake)
+        _emit_html(db, config, since, until, tz, where, cost, output, lake, engine, spark_master)
         return
     fmt = _format(fmt, "report")
     db_path, cfg = resolve(db, config)
@@ -273,6 +271,8 @@ def _emit_html(
     cost: str | None,
     output: Path | None,
     lake: str | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
 ) -> None:
     """The dashboard report (llmcost.report.html): one self-contained file; --by, --top and --sort
     do not apply (it draws its own views)."""
@@ -280,17 +280,16 @@ def _emit_html(
 
     from llmcost.alerts import load_settings
     from llmcost.pricing import load_catalog
-    from llmcost.queries.session import prepare
+    from llmcost.queries.session import connection
     from llmcost.report import write_text_atomic
     from llmcost.report.dashboard import collect
     from llmcost.report.html import render_html
-    from llmcost.warehouse import reader
 
     db_path, cfg = resolve(db, config)
     scope = _scope(cfg, since, until, tz, where, cost)
     settings, catalog = load_settings(cfg), load_catalog(cfg)
-    with reader(db_path, lake) as wh:
-        text = render_html(collect(prepare(wh), scope, settings=settings, catalog=catalog))
+    with connection(db_path, engine, spark_master, lake) as con:
+        text = render_html(collect(con, scope, settings=settings, catalog=catalog))
     if output is None:
         write_stdout(text)
         return

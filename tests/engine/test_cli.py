@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +22,9 @@ CASES = (
     ("budgets", "--at", "2026-10-20"),
     # view and margin: tests/engine/test_lake_engines.py (from the warehouse and from its lake)
     ("compare", "--before", "2026-10-15", "--event", "ticket_resolved", *WINDOW),
+    ("traces", "--by", "feature", *WINDOW),
+    ("traces", "--by", "session", *WINDOW),
+    ("trace", "--session", "no-such-session"),  # exit 2 on both, the same message (no close ids)
 )
 
 
@@ -32,10 +38,23 @@ def test_spark_prints_the_same_json(
     for engine in ("duckdb", "spark"):
         code = main([*args, "--format", "json", "--engine", engine, *built.args()])
         out, err = capsys.readouterr()
-        assert code in (0, 1), err
-        outs.append(out)
+        assert code in ((2,) if args[0] == "trace" else (0, 1)), err
+        outs.append(out + err)
     assert outs[0] == outs[1]
-    assert '"schema": "llmcost.' in outs[0]
+    assert '"schema": "llmcost.' in outs[0] or args[0] == "trace"
+
+
+def test_a_trace_is_the_same_on_spark(built: Built, spark: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from llmcost.cli import main
+
+    assert main(["traces", "--format", "json", "--top", "1", *WINDOW, *built.args()]) == 0
+    trace_id = json.loads(capsys.readouterr().out)["top"][0]["trace_id"]
+    outs = []
+    for engine in ("duckdb", "spark"):
+        assert main(["trace", trace_id, "--format", "json", "--engine", engine, *built.args()]) == 0
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1]
+    assert json.loads(outs[0])["calls"]
 
 
 def test_an_unknown_engine_is_a_usage_error(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
@@ -45,8 +64,22 @@ def test_an_unknown_engine_is_a_usage_error(built: Built, capsys: pytest.Capture
     assert "--engine: unknown engine 'presto'; choose from duckdb, spark" in capsys.readouterr().err
 
 
-def test_the_html_dashboard_stays_on_duckdb(built: Built, capsys: pytest.CaptureFixture[str]) -> None:
+# the dashboard's one moment of its own: when it was made
+_GENERATED = re.compile(r'"generated_at":"[^"]*"|<dd>\d{4}-\d\d-\d\d \d\d:\d\d UTC</dd>')
+
+
+@pytest.mark.slow
+def test_the_html_dashboard_is_the_same_on_spark(built: Built, spark: Any, tmp_path: Path) -> None:
     from llmcost.cli import main
 
-    assert main(["report", "--format", "html", "--engine", "spark", *built.args()]) == 2
-    assert "runs on DuckDB only" in capsys.readouterr().err
+    pages = []
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / f"{engine}.html"
+        assert (
+            main(["report", "--format", "html", "-o", str(out), "--engine", engine, *WINDOW, *built.args()])
+            == 0
+        )
+        text = out.read_text("utf-8")
+        assert len(_GENERATED.findall(text)) == 2
+        pages.append(_GENERATED.sub("", text))
+    assert pages[0] == pages[1]
