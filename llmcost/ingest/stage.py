@@ -66,6 +66,8 @@ class Stager:
         self.earliest = earliest
         self._table: Any = None
         self.default_provider: str | None = None  # what a forced provider source implies
+        # the cheap-validation fast path of stage.sql; off, every line takes the full per-field path
+        self.fast = True
         prepare_connection(con)
 
     def stage(self, table: pa.Table) -> pa.Table:
@@ -216,6 +218,7 @@ class Stager:
             "latest": self.now + FUTURE_SLACK,
             "earliest": self.earliest,
             "default_provider": self.default_provider,
+            "fast": self.fast,
         }
 
     def _bisect(self, table: Any) -> None:
