@@ -21,7 +21,8 @@ nested AS (
 fields AS (
     SELECT
         line_no, byte_offset, line, bad, raw, s,
-        {{events}} AS events,
+        {{is_request}} AS is_request,  -- an event-name candidate names a request event
+        {{is_outcome}} AS is_outcome,
         {{event}} AS event_name,
         {{ts}} AS ts_raw,
         {{request_id}} AS request_id,
@@ -67,15 +68,15 @@ quick AS (
         *,
         CASE
             WHEN s IS NULL THEN NULL
-            WHEN list_has_any(events, $request_events)
-                 OR (NOT list_has_any(events, $outcome_events) AND model IS NOT NULL
+            WHEN is_request
+                 OR (NOT is_outcome AND model IS NOT NULL
                      AND (input_raw IS NOT NULL OR output_raw IS NOT NULL))
                 THEN 'request'
             -- a failed call whose usage fields are present but null (a gateway row for a 429)
-            WHEN NOT list_has_any(events, $outcome_events) AND model IS NOT NULL AND llmcost_failed(outcome_raw)
+            WHEN NOT is_outcome AND model IS NOT NULL AND llmcost_failed(outcome_raw)
                  AND {{usage_keys}}
                 THEN 'request'
-            WHEN list_has_any(events, $outcome_events) THEN 'outcome'
+            WHEN is_outcome THEN 'outcome'
             ELSE 'ignored'
         END AS candidate,
         -- llmcost_ts's own fast path: the usual RFC 3339 UTC form
