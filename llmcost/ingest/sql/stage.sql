@@ -57,7 +57,7 @@ fields AS (
 ),
 -- The fast path (issue 16): the simple casts of every typed column, and one vectorised check that
 -- a line is plainly valid -- bad/refused absent, an RFC 3339 UTC timestamp inside the accepted
--- range, every count present written as plain digits, a cost that reads as a decimal and, for a
+-- range, every count present written as plain digits, a cost that reads as an amount and, for a
 -- request, a model, a token count and consistent cache/reasoning counts. For a line that passes,
 -- each simple cast equals what the full parser below gives and no reject reason can apply; only
 -- the lines that fail the check go through the full per-field parsers and the reason CASE, so
@@ -93,11 +93,8 @@ quick AS (
         TRY_CAST(TRY_CAST(anth_creation_raw AS UBIGINT) AS BIGINT) AS anth_creation_q,
         TRY_CAST(TRY_CAST(candidates_raw AS UBIGINT) AS BIGINT) AS candidates_q,
         TRY_CAST(TRY_CAST(latency_raw AS UBIGINT) AS BIGINT) AS latency_q,
-        -- llmcost_money's own fast path
-        CASE WHEN strlen(cost_raw) <= 20 AND NOT contains(cost_raw, 'e') AND NOT contains(cost_raw, 'E')
-                  AND NOT contains(cost_raw, '_') AND NOT contains(cost_raw, 'x') AND NOT contains(cost_raw, ' ')
-                  AND NOT starts_with(cost_raw, '-') AND NOT starts_with(cost_raw, '+')
-             THEN TRY_CAST(cost_raw AS DECIMAL(18, 9)) END AS cost_q
+        -- the full parser, for every line: JSON numbers such as 0.000001 reach it as '1e-06'
+        llmcost_money(cost_raw) AS cost_q
     FROM fields
 ),
 checked AS (
@@ -147,7 +144,7 @@ typed AS (
         CASE WHEN cheap THEN anth_creation_q ELSE llmcost_count(anth_creation_raw) END AS anth_creation_n,
         CASE WHEN cheap THEN candidates_q ELSE llmcost_count(candidates_raw) END AS candidates_n,
         CASE WHEN cheap THEN latency_q ELSE llmcost_duration(latency_raw) END AS latency_n,
-        CASE WHEN cheap THEN cost_q ELSE llmcost_money(cost_raw) END AS cost_n,
+        cost_q AS cost_n,
         llmcost_number(value_raw) AS value_n  -- no reject reason reads it
     FROM checked
 ),
