@@ -1,6 +1,10 @@
 """Ingest speed and memory against DuckDB's own JSON-to-Parquet copy of the same file.
 
     .venv/bin/python benchmarks/bench_ingest.py [--lines 1000000] [--repeat 2] [--shape month|flat]
+        [--trees OLD NEW ...]
+
+With --trees, each llmcost run is made once per source tree (PYTHONPATH=tree), alternating with the
+baseline in the same loop, so a before/after comparison shares the machine's load.
 
 Generates (once, cached under benchmarks/data/) a log of about --lines lines with the synthetic
 generator, then alternates, in fresh processes:
@@ -81,10 +85,13 @@ def log_file(lines: int, shape: str = "month") -> Path:
     return app
 
 
-def run(argv: list[str]) -> tuple[float, int, float]:
+def run(argv: list[str], tree: str | None = None) -> tuple[float, int, float]:
     """Wall seconds, peak RSS (KiB) and CPU seconds (user + system) of one child process."""
+    env = None
+    if tree is not None:
+        env = {**os.environ, "PYTHONPATH": str(Path(tree).resolve()), "PYTHONDONTWRITEBYTECODE": "1"}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     err = proc.stderr.read().decode() if proc.stderr else ""
@@ -95,20 +102,31 @@ def run(argv: list[str]) -> tuple[float, int, float]:
     return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
-def measure(app: Path, repeat: int) -> dict[str, list[float] | list[int]]:
-    res: dict[str, list] = {"base": [], "ours": [], "rss": [], "base_cpu": [], "ours_cpu": []}
+def measure(app: Path, repeat: int, tree: str | None = None) -> dict[str, list[float] | list[int]]:
+    return measure_trees(app, repeat, [tree])[tree]
+
+
+def measure_trees(app: Path, repeat: int, trees: list[str | None]) -> dict[str | None, dict[str, list]]:
+    """Per tree: baseline and llmcost runs, the baseline re-run before each llmcost run."""
+    out: dict[str | None, dict[str, list]] = {
+        t: {"base": [], "ours": [], "rss": [], "base_cpu": [], "ours_cpu": []} for t in trees
+    }
     with tempfile.TemporaryDirectory(dir=DATA) as tmp:
         for i in range(repeat):
-            pq = Path(tmp) / f"b{i}.parquet"
-            wall, _, cpu = run([PY, "-c", BASELINE, str(app), str(pq)])
-            res["base"].append(wall)
-            res["base_cpu"].append(cpu)
-            db = Path(tmp) / f"w{i}.duckdb"
-            wall, rss, cpu = run([PY, "-m", "llmcost", "ingest", str(app), "--db", str(db), "--quiet"])
-            res["ours"].append(wall)
-            res["ours_cpu"].append(cpu)
-            res["rss"].append(rss)
-    return res
+            for j, tree in enumerate(trees):
+                res = out[tree]
+                pq = Path(tmp) / f"b{i}-{j}.parquet"
+                wall, _, cpu = run([PY, "-c", BASELINE, str(app), str(pq)])
+                res["base"].append(wall)
+                res["base_cpu"].append(cpu)
+                db = Path(tmp) / f"w{i}-{j}.duckdb"
+                wall, rss, cpu = run(
+                    [PY, "-m", "llmcost", "ingest", str(app), "--db", str(db), "--quiet"], tree
+                )
+                res["ours"].append(wall)
+                res["ours_cpu"].append(cpu)
+                res["rss"].append(rss)
+    return out
 
 
 def main() -> None:
@@ -117,13 +135,27 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--shape", choices=("month", "flat"), default="month")
     ap.add_argument("--no-small", action="store_true", help="skip the 1/10 memory run")
+    ap.add_argument("--trees", nargs="+", metavar="DIR", help="source trees to compare (PYTHONPATH each)")
     args = ap.parse_args()
     DATA.mkdir(exist_ok=True)
     big = log_file(args.lines, args.shape)
     small = big if args.no_small else log_file(args.lines // 10, args.shape)
-    n_big = sum(1 for _ in big.open("rb"))
+    if args.trees:
+        print(f"load average before: {os.getloadavg()[0]:.2f}")
+        by_tree = measure_trees(big, args.repeat, args.trees)
+        small_by_tree = by_tree if args.no_small else measure_trees(small, 1, args.trees)
+        for tree in args.trees:
+            print(f"== tree {tree}")
+            report(big, by_tree[tree], small_by_tree[tree])
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        return
     r_big = measure(big, args.repeat)
     r_small = r_big if args.no_small else measure(small, 1)
+    report(big, r_big, r_small)
+
+
+def report(big: Path, r_big: dict[str, list], r_small: dict[str, list]) -> None:
+    n_big = sum(1 for _ in big.open("rb"))
     base, ours = statistics.median(r_big["base"]), statistics.median(r_big["ours"])
     rss_big, rss_small = max(r_big["rss"]), max(r_small["rss"])
     mb = big.stat().st_size / 1e6

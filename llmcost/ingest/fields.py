@@ -356,6 +356,7 @@ class FieldPlan:
     attrs: str  # SQL for the attrs JSON (NULL when nothing is left over)
     usage_keys: str  # SQL: does the line hold a usage field, even a null one
     keys: frozenset[str] = frozenset()  # the batch's top-level keys the plan was made for
+    event_refs: tuple[str, ...] = ()  # SQL reading each event-name candidate (events, as a tuple)
 
 
 class FieldMap:
@@ -488,7 +489,10 @@ class FieldMap:
         if overflow:
             read = json.dumps({k: None for k, t in top.items() if t == "VARCHAR"})
             attrs = f"CAST(nullif(CAST(json_merge_patch(line, {literal(read)}) AS VARCHAR), '{{}}') AS JSON)"
-        return FieldPlan(json.dumps(top, sort_keys=True), nested, exprs, events, attrs, usage_keys, keys)
+        event_refs = tuple(r for _, r in refs.get("event", []))
+        return FieldPlan(
+            json.dumps(top, sort_keys=True), nested, exprs, events, attrs, usage_keys, keys, event_refs
+        )
 
     def _spellings(
         self, alias: Path, variants: dict[str, list[str]], present_in: dict[str, dict[str, list[str]]]

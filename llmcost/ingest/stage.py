@@ -66,6 +66,8 @@ class Stager:
         self.earliest = earliest
         self._table: Any = None
         self.default_provider: str | None = None  # what a forced provider source implies
+        # the cheap-validation fast path of stage.sql; off, every line takes the full per-field path
+        self.fast = True
         prepare_connection(con)
 
     def stage(self, table: pa.Table) -> pa.Table:
@@ -187,7 +189,8 @@ class Stager:
             "guard": guard,
             "structure": literal(plan.structure),
             "nested": nested or "NULL AS no_nested",
-            "events": plan.events,
+            "is_request": _named(plan.event_refs, "$request_events"),
+            "is_outcome": _named(plan.event_refs, "$outcome_events"),
             "attrs": plan.attrs,
             "usage_keys": plan.usage_keys,
             "refused": self._refused(plan),
@@ -216,6 +219,7 @@ class Stager:
             "latest": self.now + FUTURE_SLACK,
             "earliest": self.earliest,
             "default_provider": self.default_provider,
+            "fast": self.fast,
         }
 
     def _bisect(self, table: Any) -> None:
@@ -261,3 +265,11 @@ class Stager:
             con.execute(SQL.text("stage_parts"))
         finally:
             con.unregister("staged_parts")
+
+
+def _named(refs: tuple[str, ...], events: str) -> str:
+    """SQL: does any event-name candidate of the line name one of `events` (a bound list)? The same
+    as list_has_any([refs], events), without building a list per line."""
+    if not refs:  # still names the bound list: DuckDB refuses a parameter the statement does not use
+        refs = ("NULL::VARCHAR",)
+    return "(" + " OR ".join(f"coalesce(list_contains({events}, {r}), false)" for r in refs) + ")"

@@ -21,7 +21,8 @@ nested AS (
 fields AS (
     SELECT
         line_no, byte_offset, line, bad, raw, s,
-        {{events}} AS events,
+        {{is_request}} AS is_request,  -- an event-name candidate names a request event
+        {{is_outcome}} AS is_outcome,
         {{event}} AS event_name,
         {{ts}} AS ts_raw,
         {{request_id}} AS request_id,
@@ -54,43 +55,104 @@ fields AS (
         {{refused}} AS refused
     FROM nested
 ),
-typed AS (
+-- The fast path (issue 16): the simple casts of every typed column, and one vectorised check that
+-- a line is plainly valid -- bad/refused absent, an RFC 3339 UTC timestamp inside the accepted
+-- range, every count present written as plain digits, a cost that reads as an amount and, for a
+-- request, a model, a token count and consistent cache/reasoning counts. For a line that passes,
+-- each simple cast equals what the full parser below gives and no reject reason can apply; only
+-- the lines that fail the check go through the full per-field parsers and the reason CASE, so
+-- rejects keep exactly their reasons and details. ($fast false sends every line the full way: the
+-- test that both ways stage the same rows.)
+quick AS (
     SELECT
         *,
         CASE
             WHEN s IS NULL THEN NULL
-            WHEN list_has_any(events, $request_events)
-                 OR (NOT list_has_any(events, $outcome_events) AND model IS NOT NULL
+            WHEN is_request
+                 OR (NOT is_outcome AND model IS NOT NULL
                      AND (input_raw IS NOT NULL OR output_raw IS NOT NULL))
                 THEN 'request'
             -- a failed call whose usage fields are present but null (a gateway row for a 429)
-            WHEN NOT list_has_any(events, $outcome_events) AND model IS NOT NULL AND llmcost_failed(outcome_raw)
+            WHEN NOT is_outcome AND model IS NOT NULL AND llmcost_failed(outcome_raw)
                  AND {{usage_keys}}
                 THEN 'request'
-            WHEN list_has_any(events, $outcome_events) THEN 'outcome'
+            WHEN is_outcome THEN 'outcome'
             ELSE 'ignored'
         END AS candidate,
-        llmcost_ts(ts_raw, $tz) AS ts,
-        ts_raw IS NOT NULL AND NOT ends_with(ts_raw, 'Z') AND NOT llmcost_is_epoch(ts_raw)
-            AND NOT llmcost_has_zone(ts_raw) AS naive_ts,
-        llmcost_count(input_raw) AS input_n,
-        llmcost_count(cached_raw) AS cached_n,
-        llmcost_count(cache_write_raw) AS cache_write_n,
-        llmcost_count(cache_write_1h_raw) AS cache_write_1h_n,
-        llmcost_count(output_raw) AS output_n,
-        llmcost_count(reasoning_raw) AS reasoning_n,
-        llmcost_count(anth_read_raw) AS anth_read_n,
-        llmcost_count(anth_creation_raw) AS anth_creation_n,
-        llmcost_count(candidates_raw) AS candidates_n,
-        llmcost_duration(latency_raw) AS latency_n,
-        llmcost_money(cost_raw) AS cost_n,
-        llmcost_number(value_raw) AS value_n
+        -- llmcost_ts's own fast path: the usual RFC 3339 UTC form
+        CASE WHEN ends_with(ts_raw, 'Z') AND strlen(ts_raw) >= 20 AND substr(ts_raw, 11, 1) = 'T'
+             THEN TRY_CAST(ts_raw AS TIMESTAMPTZ) END AS ts_q,
+        -- llmcost_count's own fast path; plain digits are the values whose round trip is themselves
+        TRY_CAST(TRY_CAST(input_raw AS UBIGINT) AS BIGINT) AS input_q,
+        TRY_CAST(TRY_CAST(cached_raw AS UBIGINT) AS BIGINT) AS cached_q,
+        TRY_CAST(TRY_CAST(cache_write_raw AS UBIGINT) AS BIGINT) AS cache_write_q,
+        TRY_CAST(TRY_CAST(cache_write_1h_raw AS UBIGINT) AS BIGINT) AS cache_write_1h_q,
+        TRY_CAST(TRY_CAST(output_raw AS UBIGINT) AS BIGINT) AS output_q,
+        TRY_CAST(TRY_CAST(reasoning_raw AS UBIGINT) AS BIGINT) AS reasoning_q,
+        TRY_CAST(TRY_CAST(anth_read_raw AS UBIGINT) AS BIGINT) AS anth_read_q,
+        TRY_CAST(TRY_CAST(anth_creation_raw AS UBIGINT) AS BIGINT) AS anth_creation_q,
+        TRY_CAST(TRY_CAST(candidates_raw AS UBIGINT) AS BIGINT) AS candidates_q,
+        TRY_CAST(TRY_CAST(latency_raw AS UBIGINT) AS BIGINT) AS latency_q,
+        -- the full parser, for every line: JSON numbers such as 0.000001 reach it as '1e-06'
+        llmcost_money(cost_raw) AS cost_q
     FROM fields
+),
+checked AS (
+    SELECT
+        *,
+        coalesce(
+            $fast AND bad IS NULL AND refused IS NULL AND s IS NOT NULL
+            AND ts_q <= $latest AND ts_q >= $earliest
+            AND (input_raw IS NULL OR CAST(input_q AS VARCHAR) = input_raw)
+            AND (cached_raw IS NULL OR CAST(cached_q AS VARCHAR) = cached_raw)
+            AND (cache_write_raw IS NULL OR CAST(cache_write_q AS VARCHAR) = cache_write_raw)
+            AND (cache_write_1h_raw IS NULL OR CAST(cache_write_1h_q AS VARCHAR) = cache_write_1h_raw)
+            AND (output_raw IS NULL OR CAST(output_q AS VARCHAR) = output_raw)
+            AND (reasoning_raw IS NULL OR CAST(reasoning_q AS VARCHAR) = reasoning_raw)
+            AND (anth_read_raw IS NULL OR CAST(anth_read_q AS VARCHAR) = anth_read_raw)
+            AND (anth_creation_raw IS NULL OR CAST(anth_creation_q AS VARCHAR) = anth_creation_raw)
+            AND (candidates_raw IS NULL OR CAST(candidates_q AS VARCHAR) = candidates_raw)
+            AND (latency_raw IS NULL OR CAST(latency_q AS VARCHAR) = latency_raw)
+            AND (cost_raw IS NULL OR cost_q IS NOT NULL)
+            AND (candidate <> 'request' OR (
+                trim(model) <> ''
+                AND (input_raw IS NOT NULL OR output_raw IS NOT NULL OR anth_read_raw IS NOT NULL
+                     OR candidates_raw IS NOT NULL)
+                AND (anth_read_raw IS NOT NULL OR anth_creation_raw IS NOT NULL
+                     OR coalesce(cached_q, 0) + coalesce(cache_write_q, 0) <= coalesce(input_q, 0))
+                AND coalesce(cache_write_1h_q, 0) <= coalesce(anth_creation_q, cache_write_q, 0)
+                AND (candidates_q IS NOT NULL OR coalesce(reasoning_q, 0) <= coalesce(output_q, 0))
+            )),
+            false
+        ) AS cheap
+    FROM quick
+),
+typed AS (
+    SELECT
+        *,
+        CASE WHEN cheap THEN ts_q ELSE llmcost_ts(ts_raw, $tz) END AS ts,
+        CASE WHEN cheap THEN false
+             ELSE ts_raw IS NOT NULL AND NOT ends_with(ts_raw, 'Z') AND NOT llmcost_is_epoch(ts_raw)
+                  AND NOT llmcost_has_zone(ts_raw) END AS naive_ts,
+        CASE WHEN cheap THEN input_q ELSE llmcost_count(input_raw) END AS input_n,
+        CASE WHEN cheap THEN cached_q ELSE llmcost_count(cached_raw) END AS cached_n,
+        CASE WHEN cheap THEN cache_write_q ELSE llmcost_count(cache_write_raw) END AS cache_write_n,
+        CASE WHEN cheap THEN cache_write_1h_q ELSE llmcost_count(cache_write_1h_raw) END AS cache_write_1h_n,
+        CASE WHEN cheap THEN output_q ELSE llmcost_count(output_raw) END AS output_n,
+        CASE WHEN cheap THEN reasoning_q ELSE llmcost_count(reasoning_raw) END AS reasoning_n,
+        CASE WHEN cheap THEN anth_read_q ELSE llmcost_count(anth_read_raw) END AS anth_read_n,
+        CASE WHEN cheap THEN anth_creation_q ELSE llmcost_count(anth_creation_raw) END AS anth_creation_n,
+        CASE WHEN cheap THEN candidates_q ELSE llmcost_count(candidates_raw) END AS candidates_n,
+        CASE WHEN cheap THEN latency_q ELSE llmcost_duration(latency_raw) END AS latency_n,
+        cost_q AS cost_n,
+        llmcost_number(value_raw) AS value_n  -- no reject reason reads it
+    FROM checked
 ),
 judged AS (
     SELECT
         *,
         CASE
+            WHEN cheap THEN NULL
             WHEN bad IS NOT NULL THEN bad
             WHEN refused IS NOT NULL THEN refused
             WHEN s IS NULL AND trim(line, ' '||chr(9)||chr(13)||chr(10)) = '' THEN NULL
