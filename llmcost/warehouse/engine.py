@@ -134,7 +134,7 @@ def _ordered_list(order: exp.Order) -> exp.Expression:
             f"WHEN r.{f} IS NULL THEN {last} WHEN l.{f} < r.{f} THEN {lt} ELSE {gt} END"
         )
     template = f"TRANSFORM(ARRAY_SORT(_x, (l, r) -> CASE {' '.join(cases)} ELSE 0 END), e -> e.v)"
-    out = sqlglot.parse_one(template, read="spark")
+    out: Any = sqlglot.parse_one(template, read="spark")
     placeholder = out.find(exp.Column)
     assert placeholder is not None and placeholder.name == "_x"
     placeholder.replace(exp.ArrayAgg(this=packed))
