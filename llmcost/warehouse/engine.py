@@ -108,7 +108,7 @@ def _is_millis(scale: Any) -> bool:
     return isinstance(scale, exp.Literal) and scale.name == "3"
 
 
-def _ordered_list(order: exp.Order) -> exp.Expression:
+def _ordered_list(order: exp.Order) -> Any:
     """`list(x ORDER BY k1 DESC NULLS LAST, k2, ...)`: Spark's collect_list keeps no order, so
     each value is collected with its keys and the array sorted by a comparator that orders as the
     ORDER BY does (each key's direction and NULLS placement), then the values are taken back out."""
@@ -134,7 +134,7 @@ def _ordered_list(order: exp.Order) -> exp.Expression:
             f"WHEN r.{f} IS NULL THEN {last} WHEN l.{f} < r.{f} THEN {lt} ELSE {gt} END"
         )
     template = f"TRANSFORM(ARRAY_SORT(_x, (l, r) -> CASE {' '.join(cases)} ELSE 0 END), e -> e.v)"
-    out: Any = sqlglot.parse_one(template, read="spark")
+    out = sqlglot.parse_one(template, read="spark")
     placeholder = out.find(exp.Column)
     assert placeholder is not None and placeholder.name == "_x"
     placeholder.replace(exp.ArrayAgg(this=packed))
