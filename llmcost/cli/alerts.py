@@ -298,6 +298,8 @@ def export_prometheus_cmd(
     lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Write a Prometheus textfile-collector file: spend and tokens by tenant (top N + other), feature
     and model for the day and the month to date; alerts firing by rule; the org budget and forecast;
@@ -306,18 +308,17 @@ def export_prometheus_cmd(
 
     from llmcost.alerts import load_settings
     from llmcost.alerts.metrics import snapshot
-    from llmcost.queries.session import prepare
+    from llmcost.queries.session import connection
     from llmcost.report.prometheus import write_textfile
-    from llmcost.warehouse import reader
 
     set_color(color)
     db_path, cfg = resolve(db, config)
     settings = load_settings(cfg)
     mode = _cost_mode(cost, cfg)
     day = parse_day(at)
-    with reader(db_path, lake) as wh:
+    with connection(db_path, engine, spark_master, lake) as con:
         snap = snapshot(
-            prepare(wh), settings, day, cost_mode=mode, top={d: top for d in ("tenant", "feature", "model")}
+            con, settings, day, cost_mode=mode, top={d: top for d in ("tenant", "feature", "model")}
         )
     samples = write_textfile(file, snap)
     err_console().print(

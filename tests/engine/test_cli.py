@@ -64,6 +64,21 @@ def test_an_unknown_engine_is_a_usage_error(built: Built, capsys: pytest.Capture
     assert "--engine: unknown engine 'presto'; choose from duckdb, spark" in capsys.readouterr().err
 
 
+def test_the_prometheus_textfile_is_the_same_on_spark(built: Built, spark: Any, tmp_path: Path) -> None:
+    from llmcost.cli import main
+
+    files = []
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / f"{engine}.prom"
+        assert (
+            main(["export", "prometheus", str(out), "--at", "2026-10-20", "--engine", engine, *built.args()])
+            == 0
+        )
+        files.append(out.read_text("utf-8"))
+    assert files[0] == files[1]
+    assert "llmcost_" in files[0]
+
+
 # the dashboard's one moment of its own: when it was made
 _GENERATED = re.compile(r'"generated_at":"[^"]*"|<dd>\d{4}-\d\d-\d\d \d\d:\d\d UTC</dd>')
 
