@@ -230,8 +230,8 @@ NOT_ON_SPARK = {
     "connection has no inventory and reads the range by scanning (coverage_range, replayed)",
     "queries/trace_nearby": "the close ids for an unknown `llmcost trace ID`: Spark has no "
     "jaro_winkler_similarity, so on Spark the error names none (SparkConnection.similarity)",
-    "queries/rollup_create": "the HTML dashboard's rollup of its window: a TEMP table (DuckDB only, like the "
-    "dashboard: `report --format html --engine spark` is refused); tests/queries/test_rollup.py checks "
+    "queries/rollup_create": "the HTML dashboard's rollup of its window: a TEMP table (on Spark a cached temp "
+    "view; tests/engine/test_cli.py compares the whole dashboard page, marked slow); tests/queries/test_rollup.py checks "
     "every report read from it against the scans (spend, unit_spend, unit_events, unpriced_models, "
     "dashboard_outcomes) that are replayed here",
     "queries/rollup_spend": "reads the dashboard's rollup (see rollup_create)",
