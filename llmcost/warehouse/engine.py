@@ -133,11 +133,17 @@ def _ordered_list(order: exp.Order) -> Any:
             f"WHEN NOT l.{f} <=> r.{f} THEN CASE WHEN l.{f} IS NULL THEN {first} "
             f"WHEN r.{f} IS NULL THEN {last} WHEN l.{f} < r.{f} THEN {lt} ELSE {gt} END"
         )
-    template = f"TRANSFORM(ARRAY_SORT(_x, (l, r) -> CASE {' '.join(cases)} ELSE 0 END), e -> e.v)"
+    # over no rows DuckDB's list is NULL, Spark's collect_list empty (the packed struct is never
+    # NULL, so an empty array means no rows)
+    template = (
+        f"CASE WHEN SIZE(_x) = 0 THEN NULL "
+        f"ELSE TRANSFORM(ARRAY_SORT(_x, (l, r) -> CASE {' '.join(cases)} ELSE 0 END), e -> e.v) END"
+    )
     out = sqlglot.parse_one(template, read="spark")
-    placeholder = out.find(exp.Column)
-    assert placeholder is not None and placeholder.name == "_x"
-    placeholder.replace(exp.ArrayAgg(this=packed))
+    holes = [c for c in out.find_all(exp.Column) if c.name == "_x"]
+    assert len(holes) == 2
+    for hole in holes:
+        hole.replace(exp.ArrayAgg(this=packed.copy()))
     return out
 
 

@@ -174,7 +174,7 @@ def answer(con: Any, sql: str, params: dict[str, Any]) -> tuple[list[str], list[
     # an expression without an alias is named by each engine its own way; code reads aliases only
     names = [d[0] if _NAME.fullmatch(d[0]) else "?" for d in cur.description or []]
     rows = [tuple(exact(v) for v in row) for row in cur.fetchall()]
-    if "ORDER BY" not in sql.upper():
+    if "ORDER BY" not in _code(sql).upper():  # (a comment may name ORDER BY)
         rows.sort(key=repr)
     return names, rows
 

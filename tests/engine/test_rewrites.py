@@ -52,22 +52,25 @@ pytest.importorskip("sqlglot")
             "WITH u AS (SELECT 1 AS x) SELECT x FROM u",
         ),
         # a list in its ORDER BY: collect_list keeps no order, so the array is sorted by its keys
+        # (and over no rows it is NULL, as DuckDB's list is)
         (
             "SELECT list((a, b) ORDER BY c DESC NULLS LAST, a) FROM t",
-            "SELECT TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(c AS k0, a AS k1, STRUCT(a, b) AS v)), "
+            "SELECT CASE WHEN SIZE(COLLECT_LIST(STRUCT(c AS k0, a AS k1, STRUCT(a, b) AS v))) = 0 THEN NULL "
+            "ELSE TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(c AS k0, a AS k1, STRUCT(a, b) AS v)), "
             "(l, r) -> CASE "
             "WHEN NOT l.k0 IS NOT DISTINCT FROM r.k0 THEN CASE WHEN l.k0 IS NULL THEN 1 "
             "WHEN r.k0 IS NULL THEN -1 WHEN l.k0 < r.k0 THEN 1 ELSE -1 END "
             "WHEN NOT l.k1 IS NOT DISTINCT FROM r.k1 THEN CASE WHEN l.k1 IS NULL THEN 1 "
             "WHEN r.k1 IS NULL THEN -1 WHEN l.k1 < r.k1 THEN -1 ELSE 1 END "
-            "ELSE 0 END), e -> e.v) FROM t",
+            "ELSE 0 END), e -> e.v) END FROM t",
         ),
         (
             "SELECT list(x ORDER BY x NULLS FIRST) FROM t",
-            "SELECT TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(x AS k0, x AS v)), (l, r) -> CASE "
+            "SELECT CASE WHEN SIZE(COLLECT_LIST(STRUCT(x AS k0, x AS v))) = 0 THEN NULL "
+            "ELSE TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(x AS k0, x AS v)), (l, r) -> CASE "
             "WHEN NOT l.k0 IS NOT DISTINCT FROM r.k0 THEN CASE WHEN l.k0 IS NULL THEN -1 "
             "WHEN r.k0 IS NULL THEN 1 WHEN l.k0 < r.k0 THEN -1 ELSE 1 END "
-            "ELSE 0 END), e -> e.v) FROM t",
+            "ELSE 0 END), e -> e.v) END FROM t",
         ),
         # a sorted distinct list (trace_details' models): sorted as it is
         (
@@ -103,3 +106,6 @@ def test_an_ordered_list_and_epoch_ms_answer_as_on_duckdb(spark: object) -> None
     (row,) = spark.sql(spark_sql).collect()  # type: ignore[attr-defined]
     assert [tuple(r) for r in row.top] == [(4, "w"), (3, "y"), (2, "z"), (1, "x")]
     assert row.ms == 2500
+    empty = "SELECT list(a ORDER BY a) AS top FROM (VALUES (1)) AS t(a) WHERE a > 1"
+    assert duckdb.sql(empty).fetchall() == [(None,)]
+    assert spark.sql(to_spark(empty)).collect()[0].top is None  # type: ignore[attr-defined]
