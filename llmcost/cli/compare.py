@@ -14,10 +14,12 @@ from llmcost.cli.options import (
     ConfigOption,
     CostOption,
     DbOption,
+    EngineOption,
     LakeOption,
     OutputOption,
     PagerOption,
     SinceOption,
+    SparkMasterOption,
     TzOption,
     UntilOption,
     WhereOption,
@@ -76,6 +78,8 @@ def compare_cmd(
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Two sides in one table: --by prompt_version --values v3,v4 (any dimension, attr.KEY too),
     or --before DATE (before and after a deploy).
@@ -89,10 +93,9 @@ def compare_cmd(
     from llmcost.queries import compare as q
     from llmcost.queries.dimensions import parse_where
     from llmcost.queries.scope import Scope
-    from llmcost.queries.session import prepare
+    from llmcost.queries.session import connection
     from llmcost.queries.unit import event_names
     from llmcost.report import compare as render
-    from llmcost.warehouse import reader
     from llmcost.window import Window, parse_instant
 
     set_color(color)
@@ -118,8 +121,7 @@ def compare_cmd(
         q.before_after(split, window.since, end or window.until)
     db_path, cfg = resolve(db, config)
     scope = Scope(Window.parse(since, until, tz), parse_where(where), cost or cfg.pricing.cost_mode)
-    with reader(db_path, lake) as wh:
-        con = prepare(wh)
+    with connection(db_path, engine, spark_master, lake) as con:
         if event is None:
             known = event_names(con)
             if len(known) > 1:

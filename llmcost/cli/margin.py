@@ -19,8 +19,11 @@ from llmcost.cli.options import (
     ConfigOption,
     CostOption,
     DbOption,
+    EngineOption,
+    LakeOption,
     OutputOption,
     PagerOption,
+    SparkMasterOption,
     format_option,
     output_format,
     top_rows,
@@ -69,9 +72,12 @@ def margin_cmd(
     output: OutputOption = None,
     cost: CostOption = None,
     db: DbOption = None,
+    lake: LakeOption = None,
     config: ConfigOption = None,
     color: ColorOption = "auto",
     pager: PagerOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Gross margin after LLM cost, per tenant, for a month: the plan and its monthly price (from the
     billing system: [plans] database and query), the month's LLM cost, margin in dollars and percent,
@@ -82,8 +88,7 @@ def margin_cmd(
     from llmcost.queries import plans as billing
     from llmcost.queries.margin import margin_report
     from llmcost.queries.scope import COST_MODES
-    from llmcost.queries.session import prepare
-    from llmcost.warehouse import reader
+    from llmcost.queries.session import connection
 
     set_color(color)
     fmt = output_format(fmt, "margin", _FORMATS)
@@ -102,9 +107,9 @@ def margin_cmd(
         )
     plans = billing.load(cfg.plans, cfg.source_path.parent if cfg.source_path is not None else None)
     assert plans is not None
-    with reader(db_path) as wh:
+    with connection(db_path, engine, spark_master, lake) as con:
         report = margin_report(
-            prepare(wh),
+            con,
             plans,
             first,
             cost_mode=mode,

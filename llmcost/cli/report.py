@@ -251,9 +251,7 @@ def report_cmd(
     set_color(color)
     if fmt.strip().lower() == "html":
         if engine != "duckdb":
-            raise UsageError(
-                "--format html: the dashboard runs on DuckDB only (its cache view stages a table)"
-            )
+            raise UsageError("--format html: the dashboard runs on DuckDB only (its traces panel does)")
         _emit_html(db, config, since, until, tz, where, cost, output, lake)
         return
     fmt = _format(fmt, "report")
@@ -425,9 +423,10 @@ def _view(
     top: str | None,
     by: list[str] | None = None,
     lake: str | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
 ) -> None:
-    from llmcost.queries.session import prepare
-    from llmcost.warehouse import reader
+    from llmcost.queries.session import connection
 
     set_color(color)
     fmt = _format(fmt, f"view {view.name}")
@@ -443,8 +442,8 @@ def _view(
     else:
         scope = _scope(cfg, since, until, tz, where, cost)
     anchor = scope.window.until or datetime.now(UTC)
-    with reader(db_path, lake) as wh:
-        rep = view.query(Ask(prepare(wh), scope, dims, rows.rows, anchor, cfg))
+    with connection(db_path, engine, spark_master, lake) as con:
+        rep = view.query(Ask(con, scope, dims, rows.rows, anchor, cfg))
     _emit(rep, fmt, output, rows)
 
 
@@ -474,6 +473,8 @@ def _view_params(view: View) -> list[inspect.Parameter]:
         param("config", ConfigOption),
         param("color", ColorOption, "auto"),
         param("pager", PagerOption, None),
+        param("engine", EngineOption, "duckdb"),
+        param("spark_master", SparkMasterOption, "local[2]"),
     ]
 
 

@@ -100,8 +100,11 @@ class Loader:
         totals = Counts()
         try:
             for inp in inputs:
-                with materialised(inp, self.cfg.storage) as (path, display):
-                    res = self._load_file(ingest_id, path, display, progress)
+                res = self._unchanged_object(inp)
+                if res is None:
+                    with materialised(inp, self.cfg.storage) as (path, display):
+                        res = self._load_file(ingest_id, path, display, progress)
+                    self._object_read(inp, res)
                 results.append(res)
                 totals.add(res.counts)
         except BaseException:
@@ -116,6 +119,27 @@ class Loader:
         status = "ok" if not any(r.error for r in results) and not skipped else "partial"
         commit.finish_run(self.con, ingest_id, finished, status, len(inputs))
         return IngestResult(ingest_id, results, skipped, totals, started, finished)
+
+    def _unchanged_object(self, inp: Input) -> FileResult | None:
+        """An object listed as it was when a run read it to its end: its result, no read."""
+        if inp.obj is None:
+            return None
+        from llmcost.ingest import objects
+
+        done = objects.unchanged(self.con, inp.obj)
+        if done is None:
+            return None
+        source_id, offset, fmt = done
+        commit.source_seen(self.con, source_id, inp.display, 0, datetime.now(UTC))
+        return FileResult(inp.display, source_id=source_id, resumed_at=offset, format=fmt or "jsonl")
+
+    def _object_read(self, inp: Input, res: FileResult) -> None:
+        """Record an object read to its end (no error, nothing held back) by its ETag and size."""
+        if inp.obj is None or res.source_id is None or res.error or res.pending_bytes or res.note:
+            return
+        from llmcost.ingest import objects
+
+        objects.mark_done(self.con, inp.obj, res.source_id)
 
     def _committed(self, c: Counts) -> None:
         self.batches += 1

@@ -11,6 +11,11 @@ the same source, and an object rewritten longer (or the next rotated object) res
 listing saw pins every read (s3fs sends it as If-Match), so an object replaced while it is read
 fails that object's read instead of mixing two versions.
 
+An object read to its end is recorded (its ETag, size, source and that source's committed offset, in
+`warehouse_meta`), and a rerun that lists it unchanged (same ETag and size, the source not moved
+since) skips it without a read: what matters for a .gz or .zst object, whose resume check would
+otherwise decompress it up to its committed offset to fingerprint the bytes before it.
+
 Retries: botocore's "standard" mode retries 5xx, throttling and connection errors with backoff
 (`[storage] max_attempts`); s3fs's own retry loop is turned off so that number is the number.
 """
@@ -26,9 +31,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from llmcost.config.storage import StorageConfig
 from llmcost.errors import UsageError
+from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
+    import duckdb
     from fsspec import AbstractFileSystem
+
+SQL = SqlFiles("llmcost.ingest")
 
 # scheme -> (fsspec's module for it, the llmcost extra that installs it)
 SCHEMES: dict[str, tuple[str, str]] = {
@@ -51,6 +60,35 @@ class StoredObject:
     url: str  # scheme://bucket/key, what messages call it
     size: int  # bytes as stored (compressed, for a .gz)
     etag: str
+
+
+def _done_key(obj: StoredObject) -> str:
+    return f"object:{obj.url}"
+
+
+def unchanged(con: duckdb.DuckDBPyConnection, obj: StoredObject) -> tuple[int, int, str | None] | None:
+    """(source id, committed offset, format) when `obj` was read to its end by an earlier run and
+    is listed with the same ETag and size, its source not moved since; None: read it."""
+    if not obj.etag:
+        return None
+    for value, offset, fmt in SQL.run(con, "object_done", {"key": _done_key(obj)}):
+        parts = str(value).split(" ")
+        if len(parts) == 4 and parts[:2] == [obj.etag, str(obj.size)] and parts[3] == str(offset):
+            return int(parts[2]), int(offset), fmt
+    return None
+
+
+def mark_done(con: duckdb.DuckDBPyConnection, obj: StoredObject, source_id: int) -> None:
+    """Record that `obj` (this ETag and size) was read to its end into `source_id`."""
+    if not obj.etag:
+        return
+    key = _done_key(obj)
+    rows = SQL.run(con, "source_offset", {"source_id": source_id})
+    if not rows:
+        return
+    SQL.run(con, "object_done_clear", {"key": key})
+    value = f"{obj.etag} {obj.size} {source_id} {int(rows[0][0])}"
+    SQL.run(con, "object_done_set", {"key": key, "value": value})
 
 
 def scheme_of(arg: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -187,6 +188,69 @@ def load_cells(con: duckdb.DuckDBPyConnection, catalog: Catalog, keys: list[Pric
         _insert_cells(con, fresh)
     loaded[1].update(keys)
     return [cell for key in keys for cell in catalog.cells(key)]
+
+
+def price_join(catalog: Catalog, keys: list[PriceKey]) -> tuple[dict[str, str], dict[str, Any]]:
+    """What a read-only statement needs to price rows as `apply_prices` would, without its TEMP
+    cells table and UPDATE (so Spark can run it): the fragments `cells` (a relation of the keys'
+    price cells, the columns of cells.sql), `cell_match` and `cost` (the same join and arithmetic
+    `apply_prices` uses, on `r` and `c`), and the parameters `cells` reads. Rows join at most one
+    cell; a row that matches none (no price, or contradictory tokens) gets a NULL cost."""
+    cells = [cell for key in sorted(set(keys), key=repr) for cell in catalog.cells(key)]
+    rows = [_cell_params(c) for c in cells] or [dict.fromkeys(_CELL_PARAMS)]  # NULL c_model: no match
+    row = SQL.fragment("cells_row")
+    select = SQL.render("cells_select", rows=", ".join(_numbered(row, i) for i in range(len(rows))))
+    params = {f"cell_{k}_{i}": v for i, r in enumerate(rows) for k, v in r.items()}
+    fragments = {
+        "cells": "\n".join(ln for ln in select.splitlines() if not ln.lstrip().startswith("--")),
+        "cell_match": SQL.fragment("cell_match", usage_valid=SQL.fragment("usage_valid")),
+        "cost": SQL.fragment("cost"),
+    }
+    return fragments, params
+
+
+# The ends of the TIMESTAMP range both engines share, for a cell's missing bounds.
+_EVER = datetime(1, 1, 1, tzinfo=UTC)
+_NEVER = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+_CELL_PARAMS = (
+    "provider",
+    "model",
+    "service_tier",
+    "from",
+    "until",
+    "tod_from",
+    "tod_until",
+    "above",
+    "upto",
+    "input",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "output",
+    "reasoning",
+    "per_request",
+    "num",
+    "den",
+    "ref",
+)
+
+
+def _cell_params(c: Cell) -> dict[str, Any]:
+    num, den = c.price.multiplier()
+    values = (
+        *c.key,
+        c.valid_from or _EVER,
+        c.valid_until or _NEVER,
+        c.tod_from,
+        c.tod_until,
+        c.above,
+        c.upto,
+        *c.price.atto(),
+        num,
+        den,
+        c.price.ref,
+    )
+    return dict(zip(_CELL_PARAMS, values, strict=True))
 
 
 def keys_in(con: duckdb.DuckDBPyConnection, keys_sql: str, params: dict[str, Any]) -> list[PriceKey]:

@@ -402,18 +402,21 @@ def cache(
 ) -> Report:
     """Response-cache hits by feature (or `by`), and what they would have cost as provider calls
     at the catalog's price in force at each hit's time: the savings the cache stands for."""
-    from llmcost.pricing import apply_prices  # not at the top: see scope.cost_expr
+    from llmcost.pricing.derive import price_join  # not at the top: see scope.cost_expr
 
     dims = tuple(by) or (DIMENSIONS["feature"],)
     rep = spend(con, SpendQuery(dims, scope, top=top), name="cache", title="Response-cache hits and savings")
-    stage = SQL.render("cache_stage", dimensions=select_list(dims, "r", scope.slot), scope=scope.where("r"))
-    con.execute(stage, sqlrun.bind(stage, scope.params()))
-    try:
-        apply_prices(con, "_llmcost_cache_hits", catalog, record=False)
-        savings_sql = SQL.render("cache_savings", buckets=bucket_list(dims, "h", scope.slot))
-        savings = sqlrun.run(con, savings_sql, {"tz": scope.window.tz})
-    finally:
-        con.execute(SQL.render("drop_temp", table="_llmcost_cache_hits"))
+    params = scope.params()
+    keys = [(p, m, t) for p, m, t in SQL.run(con, "cache_keys", params, scope=scope.where("r"))]
+    pricing, cell_params = price_join(catalog, keys)
+    savings_sql = SQL.render(
+        "cache_savings",
+        dimensions=select_list(dims, "r", scope.slot),
+        scope=scope.where("r"),
+        buckets=bucket_list(dims, "h", scope.slot),
+        **pricing,
+    )
+    savings = sqlrun.run(con, savings_sql, {**params, **cell_params})
     saved: dict[tuple[Any, ...], tuple[Decimal | None, int]] = {}
     for values in savings:
         key = tuple(shown_value(d, values[i]) for i, d in enumerate(dims))

@@ -76,6 +76,9 @@ def _rewrite(node: Any) -> Any:
             return fn(list(node.expressions))
     if isinstance(node, exp.Div):  # DuckDB's `/` is DOUBLE division for every numeric type
         return exp.Div(this=_double(node.this), expression=_double(node.expression))
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.INT128:
+        # HUGEINT (the pricing cells' exact atto-USD integers): Spark's widest exact integer
+        return exp.DataType.build("DECIMAL(38, 0)")
     if isinstance(node, exp.Avg):  # DuckDB: avg(DECIMAL) is DOUBLE
         return exp.Avg(this=_double(node.this))
     if isinstance(node, exp.PercentileDisc) and node.expression is not None:
@@ -107,6 +110,26 @@ def to_spark(sql: str) -> str | None:
             else:
                 node.replace(new)
     return tree.sql(dialect="spark")
+
+
+@cache
+def working_table(sql: str) -> tuple[str, str | None] | None:
+    """A DuckDB working-table statement in Spark terms: `CREATE [OR REPLACE] TEMP TABLE name AS
+    query` is (name, the query's Spark SQL), `DROP TABLE [IF EXISTS] name` is (name, None); any
+    other statement None. Spark keeps the query as a cached temp view of that name, which the
+    statements after it read as DuckDB reads the table."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if isinstance(tree, exp.Create) and tree.find(exp.TemporaryProperty) and tree.expression:
+        query = to_spark(tree.expression.sql(dialect="duckdb"))
+        assert query is not None
+        return tree.this.name, query
+    if isinstance(tree, exp.Drop) and str(tree.args.get("kind")).upper() == "TABLE":
+        tables = tree.args.get("tables") or [tree.this]
+        return tables[0].name, None
+    return None
 
 
 # -- the Spark side ---------------------------------------------------------------------------------
@@ -173,22 +196,40 @@ class SparkConnection:
         self.session = session
         self.description: list[tuple[str, ...]] = []
         self._rows: list[tuple[Any, ...]] = []
+        self._arrow: Any = None
         for name, files in tables.items():
             if not files:
                 continue
             _frame(session, [str(f) for f in files]).createOrReplaceTempView(name)
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> SparkConnection:
+        args = bind(sql, dict(params or {}))
+        self.description, self._rows, self._arrow = [], [], None
+        working = working_table(sql)
+        if working is not None:
+            name, query = working
+            if self.session.catalog.tableExists(name):
+                self.session.catalog.dropTempView(name)  # uncached with it
+            if query is not None:
+                self.session.sql(query, args=args or None).createOrReplaceTempView(name)
+                self.session.catalog.cacheTable(name)
+            return self
         spark_sql = to_spark(sql)
         if spark_sql is None:
-            self.description, self._rows = [], []
             return self
-        args = bind(sql, dict(params or {}))
         table = self.session.sql(spark_sql, args=args or None).toArrow()
         self.description = [(name,) for name in table.column_names]
         columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
         self._rows = list(zip(*columns, strict=True)) if columns else []
+        self._arrow = table
         return self
+
+    def fetchnumpy(self) -> dict[str, Any]:
+        """The last answer's columns as NumPy arrays (compare's bootstrap reads them so)."""
+        table, self._arrow, self._rows = self._arrow, None, []
+        if table is None:
+            return {}
+        return {name: table.column(name).to_numpy() for name in table.column_names}
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         rows, self._rows = self._rows, []

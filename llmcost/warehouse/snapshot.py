@@ -230,6 +230,16 @@ def check(manifest: dict[str, Any]) -> None:
         raise ValueError(f"the manifest names files llmcost does not write: {bad[:3]}")
 
 
+def _list_folders(filesystem: Any, urls: list[str]) -> None:
+    """List each folder the segment files are in, once: object-store filesystems (s3fs) keep the
+    listing and answer every later size or existence check of a file from it, where DuckDB's scans
+    would otherwise send a HEAD request for each file each time a query opens it."""
+    folders = sorted({u.split("://", 1)[-1].rsplit("/", 1)[0] for u in urls})
+    for folder in folders:
+        with contextlib.suppress(Exception):  # only a cache: a failed listing leaves the HEADs
+            filesystem.ls(folder, detail=True)
+
+
 def open_manifest(
     base: str, manifest: dict[str, Any], *, filesystem: Any = None
 ) -> duckdb.DuckDBPyConnection:
@@ -266,7 +276,10 @@ def open_manifest(
                 con.execute(SQL.render("snapshot_table_load", table=table, path=literal(path)))
         # the views below point at the manifest's files; the writer's recorded folder does not apply
         con.execute(SQL.text("segment_dir_clear"))
-        for kind, files in segment_urls(base, manifest).items():
+        urls = segment_urls(base, manifest)
+        if filesystem is not None:
+            _list_folders(filesystem, [u for files in urls.values() for u in files])
+        for kind, files in urls.items():
             con.execute(segments.view_sql_over(kind, files))
     except BaseException:
         con.close()

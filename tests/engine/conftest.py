@@ -90,3 +90,31 @@ def tables(built: Built) -> Iterator[dict[str, list[str]]]:
     with contextlib.ExitStack() as stack:
         wh = stack.enter_context(reader(built.db))
         yield stack.enter_context(engine.warehouse_tables(wh.con, wh.segment_dir))
+
+
+@pytest.fixture(scope="session")
+def plans_config(built: Built) -> Path:
+    """The parity config plus [plans]: a billing table (a SQLite file) pricing every other tenant
+    of the warehouse (the rest have cost and no price), so `margin` has work on every path."""
+    import sqlite3
+
+    from llmcost.queries.session import prepare
+    from llmcost.warehouse import reader
+
+    with reader(built.db) as wh:
+        sql = "SELECT DISTINCT tenant_id FROM requests WHERE tenant_id IS NOT NULL ORDER BY 1"
+        tenants = [r[0] for r in prepare(wh).execute(sql).fetchall()]
+    billing = built.db.parent / "billing.db"
+    with contextlib.closing(sqlite3.connect(billing)) as db:
+        db.execute(
+            "CREATE TABLE plans (tenant_id TEXT, plan TEXT, monthly_price_usd NUMERIC, llm_budget_usd NUMERIC)"
+        )
+        rows = [
+            (t, ("pro", "starter")[i % 3 == 0], (499, 49)[i % 3 == 0], None) for i, t in enumerate(tenants)
+        ]
+        db.executemany("INSERT INTO plans VALUES (?, ?, ?, ?)", rows[::2])
+        db.commit()
+    config = built.db.parent / "plans.toml"
+    plans = f'\n[plans]\ndatabase = "sqlite:///{billing}"\nquery = "SELECT tenant_id, plan, monthly_price_usd, llm_budget_usd FROM plans"\n'
+    config.write_text(CONFIG + plans, "utf-8")
+    return config

@@ -17,6 +17,8 @@ CASES = (
     ("unit", "--by", "feature", "--event", "draft_accepted", *WINDOW),
     ("alerts", "--at", "2026-10-20"),
     ("budgets", "--at", "2026-10-20"),
+    # view and margin: tests/engine/test_lake_engines.py (from the warehouse and from its lake)
+    ("compare", "--before", "2026-10-15", "--event", "ticket_resolved", *WINDOW),
 )
 
 

@@ -1,5 +1,5 @@
-"""A published lake answers the same on both engines: `report`, `unit`, `alerts` and `budgets`
-print the same JSON from the warehouse (`--db`), from its lake on DuckDB (`--lake FOLDER`) and from
+"""A published lake answers the same on both engines: `report`, `unit`, `alerts`, `budgets`,
+`view`, `compare` and `margin` print the same JSON from the warehouse (`--db`), from its lake on DuckDB (`--lake FOLDER`) and from
 its lake on Spark (`--lake FOLDER --engine spark`), which reads the segments the manifest names."""
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ CASES = (
     ("unit", "--by", "feature", "--event", "draft_accepted", *WINDOW),
     ("alerts", "--at", "2026-10-20"),
     ("budgets", "--at", "2026-10-20"),
+    ("view", "cache", *WINDOW),
+    ("compare", "--by", "model", "--values", "gpt-4.1,gpt-4.1-mini", "--event", "draft_accepted", *WINDOW),
+    ("margin", "--month", "2026-10"),  # with [plans] (plans_config)
 )
 
 
@@ -35,11 +38,16 @@ def lake(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("args", CASES, ids=lambda a: "-".join(a[:3]))
 def test_the_lake_prints_the_same_json_on_both_engines(
-    args: tuple[str, ...], built: Built, lake: Path, spark: Any, capsys: pytest.CaptureFixture[str]
+    args: tuple[str, ...],
+    built: Built,
+    lake: Path,
+    spark: Any,
+    plans_config: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from llmcost.cli import main
 
-    config = ("--config", str(built.config))
+    config = ("--config", str(plans_config if args[0] == "margin" else built.config))
     runs = {
         "db": ["--db", str(built.db), *config],
         "lake": ["--lake", str(lake), *config],

@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,12 +42,28 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("view", "io", *WINDOW),
     ("view", "retrieval", "--by", "feature", *WINDOW),
     ("view", "failures", *WINDOW),
+    ("view", "cache", *WINDOW),
+    ("view", "cache", "--by", "day", "--by", "model", "--tz", "America/New_York", *WINDOW),
     ("unit", "--by", "tenant", "--event", "draft_accepted", *WINDOW),
     ("unit", "--by", "feature", "--event", "ticket_resolved", "--attribution", "both", *WINDOW),
     ("unit", "--by", "day", *WINDOW),  # no --event: the warehouse's events are listed (exit 2)
     *(("alerts", "--at", day) for day in ALERT_DAYS),
     ("budgets", "--at", "2026-10-20"),
     ("export", "prometheus", "--at", "2026-10-20", "prometheus.prom"),
+    (
+        "compare",
+        "--before",
+        "2026-10-15",
+        "--event",
+        "ticket_resolved",
+        *WINDOW,
+    ),  # a working table (Spark: a cached temp view)
+    ("compare", "--by", "model", "--values", "gpt-4.1,gpt-4.1-mini", "--event", "draft_accepted", *WINDOW),
+)
+# with [plans] (the plans_config fixture): billing plans priced for margin
+PLANS_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("margin", "--month", "2026-10"),
+    ("margin", "--month", "2026-10", "--cost", "logged"),
 )
 
 
@@ -65,7 +82,7 @@ class Recorder:
 
 
 @pytest.fixture(scope="module")
-def statements(built: Built) -> list[tuple[str, dict[str, Any]]]:
+def statements(built: Built, plans_config: Path) -> list[tuple[str, dict[str, Any]]]:
     from llmcost.cli import main
     from llmcost.queries import session
 
@@ -73,19 +90,27 @@ def statements(built: Built) -> list[tuple[str, dict[str, Any]]]:
     real = session.prepare
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(session, "prepare", lambda wh: Recorder(real(wh), log))
+        mp.chdir(built.db.parent)  # the export's prometheus.prom lands beside the warehouse
         for cmd in COMMANDS:
             fmt = [] if cmd[0] == "export" else ["--format", "json"]
-            if cmd[0] == "export":  # the file goes beside the warehouse, never into the checkout
-                cmd = (*cmd[:-1], str(built.db.parent / cmd[-1]))
             assert main([*cmd, *fmt, *built.args()]) in (0, 1, 2), cmd
+        for cmd in PLANS_COMMANDS:
+            args = [*cmd, "--format", "json", "--db", str(built.db), "--config", str(plans_config)]
+            assert main(args) in (0, 1), cmd
         html = ["report", "--format", "html", "-o", str(built.db.parent / "r.html")]
         assert main([*html, *WINDOW, *built.args()]) == 0
     return log
 
 
-# Statements the replay leaves out, by their first word: session settings and the cache view's
-# working table (CREATE TEMP TABLE, priced in place by UPDATE, dropped).
+# Statements the replay leaves out, by their first word: session settings and writes. A working
+# table (CREATE TEMP TABLE ... AS, DROP TABLE) is replayed in order on both engines, and the
+# queries that read it are compared (Spark keeps it as a cached temp view: engine.working_table).
 NOT_QUERIES = ("SET", "CREATE", "UPDATE", "DROP", "INSERT", "DELETE")
+WORKING = ("_llmcost_compare",)
+
+
+def _working(code: str) -> bool:
+    return any(name in code for name in WORKING)
 
 
 def queries(log: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
@@ -94,13 +119,16 @@ def queries(log: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, 
     for sql, params in log:
         code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")).strip()
         key = sql + repr(sorted(params.items()))
+        if _working(code):
+            out.append((sql, params))  # in order, each time: a later query reads what it made
+            continue
         if (
             code.split(None, 1)[0].upper() in NOT_QUERIES
             or "_llmcost_" in code
             # the HTML dashboard's traces panel (trace_report, trace_details): DuckDB only, like
             # `llmcost traces` (`report --format html --engine spark` is refused)
             or "AS MATERIALIZED" in code
-            or "list(DISTINCT r.model ORDER BY r.model) AS models" in code
+            or "list_sort(list(DISTINCT r.model)) AS models" in code
             or "duckdb_views()" in code  # inventory_range: DuckDB's catalog (Spark scans instead)
             or key in seen
         ):
@@ -150,6 +178,10 @@ def test_spark_answers_every_query_as_duckdb_does(
     with reader(built.db) as wh:
         con = prepare(wh)
         for sql, params in todo:
+            if _ddl(sql):
+                con.execute(sql, params)
+                on_spark.execute(sql, params)
+                continue
             want = answer(con, sql, params)
             got = answer(on_spark, sql, params)
             if got != want:
@@ -159,28 +191,23 @@ def test_spark_answers_every_query_as_duckdb_does(
     assert not differ, differ[0]
 
 
+def _ddl(sql: str) -> bool:
+    code = [line for line in sql.splitlines() if line.strip() and not line.lstrip().startswith("--")]
+    return code[0].split(None, 1)[0].upper() in ("CREATE", "DROP")
+
+
 def first_line(sql: str) -> str:
     return next(line for line in sql.splitlines() if not line.startswith("--"))[:80]
 
 
 # Query files the replay does not run on Spark, and why.
 NOT_ON_SPARK = {
-    "queries/cache_stage": "the cache view stages hits in a TEMP table that pricing then UPDATEs in place; "
-    "Spark views are read-only: it needs the pair turned into one query (not done)",
-    "queries/cache_savings": "reads the cache view's TEMP table (see cache_stage)",
-    "queries/drop_temp": "drops the cache view's TEMP table",
     "queries/session_utc": "SET TimeZone: a Spark session is created in UTC instead",
     "queries/describe": "export parquet only (DuckDB COPY), not a report",
     "queries/export": "export parquet: DuckDB's COPY ... TO, not a report",
     "queries/export_counts": "export parquet's file counts, not a report",
     "queries/focus_rows": "export focus, not a report/unit/alerts query",
     "queries/usage_days": "export grafana/otlp, not a report/unit/alerts query",
-    "queries/compare_mix": "llmcost compare (no --engine yet)",
-    "queries/compare_sample": "llmcost compare (no --engine yet)",
-    "queries/compare_sides": "llmcost compare (no --engine yet)",
-    "queries/compare_split": "llmcost compare (no --engine yet)",
-    "queries/compare_traces": "llmcost compare (no --engine yet)",
-    "queries/tenant_ids": "llmcost margin (billing plans; no --engine yet)",
     "queries/inventory_range": "the segment inventory through DuckDB's catalog (duckdb_views()); a Spark "
     "connection has no inventory and reads the range by scanning (coverage_range, replayed)",
     "queries/trace_report": "llmcost traces (no --engine: a DuckDB MATERIALIZED CTE)",

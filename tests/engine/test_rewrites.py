@@ -30,6 +30,11 @@ pytest.importorskip("sqlglot")
             "SELECT quantile_disc(calls, 0.99) FROM t",
             "SELECT PERCENTILE_DISC(0.99) WITHIN GROUP (ORDER BY calls NULLS LAST) FROM t",
         ),
+        # HUGEINT (the pricing cells' atto-USD rates) is Spark's widest exact integer; `//` is DIV
+        (
+            "SELECT CAST($r AS HUGEINT) * t.n // 7 FROM t",
+            "SELECT CAST(:r AS DECIMAL(38, 0)) * t.n DIV 7 FROM t",
+        ),
         # sums stay exact: nothing is cast
         ("SELECT sum(c) FROM t WHERE ts >= $since", "SELECT SUM(c) FROM t WHERE ts >= :since"),
         (

@@ -270,6 +270,7 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
     code = "SlowDown"
     seen: ClassVar[list[int]] = []
     body_bytes = 0  # bytes of object content sent back (GET bodies)
+    reads: ClassVar[list[str]] = []  # the paths of GETs of object content (not listings)
 
     def _handle(self) -> None:
         cls = type(self)
@@ -294,6 +295,7 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
         cls.seen.append(resp.status)
         if self.command == "GET" and "list-type" not in self.path:
             cls.body_bytes += len(data)
+            cls.reads.append(self.path)
         self.send_response(resp.status)
         for k, v in resp.getheaders():
             if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
@@ -318,6 +320,7 @@ def proxy(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Flak
     _Flaky.status, _Flaky.code = 503, "SlowDown"
     _Flaky.seen = []
     _Flaky.body_bytes = 0
+    _Flaky.reads = []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -353,6 +356,30 @@ def test_a_rerun_over_a_large_plain_object_reads_only_its_ends(
     # four looks (screening, format, fingerprint, the 4 KiB before the committed offset), each a
     # ranged read of about 64 KiB, not the object's 700 KB again
     assert proxy.body_bytes < 300_000
+
+
+def test_a_rerun_over_an_unchanged_gzip_object_reads_none_of_it(
+    cli: Cli, s3: Any, proxy: type[_Flaky], tmp_path: Path
+) -> None:
+    body = _calls(tmp_path, 3000)
+    s3.put_object(Bucket="logs", Key="app/big.jsonl.gz", Body=gzip.compress(body))
+    s3.put_object(Bucket="logs", Key="app/small.log", Body=_calls(tmp_path, 2, start=5000))
+    assert _loaded(cli.ingest("s3://logs/app/")) == 3002
+    assert any("big.jsonl.gz" in p for p in proxy.reads)
+    proxy.reads, proxy.body_bytes = [], 0
+    again = cli.ingest("s3://logs/app/")
+    assert _loaded(again) == 0 and again["totals"]["read"] == 0
+    # same ETag and size as the run that read them to the end: listed and screened (one ranged GET
+    # of the first bytes, before the warehouse is opened), then skipped, not decompressed again
+    assert sorted(proxy.reads) == ["/logs/app/big.jsonl.gz", "/logs/app/small.log"], proxy.reads
+    assert [f["format"] for f in again["files"]] == ["jsonl", "jsonl"]
+    # replaced by a longer version (another ETag): read again, and only the new lines load
+    s3.put_object(
+        Bucket="logs", Key="app/big.jsonl.gz", Body=gzip.compress(body + _calls(tmp_path, 4, start=9000))
+    )
+    third = cli.ingest("s3://logs/app/")
+    assert _loaded(third) == 4
+    assert any("big.jsonl.gz" in p for p in proxy.reads)
 
 
 def test_the_json_summary_names_objects_by_url(cli: Cli, s3: Any, tmp_path: Path) -> None:

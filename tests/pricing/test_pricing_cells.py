@@ -168,3 +168,50 @@ def test_summary_explains_rows_left_out_of_a_priced_model(wh):
     summary = apply_prices(wh.con, stage(wh, rows), cat)
     [m] = summary.unpriced_models
     assert (m.requests, m.reason) == (1, "no price in force at the request time")
+
+
+def test_price_join_prices_as_apply_prices_does(wh, catalog):
+    """The read-only pricing join (the cache view's, which Spark runs) gives every row the cost
+    apply_prices' UPDATE gives it: context-length tiers, dates, unknown models, contradictory
+    tokens, a provider named or not, a service tier."""
+    from llmcost.pricing.derive import price_join
+
+    day = datetime(2026, 2, 1, tzinfo=UTC)
+    rows = [
+        request(provider="google", model="gemini-2.5-pro", input_tokens=n, output_tokens=10, ts=day)
+        for n in (10, 300_000)
+    ] + [
+        request(
+            model="claude-sonnet-4", input_tokens=4200, cached_input_tokens=1000, output_tokens=380, ts=day
+        ),
+        request(
+            model="gpt-4.1-mini", input_tokens=5, cached_input_tokens=9, output_tokens=1
+        ),  # contradictory
+        request(model="no-such-model", input_tokens=100, output_tokens=1),
+        request(
+            provider="openai", model="gpt-4.1", input_tokens=2000, output_tokens=300, service_tier="flex"
+        ),
+        request(model="gpt-4.1", input_tokens=2000, output_tokens=300, ts=datetime(2024, 1, 1, tzinfo=UTC)),
+    ]
+    name = stage(wh, rows)
+    keys = [
+        tuple(k)
+        for k in wh.con.execute(f"SELECT DISTINCT provider, model, service_tier FROM {name}").fetchall()
+    ]
+    fragments, params = price_join(catalog, keys)
+    joined = wh.con.execute(
+        f"""WITH cells AS ({fragments["cells"]})
+            SELECT r.request_id, {fragments["cost"]}, c.c_ref
+            FROM {name} AS r LEFT JOIN cells AS c ON {fragments["cell_match"]} ORDER BY 1""",
+        params,
+    ).fetchall()
+    apply_prices(wh.con, name, catalog, record=False)
+    updated = wh.con.execute(f"SELECT request_id, cost_usd, price_ref FROM {name} ORDER BY 1").fetchall()
+    assert joined == updated
+    assert sum(1 for r in updated if r[1] is None) == 2  # the unknown model and the contradictory row
+    # no cell at all (no key has a price): one row that matches nothing, every cost NULL
+    fragments, params = price_join(catalog, [(None, "no-such-model", None)])
+    got = wh.con.execute(
+        f"SELECT count(*) FROM ({fragments['cells']}) AS c WHERE c.c_model IS NOT NULL", params
+    ).fetchone()
+    assert got == (0,)

@@ -171,6 +171,9 @@ def cases(invoice: str) -> list[Case]:
     for cmd in ("report", "unit", "alerts", "budgets"):
         c.append(_case(cmd, "--engine", A))
     c.append(_case("ingest", "--engine", A, "/nonexistent-file"))
+    c += [_case("view", view, "--engine", A) for view in VIEWS]
+    c.append(_case("compare", "--before=2026-01-08", "--engine", A))
+    c.append(_case("margin", "--month=2026-01", "--engine", A))
     c.append(_case("lake", "status", A, allowed=frozenset({0, 1, 2, 74})))
     for opt in ("--format", "--color"):
         c += [_case("lake", sub, "/nonexistent-dir/lake", opt, A) for sub in ("status", "publish")]
