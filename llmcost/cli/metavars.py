@@ -92,7 +92,11 @@ def metavar(param: click.Parameter) -> str:
 
 
 def humanize(command: click.Command) -> None:
-    """Give every parameter of `command` (and of its subcommands) a human metavar."""
+    """Give every parameter of `command` (and of its subcommands) a human metavar, and the quick
+    value converter of llmcost.cli.coercion (no pydantic for a plain value)."""
+    from llmcost.cli.coercion import install_command
+
+    install_command(command)
     for param in command.params:
         if param.metavar is None:
             param.metavar = metavar(param)
