@@ -83,9 +83,9 @@ class LazyGroup(TyperGroup):
         return command
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        from llmcost.cli.coercion import install_command
+        from llmcost.cli.metavars import quick_values
 
-        install_command(self, ctx)  # the root's own options (a command's: in humanize)
+        quick_values(self, ctx)  # the root's own options (a command's: in humanize)
         return super().parse_args(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

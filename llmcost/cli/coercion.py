@@ -87,10 +87,10 @@ def _handled(desc: TypeDescriptor) -> bool:
 
 def install(param: click.Parameter) -> None:
     """Give `param` the quick converter if its type is one this module knows."""
-    if not isinstance(param, _TyperParameter) or param._runtime_param is not None:
+    if not isinstance(param, _TyperParameter) or getattr(param, "_runtime_param", _MISS) is not None:
         return
-    desc = param.type_descriptor
-    if _handled(desc):
+    desc = getattr(param, "type_descriptor", None)
+    if isinstance(desc, TypeDescriptor) and _handled(desc):
         param._runtime_param = QuickRuntimeParam(
             parameter_info=desc.parameter_info, annotation=desc.annotation, descriptor=desc
         )

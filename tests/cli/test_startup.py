@@ -119,3 +119,29 @@ def test_json_report_without_config_imports_no_pydantic(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.rsplit("LOADED:", 1)[1].strip() == ""
+
+
+def test_a_typer_without_its_internals_still_runs_every_option(tmp_path: Path) -> None:
+    """The quick converters lean on typer's private modules; if a typer release drops them, the
+    CLI falls back to typer's own converters: same answers, only slower."""
+    from llmcost.warehouse import writer
+
+    db = tmp_path / "w.duckdb"
+    with writer(db, command="test"):
+        pass
+    probe = (
+        "import sys\nsys.modules['llmcost.cli.coercion'] = None  # as when typer's internals moved\n"
+        "from llmcost.cli import main\n"
+        f"code = main(['report', '--by', 'tenant', '--top', '3', '--format', 'json', '--db', {str(db)!r}])\n"
+        "print('QUICK:' + str(sys.modules.get('llmcost.cli.coercion') is not None))\n"
+        "sys.exit(code)"
+    )
+    env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
+    env.pop("LLMCOST_CONFIG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    body, quick = proc.stdout.rsplit("QUICK:", 1)
+    assert quick.strip() == "False"
+    assert '"schema"' in body
