@@ -222,6 +222,11 @@ def main() -> int:
     )
     ap.add_argument("--whole", action="store_true", help="time whole processes (issue 16) instead")
     ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="with --whole: only `report --by tenant --format json` (reads the warehouse, writes nothing)",
+    )
+    ap.add_argument(
         "--tree",
         type=Path,
         action="append",
@@ -246,7 +251,7 @@ def main() -> int:
     print(f"built in {t_build:.1f} s at {db}\n")
 
     if args.whole:
-        whole(db, args.repeat, [t.resolve() for t in args.tree])
+        whole(db, args.repeat, [t.resolve() for t in args.tree], report_only=args.report_only)
         if not args.keep and args.dir is None:
             shutil.rmtree(root, ignore_errors=True)
         return 0
@@ -323,7 +328,7 @@ print(json.dumps([[str(v) for v in r] for r in rows]))
 """
 
 
-def whole(db: Path, repeat: int, trees: list[Path]) -> None:
+def whole(db: Path, repeat: int, trees: list[Path], report_only: bool = False) -> None:
     """Whole processes: a fresh interpreter each (start-up and imports included). Wall seconds and
     CPU seconds (user + system of the child, which a busy machine inflates less than wall); with
     several --tree, each tree's llmcost runs in the same interleaved rounds."""
@@ -353,6 +358,8 @@ def whole(db: Path, repeat: int, trees: list[Path]) -> None:
         ("unit --by tenant", ["unit", "--event", "draft_accepted", "--by", "tenant", "--db", str(db)]),
         ("report --format html", ["report", "--format", "html", "-o", str(out), "--db", str(db)]),
     ]  # fmt: skip
+    if report_only:
+        commands = commands[:1]
     cases: list[tuple[str, list[str], Path | None]] = [
         ("bare python + duckdb: hand SQL by tenant", [py, "-c", BARE, str(db), BASELINE_TENANT], None)
     ]

@@ -82,6 +82,12 @@ class LazyGroup(TyperGroup):
             humanize(command)
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from llmcost.cli.metavars import quick_values
+
+        quick_values(self, ctx)  # the root's own options (a command's: in humanize)
+        return super().parse_args(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, c.help) for name, c in COMMANDS.items() if not c.hidden]
         with formatter.section("Commands"):

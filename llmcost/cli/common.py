@@ -101,6 +101,20 @@ def resolve(db: Path | None, config: Path | None) -> tuple[Path, Config]:
     return (db.expanduser() if db is not None else default_db_path(cfg)), cfg
 
 
+def resolve_light(db: Path | None, config: Path | None) -> tuple[Path, Config | None]:
+    """resolve(), but with no config file no Config (None: every setting at its default) and so no
+    pydantic: a read-only report needs only the warehouse and the cost mode (issue 16: start-up)."""
+    from llmcost.configfile import config_file, default_db_path
+
+    found = config_file(config)
+    if found is None:
+        return (db.expanduser() if db is not None else default_db_path()), None
+    from llmcost.config import read_config
+
+    cfg = read_config(found)
+    return (db.expanduser() if db is not None else default_db_path(cfg)), cfg
+
+
 def write_stdout(text: str) -> None:
     """Data on stdout, secrets redacted (llmcost.redact)."""
     sys.stdout.write(redact(text))

@@ -91,8 +91,20 @@ def metavar(param: click.Parameter) -> str:
     return by_type(param)
 
 
+def quick_values(command: click.Command, ctx: click.Context | None = None) -> None:
+    """llmcost.cli.coercion's converters for `command`'s options. They lean on typer's internals
+    (typer 0.29): with a typer that lacks them, typer's own converters do the work, a little slower."""
+    try:
+        from llmcost.cli.coercion import install_command
+    except ImportError:
+        return
+    install_command(command, ctx)
+
+
 def humanize(command: click.Command) -> None:
-    """Give every parameter of `command` (and of its subcommands) a human metavar."""
+    """Give every parameter of `command` (and of its subcommands) a human metavar, and the quick
+    value converter of llmcost.cli.coercion (no pydantic for a plain value)."""
+    quick_values(command)
     for param in command.params:
         if param.metavar is None:
             param.metavar = metavar(param)

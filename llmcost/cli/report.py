@@ -29,6 +29,7 @@ from llmcost.cli.common import (
     out_console,
     piped_console,
     resolve,
+    resolve_light,
     set_color,
     write_stdout,
 )
@@ -136,7 +137,7 @@ def _format(fmt: str, command: str) -> str:
 
 
 def _scope(
-    cfg: Config,
+    cfg: Config | None,
     since: str | None,
     until: str | None,
     tz: str,
@@ -151,7 +152,11 @@ def _scope(
 
     window = Window.parse(since, until, tz)
     filters = parse_where(where, allowed=filters_allowed)
-    return Scope(window, filters, cost or cfg.pricing.cost_mode)
+    if cost is None:
+        from llmcost.configfile import DEFAULT_COST_MODE
+
+        cost = cfg.pricing.cost_mode if cfg is not None else DEFAULT_COST_MODE  # None: no config file
+    return Scope(window, filters, cost)
 
 
 def _by(values: list[str] | None, allowed: tuple[str, ...] | None = None) -> tuple[Dimension, ...]:
@@ -248,7 +253,7 @@ def report_cmd(
         _emit_html(db, config, since, until, tz, where, cost, output, lake, engine, spark_master)
         return
     fmt = _format(fmt, "report")
-    db_path, cfg = resolve(db, config)
+    db_path, cfg = resolve_light(db, config)
     dims = _by(by) if by else _by(["tenant"])
     scope = _scope(cfg, since, until, tz, where, cost)
     query = SpendQuery(dims, scope, sort=sort)

@@ -9,7 +9,6 @@ Where things are looked up, first match wins:
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,11 @@ from llmcost.config.plans import PlansConfig
 from llmcost.config.pricing import PricingConfig
 from llmcost.config.problems import describe
 from llmcost.config.storage import StorageConfig
+from llmcost.configfile import config_file
+from llmcost.configfile import default_db_path as default_db_path
+from llmcost.configfile import find_config_file as find_config_file
+from llmcost.configfile import llmcost_home as llmcost_home
 from llmcost.errors import ConfigError
-from llmcost.faults import crashpoint
 from llmcost.window import known_zone
 
 MIB = 1 << 20
@@ -129,39 +131,6 @@ class Config(_Section):
     source_path: Path | None = Field(default=None, exclude=True)
 
 
-def llmcost_home() -> Path | None:
-    home = os.environ.get("LLMCOST_HOME")
-    return Path(home).expanduser() if home else None
-
-
-def find_config_file(explicit: Path | None = None) -> tuple[Path, bool] | None:
-    """The config file to read and whether it is a pyproject.toml, or None."""
-    if explicit is not None:
-        if not explicit.is_file():
-            raise ConfigError(f"config file not found: {explicit}")
-        return explicit, explicit.name == "pyproject.toml"
-    env = os.environ.get("LLMCOST_CONFIG")
-    if env:
-        p = Path(env).expanduser()
-        if not p.is_file():
-            raise ConfigError(f"LLMCOST_CONFIG names a file that does not exist: {p}")
-        return p, p.name == "pyproject.toml"
-    cwd = Path.cwd()
-    if (cwd / "llmcost.toml").is_file():
-        return cwd / "llmcost.toml", False
-    pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            if "llmcost" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}):
-                return pyproject, True
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            pass  # not ours to complain about
-    home = llmcost_home()
-    if home and (home / "llmcost.toml").is_file():
-        return home / "llmcost.toml", False
-    return None
-
-
 def parse_config(data: dict[str, Any], origin: Path | str = "<config>", text: str | None = None) -> Config:
     """Validate a config's tables; errors name the file, the line and the key (config/problems.py)."""
     try:
@@ -179,8 +148,11 @@ def parse_config(data: dict[str, Any], origin: Path | str = "<config>", text: st
 
 
 def load_config(explicit: Path | None = None) -> Config:
-    crashpoint("config.load")
-    found = find_config_file(explicit)
+    return read_config(config_file(explicit))
+
+
+def read_config(found: tuple[Path, bool] | None) -> Config:
+    """The config in `found` (from llmcost.configfile.config_file); None: every setting's default."""
     if found is None:
         return Config()
     path, is_pyproject = found
@@ -194,17 +166,3 @@ def load_config(explicit: Path | None = None) -> Config:
     if is_pyproject:
         data = data.get("tool", {}).get("llmcost", {})
     return parse_config(data, path, text)
-
-
-def default_db_path(cfg: Config | None = None) -> Path:
-    env = os.environ.get("LLMCOST_DB")
-    if env:
-        return Path(env).expanduser()
-    if cfg is not None and cfg.warehouse.path is not None:
-        return cfg.warehouse.path
-    home = llmcost_home()
-    if home is not None:
-        return home / "warehouse.duckdb"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("llmcost")) / "warehouse.duckdb"

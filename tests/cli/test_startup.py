@@ -1,0 +1,147 @@
+"""Start-up (issue 16): option values converted without pydantic give what typer's own adapters
+give, and a JSON report with no config file imports no pydantic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import pytest
+import typer
+from typer import _click as click
+from typer._click.exceptions import BadParameter
+from typer._coercion import build_runtime_param
+
+from llmcost.cli import app, load_all
+from llmcost.cli.coercion import QuickRuntimeParam, install_command
+from llmcost.cli.metavars import humanize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SAMPLES: dict[Any, list[Any]] = {
+    str: ["", "x", " tenant ", "ü", "12", "-", "a=b"],
+    bool: [True, False, "true", "0", ""],
+    int: [0, 1, 7, -3, 10**9, "12", " 5", "x", 1.0, True],
+    float: [0.5, 1.0, 3600.0, 0.05, 4000.0, "2.5", 3, "x"],
+    Path: ["f.duckdb", "-", "~/x", "", "/", "/etc", Path("p"), "a/../b"],
+}
+
+
+def _params() -> list[tuple[str, click.Parameter]]:
+    load_all()
+    root = typer.main.get_command(app)
+    out: list[tuple[str, click.Parameter]] = []
+    ctx = click.Context(root)
+
+    def walk(path: str, command: click.Command) -> None:
+        humanize(command)
+        install_command(command)
+        for p in command.get_params(ctx):
+            out.append((f"{path} {p.name}", p))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(f"{path} {name}", sub)
+
+    for name in root.list_commands(ctx):  # type: ignore[attr-defined]
+        cmd = root.get_command(ctx, name)  # type: ignore[attr-defined]
+        walk(name, cmd)
+    return out
+
+
+def _outcome(runtime: Any, value: Any, param: click.Parameter, ctx: click.Context) -> tuple[str, Any]:
+    try:
+        return "ok", runtime._coerce_value(value, param=param, ctx=ctx)
+    except BadParameter as e:
+        return "error", e.format_message()
+
+
+def _kind(runtime: QuickRuntimeParam) -> tuple[Any, ...]:
+    info = runtime.parameter_info
+    flags = ("min", "max", "clamp", "exists", "file_okay", "dir_okay", "readable", "writable")
+    return (
+        repr(runtime.annotation),
+        *(getattr(info, f, None) for f in (*flags, "resolve_path", "allow_dash")),
+    )
+
+
+def test_quick_values_are_typers_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.duckdb").write_text("")
+    kinds: dict[tuple[Any, ...], tuple[str, click.Parameter, QuickRuntimeParam]] = {}
+    quick = 0
+    for where, param in _params():
+        runtime = getattr(param, "_runtime_param", None)
+        if isinstance(runtime, QuickRuntimeParam):
+            quick += 1
+            kinds.setdefault(_kind(runtime), (where, param, runtime))
+    assert quick > 300  # every command's options, not a handful
+    ctx = click.Context(typer.main.get_command(app))
+    for where, param, runtime in kinds.values():  # one option of each type and bounds
+        annotation = runtime.annotation
+        leaf = get_args(annotation)[0] if get_origin(annotation) is list else annotation
+        values = SAMPLES[leaf]
+        if get_origin(annotation) is list:
+            values = [[v] for v in values] + [tuple(values[:2]), []]
+        typers = build_runtime_param(runtime.descriptor)
+        for value in values:
+            quick_param = QuickRuntimeParam(runtime.parameter_info, annotation, runtime.descriptor)
+            assert _outcome(quick_param, value, param, ctx) == _outcome(typers, value, param, ctx), (
+                where,
+                value,
+            )
+
+
+def test_default_cost_mode_is_the_configs() -> None:
+    from llmcost.config import Config
+    from llmcost.configfile import DEFAULT_COST_MODE
+
+    assert Config().pricing.cost_mode == DEFAULT_COST_MODE
+
+
+def test_json_report_without_config_imports_no_pydantic(tmp_path: Path) -> None:
+    from llmcost.warehouse import writer
+
+    db = tmp_path / "w.duckdb"
+    with writer(db, command="test"):
+        pass
+    probe = (
+        "import sys\nfrom llmcost.cli import main\n"
+        f"code = main(['report', '--by', 'tenant', '--format', 'json', '--db', {str(db)!r}])\n"
+        "print('LOADED:' + ','.join(m for m in ('pydantic', 'typer._adapters') if m in sys.modules))\n"
+        "sys.exit(code)"
+    )
+    env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
+    env.pop("LLMCOST_CONFIG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rsplit("LOADED:", 1)[1].strip() == ""
+
+
+def test_a_typer_without_its_internals_still_runs_every_option(tmp_path: Path) -> None:
+    """The quick converters lean on typer's private modules; if a typer release drops them, the
+    CLI falls back to typer's own converters: same answers, only slower."""
+    from llmcost.warehouse import writer
+
+    db = tmp_path / "w.duckdb"
+    with writer(db, command="test"):
+        pass
+    probe = (
+        "import sys\nsys.modules['llmcost.cli.coercion'] = None  # as when typer's internals moved\n"
+        "from llmcost.cli import main\n"
+        f"code = main(['report', '--by', 'tenant', '--top', '3', '--format', 'json', '--db', {str(db)!r}])\n"
+        "print('QUICK:' + str(sys.modules.get('llmcost.cli.coercion') is not None))\n"
+        "sys.exit(code)"
+    )
+    env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
+    env.pop("LLMCOST_CONFIG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    body, quick = proc.stdout.rsplit("QUICK:", 1)
+    assert quick.strip() == "False"
+    assert '"schema"' in body
