@@ -35,6 +35,28 @@ import bench_report  # the warehouse builder
 SESSIONS = "SELECT *, 'session_' || (source_line // 10) AS session_id FROM ({})"
 bench_report.REQUESTS_SQL = SESSIONS.format(bench_report.REQUESTS_SQL.strip())
 
+# --distinct-costs: as real logs are, every call's tokens (hence cost) and every trace's duration vary.
+# Tokens are hashes of the line (50..20049 in, 5..2004 out; embeddings none), each of six models has
+# its own prices (nano-dollars per token, pairwise coprime-ish so sums rarely coincide), and a trace's
+# second call comes 0..119.999 s after its first (to the millisecond). With traces of two calls at
+# 10M requests, nearly all 5M trace costs are distinct (the plain warehouse has 1,530).
+_IN = "(50 + hash(source_line, 1) % 20000)"
+_OUT = "(CASE WHEN (source_line - 1) % 6 = 2 THEN 0 ELSE 5 + hash(source_line, 2) % 2000 END)"
+_PRICE_IN = "[397, 2993, 20, 151, 1987, 799][(source_line - 1) % 6 + 1]"
+_PRICE_OUT = "[1613, 14989, 0, 607, 7993, 3989][(source_line - 1) % 6 + 1]"
+DISTINCT = f"""
+SELECT * REPLACE (
+    TIMESTAMPTZ '2026-10-01 00:00:00+00'
+        + to_seconds((((source_line - 1) // 2) * 7919) % ({{days}} * 86400))
+        + to_milliseconds(CASE WHEN source_line % 2 = 0 THEN hash(source_line, 3) % 120000 ELSE 0 END) AS ts,
+    {_IN} AS input_tokens,
+    {_OUT} AS output_tokens,
+    CASE WHEN source_line % 1000 = 8 THEN NULL
+         ELSE CAST(({_IN} * {_PRICE_IN} + {_OUT} * {_PRICE_OUT}) / 1e9 AS DECIMAL(18, 9))
+    END AS cost_usd
+) FROM ({{plain}})
+"""
+
 BASELINE = """
 SELECT count(*), sum(c) FROM (
     SELECT trace_id, count(*) AS c, sum(cost_usd) AS cost, min(ts), max(ts)
@@ -72,10 +94,20 @@ def main() -> int:
         "--tree", type=Path, action="append", default=[], help="a source tree to time (repeatable)"
     )
     ap.add_argument("--only", action="append", default=[], help="run only the cases whose name starts so")
+    ap.add_argument(
+        "--distinct-costs",
+        action="store_true",
+        help="tokens, cost and duration varying per call and trace, as in real logs (traces-distinct-N)",
+    )
     args = ap.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-traces-"))
     root.mkdir(parents=True, exist_ok=True)
     db = root / f"traces-{args.requests}.duckdb"
+    if args.distinct_costs:
+        db = root / f"traces-distinct-{args.requests}.duckdb"
+        plain = bench_report.REQUESTS_SQL.strip().replace("{", "{{").replace("}", "}}")
+        plain = plain.replace("{{lo}}", "{lo}").replace("{{hi}}", "{hi}").replace("{{days}}", "{days}")
+        bench_report.REQUESTS_SQL = DISTINCT.replace("{plain}", plain)
     os.environ.setdefault("LLMCOST_HOME", str(root))
     t0 = time.perf_counter()
     if not db.exists():
