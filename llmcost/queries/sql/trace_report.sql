@@ -33,14 +33,12 @@ WITH units AS MATERIALIZED (
 ),
 {{quantiles}},
 per_feature AS (
-    SELECT 0 AS total, k.feature, k.units, c.cost, c.cost_max, k.calls_max, t.tokens_max, m.ms_max
-    FROM (SELECT feature, sum(n)::BIGINT AS units, max(v) AS calls_max FROM h_calls GROUP BY feature) AS k
-    LEFT JOIN (SELECT feature, sum(v * n) AS cost, max(v) AS cost_max FROM h_cost GROUP BY feature) AS c
-        ON c.feature IS NOT DISTINCT FROM k.feature
-    LEFT JOIN (SELECT feature, max(v) AS tokens_max FROM h_tokens GROUP BY feature) AS t
-        ON t.feature IS NOT DISTINCT FROM k.feature
-    LEFT JOIN (SELECT feature, max(v) AS ms_max FROM h_ms GROUP BY feature) AS m
-        ON m.feature IS NOT DISTINCT FROM k.feature
+    SELECT 0 AS total, k.feature, k.n AS units, c.s AS cost, c.mx AS cost_max, k.mx AS calls_max,
+           t.mx AS tokens_max, m.mx AS ms_max
+    FROM f_calls AS k
+    LEFT JOIN f_cost AS c ON c.feature IS NOT DISTINCT FROM k.feature
+    LEFT JOIN f_tokens AS t ON t.feature IS NOT DISTINCT FROM k.feature
+    LEFT JOIN f_ms AS m ON m.feature IS NOT DISTINCT FROM k.feature
 ),
 totals AS (
     SELECT
