@@ -72,7 +72,12 @@ def run_once(argv: list[str], tree: Path | None) -> tuple[float, float, bytes]:
         env["PYTHONPATH"] = str(tree)
     before = os.times()
     t0 = time.perf_counter()
-    done = subprocess.run(argv, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    # `python -m` puts the working directory first on sys.path, ahead of PYTHONPATH: run in the tree
+    # itself (or, for the installed llmcost, outside any tree), else every tree runs the cwd's code.
+    cwd = tree if tree is not None else Path(tempfile.gettempdir())
+    done = subprocess.run(
+        argv, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd
+    )
     wall = time.perf_counter() - t0
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)

@@ -10,13 +10,14 @@
 -- timestamp to the last one's. Calls with no id of the unit are left out (trace_untraced.sql).
 --
 -- The percentiles are exact and equal DuckDB's quantile_disc (the value of a real unit: for n values
--- and fraction q, the k-th smallest with k = n - floor(n - n*q), at least 1), computed from each
--- measure's histogram (value -> units) per feature: one GROUP BY per measure over the per-unit rows
--- instead of a sort per feature, and the all-features row reads the per-feature histograms rather
--- than every unit again (trace_quantiles.sql, once per measure, fills the gap below). A feature's
--- count, cost and maxima come from those histograms too (units = the calls histogram's total, cost
--- = sum(value * units) of the cost histogram, exact in DECIMAL), so the per-unit rows feed five
--- consumers (four histograms, the top N) instead of six.
+-- and fraction q, the k-th smallest with k = n - floor(n - n*q), at least 1). The quantiles hole holds one
+-- piece per measure, chosen per measure in queries/traces.py (QUANTILES): trace_quantiles.sql reads
+-- them from the measure's histogram (value -> units) per feature, the all-features row from the
+-- per-feature histograms, cheap where values repeat (calls, tokens); trace_quantiles_disc.sql runs
+-- quantile_disc over the per-unit rows, cheap where nearly every unit has its own value (cost,
+-- duration). Each piece gives q_<measure> (total, feature, q) and f_<measure> (feature, n, s, mx): a
+-- feature's count, sum and maximum, from which its units (n of calls), cost (s of cost) and maxima
+-- come, so the per-unit rows are read once per measure and once for the top N.
 WITH units AS MATERIALIZED (
     SELECT
         {{unit}} AS unit_id,
