@@ -40,21 +40,20 @@ bench_report.REQUESTS_SQL = SESSIONS.format(bench_report.REQUESTS_SQL.strip())
 # its own prices (nano-dollars per token, pairwise coprime-ish so sums rarely coincide), and a trace's
 # second call comes 0..119.999 s after its first (to the millisecond). With traces of two calls at
 # 10M requests, nearly all 5M trace costs are distinct (the plain warehouse has 1,530).
-_IN = "(50 + hash(source_line, 1) % 20000)"
-_OUT = "(CASE WHEN (source_line - 1) % 6 = 2 THEN 0 ELSE 5 + hash(source_line, 2) % 2000 END)"
-_PRICE_IN = "[397, 2993, 20, 151, 1987, 799][(source_line - 1) % 6 + 1]"
-_PRICE_OUT = "[1613, 14989, 0, 607, 7993, 3989][(source_line - 1) % 6 + 1]"
-DISTINCT = f"""
+DISTINCT = """
 SELECT * REPLACE (
     TIMESTAMPTZ '2026-10-01 00:00:00+00'
-        + to_seconds((((source_line - 1) // 2) * 7919) % ({{days}} * 86400))
+        + to_seconds((((source_line - 1) // 2) * 7919) % ({days} * 86400))
         + to_milliseconds(CASE WHEN source_line % 2 = 0 THEN hash(source_line, 3) % 120000 ELSE 0 END) AS ts,
-    {_IN} AS input_tokens,
-    {_OUT} AS output_tokens,
+    (50 + hash(source_line, 1) % 20000) AS input_tokens,
+    (CASE WHEN (source_line - 1) % 6 = 2 THEN 0 ELSE 5 + hash(source_line, 2) % 2000 END) AS output_tokens,
     CASE WHEN source_line % 1000 = 8 THEN NULL
-         ELSE CAST(({_IN} * {_PRICE_IN} + {_OUT} * {_PRICE_OUT}) / 1e9 AS DECIMAL(18, 9))
+         ELSE CAST((
+             (50 + hash(source_line, 1) % 20000) * [397, 2993, 20, 151, 1987, 799][(source_line - 1) % 6 + 1]
+             + (CASE WHEN (source_line - 1) % 6 = 2 THEN 0 ELSE 5 + hash(source_line, 2) % 2000 END) * [1613, 14989, 0, 607, 7993, 3989][(source_line - 1) % 6 + 1]
+         ) / 1e9 AS DECIMAL(18, 9))
     END AS cost_usd
-) FROM ({{plain}})
+) FROM ({plain})
 """
 
 BASELINE = """
