@@ -1,14 +1,15 @@
 """`llmcost traces` on a 10M-request warehouse, whole process (issue 18: <= 3 s).
 
     .venv/bin/python benchmarks/bench_traces.py [--requests 10000000] [--repeat 3] [--dir DIR] [--keep]
-        [--tree SRC --tree SRC ...] [--only traces]
+        [--tree SRC --tree SRC ...] [--only traces] [--distinct-costs]
 
 The warehouse is bench_report.py's (Parquet segments written with DuckDB from range(), registered
 through the warehouse API: 500 tenants, 4 features, traces of two calls, 2% failures), plus a
 session id (ten calls a session). Timed: a fresh `python -m llmcost traces ...` process each run
 (interpreter start, imports, warehouse open, the queries, rendering JSON to /dev/null), best of
 --repeat after one warm-up, for `traces` (5M traces at 10M requests), `traces --by session` (1M
-sessions) and `trace ID`; and, in the same run, one hand-written DuckDB statement that groups the
+sessions) and `trace ID`; with --distinct-costs the calls' tokens, cost and the traces' durations
+vary as in real logs (DISTINCT below; a separate file, traces-distinct-N.duckdb); and, in the same run, one hand-written DuckDB statement that groups the
 requests by trace (the floor any per-trace report pays).
 
 Each `--tree SRC` (a source tree: a worktree, or `git archive` of a commit unpacked) runs its own
