@@ -8,9 +8,9 @@ through the warehouse API: 500 tenants, 4 features, traces of two calls, 2% fail
 session id (ten calls a session). Timed: a fresh `python -m llmcost traces ...` process each run
 (interpreter start, imports, warehouse open, the queries, rendering JSON to /dev/null), best of
 --repeat after one warm-up, for `traces` (5M traces at 10M requests), `traces --by session` (1M
-sessions) and `trace ID`; with --distinct-costs the calls' tokens, cost and the traces' durations
-vary as in real logs (DISTINCT below; a separate file, traces-distinct-N.duckdb); and, in the same run, one hand-written DuckDB statement that groups the
-requests by trace (the floor any per-trace report pays).
+sessions) and `trace ID`; and, in the same run, one hand-written DuckDB statement that groups the
+requests by trace (the floor any per-trace report pays). With --distinct-costs the calls' tokens and
+cost and the traces' durations vary as in real logs (DISTINCT below; file traces-distinct-N.duckdb).
 
 Each `--tree SRC` (a source tree: a worktree, or `git archive` of a commit unpacked) runs its own
 llmcost (PYTHONPATH=SRC) in the same interleaved rounds, so two versions are measured under one
