@@ -212,6 +212,7 @@ NOT_ON_SPARK = {
     "connection has no inventory and reads the range by scanning (coverage_range, replayed)",
     "queries/trace_report": "llmcost traces (no --engine: a DuckDB MATERIALIZED CTE)",
     "queries/trace_quantiles": "llmcost traces (no --engine yet)",
+    "queries/trace_quantiles_disc": "llmcost traces (no --engine yet)",
     "queries/trace_details": "llmcost traces (no --engine yet)",
     "queries/trace_calls": "llmcost trace ID (no --engine yet)",
     "queries/trace_events": "llmcost trace ID (no --engine yet)",
