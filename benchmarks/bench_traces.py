@@ -1,7 +1,7 @@
 """`llmcost traces` on a 10M-request warehouse, whole process (issue 18: <= 3 s).
 
     .venv/bin/python benchmarks/bench_traces.py [--requests 10000000] [--repeat 3] [--dir DIR] [--keep]
-        [--tree SRC --tree SRC ...] [--only traces]
+        [--tree SRC --tree SRC ...] [--only traces] [--distinct-costs]
 
 The warehouse is bench_report.py's (Parquet segments written with DuckDB from range(), registered
 through the warehouse API: 500 tenants, 4 features, traces of two calls, 2% failures), plus a
@@ -9,7 +9,8 @@ session id (ten calls a session). Timed: a fresh `python -m llmcost traces ...` 
 (interpreter start, imports, warehouse open, the queries, rendering JSON to /dev/null), best of
 --repeat after one warm-up, for `traces` (5M traces at 10M requests), `traces --by session` (1M
 sessions) and `trace ID`; and, in the same run, one hand-written DuckDB statement that groups the
-requests by trace (the floor any per-trace report pays).
+requests by trace (the floor any per-trace report pays). With --distinct-costs the calls' tokens and
+cost and the traces' durations vary as in real logs (DISTINCT below; file traces-distinct-N.duckdb).
 
 Each `--tree SRC` (a source tree: a worktree, or `git archive` of a commit unpacked) runs its own
 llmcost (PYTHONPATH=SRC) in the same interleaved rounds, so two versions are measured under one
@@ -35,6 +36,27 @@ import bench_report  # the warehouse builder
 SESSIONS = "SELECT *, 'session_' || (source_line // 10) AS session_id FROM ({})"
 bench_report.REQUESTS_SQL = SESSIONS.format(bench_report.REQUESTS_SQL.strip())
 
+# --distinct-costs: as real logs are, every call's tokens (hence cost) and every trace's duration vary.
+# Tokens are hashes of the line (50..20049 in, 5..2004 out; embeddings none), each of six models has
+# its own prices (nano-dollars per token, pairwise coprime-ish so sums rarely coincide), and a trace's
+# second call comes 0..119.999 s after its first (to the millisecond). With traces of two calls at
+# 10M requests, nearly all 5M trace costs are distinct (the plain warehouse has 1,530).
+DISTINCT = """
+SELECT * REPLACE (
+    TIMESTAMPTZ '2026-10-01 00:00:00+00'
+        + to_seconds((((source_line - 1) // 2) * 7919) % ({days} * 86400))
+        + to_milliseconds(CASE WHEN source_line % 2 = 0 THEN hash(source_line, 3) % 120000 ELSE 0 END) AS ts,
+    (50 + hash(source_line, 1) % 20000) AS input_tokens,
+    (CASE WHEN (source_line - 1) % 6 = 2 THEN 0 ELSE 5 + hash(source_line, 2) % 2000 END) AS output_tokens,
+    CASE WHEN source_line % 1000 = 8 THEN NULL
+         ELSE CAST((
+             (50 + hash(source_line, 1) % 20000) * [397, 2993, 20, 151, 1987, 799][(source_line - 1) % 6 + 1]
+             + (CASE WHEN (source_line - 1) % 6 = 2 THEN 0 ELSE 5 + hash(source_line, 2) % 2000 END) * [1613, 14989, 0, 607, 7993, 3989][(source_line - 1) % 6 + 1]
+         ) / 1e9 AS DECIMAL(18, 9))
+    END AS cost_usd
+) FROM ({plain})
+"""
+
 BASELINE = """
 SELECT count(*), sum(c) FROM (
     SELECT trace_id, count(*) AS c, sum(cost_usd) AS cost, min(ts), max(ts)
@@ -50,7 +72,12 @@ def run_once(argv: list[str], tree: Path | None) -> tuple[float, float, bytes]:
         env["PYTHONPATH"] = str(tree)
     before = os.times()
     t0 = time.perf_counter()
-    done = subprocess.run(argv, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    # `python -m` puts the working directory first on sys.path, ahead of PYTHONPATH: run in the tree
+    # itself (or, for the installed llmcost, outside any tree), else every tree runs the cwd's code.
+    cwd = tree if tree is not None else Path(tempfile.gettempdir())
+    done = subprocess.run(
+        argv, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd
+    )
     wall = time.perf_counter() - t0
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
@@ -72,10 +99,20 @@ def main() -> int:
         "--tree", type=Path, action="append", default=[], help="a source tree to time (repeatable)"
     )
     ap.add_argument("--only", action="append", default=[], help="run only the cases whose name starts so")
+    ap.add_argument(
+        "--distinct-costs",
+        action="store_true",
+        help="tokens, cost and duration varying per call and trace, as in real logs (traces-distinct-N)",
+    )
     args = ap.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-traces-"))
     root.mkdir(parents=True, exist_ok=True)
     db = root / f"traces-{args.requests}.duckdb"
+    if args.distinct_costs:
+        db = root / f"traces-distinct-{args.requests}.duckdb"
+        plain = bench_report.REQUESTS_SQL.strip().replace("{", "{{").replace("}", "}}")
+        plain = plain.replace("{{lo}}", "{lo}").replace("{{hi}}", "{hi}").replace("{{days}}", "{days}")
+        bench_report.REQUESTS_SQL = DISTINCT.replace("{plain}", plain)
     os.environ.setdefault("LLMCOST_HOME", str(root))
     t0 = time.perf_counter()
     if not db.exists():

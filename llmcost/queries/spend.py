@@ -114,12 +114,11 @@ def aggregate(con: duckdb.DuckDBPyConnection, by: Sequence[Dimension], scope: Sc
     summed = rollup.active(con, scope, by)
     if summed is not None:
         where, params = summed
-        sql = SQL.render("rollup_spend", table=rollup.TABLE, dimensions=dims, buckets=buckets, scope=where)
+        slots = SQL.fragment("rollup_spend_slots", table=rollup.TABLE, dimensions=dims, scope=where)
     else:
-        sql = SQL.render(
-            "spend", dimensions=dims, buckets=buckets, scope=scope.where("r"), cost=scope.cost("r")
-        )
+        slots = SQL.fragment("spend_slots", dimensions=dims, scope=scope.where("r"), cost=scope.cost("r"))
         params = scope.params()
+    sql = SQL.render("spend", slots=slots, buckets=buckets)
     cur = con.execute(sql, sqlrun.bind(sql, params))
     names = [d[0] for d in cur.description or []]
     rows = []

@@ -262,10 +262,10 @@ def _spend_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, 
     dims, buckets = select_list(q.by, "r", scope.slot), bucket_list(q.by, "s", scope.slot)
     summed = rollup.active(con, scope, q.by)
     if summed is not None:
-        fragments = {"table": rollup.TABLE, "dimensions": dims, "buckets": buckets, "scope": summed[0]}
-        return _grouped(con, "rollup_unit_spend", q.by, fragments, summed[1])
-    fragments = {"dimensions": dims, "buckets": buckets, "scope": scope.where("r"), "cost": scope.cost("r")}
-    return _grouped(con, "unit_spend", q.by, fragments, params)
+        slots = SQL.fragment("rollup_unit_spend_slots", table=rollup.TABLE, dimensions=dims, scope=summed[0])
+        return _grouped(con, "unit_spend", q.by, {"slots": slots, "buckets": buckets}, summed[1])
+    slots = SQL.fragment("unit_spend_slots", dimensions=dims, scope=scope.where("r"), cost=scope.cost("r"))
+    return _grouped(con, "unit_spend", q.by, {"slots": slots, "buckets": buckets}, params)
 
 
 def _event_rows(con: duckdb.DuckDBPyConnection, q: UnitQuery, params: dict[str, Any]) -> list[dict[str, Any]]:

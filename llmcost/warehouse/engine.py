@@ -69,6 +69,7 @@ REWRITES: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
 
 
 def _rewrite(node: Any) -> Any:
+    import sqlglot
     from sqlglot import exp
 
     if isinstance(node, exp.Anonymous):
@@ -93,12 +94,23 @@ def _rewrite(node: Any) -> Any:
     if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
         return _ordered_list(node.this)
     if isinstance(node, exp.PercentileDisc) and node.expression is not None:
-        # quantile_disc(x, q): Spark takes only the ordered-set form, which sqlglot's own Spark
-        # output would turn into an approximate percentile
-        return exp.WithinGroup(
-            this=_anon("percentile_disc", node.expression),
-            expression=exp.Order(expressions=[exp.Ordered(this=node.this)]),
-        )
+        # quantile_disc(x, q): the k-th smallest x, k = n - floor(n - n*q) (at least 1), n the
+        # non-NULL count, in x's own type (Spark's percentile_disc answers DOUBLE, which would
+        # round a DECIMAL cost); a list of fractions is a list of them. Over no values NULL.
+        def disc(q: exp.Expression) -> Any:
+            x = node.this
+            template = (
+                "TRY_ELEMENT_AT(ARRAY_SORT(COLLECT_LIST(_x)), "
+                "CAST(GREATEST(1, COUNT(_x) - FLOOR(COUNT(_x) - COUNT(_x) * _q)) AS INT))"
+            )
+            out = sqlglot.parse_one(template, read="spark")
+            for hole in [c for c in out.find_all(exp.Column) if c.name in ("_x", "_q")]:
+                hole.replace((x if hole.name == "_x" else q).copy())
+            return out
+
+        if isinstance(node.expression, exp.Array):
+            return exp.Array(expressions=[disc(q) for q in node.expression.expressions])
+        return disc(node.expression)
     return node
 
 

@@ -234,8 +234,8 @@ NOT_ON_SPARK = {
     "view; tests/engine/test_cli.py compares the whole dashboard page, marked slow); tests/queries/test_rollup.py checks "
     "every report read from it against the scans (spend, unit_spend, unit_events, unpriced_models, "
     "dashboard_outcomes) that are replayed here",
-    "queries/rollup_spend": "reads the dashboard's rollup (see rollup_create)",
-    "queries/rollup_unit_spend": "reads the dashboard's rollup (see rollup_create)",
+    "queries/rollup_spend_slots": "reads the dashboard's rollup (see rollup_create)",
+    "queries/rollup_unit_spend_slots": "reads the dashboard's rollup (see rollup_create)",
     "queries/rollup_unpriced": "reads the dashboard's rollup (see rollup_create)",
     "queries/rollup_events": "the dashboard's rollup of outcome events (see rollup_create)",
     "queries/rollup_unit_events": "reads the dashboard's events rollup (see rollup_create)",

@@ -25,10 +25,19 @@ pytest.importorskip("sqlglot")
         # DuckDB's `/` and avg are DOUBLE; Spark's would be a rounded DECIMAL for DECIMAL operands
         ("SELECT sum(c) / sum(n) FROM t", "SELECT CAST(SUM(c) AS DOUBLE) / CAST(SUM(n) AS DOUBLE) FROM t"),
         ("SELECT avg(c) FROM t", "SELECT AVG(CAST(c AS DOUBLE)) FROM t"),
-        # Spark's percentile_disc is the ordered-set form only
+        # quantile_disc: the k-th smallest in the value's own type (Spark's percentile_disc is DOUBLE)
         (
             "SELECT quantile_disc(calls, 0.99) FROM t",
-            "SELECT PERCENTILE_DISC(0.99) WITHIN GROUP (ORDER BY calls NULLS LAST) FROM t",
+            "SELECT TRY_ELEMENT_AT(ARRAY_SORT(COLLECT_LIST(calls)), "
+            "CAST(GREATEST(1, COUNT(calls) - FLOOR(COUNT(calls) - COUNT(calls) * 0.99)) AS INT)) FROM t",
+        ),
+        # a list of fractions: one each, in a list
+        (
+            "SELECT quantile_disc(c, [0.5, 0.99]) FROM t",
+            "SELECT ARRAY(TRY_ELEMENT_AT(ARRAY_SORT(COLLECT_LIST(c)), "
+            "CAST(GREATEST(1, COUNT(c) - FLOOR(COUNT(c) - COUNT(c) * 0.5)) AS INT)), "
+            "TRY_ELEMENT_AT(ARRAY_SORT(COLLECT_LIST(c)), "
+            "CAST(GREATEST(1, COUNT(c) - FLOOR(COUNT(c) - COUNT(c) * 0.99)) AS INT))) FROM t",
         ),
         # HUGEINT (the pricing cells' atto-USD rates) is Spark's widest exact integer; `//` is DIV
         (
@@ -109,3 +118,21 @@ def test_an_ordered_list_and_epoch_ms_answer_as_on_duckdb(spark: object) -> None
     empty = "SELECT list(a ORDER BY a) AS top FROM (VALUES (1)) AS t(a) WHERE a > 1"
     assert duckdb.sql(empty).fetchall() == [(None,)]
     assert spark.sql(to_spark(empty)).collect()[0].top is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.spark
+def test_quantile_disc_answers_as_on_duckdb(spark: object) -> None:
+    """DuckDB's nearest rank, in the value's DECIMAL type, for every group size from 1 to 30."""
+    import duckdb
+
+    rows = ", ".join(f"({n}, {i * 7 % 11 + i / 1000})" for n in range(1, 31) for i in range(n))
+    sql = (
+        "SELECT n, quantile_disc(v, [0.5, 0.9, 0.99]) AS q, quantile_disc(v, 0.25) AS q25 FROM "
+        f"(SELECT n, CAST(v AS DECIMAL(18, 9)) AS v FROM (VALUES {rows}) AS t(n, v)) GROUP BY n ORDER BY n"
+    )
+    want = [(n, list(q), q25) for n, q, q25 in duckdb.sql(sql).fetchall()]
+    spark_sql = to_spark(sql)
+    assert spark_sql is not None
+    got = [(r.n, list(r.q), r.q25) for r in spark.sql(spark_sql).collect()]  # type: ignore[attr-defined]
+    assert got == want
+    assert str(want[-1][1][0]).endswith("000")  # DECIMAL(18, 9), not a DOUBLE

@@ -51,9 +51,9 @@ def test_holes_and_fragments_must_match() -> None:
     queries = SqlFiles("llmcost.queries")
     with pytest.raises(
         ValueError,
-        match=r"holes \['buckets', 'cost', 'dimensions', 'scope'\] but fragments \['dimensions', 'scope'\]",
+        match=r"holes \['cost', 'dimensions', 'scope'\] but fragments \['dimensions', 'scope'\]",
     ):
-        queries.render("spend", dimensions="", scope="TRUE")
+        queries.render("spend_slots", dimensions="", scope="TRUE")
     with pytest.raises(ValueError, match="holes"):
         queries.render("data_range", extra="x")
 

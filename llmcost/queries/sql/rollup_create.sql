@@ -1,10 +1,10 @@
 -- The dashboard's spend views in one scan: every request of the window and the user's filters,
 -- summed per time slot, feature, provider, model, operation and outcome into a TEMP table (a few
 -- thousand rows where the window holds millions). Each view then sums this table
--- (rollup_spend.sql) instead of scanning the requests again. `ts` is the slot's start, so a
+-- (rollup_spend_slots.sql) instead of scanning the requests again. `ts` is the slot's start, so a
 -- window whose bounds fall on slot boundaries selects whole slots exactly. The sums are the ones
 -- spend.sql takes, in the same types: DECIMAL costs stay exact. Successes and failures are not
--- counted here: outcome is a column of the rollup, so rollup_spend.sql sums them from it (two
+-- counted here: outcome is a column of the rollup, so rollup_spend_slots.sql sums them from it (two
 -- fewer tests per request: about a sixth of this scan at 10M).
 CREATE OR REPLACE TEMP TABLE {{table}} AS
 WITH cells AS (

@@ -10,13 +10,14 @@
 -- timestamp to the last one's. Calls with no id of the unit are left out (trace_untraced.sql).
 --
 -- The percentiles are exact and equal DuckDB's quantile_disc (the value of a real unit: for n values
--- and fraction q, the k-th smallest with k = n - floor(n - n*q), at least 1), computed from each
--- measure's histogram (value -> units) per feature: one GROUP BY per measure over the per-unit rows
--- instead of a sort per feature, and the all-features row reads the per-feature histograms rather
--- than every unit again (trace_quantiles.sql, once per measure, fills the gap below). A feature's
--- count, cost and maxima come from those histograms too (units = the calls histogram's total, cost
--- = sum(value * units) of the cost histogram, exact in DECIMAL), so the per-unit rows feed five
--- consumers (four histograms, the top N) instead of six.
+-- and fraction q, the k-th smallest with k = n - floor(n - n*q), at least 1). The quantiles hole holds one
+-- piece per measure, chosen per measure in queries/traces.py (QUANTILES): trace_quantiles.sql reads
+-- them from the measure's histogram (value -> units) per feature, the all-features row from the
+-- per-feature histograms, cheap where values repeat (calls, tokens); trace_quantiles_disc.sql runs
+-- quantile_disc over the per-unit rows, cheap where nearly every unit has its own value (cost,
+-- duration). Each piece gives q_<measure> (total, feature, q) and f_<measure> (feature, n, s, mx): a
+-- feature's count, sum and maximum, from which its units (n of calls), cost (s of cost) and maxima
+-- come, so the per-unit rows are read once per measure and once for the top N.
 WITH units AS MATERIALIZED (
     SELECT
         {{unit}} AS unit_id,
@@ -33,14 +34,12 @@ WITH units AS MATERIALIZED (
 ),
 {{quantiles}},
 per_feature AS (
-    SELECT 0 AS total, k.feature, k.units, c.cost, c.cost_max, k.calls_max, t.tokens_max, m.ms_max
-    FROM (SELECT feature, sum(n)::BIGINT AS units, max(v) AS calls_max FROM h_calls GROUP BY feature) AS k
-    LEFT JOIN (SELECT feature, sum(v * n) AS cost, max(v) AS cost_max FROM h_cost GROUP BY feature) AS c
-        ON c.feature IS NOT DISTINCT FROM k.feature
-    LEFT JOIN (SELECT feature, max(v) AS tokens_max FROM h_tokens GROUP BY feature) AS t
-        ON t.feature IS NOT DISTINCT FROM k.feature
-    LEFT JOIN (SELECT feature, max(v) AS ms_max FROM h_ms GROUP BY feature) AS m
-        ON m.feature IS NOT DISTINCT FROM k.feature
+    SELECT 0 AS total, k.feature, k.n AS units, c.s AS cost, c.mx AS cost_max, k.mx AS calls_max,
+           t.mx AS tokens_max, m.mx AS ms_max
+    FROM f_calls AS k
+    LEFT JOIN f_cost AS c ON c.feature IS NOT DISTINCT FROM k.feature
+    LEFT JOIN f_tokens AS t ON t.feature IS NOT DISTINCT FROM k.feature
+    LEFT JOIN f_ms AS m ON m.feature IS NOT DISTINCT FROM k.feature
 ),
 totals AS (
     SELECT

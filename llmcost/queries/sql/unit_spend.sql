@@ -1,19 +1,8 @@
--- All spend of each scope in the window (the ratio attribution's numerator): only the columns
--- unit economics shows, so the scan reads and sums no more than it must. Time buckets in two
--- stages, as in spend.sql.
+-- All spend of each scope in the window (the ratio attribution's numerator). Time buckets in two
+-- stages, as in spend.sql: the slots hole is unit_spend_slots.sql (the requests) or
+-- rollup_unit_spend_slots.sql (the dashboard's rollup).
 WITH slots AS (
-    SELECT
-        {{dimensions}}
-        count(*) AS requests,
-        sum({{cost}}) AS cost_usd,
-        count(*) FILTER (WHERE ({{cost}}) IS NULL) AS unpriced_requests,
-        sum(r.input_tokens + r.output_tokens) FILTER (WHERE ({{cost}}) IS NULL) AS unpriced_tokens,
-        sum(r.input_tokens) AS input_tokens,
-        sum(r.output_tokens) AS output_tokens,
-        count(*) FILTER (WHERE r.naive_ts) AS naive_timestamps
-    FROM requests AS r
-    WHERE {{scope}}
-    GROUP BY ALL
+    {{slots}}
 )
 SELECT
     {{buckets}}
