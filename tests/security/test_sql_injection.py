@@ -177,7 +177,8 @@ def cases(invoice: str) -> list[Case]:
     c.append(_case("traces", "--engine", A))
     c.append(_case("trace", "--engine", A, "some-trace"))
     c.append(_case("trace", "--engine", A, "--session", "some-session"))
-    c.append(_case("export", "prometheus", "/nonexistent-dir/m.prom", "--engine", A))
+    for cmd in (("export-prometheus",), ("export", "prometheus")):  # the alias has the option too
+        c.append(_case(*cmd, "/nonexistent-dir/m.prom", "--engine", A))
     c.append(_case("lake", "status", A, allowed=frozenset({0, 1, 2, 74})))
     for opt in ("--format", "--color"):
         c += [_case("lake", sub, "/nonexistent-dir/lake", opt, A) for sub in ("status", "publish")]
