@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import playwright.sync_api as playwright  # a test dependency: the test never skips for want of it
 import pytest
 
 from llmcost.cli import main
@@ -19,7 +20,6 @@ from tests.html.conftest import SINCE, UNTIL, Built
 from tests.serve.conftest import Served
 
 CHROMIUM = Path("/usr/bin/chromium")
-playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
