@@ -212,6 +212,16 @@ def price_join(catalog: Catalog, keys: list[PriceKey]) -> tuple[dict[str, str], 
 # The ends of the TIMESTAMP range both engines share, for a cell's missing bounds.
 _EVER = datetime(1, 1, 1, tzinfo=UTC)
 _NEVER = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+# The columns of `Price.atto()`, in its order.
+_CELL_RATES = (
+    "input",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "output",
+    "reasoning",
+    "per_request",
+)
 _CELL_PARAMS = (
     "provider",
     "model",
@@ -222,13 +232,7 @@ _CELL_PARAMS = (
     "tod_until",
     "above",
     "upto",
-    "input",
-    "cache_read",
-    "cache_write_5m",
-    "cache_write_1h",
-    "output",
-    "reasoning",
-    "per_request",
+    *_CELL_RATES,
     "num",
     "den",
     "ref",
@@ -285,18 +289,6 @@ def _insert_cells(con: duckdb.DuckDBPyConnection, cells: list[Cell]) -> None:
             }
         )
     con.execute(*_multi_row(SQL.fragment("cells_insert"), rows))
-
-
-# The columns of `Price.atto()`, in its order.
-_CELL_RATES = (
-    "input",
-    "cache_read",
-    "cache_write_5m",
-    "cache_write_1h",
-    "output",
-    "reasoning",
-    "per_request",
-)
 
 
 # The price_refs each connection has recorded in its `prices` table (None: it has no such
