@@ -100,48 +100,36 @@ def test_default_cost_mode_is_the_configs() -> None:
     assert Config().pricing.cost_mode == DEFAULT_COST_MODE
 
 
-def test_json_report_without_config_imports_no_pydantic(tmp_path: Path) -> None:
+def _report_in_fresh_process(tmp_path: Path, before: str, extra: list[str], after: str) -> str:
+    """`llmcost report --by tenant --format json` on an empty warehouse, no config file, in a new
+    interpreter: `before` runs ahead of the CLI's import, `after` once it returned; its stdout."""
     from llmcost.warehouse import writer
 
     db = tmp_path / "w.duckdb"
     with writer(db, command="test"):
         pass
-    probe = (
-        "import sys\nfrom llmcost.cli import main\n"
-        f"code = main(['report', '--by', 'tenant', '--format', 'json', '--db', {str(db)!r}])\n"
-        "print('LOADED:' + ','.join(m for m in ('pydantic', 'typer._adapters') if m in sys.modules))\n"
-        "sys.exit(code)"
-    )
+    argv = ["report", "--by", "tenant", *extra, "--format", "json", "--db", str(db)]
+    probe = f"import sys\n{before}from llmcost.cli import main\ncode = main({argv!r})\n{after}sys.exit(code)"
     env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
     env.pop("LLMCOST_CONFIG", None)
     proc = subprocess.run(
         [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.rsplit("LOADED:", 1)[1].strip() == ""
+    return proc.stdout
+
+
+def test_json_report_without_config_imports_no_pydantic(tmp_path: Path) -> None:
+    loaded = "print('LOADED:' + ','.join(m for m in ('pydantic', 'typer._adapters') if m in sys.modules))\n"
+    out = _report_in_fresh_process(tmp_path, "", [], loaded)
+    assert out.rsplit("LOADED:", 1)[1].strip() == ""
 
 
 def test_a_typer_without_its_internals_still_runs_every_option(tmp_path: Path) -> None:
     """The quick converters lean on typer's private modules; if a typer release drops them, the
     CLI falls back to typer's own converters: same answers, only slower."""
-    from llmcost.warehouse import writer
-
-    db = tmp_path / "w.duckdb"
-    with writer(db, command="test"):
-        pass
-    probe = (
-        "import sys\nsys.modules['llmcost.cli.coercion'] = None  # as when typer's internals moved\n"
-        "from llmcost.cli import main\n"
-        f"code = main(['report', '--by', 'tenant', '--top', '3', '--format', 'json', '--db', {str(db)!r}])\n"
-        "print('QUICK:' + str(sys.modules.get('llmcost.cli.coercion') is not None))\n"
-        "sys.exit(code)"
-    )
-    env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
-    env.pop("LLMCOST_CONFIG", None)
-    proc = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    body, quick = proc.stdout.rsplit("QUICK:", 1)
-    assert quick.strip() == "False"
+    blocked = "sys.modules['llmcost.cli.coercion'] = None  # as when typer's internals moved\n"
+    quick = "print('QUICK:' + str(sys.modules.get('llmcost.cli.coercion') is not None))\n"
+    body, used = _report_in_fresh_process(tmp_path, blocked, ["--top", "3"], quick).rsplit("QUICK:", 1)
+    assert used.strip() == "False"
     assert '"schema"' in body
