@@ -38,33 +38,50 @@ def _spread(q: list[object] | None) -> list[object] | None:
     return None if q is None or all(v is None for v in q) else list(q)
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_histogram_percentiles_equal_quantile_disc(seed: int) -> None:
-    rnd = random.Random(seed)
+MEASURES = ("cost", "calls", "tokens", "ms")
+
+
+def _warehouse(rnd: random.Random, seed: float) -> duckdb.DuckDBPyConnection:
+    """Up to 2,500 random requests in random traces and features, in memory."""
     n = rnd.randint(1, 2500)
     con = duckdb.connect()
-    con.execute("SELECT setseed(?)", [seed / 100])
-    con.execute(
-        REQUESTS,
-        {
-            "traces": rnd.randint(1, n),
-            "features": rnd.randint(1, 5),
-            "tokens": rnd.choice([3, 100, 100_000]),
-            "n": n,
-        },
-    )
-    scope_sql = traces.SQL.render(
+    con.execute("SELECT setseed(?)", [seed])
+    params = {
+        "traces": rnd.randint(1, n),
+        "features": rnd.randint(1, 5),
+        "tokens": rnd.choice([3, 100, 100_000]),
+    }
+    con.execute(REQUESTS, {**params, "n": n})
+    return con
+
+
+def _report(methods: dict[str, str]) -> str:
+    """trace_report.sql over every request, each measure's percentiles from the piece `methods` names."""
+    return traces.SQL.render(
         "trace_report",
-        quantiles=",\n".join(
-            traces.SQL.fragment("trace_quantiles", m=m) for m in ("cost", "calls", "tokens", "ms")
-        ),
+        quantiles=",\n".join(traces.SQL.fragment(methods[m], m=m) for m in MEASURES),
         unit="r.trace_id",
         scope="TRUE",
         cost="r.cost_usd",
     )
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> dict[tuple[object, object], tuple[object, ...]]:
+    return {
+        (r[0], r[1]): (r[2], r[3], *(_spread(x) for x in (r[4], r[6], r[8], r[10])), r[5], r[7], r[9], r[11])
+        for r in con.execute(sql, {"top": 3}).fetchall()
+    }
+
+
+HISTOGRAMS = dict.fromkeys(MEASURES, "trace_quantiles")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_histogram_percentiles_equal_quantile_disc(seed: int) -> None:
+    con = _warehouse(random.Random(seed), seed / 100)
     ours = {
         (r[0], r[1]): (r[2], *(_spread(x) for x in (r[4], r[6], r[8], r[10])))
-        for r in con.execute(scope_sql, {"top": 3}).fetchall()
+        for r in con.execute(_report(HISTOGRAMS), {"top": 3}).fetchall()
     }
     theirs = {(r[0], r[1]): (r[2], *(_spread(x) for x in r[3:7])) for r in con.execute(REFERENCE).fetchall()}
     assert ours == theirs
@@ -75,58 +92,16 @@ def test_histogram_percentiles_equal_quantile_disc(seed: int) -> None:
 def test_quantile_disc_pieces_equal_the_reference(seed: int, how: str) -> None:
     """The quantile_disc pieces (trace_quantiles_disc.sql), for every measure and as QUANTILES
     chooses them, give the same rows: per feature, all features, NULL features, unpriced traces."""
-    rnd = random.Random(100 + seed)
-    n = rnd.randint(1, 2500)
-    con = duckdb.connect()
-    con.execute("SELECT setseed(?)", [seed / 50])
-    con.execute(
-        REQUESTS,
-        {
-            "traces": rnd.randint(1, n),
-            "features": rnd.randint(1, 5),
-            "tokens": rnd.choice([3, 100, 100_000]),
-            "n": n,
-        },
-    )
-    methods = dict.fromkeys(traces.QUANTILES, "trace_quantiles_disc") if how == "disc" else traces.QUANTILES
-    sql = traces.SQL.render(
-        "trace_report",
-        quantiles=",\n".join(traces.SQL.fragment(methods[m], m=m) for m in ("cost", "calls", "tokens", "ms")),
-        unit="r.trace_id",
-        scope="TRUE",
-        cost="r.cost_usd",
-    )
-    ours = {
-        (r[0], r[1]): (r[2], r[3], *(_spread(x) for x in (r[4], r[6], r[8], r[10])), r[5], r[7], r[9], r[11])
-        for r in con.execute(sql, {"top": 3}).fetchall()
-    }
-    hist = traces.SQL.render(
-        "trace_report",
-        quantiles=",\n".join(
-            traces.SQL.fragment("trace_quantiles", m=m) for m in ("cost", "calls", "tokens", "ms")
-        ),
-        unit="r.trace_id",
-        scope="TRUE",
-        cost="r.cost_usd",
-    )
-    theirs = {
-        (r[0], r[1]): (r[2], r[3], *(_spread(x) for x in (r[4], r[6], r[8], r[10])), r[5], r[7], r[9], r[11])
-        for r in con.execute(hist, {"top": 3}).fetchall()
-    }
-    assert ours == theirs
+    con = _warehouse(random.Random(100 + seed), seed / 50)
+    methods = dict.fromkeys(MEASURES, "trace_quantiles_disc") if how == "disc" else dict(traces.QUANTILES)
+    assert _rows(con, _report(methods)) == _rows(con, _report(HISTOGRAMS))
 
 
 def test_empty_scope_gives_the_same_rows_either_way() -> None:
     con = duckdb.connect()
     con.execute(REQUESTS, {"traces": 1, "features": 1, "tokens": 3, "n": 0})
-    rows = []
-    for name in ("trace_quantiles", "trace_quantiles_disc"):
-        sql = traces.SQL.render(
-            "trace_report",
-            quantiles=",\n".join(traces.SQL.fragment(name, m=m) for m in ("cost", "calls", "tokens", "ms")),
-            unit="r.trace_id",
-            scope="TRUE",
-            cost="r.cost_usd",
-        )
-        rows.append(con.execute(sql, {"top": 3}).fetchall())
+    rows = [
+        con.execute(_report(dict.fromkeys(MEASURES, name)), {"top": 3}).fetchall()
+        for name in ("trace_quantiles", "trace_quantiles_disc")
+    ]
     assert rows[0] == rows[1]
