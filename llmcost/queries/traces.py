@@ -203,23 +203,9 @@ def top_details(
     return [_summary(r, details) for r in rows]
 
 
-# How each measure's percentiles are read: by histogram (trace_quantiles.sql) where values repeat,
-# by quantile_disc (trace_quantiles_disc.sql) where nearly every unit has its own (benchmarks/RESULTS.md,
-# traces Round 4). Both give the same numbers; only the time differs.
-QUANTILES = {
-    "cost": "trace_quantiles_disc",
-    "calls": "trace_quantiles",
-    "tokens": "trace_quantiles",
-    "ms": "trace_quantiles_disc",
-}
-
-
-def report_sql(scope: Scope, unit: str, methods: dict[str, str] | None = None) -> str:
-    """trace_report.sql with its four quantile pieces (cost, calls, tokens, duration), each by the
-    method of QUANTILES (or of `methods`)."""
-    how = {**QUANTILES, **(methods or {})}
-    quantiles = ",\n".join(SQL.fragment(how[m], m=m) for m in ("cost", "calls", "tokens", "ms"))
-    return SQL.render("trace_report", quantiles=quantiles, **unit_fragments(scope, unit))
+def report_sql(scope: Scope, unit: str) -> str:
+    """trace_report.sql for `scope`, one row per trace (or session)."""
+    return SQL.render("trace_report", **unit_fragments(scope, unit))
 
 
 def traces_report(
