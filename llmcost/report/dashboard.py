@@ -9,11 +9,15 @@ alerts and budgets of the last closed day (`llmcost.alerts`) and the price check
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports
+from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports, resolve_window
 from llmcost.queries.traces import TracesReport, traces_report
 
 if TYPE_CHECKING:
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
     from llmcost.queries.scope import Scope
 
 
+T = TypeVar("T")
 TOP_TRACES = 10  # the costliest traces the page lists (`llmcost traces` for more)
 
 
@@ -57,8 +62,21 @@ def collect(
     """Run every query the HTML report draws; alerts and budgets when `settings` are given (for the
     last day the window closed), the price check when `catalog` is."""
     now = now or datetime.now(UTC)
-    dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
-    dash.traces = traces_report(con, dash.scope, top=TOP_TRACES)
+    scope, _ = resolve_window(con, scope, now)
+    with _beside(con, lambda c: traces_report(c, scope, top=TOP_TRACES)) as traces:
+        dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
+        _rest(con, dash, settings, catalog, now)
+    dash.traces = traces()
+    return dash
+
+
+def _rest(
+    con: duckdb.DuckDBPyConnection,
+    dash: Dashboard,
+    settings: Settings | None,
+    catalog: Catalog | None,
+    now: datetime,
+) -> None:
     if dash.reports.successes is None:
         dash.notes.append(
             "unit economics need filters on tenant, feature or user only (outcome events carry no others)"
@@ -79,7 +97,6 @@ def collect(
         since, until = bounds(dash.scope)
         dash.pricing = check(con, catalog, window=PricingWindow(since, until))
         dash.catalog = catalog.info.describe()
-    return dash
 
 
 def _margin(con: duckdb.DuckDBPyConnection, settings: Settings, day: date, cost_mode: str) -> MarginReport:
@@ -96,3 +113,40 @@ def _margin(con: duckdb.DuckDBPyConnection, settings: Settings, day: date, cost_
         },
     )
     return margin_report(con, plans, day.replace(day=1), cost_mode=cost_mode, floor=settings.margin_floor)
+
+
+@contextlib.contextmanager
+def _beside(con: duckdb.DuckDBPyConnection, work: Callable[[Any], T]) -> Iterator[Callable[[], T]]:
+    """Run `work` on a second connection to the same database in a thread while the block runs on
+    `con`; yields the getter of its answer (its exception is raised there). Without a second
+    connection (Spark), `work(con)` runs when the answer is asked for."""
+    from llmcost.queries.session import sibling
+
+    cur = None if os.environ.get("LLMCOST_SERIAL") else sibling(con)  # TEMP: A/B switch
+    if cur is None:
+        yield lambda: work(con)
+        return
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["answer"] = work(cur)
+        except BaseException as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="llmcost-beside", daemon=True)
+    thread.start()
+    try:
+        yield lambda: _answer(box)
+    except BaseException:
+        cur.interrupt()  # the page fails: its other statement need not finish
+        raise
+    finally:
+        thread.join()
+        cur.close()
+
+
+def _answer(box: dict[str, Any]) -> Any:
+    if "error" in box:
+        raise box["error"]
+    return box["answer"]
