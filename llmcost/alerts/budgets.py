@@ -126,22 +126,42 @@ def _sort_key(t: TenantBudget) -> tuple[int, int, float, Decimal, str]:
     return (0 if u is not None else 1, -t.days_over_daily, -(u or 0.0), -t.pace.spent, tenant_label(t.tenant))
 
 
+def budget_span(settings: Settings, as_of: date) -> Span:
+    """The days a budget report of `as_of` reads: its month and the forecast's run-rate days."""
+    start = month_start(as_of)
+    return Span(min(start, as_of - timedelta(days=settings.budgets.forecast_days - 1)), as_of + timedelta(days=1))
+
+
+def budget_needs(facts: Facts, settings: Settings) -> None:
+    """Declare on `facts` (an evaluation's, shared) what `budget_report(..., facts=facts)` reads."""
+    facts.need("tenant_days", budget_span(settings, facts.day))
+
+
 def budget_report(
-    con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, *, cost_mode: str = "derived"
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    as_of: date,
+    *,
+    cost_mode: str = "derived",
+    facts: Facts | None = None,
 ) -> BudgetReport:
-    """The month of `as_of`, counted through the end of `as_of` (a UTC day)."""
+    """The month of `as_of`, counted through the end of `as_of` (a UTC day). `facts` may be an
+    alerts evaluation's of the same day and cost mode, declared with `budget_needs` before its
+    first read: its tenant days then serve both (days beyond the budget's span are left out)."""
     budgets = settings.budgets
     start = month_start(as_of)
-    facts = Facts(con, as_of, cost_mode)
-    facts.need(
-        "tenant_days",
-        Span(min(start, as_of - timedelta(days=budgets.forecast_days - 1)), as_of + timedelta(days=1)),
-    )
+    span = budget_span(settings, as_of)
+    if facts is None:
+        facts = Facts(con, as_of, cost_mode)
+        budget_needs(facts, settings)
+    elif facts.day != as_of or facts.cost_mode != cost_mode:
+        raise ValueError("facts were prepared for another day or cost mode")
     first = facts.extent().first_day
     org_daily: dict[date, Decimal] = defaultdict(lambda: ZERO)
     tenants: list[TenantBudget] = []
     unpriced_total = 0
-    for tenant, days in facts.tenant_days().items():
+    for tenant, read in facts.tenant_days().items():
+        days = {d: c for d, c in read.items() if span.start <= d < span.end}
         for d, c in days.items():
             org_daily[d] += c.cost
         month_days = {d: c for d, c in days.items() if start <= d <= as_of}

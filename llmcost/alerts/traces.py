@@ -190,12 +190,10 @@ def retry_storm(
         "window_us": int(cfg.within_minutes * US_PER_MINUTE),
         "limit": cfg.max_alerts + 1,
     }
-    groups = SQL.run(
-        con, "retry_storms", {**base, "by_trace": False, "min_failures": cfg.min_failures}, cost=cost
-    )
-    traces = SQL.run(
-        con, "retry_storms", {**base, "by_trace": True, "min_failures": cfg.min_trace_failures}, cost=cost
-    )
+    params = {**base, "min_failures": cfg.min_failures, "min_trace_failures": cfg.min_trace_failures}
+    rows = SQL.run(con, "retry_storms", params, cost=cost)  # per tenant+feature first, then per trace
+    groups = [r[1:] for r in rows if not r[0]]
+    traces = [r[1:] for r in rows if r[0]]
     result.checked = 1
     stormed = {(r[0], r[1]) for r in groups}
     kinds = "/".join(cfg.outcomes)

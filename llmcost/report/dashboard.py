@@ -83,11 +83,16 @@ def _rest(
         )
     if settings is not None:
         from llmcost.alerts import budget_report, evaluate
+        from llmcost.alerts.budgets import budget_needs
+        from llmcost.alerts.facts import Facts
 
         cost_mode = dash.scope.cost_mode
         day = min((dash.reports.anchor - timedelta(days=1)).astimezone(UTC).date(), now.date())
-        dash.alerts = evaluate(con, settings, day, cost_mode=cost_mode, now=now)
-        dash.budgets = budget_report(con, settings, day, cost_mode=cost_mode)
+        # one Facts for the alerts and the budgets: the tenants' days are read once for both
+        facts = Facts(con, day, cost_mode, settings.budgets.forecast_days)
+        budget_needs(facts, settings)
+        dash.alerts = evaluate(con, settings, day, cost_mode=cost_mode, now=now, facts=facts)
+        dash.budgets = budget_report(con, settings, day, cost_mode=cost_mode, facts=facts)
         if settings.billing_source is not None:
             dash.margin = _margin(con, settings, day, cost_mode)
     if catalog is not None:
