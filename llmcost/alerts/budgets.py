@@ -129,7 +129,9 @@ def _sort_key(t: TenantBudget) -> tuple[int, int, float, Decimal, str]:
 def budget_span(settings: Settings, as_of: date) -> Span:
     """The days a budget report of `as_of` reads: its month and the forecast's run-rate days."""
     start = month_start(as_of)
-    return Span(min(start, as_of - timedelta(days=settings.budgets.forecast_days - 1)), as_of + timedelta(days=1))
+    return Span(
+        min(start, as_of - timedelta(days=settings.budgets.forecast_days - 1)), as_of + timedelta(days=1)
+    )
 
 
 def budget_needs(facts: Facts, settings: Settings) -> None:

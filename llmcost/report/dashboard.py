@@ -10,7 +10,6 @@ alerts and budgets of the last closed day (`llmcost.alerts`) and the price check
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -58,12 +57,15 @@ def collect(
     settings: Settings | None = None,
     catalog: Catalog | None = None,
     now: datetime | None = None,
+    concurrent: bool = True,
 ) -> Dashboard:
     """Run every query the HTML report draws; alerts and budgets when `settings` are given (for the
-    last day the window closed), the price check when `catalog` is."""
+    last day the window closed), the price check when `catalog` is. With `concurrent`, the traces
+    panel (the costliest statement: every trace of the window grouped) runs on a second connection
+    beside the rest; the answers are the same either way."""
     now = now or datetime.now(UTC)
     scope, _ = resolve_window(con, scope, now)
-    with _beside(con, lambda c: traces_report(c, scope, top=TOP_TRACES)) as traces:
+    with _beside(con, lambda c: traces_report(c, scope, top=TOP_TRACES), concurrent) as traces:
         dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
         _rest(con, dash, settings, catalog, now)
     dash.traces = traces()
@@ -121,13 +123,15 @@ def _margin(con: duckdb.DuckDBPyConnection, settings: Settings, day: date, cost_
 
 
 @contextlib.contextmanager
-def _beside(con: duckdb.DuckDBPyConnection, work: Callable[[Any], T]) -> Iterator[Callable[[], T]]:
+def _beside(
+    con: duckdb.DuckDBPyConnection, work: Callable[[Any], T], concurrent: bool
+) -> Iterator[Callable[[], T]]:
     """Run `work` on a second connection to the same database in a thread while the block runs on
-    `con`; yields the getter of its answer (its exception is raised there). Without a second
-    connection (Spark), `work(con)` runs when the answer is asked for."""
+    `con`; yields the getter of its answer (its exception is raised there). Not `concurrent`, or
+    without a second connection (Spark), `work(con)` runs when the answer is asked for."""
     from llmcost.queries.session import sibling
 
-    cur = None if os.environ.get("LLMCOST_SERIAL") else sibling(con)  # TEMP: A/B switch
+    cur = sibling(con) if concurrent else None
     if cur is None:
         yield lambda: work(con)
         return
