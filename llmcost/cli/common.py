@@ -115,6 +115,17 @@ def resolve_light(db: Path | None, config: Path | None) -> tuple[Path, Config | 
     return (db.expanduser() if db is not None else default_db_path(cfg)), cfg
 
 
+def cost_mode(cfg: Config | None, cost: str | None) -> str:
+    """--cost if given, else the config file's cost mode, else the default (no config file)."""
+    if cost is not None:
+        return cost
+    if cfg is not None:
+        return cfg.pricing.cost_mode
+    from llmcost.configfile import DEFAULT_COST_MODE
+
+    return DEFAULT_COST_MODE
+
+
 def write_stdout(text: str) -> None:
     """Data on stdout, secrets redacted (llmcost.redact)."""
     sys.stdout.write(redact(text))

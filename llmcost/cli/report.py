@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 
 from llmcost.cli import app
 from llmcost.cli.common import (
+    cost_mode,
     emit_json,
     err_console,
     out_console,
@@ -152,11 +153,7 @@ def _scope(
 
     window = Window.parse(since, until, tz)
     filters = parse_where(where, allowed=filters_allowed)
-    if cost is None:
-        from llmcost.configfile import DEFAULT_COST_MODE
-
-        cost = cfg.pricing.cost_mode if cfg is not None else DEFAULT_COST_MODE  # None: no config file
-    return Scope(window, filters, cost)
+    return Scope(window, filters, cost_mode(cfg, cost))
 
 
 def _by(values: list[str] | None, allowed: tuple[str, ...] | None = None) -> tuple[Dimension, ...]:

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from llmcost.cli import app
-from llmcost.cli.common import emit_json, emit_table, emit_text, resolve, set_color
+from llmcost.cli.common import cost_mode, emit_json, emit_table, emit_text, resolve_light, set_color
 from llmcost.cli.options import (
     ColorOption,
     ConfigOption,
@@ -80,7 +80,7 @@ def traces_cmd(
     fmt = output_format(fmt, "traces", _FORMATS)
     unit = parse_by(by)
     shown = top_rows(top, fmt=fmt, output=output, default=DEFAULT_TOP, auto=False)
-    db_path, cfg = resolve(db, config)
+    db_path, cfg = resolve_light(db, config)
     scope = _scope(cfg, since, until, tz, where, cost)
     with connection(db_path, engine, spark_master, lake) as con:
         report = traces_report(con, scope, unit=unit, top=shown.rows)
@@ -134,8 +134,8 @@ def trace_cmd(
         raise UsageError("give a trace ID or --session ID (one of them); `llmcost traces` lists them")
     unit, unit_id = ("session", session) if session is not None else ("trace", trace_id)
     assert unit_id is not None
-    db_path, cfg = resolve(db, config)
-    mode = cost or cfg.pricing.cost_mode
+    db_path, cfg = resolve_light(db, config)
+    mode = cost_mode(cfg, cost)
     if mode not in COST_MODES:
         raise UsageError(f"--cost: unknown cost mode {mode[:20]!r}; choose from {', '.join(COST_MODES)}")
     with connection(db_path, engine, spark_master, lake) as con:

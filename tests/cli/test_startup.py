@@ -100,15 +100,22 @@ def test_default_cost_mode_is_the_configs() -> None:
     assert Config().pricing.cost_mode == DEFAULT_COST_MODE
 
 
-def _report_in_fresh_process(tmp_path: Path, before: str, extra: list[str], after: str) -> str:
-    """`llmcost report --by tenant --format json` on an empty warehouse, no config file, in a new
-    interpreter: `before` runs ahead of the CLI's import, `after` once it returned; its stdout."""
+def _report_in_fresh_process(
+    tmp_path: Path,
+    before: str,
+    extra: list[str],
+    after: str,
+    command: tuple[str, ...] = ("report", "--by", "tenant"),
+) -> str:
+    """`llmcost report --by tenant --format json` (or another `command`) on an empty warehouse, no
+    config file, in a new interpreter: `before` runs ahead of the CLI's import, `after` once it
+    returned; its stdout."""
     from llmcost.warehouse import writer
 
     db = tmp_path / "w.duckdb"
     with writer(db, command="test"):
         pass
-    argv = ["report", "--by", "tenant", *extra, "--format", "json", "--db", str(db)]
+    argv = [*command, *extra, "--format", "json", "--db", str(db)]
     probe = f"import sys\n{before}from llmcost.cli import main\ncode = main({argv!r})\n{after}sys.exit(code)"
     env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
     env.pop("LLMCOST_CONFIG", None)
@@ -119,9 +126,12 @@ def _report_in_fresh_process(tmp_path: Path, before: str, extra: list[str], afte
     return proc.stdout
 
 
-def test_json_report_without_config_imports_no_pydantic(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command", [("report", "--by", "tenant"), ("traces",), ("traces", "--by", "session")]
+)
+def test_json_report_without_config_imports_no_pydantic(tmp_path: Path, command: tuple[str, ...]) -> None:
     loaded = "print('LOADED:' + ','.join(m for m in ('pydantic', 'typer._adapters') if m in sys.modules))\n"
-    out = _report_in_fresh_process(tmp_path, "", [], loaded)
+    out = _report_in_fresh_process(tmp_path, "", [], loaded, command)
     assert out.rsplit("LOADED:", 1)[1].strip() == ""
 
 
