@@ -90,7 +90,9 @@ def runaway_trace(
         "burst_us": int(cfg.burst_minutes * US_PER_MINUTE),
         "limit": cfg.max_alerts + 1,
     }
-    rows = SQL.run(con, "runaway_traces", params, cost=cost)
+    # a day without a trace past the floors (most days) needs no baseline: one cheap read says so
+    ((candidates,),) = SQL.run(con, "runaway_candidates", params, cost=cost)
+    rows = SQL.run(con, "runaway_traces", params, cost=cost) if candidates else []
     window, base_window = days_of(since, until), days_of(base_since, since)
     result.checked = 1
     for row in rows[: cfg.max_alerts]:

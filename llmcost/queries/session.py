@@ -62,23 +62,3 @@ def connection(
         with engines.warehouse_tables(con, wh.segment_dir, files) as tables:
             # duck-typed: execute / description / fetchall / fetchone, all the queries use
             yield cast("duckdb.DuckDBPyConnection", engines.SparkConnection(session, tables))
-
-
-def sibling(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection | None:
-    """A second connection to `con`'s database, prepared as `con` was (the UTC zone, the TEMP views
-    that shadow the warehouse's), for a statement run beside `con`'s on another thread; None when
-    `con` is not DuckDB's (Spark) and cannot have one. Close it when done."""
-    import duckdb
-
-    if not isinstance(con, duckdb.DuckDBPyConnection):
-        return None
-    views = con.execute(SQL.text("temp_views")).fetchall()
-    cur = con.cursor()
-    try:
-        cur.execute(SQL.text("session_utc"))
-        for (sql,) in views:
-            cur.execute(sql)
-    except BaseException:
-        cur.close()
-        raise
-    return cur

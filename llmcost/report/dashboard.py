@@ -9,14 +9,11 @@ alerts and budgets of the last closed day (`llmcost.alerts`) and the price check
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
-from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports, resolve_window
+from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports
 from llmcost.queries.traces import TracesReport, traces_report
 
 if TYPE_CHECKING:
@@ -29,7 +26,6 @@ if TYPE_CHECKING:
     from llmcost.queries.scope import Scope
 
 
-T = TypeVar("T")
 TOP_TRACES = 10  # the costliest traces the page lists (`llmcost traces` for more)
 
 
@@ -57,28 +53,12 @@ def collect(
     settings: Settings | None = None,
     catalog: Catalog | None = None,
     now: datetime | None = None,
-    concurrent: bool = True,
 ) -> Dashboard:
     """Run every query the HTML report draws; alerts and budgets when `settings` are given (for the
-    last day the window closed), the price check when `catalog` is. With `concurrent`, the traces
-    panel (the costliest statement: every trace of the window grouped) runs on a second connection
-    beside the rest; the answers are the same either way."""
+    last day the window closed), the price check when `catalog` is."""
     now = now or datetime.now(UTC)
-    scope, _ = resolve_window(con, scope, now)
-    with _beside(con, lambda c: traces_report(c, scope, top=TOP_TRACES), concurrent) as traces:
-        dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
-        _rest(con, dash, settings, catalog, now)
-    dash.traces = traces()
-    return dash
-
-
-def _rest(
-    con: duckdb.DuckDBPyConnection,
-    dash: Dashboard,
-    settings: Settings | None,
-    catalog: Catalog | None,
-    now: datetime,
-) -> None:
+    dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
+    dash.traces = traces_report(con, dash.scope, top=TOP_TRACES)
     if dash.reports.successes is None:
         dash.notes.append(
             "unit economics need filters on tenant, feature or user only (outcome events carry no others)"
@@ -104,6 +84,7 @@ def _rest(
         since, until = bounds(dash.scope)
         dash.pricing = check(con, catalog, window=PricingWindow(since, until))
         dash.catalog = catalog.info.describe()
+    return dash
 
 
 def _margin(con: duckdb.DuckDBPyConnection, settings: Settings, day: date, cost_mode: str) -> MarginReport:
@@ -120,42 +101,3 @@ def _margin(con: duckdb.DuckDBPyConnection, settings: Settings, day: date, cost_
         },
     )
     return margin_report(con, plans, day.replace(day=1), cost_mode=cost_mode, floor=settings.margin_floor)
-
-
-@contextlib.contextmanager
-def _beside(
-    con: duckdb.DuckDBPyConnection, work: Callable[[Any], T], concurrent: bool
-) -> Iterator[Callable[[], T]]:
-    """Run `work` on a second connection to the same database in a thread while the block runs on
-    `con`; yields the getter of its answer (its exception is raised there). Not `concurrent`, or
-    without a second connection (Spark), `work(con)` runs when the answer is asked for."""
-    from llmcost.queries.session import sibling
-
-    cur = sibling(con) if concurrent else None
-    if cur is None:
-        yield lambda: work(con)
-        return
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["answer"] = work(cur)
-        except BaseException as exc:
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, name="llmcost-beside", daemon=True)
-    thread.start()
-    try:
-        yield lambda: _answer(box)
-    except BaseException:
-        cur.interrupt()  # the page fails: its other statement need not finish
-        raise
-    finally:
-        thread.join()
-        cur.close()
-
-
-def _answer(box: dict[str, Any]) -> Any:
-    if "error" in box:
-        raise box["error"]
-    return box["answer"]
