@@ -135,10 +135,17 @@ class Facts:
         return ext
 
     def day_totals(self, span: Span) -> tuple[int, int]:
+        """Requests and unpriced requests over `span`; for one day the tenant days already read
+        cover, their sum (the same rows: tenant_days groups by UTC day), without another scan."""
         key = ("day_totals", span)
         if key not in self._cache:
-            row = self.query("day_totals", self._bounds(span), cost=self.cost)[0]
-            self._cache[key] = (int(row[0]), int(row[1]))
+            read = self._spans.get("tenant_days") if "tenant_days" in self._cache else None
+            if read is not None and span.days == 1 and read.start <= span.start and span.end <= read.end:
+                days = [d[span.start] for d in self.tenant_days().values() if span.start in d]
+                self._cache[key] = (sum(c.requests for c in days), sum(c.unpriced for c in days))
+            else:
+                row = self.query("day_totals", self._bounds(span), cost=self.cost)[0]
+                self._cache[key] = (int(row[0]), int(row[1]))
         totals: tuple[int, int] = self._cache[key]
         return totals
 

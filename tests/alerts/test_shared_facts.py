@@ -50,3 +50,32 @@ def test_budget_report_refuses_facts_of_another_day(planted: Month) -> None:
             budget_report(con, settings, date(2026, 10, 10), cost_mode="logged", facts=facts)
         with pytest.raises(ValueError, match="another day or cost mode"):
             budget_report(con, settings, date(2026, 10, 9), cost_mode="derived", facts=facts)
+
+
+@pytest.mark.parametrize("cost_mode", ["logged", "derived"])
+def test_day_totals_from_the_tenant_days_equal_the_scan(
+    planted: Month, cost_mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day's requests and unpriced requests, summed from the tenant days already read, are the
+    day_totals scan's: every day of the month and the days around it (no traffic)."""
+    from llmcost.alerts.model import Span
+
+    with reader(planted.db) as wh:
+        con = prepare(wh)
+        day = DEFAULT_START + timedelta(days=29)
+        shared = Facts(con, day, cost_mode)
+        shared.need("tenant_days", Span(DEFAULT_START - timedelta(days=2), day + timedelta(days=3)))
+        shared.tenant_days()
+        ran: list[str] = []
+        query = shared.query
+        monkeypatch.setattr(shared, "query", lambda name, *a, **k: ran.append(name) or query(name, *a, **k))
+        alone = Facts(con, day, cost_mode)
+        requests = 0
+        for n in range(-2, 32):
+            span = Span.day(DEFAULT_START + timedelta(days=n))
+            assert shared.day_totals(span) == alone.day_totals(span), span
+            requests += alone.day_totals(span)[0]
+        assert ran == [] and requests > 0  # no scan, and the month has traffic
+        wide = Span(DEFAULT_START, day)  # more than a day: scanned, and the same
+        assert shared.day_totals(wide) == alone.day_totals(wide)
+        assert ran == ["day_totals"]
