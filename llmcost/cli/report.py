@@ -540,7 +540,7 @@ def unit_cmd(
 
     set_color(color)
     fmt = _format(fmt, "unit")
-    db_path, cfg = resolve(db, config)
+    db_path, cfg = resolve_light(db, config)
     dims = _by(by, allowed=UNIT_DIMENSIONS)
     scope = _scope(cfg, since, until, tz, where, cost, filters_allowed=UNIT_FILTERS)
     with connection(db_path, engine, spark_master, lake) as con:
