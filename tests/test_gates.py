@@ -81,8 +81,18 @@ def test_startup_imports_nothing_heavy(code: str, heavy: tuple[str, ...]) -> Non
 
 
 # What a read-only JSON report may not load (issue 16): the price catalog's machinery and
-# genai-prices, the dataframe libraries, jinja2, and rich (it draws nothing).
-REPORT_HEAVY = ("numpy", "pyarrow", "polars", "genai_prices", "jinja2", "rich", "llmcost.pricing.catalog")
+# genai-prices, the dataframe libraries, jinja2, rich (it draws nothing), and with no config file
+# pydantic (the config models: cli.common.resolve_light).
+REPORT_HEAVY = (
+    "numpy",
+    "pyarrow",
+    "polars",
+    "genai_prices",
+    "jinja2",
+    "rich",
+    "llmcost.pricing.catalog",
+    "pydantic",
+)
 
 
 @pytest.mark.parametrize(
