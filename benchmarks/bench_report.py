@@ -227,6 +227,11 @@ def main() -> int:
         help="with --whole: only `report --by tenant --format json` (reads the warehouse, writes nothing)",
     )
     ap.add_argument(
+        "--unit-only",
+        action="store_true",
+        help="with --whole: only `unit --by tenant` (reads the warehouse, writes nothing)",
+    )
+    ap.add_argument(
         "--tree",
         type=Path,
         action="append",
@@ -251,7 +256,13 @@ def main() -> int:
     print(f"built in {t_build:.1f} s at {db}\n")
 
     if args.whole:
-        whole(db, args.repeat, [t.resolve() for t in args.tree], report_only=args.report_only)
+        whole(
+            db,
+            args.repeat,
+            [t.resolve() for t in args.tree],
+            report_only=args.report_only,
+            unit_only=args.unit_only,
+        )
         if not args.keep and args.dir is None:
             shutil.rmtree(root, ignore_errors=True)
         return 0
@@ -328,7 +339,9 @@ print(json.dumps([[str(v) for v in r] for r in rows]))
 """
 
 
-def whole(db: Path, repeat: int, trees: list[Path], report_only: bool = False) -> None:
+def whole(
+    db: Path, repeat: int, trees: list[Path], report_only: bool = False, unit_only: bool = False
+) -> None:
     """Whole processes: a fresh interpreter each (start-up and imports included). Wall seconds and
     CPU seconds (user + system of the child, which a busy machine inflates less than wall); with
     several --tree, each tree's llmcost runs in the same interleaved rounds."""
@@ -360,6 +373,8 @@ def whole(db: Path, repeat: int, trees: list[Path], report_only: bool = False) -
     ]  # fmt: skip
     if report_only:
         commands = commands[:1]
+    if unit_only:
+        commands = commands[1:2]
     cases: list[tuple[str, list[str], Path | None]] = [
         ("bare python + duckdb: hand SQL by tenant", [py, "-c", BARE, str(db), BASELINE_TENANT], None)
     ]
