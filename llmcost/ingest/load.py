@@ -46,6 +46,11 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _WAREHOUSE_FULL = (errno.ENOSPC, errno.EROFS, errno.EDQUOT)
 
 Progress = Callable[[int], None]  # called with bytes consumed
+# DuckDB threads for the statements of a run (issue 16, round 4): each batch's statements are
+# short and mostly serial (a JSON transform per line, a TEMP table, one Parquet file); a second
+# thread added 15-40% CPU for no wall time on the 2-core box while other processes ran
+# (benchmarks/RESULTS.md, "Issue 16, ingest round 4").
+INGEST_THREADS = 1
 
 
 @dataclass
@@ -95,6 +100,22 @@ class Loader:
         self, inputs: list[Input], skipped: list[Skipped], *, argv: str = "", progress: Progress | None = None
     ) -> IngestResult:
         started = datetime.now(UTC)
+        threads = int(SQL.run(self.con, "threads_now")[0][0])
+        self.con.execute(SQL.render("threads", threads=str(INGEST_THREADS)))
+        try:
+            return self._run_inputs(inputs, skipped, started, argv, progress)
+        finally:
+            with contextlib.suppress(Exception):  # the connection may be closing after a signal
+                self.con.execute(SQL.render("threads", threads=str(threads)))
+
+    def _run_inputs(
+        self,
+        inputs: list[Input],
+        skipped: list[Skipped],
+        started: datetime,
+        argv: str,
+        progress: Progress | None,
+    ) -> IngestResult:
         ingest_id = commit.start_run(self.con, started, argv)
         results = []
         totals = Counts()
