@@ -115,3 +115,4 @@ def test_a_failure_while_staging_ahead_keeps_the_batches_before_it(
     assert again.totals.loaded_requests == 1000 - loaded
     assert again.totals.duplicate == 0
     assert _query(db, "SELECT count(DISTINCT request_id) FROM requests") == [(1000,)]
+
