@@ -48,7 +48,7 @@ _WAREHOUSE_FULL = (errno.ENOSPC, errno.EROFS, errno.EDQUOT)
 Progress = Callable[[int], None]  # called with bytes consumed
 # DuckDB threads for the statements of a run (issue 16, round 4): each batch's statements are
 # short and mostly serial (a JSON transform per line, a TEMP table, one Parquet file); a second
-# thread added 15-40% CPU for no wall time on the 2-core box while other processes ran
+# thread cost 15-50% more CPU per statement for no wall time on the shared 2-core box
 # (benchmarks/RESULTS.md, "Issue 16, ingest round 4").
 INGEST_THREADS = 1
 
