@@ -21,8 +21,7 @@ from llmcost import interrupts
 from llmcost.config import Config
 from llmcost.errors import ConfigError, Interrupted, StorageError
 from llmcost.faults import crashpoint
-from llmcost.ingest import commit, dedup, formats
-from llmcost.ingest.batch import to_arrow
+from llmcost.ingest import commit, dedup, formats, pipeline
 from llmcost.ingest.diagnose import diagnose_input
 from llmcost.ingest.discover import Input, Skipped
 from llmcost.ingest.fields import FieldMap
@@ -46,6 +45,11 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _WAREHOUSE_FULL = (errno.ENOSPC, errno.EROFS, errno.EDQUOT)
 
 Progress = Callable[[int], None]  # called with bytes consumed
+# DuckDB threads for the statements of a run (issue 16, round 4): each batch's statements are
+# short and mostly serial (a JSON transform per line, a TEMP table, one Parquet file); a second
+# DuckDB thread cost 15-50% more CPU per statement for no wall time; the run's second core goes
+# to the staging thread instead (pipeline.py; benchmarks/RESULTS.md, "Issue 16, ingest round 4").
+INGEST_THREADS = 1
 
 
 @dataclass
@@ -87,6 +91,7 @@ class Loader:
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
         prepare_connection(self.con)
         self.stager = Stager(self.con, self.fields, cfg.ingest, now=self.now, earliest=EARLIEST)
+        self._staging: Stager | None = None  # the staging thread's, on a cursor (pipeline.py)
         self.batches = 0  # committed by this run (for the message when it is interrupted)
         self.lines = 0
 
@@ -95,6 +100,23 @@ class Loader:
         self, inputs: list[Input], skipped: list[Skipped], *, argv: str = "", progress: Progress | None = None
     ) -> IngestResult:
         started = datetime.now(UTC)
+        threads = int(SQL.run(self.con, "threads_now")[0][0])
+        self.con.execute(SQL.render("threads", threads=str(INGEST_THREADS)))
+        try:
+            return self._run_inputs(inputs, skipped, started, argv, progress)
+        finally:
+            with contextlib.suppress(Exception):  # the connection may be closing after a signal
+                self._close_staging()
+                self.con.execute(SQL.render("threads", threads=str(threads)))
+
+    def _run_inputs(
+        self,
+        inputs: list[Input],
+        skipped: list[Skipped],
+        started: datetime,
+        argv: str,
+        progress: Progress | None,
+    ) -> IngestResult:
         ingest_id = commit.start_run(self.con, started, argv)
         results = []
         totals = Counts()
@@ -140,6 +162,21 @@ class Loader:
         from llmcost.ingest import objects
 
         objects.mark_done(self.con, inp.obj, res.source_id)
+
+    def _ahead(self) -> Stager:
+        """The stager of the staging thread: its own cursor, writing to the staging database."""
+        if self._staging is None:
+            pipeline.attach(self.con)
+            self._staging = Stager(
+                self.con.cursor(), self.fields, self.cfg.ingest, now=self.now, earliest=EARLIEST
+            )
+        return self._staging
+
+    def _close_staging(self) -> None:
+        if self._staging is not None:
+            staging, self._staging = self._staging, None
+            staging.con.close()
+            pipeline.detach(self.con)
 
     def _committed(self, c: Counts) -> None:
         self.batches += 1
@@ -209,19 +246,23 @@ class Loader:
         batcher = line_batches(resume, ic, take_partial=self.take_partial)
         source_id = resume.source_id
         tail = resume.window
-        # One batch at a time, staged on the loader's own connection into the TEMP table the rest
-        # of the batch reads (issue 16: a staging thread one batch ahead cost more CPU than it
-        # saved on two cores, and handing its rows over through Arrow materialised them twice).
-        for batch in batcher:
-            # the table points into the batcher's buffer: it is done with before the next read
-            table = to_arrow(batch, ic.max_line_bytes)
-            end_rel = batch.end - batch.start
-            tail = (tail + batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes())[-TAIL_WINDOW:]
-            last_line = batch.first_line + len(batch.starts) + len(batch.oversize) - 1
-            self.stager.stage_here(table)
-            crashpoint("ingest.staging")
-            pending = _Pending(table, commit.BatchEnd(batch.end, last_line, tail), batch.end - batch.start)
-            source_id = self._finish(ingest_id, source_id, resume, display, res, pending, progress)
+        # Batch N+1 is read and staged on a second core (pipeline.py) while this thread loads
+        # batch N on the loader's connection: de-duplicate, price, write, commit, in order.
+        stager = self._ahead()
+        stager.default_provider = self.stager.default_provider
+        ahead = pipeline.Prefetch(batcher, stager, ic.max_line_bytes)
+        try:
+            for staged in ahead:
+                tail = (tail + staged.window)[-TAIL_WINDOW:]
+                pipeline.show(self.con, staged.slot)
+                crashpoint("ingest.staging")
+                pending = _Pending(
+                    staged.table, commit.BatchEnd(staged.end, staged.last_line, tail), staged.size
+                )
+                source_id = self._finish(ingest_id, source_id, resume, display, res, pending, progress)
+                ahead.done()
+        finally:
+            ahead.close()
         res.source_id = source_id
         res.pending_bytes = batcher.tail.pending_bytes
         coded = formats.transcoded(resume.stream)

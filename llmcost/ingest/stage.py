@@ -23,6 +23,7 @@ FUTURE_SLACK = timedelta(days=1)
 # DuckDB's buffer pool during ingest (staging temp tables of two batches in flight + cached blocks);
 # see prepare_connection and benchmarks/bench_memory.py
 MEMORY_LIMIT = "256MB"
+TEMP_TARGET = "TEMP TABLE staged"
 
 
 # Fields in which log shippers carry the application's record as a JSON string.
@@ -68,6 +69,9 @@ class Stager:
         self.default_provider: str | None = None  # what a forced provider source implies
         # the cheap-validation fast path of stage.sql; off, every line takes the full per-field path
         self.fast = True
+        # the table stage.sql creates: the connection's TEMP table `staged`, or (pipeline.py) a
+        # table of the staging database the loader's connection reads
+        self.target = TEMP_TARGET
         prepare_connection(con)
 
     def stage(self, table: pa.Table) -> pa.Table:
@@ -194,6 +198,7 @@ class Stager:
             "attrs": plan.attrs,
             "usage_keys": plan.usage_keys,
             "refused": self._refused(plan),
+            "target": self.target,
         }
         return SQL.render("stage", **values)
 
@@ -233,7 +238,11 @@ class Stager:
 
         def stage(t: Any) -> None:
             con.register("batch_lines", t)
-            self._once(guard=True)
+            target, self.target = self.target, TEMP_TARGET  # each part in the TEMP table, read back
+            try:
+                self._once(guard=True)
+            finally:
+                self.target = target
             parts.append(con.sql(SQL.text("staged_rows")).to_arrow_table())
 
         def go(t: Any) -> None:
@@ -262,7 +271,7 @@ class Stager:
             con.register("batch_lines", table)
         con.register("staged_parts", pa.concat_tables(parts))
         try:
-            con.execute(SQL.text("stage_parts"))
+            con.execute(SQL.render("stage_parts", target=self.target))
         finally:
             con.unregister("staged_parts")
 

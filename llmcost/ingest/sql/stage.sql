@@ -1,7 +1,8 @@
 -- Classify and map one batch of lines (view clean_lines: line_no, byte_offset, line, bad, raw).
 -- The holes are generated from the batch's field plan (fields.py); $name are bound values.
 -- Every input line leaves this query in exactly one `kind`: request, outcome, ignored, rejected.
-CREATE OR REPLACE TEMP TABLE staged AS
+-- {{target}}: the TEMP table `staged`, or a slot of the pipelined loader (ingest/pipeline.py).
+CREATE OR REPLACE {{target}} AS
 WITH parsed AS (
     SELECT
         line_no,

@@ -1,2 +1,2 @@
 -- The staged halves of a bisected batch (stage.py), put back together as one staged batch.
-CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM staged_parts;
+CREATE OR REPLACE {{target}} AS SELECT * FROM staged_parts;
