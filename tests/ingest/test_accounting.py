@@ -6,18 +6,9 @@ import gzip
 import json
 from pathlib import Path
 
-import duckdb
-
 from tests.conftest import Cli
 from tests.ingest.lines import jsonl, outcome, request
-
-
-def _query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from tests.ingest.readback import query
 
 
 def test_every_line_lands_in_exactly_one_bucket(cli: Cli, tmp_path: Path) -> None:
@@ -39,8 +30,8 @@ def test_every_line_lands_in_exactly_one_bucket(cli: Cli, tmp_path: Path) -> Non
         "rejected": 1,
         "residual": 0,
     }
-    assert _query(cli.db, "SELECT count(*), count(DISTINCT request_id) FROM requests") == [(50, 50)]
-    run = _query(
+    assert query(cli.db, "SELECT count(*), count(DISTINCT request_id) FROM requests") == [(50, 50)]
+    run = query(
         cli.db,
         "SELECT lines_read, loaded_requests + loaded_outcomes + duplicate + ignored + rejected FROM ingests",
     )
@@ -54,7 +45,7 @@ def test_second_ingest_of_the_same_input_loads_nothing(cli: Cli, tmp_path: Path)
     second = cli.ingest(f)["totals"]
     assert first["loaded_requests"] == 200
     assert second["read"] == 0 and second["loaded_requests"] == 0
-    assert _query(cli.db, "SELECT count(*) FROM requests") == [(200,)]
+    assert query(cli.db, "SELECT count(*) FROM requests") == [(200,)]
 
 
 def test_appended_lines_are_read_from_the_committed_offset(cli: Cli, tmp_path: Path) -> None:
@@ -66,7 +57,7 @@ def test_appended_lines_are_read_from_the_committed_offset(cli: Cli, tmp_path: P
     s = cli.ingest(f)
     assert s["totals"]["read"] == 5 and s["totals"]["loaded_requests"] == 5
     assert s["files"][0]["resumed_at_byte"] > 0
-    assert _query(cli.db, "SELECT min(source_line), max(source_line) FROM requests") == [(1, 15)]
+    assert query(cli.db, "SELECT min(source_line), max(source_line) FROM requests") == [(1, 15)]
 
 
 def test_rename_rotation_and_recompressed_copy_add_no_duplicates(cli: Cli, tmp_path: Path) -> None:
@@ -86,7 +77,7 @@ def test_rename_rotation_and_recompressed_copy_add_no_duplicates(cli: Cli, tmp_p
     (logs / "app.log.1.gz").write_bytes(gzip.compress((logs / "app.log.1").read_bytes()))
     s = cli.ingest(logs)["totals"]
     assert (s["loaded_requests"], s["duplicate"], s["read"]) == (0, 0, 0)
-    assert _query(cli.db, "SELECT count(*) FROM requests") == [(30,)]
+    assert query(cli.db, "SELECT count(*) FROM requests") == [(30,)]
 
 
 def test_partial_last_line_waits_and_is_completed_later(cli: Cli, tmp_path: Path) -> None:
@@ -118,10 +109,10 @@ def test_same_request_id_with_different_content_first_wins_and_is_reported(cli: 
     b.write_bytes(jsonl([request(2), request(1, costUsd=0.05), request(1, costUsd=0.01, level="debug")]))
     s = cli.ingest(b)["totals"]
     assert (s["loaded_requests"], s["duplicate"], s["conflicting_duplicates"]) == (1, 2, 1)
-    assert _query(
-        cli.db, "SELECT logged_cost_usd::VARCHAR FROM requests WHERE request_id = 'req-000001'"
-    ) == [("0.010000000",)]
-    assert _query(cli.db, "SELECT record_id, line_no FROM conflicts") == [("req-000001", 2)]
+    assert query(cli.db, "SELECT logged_cost_usd::VARCHAR FROM requests WHERE request_id = 'req-000001'") == [
+        ("0.010000000",)
+    ]
+    assert query(cli.db, "SELECT record_id, line_no FROM conflicts") == [("req-000001", 2)]
 
 
 def test_lines_without_request_id_are_deduplicated_by_content(cli: Cli, tmp_path: Path) -> None:
@@ -131,7 +122,7 @@ def test_lines_without_request_id_are_deduplicated_by_content(cli: Cli, tmp_path
     f.write_bytes(jsonl([rec, rec]))
     s = cli.ingest(f)["totals"]
     assert (s["loaded_requests"], s["duplicate"]) == (1, 1)
-    (rid,) = _query(cli.db, "SELECT request_id FROM requests")[0]
+    (rid,) = query(cli.db, "SELECT request_id FROM requests")[0]
     assert rid.startswith("line:")
 
 
@@ -142,8 +133,8 @@ def test_many_batches_commit_independently(cli: Cli, tmp_path: Path) -> None:
     f.write_bytes(jsonl([request(i) for i in range(3000)]))
     s = cli.ingest(f, extra=("--config", str(cfg)))["totals"]
     assert s["loaded_requests"] == 3000
-    assert _query(cli.db, "SELECT count(*) > 10 FROM segments") == [(True,)]
-    assert _query(cli.db, "SELECT count(DISTINCT source_line) FROM requests") == [(3000,)]
+    assert query(cli.db, "SELECT count(*) > 10 FROM segments") == [(True,)]
+    assert query(cli.db, "SELECT count(DISTINCT source_line) FROM requests") == [(3000,)]
 
 
 def test_stdin_is_read_with_dash(cli: Cli, tmp_path: Path, monkeypatch) -> None:

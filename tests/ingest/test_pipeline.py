@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from llmcost.config import Config, IngestConfig
@@ -16,6 +15,7 @@ from llmcost.ingest.load import Loader
 from llmcost.ingest.stage import Stager
 from llmcost.warehouse import open_warehouse
 from tests.ingest.lines import jsonl, outcome, request
+from tests.ingest.readback import query
 
 # 64 KiB batches of ~400-byte lines: about 160 lines a batch
 SMALL = Config(ingest=IngestConfig(batch_bytes=65536, max_line_bytes=16384))
@@ -43,14 +43,6 @@ def _lines() -> tuple[bytes, dict[str, int]]:
     return b"".join(out), first
 
 
-def _query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_many_batches_staged_ahead_load_as_one_line_at_a_time(tmp_path: Path) -> None:
     data, first = _lines()
     log = tmp_path / "app.log"
@@ -69,15 +61,15 @@ def test_many_batches_staged_ahead_load_as_one_line_at_a_time(tmp_path: Path) ->
     lines = data.count(b"\n")
     assert (t.read, t.loaded_requests, t.loaded_outcomes, t.rejected, t.ignored) == (lines, 2000, 5, 8, 7)
     assert t.duplicate == 4 + 3  # 4 repeats of earlier batches' lines, 3 in the same batch
-    assert _query(db, "SELECT count(*) >= 10 FROM segments") == [(True,)]
+    assert query(db, "SELECT count(*) >= 10 FROM segments") == [(True,)]
     # each request kept from the line it was first seen on, with that line's byte offset
-    rows = _query(db, "SELECT request_id, source_line, source_offset FROM requests")
+    rows = query(db, "SELECT request_id, source_line, source_offset FROM requests")
     assert {r[0]: r[1] for r in rows} == first
     starts = [0]
     for line in data.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
     assert all(off == starts[line - 1] for _, line, off in rows)
-    rejects = _query(db, "SELECT line_no, reason FROM rejects ORDER BY line_no")
+    rejects = query(db, "SELECT line_no, reason FROM rejects ORDER BY line_no")
     assert [n for n, _ in rejects] == [i + 1 for i, x in enumerate(data.splitlines()) if x == b"not json"]
     assert {why for _, why in rejects} == {"not a JSON object"}
 
@@ -108,10 +100,10 @@ def test_a_failure_while_staging_ahead_keeps_the_batches_before_it(
     assert 0 < loaded < 1000
     # what was committed is whole batches from the start of the file, and the resume point
     # follows them: a rerun loads the rest once
-    assert _query(db, "SELECT count(*), max(source_line) FROM requests") == [(loaded, loaded)]
+    assert query(db, "SELECT count(*), max(source_line) FROM requests") == [(loaded, loaded)]
     monkeypatch.setattr(Stager, "stage_here", real)
     with open_warehouse(db, write=True) as wh:
         again = Loader(wh, SMALL).run(*discover([str(log)]))
     assert again.totals.loaded_requests == 1000 - loaded
     assert again.totals.duplicate == 0
-    assert _query(db, "SELECT count(DISTINCT request_id) FROM requests") == [(1000,)]
+    assert query(db, "SELECT count(DISTINCT request_id) FROM requests") == [(1000,)]

@@ -28,6 +28,7 @@ import duckdb
 import pytest
 
 from tests.conftest import Cli
+from tests.ingest.readback import query
 from tests.ingest.test_sources import _comparable
 
 PRODUCERS = Path(__file__).resolve().parents[2] / "fixtures" / "producers"
@@ -49,17 +50,9 @@ def _data_files(folder: Path) -> list[Path]:
     )
 
 
-def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _totals(db: Path) -> dict[str, int]:
     sums = ", ".join(f"coalesce(sum({c}), 0)::BIGINT" for c in TOKEN_TOTALS)
-    ((n, *tokens, errors),) = _query(
+    ((n, *tokens, errors),) = query(
         db,
         f"SELECT count(*), {sums}, count(*) FILTER (WHERE outcome IN ('error', 'timeout', 'rate_limited', 'cancelled')) FROM requests",
     )
