@@ -21,7 +21,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
@@ -33,6 +32,7 @@ from llmcost.report.ingest import summary_json
 from llmcost.warehouse import writer
 from tests.conftest import Cli
 from tests.ingest.fuzz_lines import log_files
+from tests.ingest.readback import query
 
 SMALL_CAPS = "[ingest]\nbatch_bytes = 65536\nmax_line_bytes = 1024\n"
 
@@ -45,14 +45,6 @@ TOKEN_COLUMNS = [
     "reasoning_tokens",
     "latency_ms",
 ]
-
-
-def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _ingest(db: Path, path: Path, cfg: Config) -> dict[str, Any]:
@@ -107,7 +99,7 @@ def check_ingest(data: bytes, small_caps: bool, capsys: pytest.CaptureFixture[st
         )
         assert s["files"][0]["error"] is None and s["files"][0]["pending_bytes"] == 0
 
-        rejects = _rows(db, "SELECT line_no, reason, raw_bytes FROM rejects")
+        rejects = query(db, "SELECT line_no, reason, raw_bytes FROM rejects")
         assert len(rejects) == t["rejected"]
         line_nos = [r[0] for r in rejects]
         assert len(set(line_nos)) == len(line_nos), "a line rejected twice"
@@ -118,14 +110,14 @@ def check_ingest(data: bytes, small_caps: bool, capsys: pytest.CaptureFixture[st
 
         if t["loaded_requests"]:
             cols = ", ".join(f"min({c})" for c in TOKEN_COLUMNS)
-            (mins,) = _rows(db, f"SELECT {cols}, min(cost_usd), min(logged_cost_usd), count(*) FROM requests")
+            (mins,) = query(db, f"SELECT {cols}, min(cost_usd), min(logged_cost_usd), count(*) FROM requests")
             assert all(m is None or m >= 0 for m in mins[:-1]), dict(
                 zip([*TOKEN_COLUMNS, "cost", "logged", "n"], mins, strict=True)
             )
             assert mins[-1] == t["loaded_requests"]
-            (nulls,) = _rows(db, "SELECT count(*) FILTER (WHERE ts IS NULL OR model IS NULL) FROM requests")
+            (nulls,) = query(db, "SELECT count(*) FILTER (WHERE ts IS NULL OR model IS NULL) FROM requests")
             assert nulls[0] == 0
-        n_out = _rows(db, "SELECT count(*) FROM outcomes")[0][0] if t["loaded_outcomes"] else 0
+        n_out = query(db, "SELECT count(*) FROM outcomes")[0][0] if t["loaded_outcomes"] else 0
         assert n_out == t["loaded_outcomes"]
 
         again = _ingest(db, log, cfg)["totals"]

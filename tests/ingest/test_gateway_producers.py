@@ -11,22 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from llmcost.ingest.formats import detect, otlp
 from llmcost.ingest.formats.json_documents import JsonDocumentStream
 from llmcost.ingest.streams import ByteStream
 from tests.conftest import Cli
+from tests.ingest.readback import query
 
 PRODUCERS = Path(__file__).resolve().parents[2] / "fixtures" / "producers"
-
-
-def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _record(**over: Any) -> dict[str, Any]:
@@ -118,7 +109,7 @@ def test_an_unfinished_document_waits_for_the_next_run_and_nothing_is_lost(tmp_p
     path.write_text(whole)
     second = cli.ingest(path)["files"][0]
     assert (second["loaded"], second["rejected"]) == (1, 0)
-    assert sorted(r[0] for r in _rows(cli.db, "SELECT request_id FROM requests")) == ["r-1", "r-2"]
+    assert sorted(r[0] for r in query(cli.db, "SELECT request_id FROM requests")) == ["r-1", "r-2"]
 
 
 def test_bad_document_in_a_file_is_a_reject_naming_file_line_and_byte(tmp_path: Path, cli: Cli) -> None:
@@ -127,7 +118,7 @@ def test_bad_document_in_a_file_is_a_reject_naming_file_line_and_byte(tmp_path: 
     path.write_text(first + '{\n    "events": [\n        {"message": }\n    ]\n}\n')
     f = cli.ingest(path)["files"][0]
     assert f["rejected"] == 1 and f["error"] is None
-    ((where, reason),) = _rows(cli.db, "SELECT path, reason FROM rejects")
+    ((where, reason),) = query(cli.db, "SELECT path, reason FROM rejects")
     assert where.endswith("aws.json")
     assert f"JSON document at line {first.count(chr(10)) + 1} (byte {len(first)})" in reason
 
@@ -180,7 +171,7 @@ def test_a_forced_source_reads_its_records_pretty_or_not(tmp_path: Path, cli: Cl
     pretty.write_text(json.dumps({"data": gen}, indent=2) + "\n")
     f = cli.ingest(pretty, extra=("--source", "openrouter"))["files"][0]
     assert (f["format"], f["loaded"]) == ("openrouter", 1)
-    assert _rows(cli.db, "SELECT provider, input_tokens, output_tokens FROM requests") == [
+    assert query(cli.db, "SELECT provider, input_tokens, output_tokens FROM requests") == [
         ("openrouter", 10, 5)
     ]
 
@@ -203,7 +194,7 @@ def test_kong_before_3_8_names_its_plugin_block_and_counts_in_the_singular(tmp_p
     path = tmp_path / "kong.log"
     path.write_text(json.dumps(line) + "\n")
     assert cli.ingest(path)["files"][0]["loaded"] == 1
-    assert _rows(
+    assert query(
         cli.db, "SELECT request_id, provider, model, input_tokens, output_tokens, feature FROM requests"
     ) == [("kong-old-1", "cohere", "command", 28, 20, "chat")]
 
@@ -231,11 +222,11 @@ def test_batch_error_lines_take_the_batch_time_else_the_file_time(tmp_path: Path
     path.write_text("".join(json.dumps(r) + "\n" for r in (failed(1), ok(2, 1793700000), failed(3))))
     os.utime(path, (1793800000, 1793800000))
     assert cli.ingest(path)["files"][0]["loaded"] == 3
-    got = dict(_rows(cli.db, "SELECT request_id, ts FROM requests"))
+    got = dict(query(cli.db, "SELECT request_id, ts FROM requests"))
     assert got["b1"] == datetime.fromtimestamp(1793800000, UTC)  # nothing earlier: the file's time
     assert got["b2"] == datetime.fromtimestamp(1793700000, UTC)  # its own body time
     assert got["b3"] == datetime.fromtimestamp(1793700000, UTC)  # the batch's time, seen earlier
-    approx = dict(_rows(cli.db, "SELECT request_id, attrs->>'ts_approximate' FROM requests"))
+    approx = dict(query(cli.db, "SELECT request_id, attrs->>'ts_approximate' FROM requests"))
     assert approx["b2"] is None and "file" in approx["b1"] and "batch" in approx["b3"]
 
 
@@ -256,7 +247,7 @@ def test_cloudflare_metadata_that_is_not_json_is_kept_and_the_log_still_loads(
     path = tmp_path / "cf.jsonl"
     path.write_text(json.dumps({"result": [log], "success": True, "result_info": {}}) + "\n")
     assert cli.ingest(path)["files"][0]["loaded"] == 1
-    assert _rows(cli.db, "SELECT tenant_id, attrs->>'metadata_text' FROM requests") == [(None, "tenant=acme")]
+    assert query(cli.db, "SELECT tenant_id, attrs->>'metadata_text' FROM requests") == [(None, "tenant=acme")]
 
 
 def test_litellm_csv_export_reads_the_same_json_strings(tmp_path: Path, cli: Cli) -> None:
@@ -284,7 +275,7 @@ def test_litellm_csv_export_reads_the_same_json_strings(tmp_path: Path, cli: Cli
     ]
     path.write_text(header + ",".join('"' + v.replace('"', '""') + '"' for v in row) + "\n")
     assert cli.ingest(path)["files"][0]["loaded"] == 1
-    assert _rows(cli.db, "SELECT tenant_id, feature, cached_input_tokens FROM requests") == [
+    assert query(cli.db, "SELECT tenant_id, feature, cached_input_tokens FROM requests") == [
         ("acme", "faq", 64)
     ]
 
@@ -302,7 +293,7 @@ def test_litellm_teams_become_tenants_with_one_alias(tmp_path: Path, cli: Cli) -
     cfg = tmp_path / "llmcost.toml"
     cfg.write_text('[ingest.aliases]\ntenant_id = ["team_alias"]\n')
     cli.ingest(PRODUCERS / "gw-litellm-json" / "spendlogs.jsonl", extra=("--config", str(cfg)))
-    got = dict(_rows(cli.db, "SELECT request_id, tenant_id FROM requests"))
+    got = dict(query(cli.db, "SELECT request_id, tenant_id FROM requests"))
     # user aliases are tried before the built-in names: the team names every row's tenant
     assert got == {
         "chatcmpl-LJ0001": "support-team",
@@ -321,5 +312,5 @@ def test_an_api_array_of_gateway_rows_is_read_row_by_row_by_its_reader(tmp_path:
     path.write_text(json.dumps(rows, indent=2))
     f = cli.ingest(path)["files"][0]
     assert (f["format"], f["loaded"]) == ("json-array", 3)
-    got = dict(_rows(cli.db, "SELECT request_id, tenant_id FROM requests"))
+    got = dict(query(cli.db, "SELECT request_id, tenant_id FROM requests"))
     assert got == {"chatcmpl-LJ0001": "acme", "chatcmpl-LJ0002": "globex", "chatcmpl-LJ0003": None}
