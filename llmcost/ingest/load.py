@@ -90,7 +90,6 @@ class Loader:
             raise ConfigError(str(e)) from None
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
         prepare_connection(self.con)
-        self.stager = Stager(self.con, self.fields, cfg.ingest, now=self.now, earliest=EARLIEST)
         self._staging: Stager | None = None  # the staging thread's, on a cursor (pipeline.py)
         self.batches = 0  # committed by this run (for the message when it is interrupted)
         self.lines = 0
@@ -170,6 +169,7 @@ class Loader:
             self._staging = Stager(
                 self.con.cursor(), self.fields, self.cfg.ingest, now=self.now, earliest=EARLIEST
             )
+            self._staging.default_provider = formats.SOURCE_PROVIDER.get(self.source)  # a forced source's
         return self._staging
 
     def _close_staging(self) -> None:
@@ -226,7 +226,6 @@ class Loader:
             resume.stream.close()
             res.note = "a JSON document, not JSON lines: not read (an invoice? `llmcost invoices import`)"
             return res
-        self.stager.default_provider = formats.SOURCE_PROVIDER.get(self.source)
         try:
             self._load_stream(ingest_id, display, resume, res, progress)
             if res.counts.ignored and not res.counts.loaded and not res.counts.rejected and not res.error:
@@ -248,9 +247,7 @@ class Loader:
         tail = resume.window
         # Batch N+1 is read and staged on a second core (pipeline.py) while this thread loads
         # batch N on the loader's connection: de-duplicate, price, write, commit, in order.
-        stager = self._ahead()
-        stager.default_provider = self.stager.default_provider
-        ahead = pipeline.Prefetch(batcher, stager, ic.max_line_bytes)
+        ahead = pipeline.Prefetch(batcher, self._ahead(), ic.max_line_bytes)
         try:
             for staged in ahead:
                 tail = (tail + staged.window)[-TAIL_WINDOW:]
