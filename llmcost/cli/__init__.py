@@ -72,9 +72,13 @@ class LazyGroup(TyperGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             importlib.import_module(f"llmcost.cli.{COMMANDS[cmd_name].module}")
-            built = typer.main.get_command(app)
-            assert isinstance(built, TyperGroup)
-            self.commands.update(built.commands)
+            one = _build_one(cmd_name)
+            if one is not None:
+                self.commands[cmd_name] = one
+            else:
+                built = typer.main.get_command(app)
+                assert isinstance(built, TyperGroup)
+                self.commands.update(built.commands)
         command = self.commands.get(cmd_name)
         if command is not None:
             from llmcost.cli.metavars import humanize
@@ -92,6 +96,34 @@ class LazyGroup(TyperGroup):
         rows = [(name, c.help) for name, c in COMMANDS.items() if not c.hidden]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _build_one(cmd_name: str) -> click.Command | None:
+    """The click command `cmd_name` as typer builds it inside the whole group, built alone: a
+    command module registers several commands (report: report, unit, view's seven, export), and
+    typer building all of them costs a JSON report more than its query's start-up (issue 16).
+    None when it is not found this way (a group named only by its Typer): build them all then."""
+    main = typer.main
+    try:
+        for info in app.registered_commands:
+            name = info.name or (info.callback and main.get_command_name(info.callback.__name__))
+            if name == cmd_name:
+                return main.get_command_from_info(
+                    info,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+        for group in app.registered_groups:
+            if isinstance(group.name, str) and group.name == cmd_name:
+                return main.get_group_from_info(
+                    group,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                    suggest_commands=app.suggest_commands,
+                )
+    except AttributeError:  # a typer release that moved these: the whole group, as before
+        return None
+    return None
 
 
 app = typer.Typer(

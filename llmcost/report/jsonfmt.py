@@ -42,13 +42,23 @@ import orjson
 
 from llmcost.queries.model import SCHEMA_VERSION, Column, Kind, Report
 from llmcost.queries.quality import warnings as quality_warnings
-from llmcost.report.cells import machine
+from llmcost.report.cells import machine_of
 
 
 def _row(columns: tuple[Column, ...], row: dict[str, Any]) -> dict[str, Any]:
-    out = {c.name: machine(c, row.get(c.name)) for c in columns}
-    if row.get("other"):
-        out["other"] = True
+    return _rows(columns, [row])[0]
+
+
+def _rows(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row's cells as JSON values, the converter of each column chosen once."""
+    cells = [(c.name, machine_of(c)) for c in columns]
+    out = []
+    for row in rows:
+        get = row.get
+        cooked = {name: convert(get(name)) for name, convert in cells}
+        if get("other"):
+            cooked["other"] = True
+        out.append(cooked)
     return out
 
 
@@ -106,7 +116,7 @@ def document(report: Report) -> dict[str, Any]:
     return {
         **_head(report),
         "columns": [{"name": c.name, "kind": str(c.kind), "label": c.title} for c in report.columns],
-        "rows": [_row(report.columns, r) for r in report.rows],
+        "rows": _rows(report.columns, report.rows),
         **_tail(report),
     }
 
@@ -117,10 +127,8 @@ def render_json(report: Report) -> str:
 
 def render_jsonl(report: Report) -> str:
     lines = [
-        orjson.dumps({"type": "other" if r.get("other") else "row", **_row(report.columns, r)}).decode(
-            "utf-8"
-        )
-        for r in report.rows
+        orjson.dumps({"type": "other" if r.get("other") else "row", **cooked}).decode("utf-8")
+        for r, cooked in zip(report.rows, _rows(report.columns, report.rows), strict=True)
     ]
     lines.append(orjson.dumps({"type": "summary", **_head(report), **_tail(report)}).decode("utf-8"))
     return "\n".join(lines) + "\n"

@@ -22,12 +22,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from llmcost.errors import StorageError, UsageError, WarehouseBusy
-from llmcost.warehouse import segments, snapshot
-from llmcost.warehouse.snapshot import SnapshotInfo
+from llmcost.warehouse import segments
 from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     import duckdb
+
+    from llmcost.warehouse.snapshot import SnapshotInfo
 
 SQL = SqlFiles("llmcost.warehouse")
 _PRIVATE = 0o600
@@ -40,13 +43,17 @@ class Migration:
     sql: str
 
 
+def _migration_files() -> list[Traversable]:
+    folder = resources.files("llmcost.warehouse").joinpath("migrations")
+    return [entry for entry in folder.iterdir() if entry.name.endswith(".sql")]
+
+
 def migrations() -> list[Migration]:
     """The ordered schema migrations shipped in the package (NNN_name.sql)."""
     found = []
-    for entry in resources.files("llmcost.warehouse").joinpath("migrations").iterdir():
-        if entry.name.endswith(".sql"):
-            num, _, rest = entry.name.partition("_")
-            found.append(Migration(int(num), rest.removesuffix(".sql"), entry.read_text("utf-8")))
+    for entry in _migration_files():
+        num, _, rest = entry.name.partition("_")
+        found.append(Migration(int(num), rest.removesuffix(".sql"), entry.read_text("utf-8")))
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
@@ -175,9 +182,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def _pending(con: duckdb.DuckDBPyConnection) -> list[int]:
-    tables = {str(r[0]) for r in SQL.run(con, "table_names")}
-    done = {int(r[0]) for r in SQL.run(con, "migrations_applied")} if "schema_migrations" in tables else set()
-    return [m.version for m in migrations() if m.version not in done]
+    """The shipped migrations a warehouse opened read-only lacks. One small statement (a reader's
+    start-up: issue 16), and the migrations' names only, not their SQL."""
+    import duckdb
+
+    try:
+        done = {int(r[0]) for r in SQL.run(con, "migrations_applied")}
+    except duckdb.CatalogException:  # older than schema_migrations itself: every one is pending
+        done = set()
+    shipped = sorted(int(entry.name.partition("_")[0]) for entry in _migration_files())
+    return [v for v in shipped if v not in done]
 
 
 def _make_private(path: Path) -> None:
@@ -224,6 +238,8 @@ class Warehouse:
         Every writer's close calls it; a long-lived writer (`llmcost watch`) may call it after each
         committed pass so readers see that pass without waiting for the writer to close. Best effort: a full or read-only disk must not turn a finished ingest into a failure (the
         previous snapshot stays whole and readable, only older)."""
+        from llmcost.warehouse import snapshot
+
         assert self.lock is not None
         with contextlib.suppress(Exception):
             snapshot.write(self.con, self.path, self.lock.command)
@@ -304,6 +320,8 @@ def open_warehouse(
         raise
     finally:
         os.umask(old_umask)
+    from llmcost.warehouse import snapshot  # a reader of the file itself never needs it
+
     try:
         migrate(con)
         seg_dir = segments.segment_dir(path)
@@ -342,6 +360,9 @@ def writer_holding(db_path: Path) -> str | None:
 
 
 def _open_snapshot(path: Path, holder: str | None) -> Warehouse | None:
+    from llmcost.warehouse import snapshot
+    from llmcost.warehouse.snapshot import SnapshotInfo
+
     folder = snapshot.snapshot_dir(path)
     manifest = snapshot.read_local(folder)
     if manifest is None:
