@@ -6,7 +6,6 @@ read-only report then starts without importing pydantic (issue 16: start-up).
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +47,8 @@ def find_config_file(explicit: Path | None = None) -> tuple[Path, bool] | None:
         return cwd / "llmcost.toml", False
     pyproject = cwd / "pyproject.toml"
     if pyproject.is_file():
+        import tomllib  # only beside a pyproject.toml
+
         try:
             if "llmcost" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}):
                 return pyproject, True

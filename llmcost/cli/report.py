@@ -167,8 +167,6 @@ def _emit(report: Report, fmt: str, output: Path | None, top: Top | None = None)
     default cut short (`top.auto`) says so under it."""
     from llmcost.queries.model import OTHER
     from llmcost.report import render_terminal, render_text, write_text_atomic
-    from llmcost.report.facts import fact_lines
-    from llmcost.report.jsonfmt import warnings
 
     if fmt == "table" and output is None:
         from rich.text import Text
@@ -196,6 +194,9 @@ def _emit(report: Report, fmt: str, output: Path | None, top: Top | None = None)
         text = render_text(report, fmt)
     if fmt == "csv":
         from rich.text import Text  # not at the top: a JSON report never loads rich
+
+        from llmcost.report.facts import fact_lines
+        from llmcost.report.jsonfmt import warnings
 
         # CSV carries data only; its data-quality facts (JSON and JSONL carry theirs) go to stderr.
         err = err_console()

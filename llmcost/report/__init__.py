@@ -16,17 +16,36 @@ Only `render_terminal` imports rich, and only when called.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from llmcost.report.csvfmt import render_csv
-from llmcost.report.jsonfmt import render_json, render_jsonl
-from llmcost.report.markdown import render_markdown
 from llmcost.report.output import write_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from llmcost.queries.model import Report
+    from llmcost.report.csvfmt import render_csv
+    from llmcost.report.jsonfmt import render_json, render_jsonl
+    from llmcost.report.markdown import render_markdown
+
+# Each renderer is imported when it is first used (a JSON report loads neither the CSV nor the
+# Markdown renderer: issue 16); `from llmcost.report import render_csv` works as before.
+_RENDERERS = {
+    "render_csv": "llmcost.report.csvfmt",
+    "render_json": "llmcost.report.jsonfmt",
+    "render_jsonl": "llmcost.report.jsonfmt",
+    "render_markdown": "llmcost.report.markdown",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _RENDERERS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 FORMATS = ("table", "json", "jsonl", "csv", "md")
 
@@ -40,12 +59,20 @@ def render_terminal(report: Report, console: Console) -> None:
 def render_text(report: Report, fmt: str) -> str:
     """Any format but `table` as the exact text to write."""
     if fmt == "json":
+        from llmcost.report.jsonfmt import render_json
+
         return render_json(report)
     if fmt == "jsonl":
+        from llmcost.report.jsonfmt import render_jsonl
+
         return render_jsonl(report)
     if fmt == "csv":
+        from llmcost.report.csvfmt import render_csv
+
         return render_csv(report)
     if fmt == "md":
+        from llmcost.report.markdown import render_markdown
+
         return render_markdown(report)
     raise ValueError(f"not a text format: {fmt!r}")
 
