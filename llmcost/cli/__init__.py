@@ -45,7 +45,7 @@ COMMANDS: dict[str, Command] = {
     "report": Command("report", "Spend by tenant, feature, model, user, outcome, day: any mix."),
     "unit": Command("report", "Cost and tokens per successful action, e.g. per accepted draft."),
     "compare": Command("compare", "Two sides in one table: prompt versions, models, before/after."),
-    "view": Command("report", "Named views: daily, top tenants, models, failures, cache."),
+    "view": Command("views", "Named views: daily, top tenants, models, failures, cache."),
     "alerts": Command("alerts", "Evaluate the anomaly rules for the day that just closed."),
     "budgets": Command("alerts", "Each tenant's spend against its plan; the org budget's pace."),
     "traces": Command("traces", "Cost per trace and per session: distribution, costliest."),
