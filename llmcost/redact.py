@@ -21,6 +21,11 @@ _SECRET = re.compile(SECRET_PATTERN)
 
 
 def redact(text: str) -> str:
+    # Every match starts with `sk-`, `AKIA` or a case-insensitive `bearer`: a text holding none of
+    # them (nearly every one) is returned as it is, without scanning it with the whole pattern at
+    # every position (a 230 kB JSON report: ~5 ms; issue 16). tests/security holds the two equal.
+    if "sk-" not in text and "AKIA" not in text and "bearer" not in text.lower():
+        return text
     return _SECRET.sub(REDACTED, text)
 
 
