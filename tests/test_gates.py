@@ -123,3 +123,51 @@ def test_json_report_loads_no_catalog_and_no_renderer(tmp_path: Path, argv: list
     assert proc.returncode == 0, proc.stderr
     loaded = proc.stdout.rsplit("HEAVY:", 1)[1].strip()
     assert loaded == "", f"llmcost {' '.join(argv)} --format json imported {loaded}"
+
+
+# What a JSON report leaves unloaded since issue 16's start-up work (each import was measurable in a
+# 1M-request `report --by tenant --format json` against a bare DuckDB process): the named views'
+# commands and queries, the other renderers and the footer facts, the snapshot machinery (only a
+# reader that falls back to the snapshot needs it), tomllib (only beside a pyproject.toml).
+REPORT_LAZY = (
+    "llmcost.cli.views",
+    "llmcost.queries.views",
+    "llmcost.report.csvfmt",
+    "llmcost.report.markdown",
+    "llmcost.report.facts",
+    "llmcost.report.terminal",
+    "llmcost.warehouse.snapshot",
+    "tomllib",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["report", "--by", "tenant"], ["unit", "--event", "done", "--by", "tenant"], ["traces"]],
+)
+def test_json_report_loads_only_what_it_uses(tmp_path: Path, argv: list[str]) -> None:
+    from llmcost.warehouse import writer
+
+    db = tmp_path / "w.duckdb"
+    with writer(db, command="test"):
+        pass
+    probe = (
+        "import sys\nfrom llmcost.cli import main\n"
+        f"code = main({[*argv, '--format', 'json', '--db', str(db)]!r})\n"
+        f"print('LAZY:' + ','.join(m for m in {REPORT_LAZY!r} if m in sys.modules))\n"
+        "sys.exit(code)"
+    )
+    env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
+    env.pop("LLMCOST_CONFIG", None)
+    proc = subprocess.run(  # from a folder with no pyproject.toml and no llmcost.toml
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded = proc.stdout.rsplit("LAZY:", 1)[1].strip()
+    assert loaded == "", f"llmcost {' '.join(argv)} --format json imported {loaded}"

@@ -14,6 +14,7 @@ import typer
 from typer import _click as click
 from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
+from typer.core import TyperGroup
 
 from llmcost.cli import app, load_all
 from llmcost.cli.coercion import QuickRuntimeParam, install_command
@@ -143,3 +144,43 @@ def test_a_typer_without_its_internals_still_runs_every_option(tmp_path: Path) -
     body, used = _report_in_fresh_process(tmp_path, blocked, ["--top", "3"], quick).rsplit("QUICK:", 1)
     assert used.strip() == "False"
     assert '"schema"' in body
+
+
+def _shape(command: click.Command) -> tuple[Any, ...]:
+    """What typer made of a command: its class, texts and every option (and a group's commands)."""
+    params = tuple(
+        (
+            type(p).__name__,
+            p.name,
+            tuple(p.opts),
+            tuple(p.secondary_opts),
+            repr(p.default),
+            p.required,
+            p.multiple,
+            p.nargs,
+            type(getattr(p, "type", None)).__name__,
+            getattr(p, "help", None),
+            getattr(p, "hidden", None),
+            getattr(p, "is_flag", None),
+            getattr(p, "metavar", None),
+        )
+        for p in command.params
+    )
+    texts = (command.help, command.short_help, command.epilog, command.hidden, command.no_args_is_help)
+    subs = getattr(command, "commands", {})
+    nested = tuple((name, _shape(sub)) for name, sub in subs.items())
+    return (type(command).__name__, command.name, texts, command.context_settings, params, *nested)
+
+
+def test_a_command_built_alone_is_the_one_the_whole_group_builds() -> None:
+    """The root looks a command up by building it alone (issue 16: `report` no longer builds unit,
+    export and the views too); what it gets must be what typer builds inside the whole group."""
+    from llmcost.cli import COMMANDS, _build_one
+
+    load_all()
+    whole = typer.main.get_command(app)
+    assert isinstance(whole, TyperGroup)
+    for name in COMMANDS:
+        alone = _build_one(name)
+        assert alone is not None, name
+        assert _shape(alone) == _shape(whole.commands[name]), name
