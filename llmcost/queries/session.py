@@ -45,18 +45,22 @@ def connection(
     copied out for the block), which answers the same `.sql` files transpiled
     (llmcost.warehouse.engine) and looks like a DuckDB connection to the queries. With `lake`, either
     engine reads the lake published at that URL instead of the local warehouse."""
-    from llmcost.warehouse import engine as engines
     from llmcost.warehouse import reader
 
-    if engine not in engines.ENGINES:
-        raise UsageError(
-            f"--engine: unknown engine {engine[:30]!r}; choose from {', '.join(engines.ENGINES)}"
-        )
+    if engine != "duckdb":  # DuckDB, the default, needs nothing of llmcost.warehouse.engine
+        from llmcost.warehouse import engine as engines
+
+        if engine not in engines.ENGINES:
+            raise UsageError(
+                f"--engine: unknown engine {engine[:30]!r}; choose from {', '.join(engines.ENGINES)}"
+            )
     with reader(db_path, lake) as wh:
         con = prepare(wh)
         if engine == "duckdb":
             yield con
             return
+        from llmcost.warehouse import engine as engines
+
         session = engines.spark_session(master)
         files = wh.snapshot.segments if wh.snapshot is not None else None
         with engines.warehouse_tables(con, wh.segment_dir, files) as tables:
