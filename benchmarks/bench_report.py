@@ -1,7 +1,7 @@
 """Report speed on a 10M-request warehouse, against the same aggregation as one hand-written query.
 
     .venv/bin/python benchmarks/bench_report.py [--requests 10000000] [--events 7000000]
-        [--segment-rows 1000000] [--repeat 3] [--dir DIR] [--keep]
+        [--segment-rows 1000000] [--order random|time] [--repeat 3] [--dir DIR] [--keep]
 
 The warehouse is real: a DuckDB file whose `requests` and `outcomes` views read Parquet segments,
 written with DuckDB from range() (500 tenants, 4 features, 6 models over 30 days, traces of two
@@ -171,7 +171,36 @@ def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[float]:
     return [min(t) for t in times]
 
 
-def build(db: Path, n_requests: int, n_events: int, segment_rows: int) -> None:
+def segment_queries(template: str, total: int, segment_rows: int, order: str, traces: int) -> list[str]:
+    """The SELECT of each segment. `random` (the default, the layout of every figure before
+    w6-html6): segment k holds rows k*segment_rows.. in generation order, whose timestamps are
+    scattered over the whole month, so every segment and row group spans it. `time`: the same rows,
+    cut into ceil(total / segment_rows) consecutive time slices of equal length, each written in
+    ts order, as ingest lays out logs that arrive in time order (one segment per batch, row groups
+    each covering a slice of the batch)."""
+    n_seg = max(1, -(-total // segment_rows))
+    if order == "random":
+        return [
+            template.format(lo=lo, hi=min(total, lo + segment_rows), days=DAYS, traces=traces)
+            for lo in range(0, total, segment_rows)
+        ]
+    every = template.format(lo=0, hi=total, days=DAYS, traces=traces)
+    span = DAYS * 86400
+    out = []
+    for k in range(n_seg):
+        lo_s, hi_s = k * span // n_seg, (k + 1) * span // n_seg
+        cut = (
+            f"ts >= TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds({lo_s})"
+            if k
+            else "true"  # the first slice also keeps anything before it (outcomes: none)
+        )
+        if k < n_seg - 1:
+            cut += f" AND ts < TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds({hi_s})"
+        out.append(f"SELECT * FROM ({every}) WHERE {cut} ORDER BY ts, source_offset")
+    return out
+
+
+def build(db: Path, n_requests: int, n_events: int, segment_rows: int, order: str = "random") -> None:
     from llmcost.warehouse import segments, writer
 
     traces = n_requests // 2
@@ -183,9 +212,7 @@ def build(db: Path, n_requests: int, n_events: int, segment_rows: int) -> None:
             ("requests", n_requests, REQUESTS_SQL),
             ("outcomes", n_events, OUTCOMES_SQL),
         ):
-            for lo in range(0, total, segment_rows):
-                hi = min(total, lo + segment_rows)
-                sql = template.format(lo=lo, hi=hi, days=DAYS, traces=traces)
+            for sql in segment_queries(template, total, segment_rows, order, traces):
                 seg = segments.write_segment(con, seg_dir, kind, sql)
                 con.execute(
                     "INSERT INTO segments SELECT (SELECT coalesce(max(segment_id), 0) + 1 FROM segments), "
@@ -216,6 +243,13 @@ def main() -> int:
     ap.add_argument("--events", type=int, default=7_000_000)
     ap.add_argument("--segment-rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--order",
+        choices=("random", "time"),
+        default="random",
+        help="row layout: random (default; every segment and row group spans the month) or time "
+        "(segments and row groups each cover a time slice, as ingest of time-ordered logs writes)",
+    )
     ap.add_argument("--dir", type=Path, default=None, help="where to build (default: a temp dir)")
     ap.add_argument(
         "--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)"
@@ -242,16 +276,18 @@ def main() -> int:
 
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-report-"))
     root.mkdir(parents=True, exist_ok=True)
-    db = root / f"bench-{args.requests}-{args.events}-{args.segment_rows}.duckdb"
+    suffix = "" if args.order == "random" else f"-{args.order}"
+    db = root / f"bench-{args.requests}-{args.events}-{args.segment_rows}{suffix}.duckdb"
     os.environ.setdefault("LLMCOST_HOME", str(root))
     os.environ["NO_COLOR"] = "1"
     os.environ["COLUMNS"] = "100"
     t0 = time.perf_counter()
     if not db.exists():
-        build(db, args.requests, args.events, args.segment_rows)
+        build(db, args.requests, args.events, args.segment_rows, args.order)
     t_build = time.perf_counter() - t0
     print(
-        f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows"
+        f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows,"
+        f" {args.order} order"
     )
     print(f"built in {t_build:.1f} s at {db}\n")
 
@@ -348,7 +384,8 @@ def whole(
     import resource
 
     py = sys.executable
-    out = db.with_name("bench-report.html")
+    # The page goes to a temp dir, not beside the warehouse: a shared warehouse stays read-only.
+    out = Path(tempfile.mkdtemp(prefix="llmcost-bench-html-")) / "bench-report.html"
 
     def proc(argv: list[str], tree: Path | None) -> Callable[[], float]:
         env = dict(os.environ)
