@@ -196,7 +196,7 @@ def segment_queries(template: str, total: int, segment_rows: int, order: str, tr
         )
         if k < n_seg - 1:
             cut += f" AND ts < TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds({hi_s})"
-        out.append(f"SELECT * FROM ({every}) WHERE {cut} ORDER BY ts, source_offset")
+        out.append(f"SELECT * FROM ({every}) WHERE {cut} ORDER BY ts, source_offset")  # noqa: S608 (numbers only)
     return out
 
 
