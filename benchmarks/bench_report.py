@@ -266,6 +266,11 @@ def main() -> int:
         help="with --whole: only `unit --by tenant` (reads the warehouse, writes nothing)",
     )
     ap.add_argument(
+        "--html-only",
+        action="store_true",
+        help="with --whole: only `report --format html` (and the bare process, for the load)",
+    )
+    ap.add_argument(
         "--tree",
         type=Path,
         action="append",
@@ -298,6 +303,7 @@ def main() -> int:
             [t.resolve() for t in args.tree],
             report_only=args.report_only,
             unit_only=args.unit_only,
+            html_only=args.html_only,
         )
         if not args.keep and args.dir is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -376,7 +382,12 @@ print(json.dumps([[str(v) for v in r] for r in rows]))
 
 
 def whole(
-    db: Path, repeat: int, trees: list[Path], report_only: bool = False, unit_only: bool = False
+    db: Path,
+    repeat: int,
+    trees: list[Path],
+    report_only: bool = False,
+    unit_only: bool = False,
+    html_only: bool = False,
 ) -> None:
     """Whole processes: a fresh interpreter each (start-up and imports included). Wall seconds and
     CPU seconds (user + system of the child, which a busy machine inflates less than wall); with
@@ -412,6 +423,8 @@ def whole(
         commands = commands[:1]
     if unit_only:
         commands = commands[1:2]
+    if html_only:
+        commands = commands[2:]
     cases: list[tuple[str, list[str], Path | None]] = [
         ("bare python + duckdb: hand SQL by tenant", [py, "-c", BARE, str(db), BASELINE_TENANT], None)
     ]
@@ -420,6 +433,7 @@ def whole(
             cases.append((f"{tree.name}: llmcost {name}", [*llm, *argv], tree))
     cases.append(("python -c pass", [py, "-c", "pass"], None))
     fns = [proc(argv, tree) for _, argv, tree in cases]
+    load_before = os.getloadavg()[0]
     for fn in fns:
         fn()
     walls: list[list[float]] = [[] for _ in fns]
@@ -435,8 +449,11 @@ def whole(
     for (name, _, _), w, c in zip(cases, wall, cpu, strict=True):
         print(f"| {name} | {w:.3f} | {w / wall[0]:.2f} | {c:.3f} | {c / cpu[0]:.2f} |")
     print(
-        f"\n{os.cpu_count()} CPUs; best of {repeat} after a warm-up, interleaved; load {os.getloadavg()[0]:.1f}"
+        f"\n{os.cpu_count()} CPUs; best of {repeat} after a warm-up, interleaved; load {load_before:.1f} before,"
+        f" {os.getloadavg()[0]:.1f} after; every run's wall s:"
     )
+    for (name, _, _), w in zip(cases, walls, strict=True):
+        print(f"  {name}: {', '.join(f'{x:.2f}' for x in w)}")
 
 
 if __name__ == "__main__":
