@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports
+from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_session
 from llmcost.queries.traces import TracesReport, traces_report
 
 if TYPE_CHECKING:
@@ -57,7 +57,19 @@ def collect(
     """Run every query the HTML report draws; alerts and budgets when `settings` are given (for the
     last day the window closed), the price check when `catalog` is."""
     now = now or datetime.now(UTC)
-    dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
+    # inside the session the dashboard's rollup is still prepared: the alerts read their feature and
+    # outcome days from it when it holds them (llmcost.alerts.facts), instead of scanning again
+    with dashboard_session(con, scope, now=now) as reports:
+        return _collect(con, Dashboard(generated_at=now, reports=reports), settings, catalog, now)
+
+
+def _collect(
+    con: duckdb.DuckDBPyConnection,
+    dash: Dashboard,
+    settings: Settings | None,
+    catalog: Catalog | None,
+    now: datetime,
+) -> Dashboard:
     dash.traces = traces_report(con, dash.scope, top=TOP_TRACES)
     if dash.reports.successes is None:
         dash.notes.append(
