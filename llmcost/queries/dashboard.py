@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from llmcost.warehouse import sql as sqlrun
@@ -145,10 +145,11 @@ def dashboard_reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: date
 
 @contextlib.contextmanager
 def dashboard_session(
-    con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime
+    con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime, checks: dict[str, Any] | None = None
 ) -> Iterator[DashboardReports]:
     """As `dashboard_reports`, and the dashboard's rollup stays prepared inside the block, so what
-    the caller reads next (the alerts' feature and outcome days) may read it too."""
+    the caller reads next (the alerts' feature and outcome days; with `checks`, the price check's
+    parameters, the price check) may read it too."""
     from llmcost.queries import quality, rollup
 
     scope, anchor = resolve_window(con, scope, now)
@@ -156,7 +157,7 @@ def dashboard_session(
     length = until - since
     # The window and the period before it, summed once: the spend views below read that rollup
     # (the top tenants, grouped by tenant, still scan the last seven days themselves).
-    with rollup.prepared(con, shifted(scope, since - length, until)):
+    with rollup.prepared(con, shifted(scope, since - length, until), checks=checks):
         with quality.shared():  # ten reports, mostly over one scope: its data-quality facts read once
             reports = _views(con, scope, anchor)
         yield reports

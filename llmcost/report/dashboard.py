@@ -58,8 +58,14 @@ def collect(
     last day the window closed), the price check when `catalog` is."""
     now = now or datetime.now(UTC)
     # inside the session the dashboard's rollup is still prepared: the alerts read their feature and
-    # outcome days from it when it holds them (llmcost.alerts.facts), instead of scanning again
-    with dashboard_session(con, scope, now=now) as reports:
+    # outcome days from it when it holds them (llmcost.alerts.facts), and the price check its cells,
+    # instead of scanning again
+    checks = None
+    if catalog is not None:
+        from llmcost.pricing.check import check_params
+
+        checks = check_params(catalog)  # the rollup sums the price check's cells too
+    with dashboard_session(con, scope, now=now, checks=checks) as reports:
         return _collect(con, Dashboard(generated_at=now, reports=reports), settings, catalog, now)
 
 
@@ -90,11 +96,13 @@ def _collect(
         if settings.billing_source is not None:
             dash.margin = _margin(con, settings, day, cost_mode)
     if catalog is not None:
-        from llmcost.pricing.check import check
+        from llmcost.pricing.check import check, check_params
+        from llmcost.queries import rollup
         from llmcost.window import Window as PricingWindow
 
         since, until = bounds(dash.scope)
-        dash.pricing = check(con, catalog, window=PricingWindow(since, until))
+        summed = rollup.active_checks(con, since, until, check_params(catalog))
+        dash.pricing = check(con, catalog, window=PricingWindow(since, until), rollup=summed)
         dash.catalog = catalog.info.describe()
     return dash
 
