@@ -12,7 +12,10 @@ those tables instead of the requests and events whenever they hold the answer ex
 - its filters are the rollup's, plus filters on the rollup's columns of other dimensions;
 - the cost mode and the zone (which sets the slot) are the rollup's.
 
-Otherwise the report scans the requests as before. The figures are the same either way: the
+The HTML report keeps the rollup prepared around its alerts and price check too: the alerts'
+feature and outcome days (llmcost.alerts.facts) read it when it holds their UTC days, and, made
+with the check's keys and sums (`prepared(..., checks=...)`), the price check its cells
+(`active_checks`). Otherwise the report scans the requests as before. The figures are the same either way: the
 rollup keeps the sums spend.sql takes, and sums of sums are exact (integers, DECIMAL costs).
 
     with rollup.prepared(con, wide_scope):
