@@ -1,7 +1,7 @@
 """Report speed on a 10M-request warehouse, against the same aggregation as one hand-written query.
 
     .venv/bin/python benchmarks/bench_report.py [--requests 10000000] [--events 7000000]
-        [--segment-rows 1000000] [--repeat 3] [--dir DIR] [--keep]
+        [--segment-rows 1000000] [--order random|time] [--repeat 3] [--dir DIR] [--keep]
 
 The warehouse is real: a DuckDB file whose `requests` and `outcomes` views read Parquet segments,
 written with DuckDB from range() (500 tenants, 4 features, 6 models over 30 days, traces of two
@@ -171,7 +171,36 @@ def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[float]:
     return [min(t) for t in times]
 
 
-def build(db: Path, n_requests: int, n_events: int, segment_rows: int) -> None:
+def segment_queries(template: str, total: int, segment_rows: int, order: str, traces: int) -> list[str]:
+    """The SELECT of each segment. `random` (the default, the layout of every figure before
+    w6-html6): segment k holds rows k*segment_rows.. in generation order, whose timestamps are
+    scattered over the whole month, so every segment and row group spans it. `time`: the same rows,
+    cut into ceil(total / segment_rows) consecutive time slices of equal length, each written in
+    ts order, as ingest lays out logs that arrive in time order (one segment per batch, row groups
+    each covering a slice of the batch)."""
+    n_seg = max(1, -(-total // segment_rows))
+    if order == "random":
+        return [
+            template.format(lo=lo, hi=min(total, lo + segment_rows), days=DAYS, traces=traces)
+            for lo in range(0, total, segment_rows)
+        ]
+    every = template.format(lo=0, hi=total, days=DAYS, traces=traces)
+    span = DAYS * 86400
+    out = []
+    for k in range(n_seg):
+        lo_s, hi_s = k * span // n_seg, (k + 1) * span // n_seg
+        cut = (
+            f"ts >= TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds({lo_s})"
+            if k
+            else "true"  # the first slice also keeps anything before it (outcomes: none)
+        )
+        if k < n_seg - 1:
+            cut += f" AND ts < TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_seconds({hi_s})"
+        out.append(f"SELECT * FROM ({every}) WHERE {cut} ORDER BY ts, source_offset")  # noqa: S608 (numbers only)
+    return out
+
+
+def build(db: Path, n_requests: int, n_events: int, segment_rows: int, order: str = "random") -> None:
     from llmcost.warehouse import segments, writer
 
     traces = n_requests // 2
@@ -183,9 +212,7 @@ def build(db: Path, n_requests: int, n_events: int, segment_rows: int) -> None:
             ("requests", n_requests, REQUESTS_SQL),
             ("outcomes", n_events, OUTCOMES_SQL),
         ):
-            for lo in range(0, total, segment_rows):
-                hi = min(total, lo + segment_rows)
-                sql = template.format(lo=lo, hi=hi, days=DAYS, traces=traces)
+            for sql in segment_queries(template, total, segment_rows, order, traces):
                 seg = segments.write_segment(con, seg_dir, kind, sql)
                 con.execute(
                     "INSERT INTO segments SELECT (SELECT coalesce(max(segment_id), 0) + 1 FROM segments), "
@@ -216,6 +243,13 @@ def main() -> int:
     ap.add_argument("--events", type=int, default=7_000_000)
     ap.add_argument("--segment-rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--order",
+        choices=("random", "time"),
+        default="random",
+        help="row layout: random (default; every segment and row group spans the month) or time "
+        "(segments and row groups each cover a time slice, as ingest of time-ordered logs writes)",
+    )
     ap.add_argument("--dir", type=Path, default=None, help="where to build (default: a temp dir)")
     ap.add_argument(
         "--keep", action="store_true", help="keep the warehouse (reused by the next run with --dir)"
@@ -232,6 +266,11 @@ def main() -> int:
         help="with --whole: only `unit --by tenant` (reads the warehouse, writes nothing)",
     )
     ap.add_argument(
+        "--html-only",
+        action="store_true",
+        help="with --whole: only `report --format html` (and the bare process, for the load)",
+    )
+    ap.add_argument(
         "--tree",
         type=Path,
         action="append",
@@ -242,16 +281,18 @@ def main() -> int:
 
     root = args.dir or Path(tempfile.mkdtemp(prefix="llmcost-bench-report-"))
     root.mkdir(parents=True, exist_ok=True)
-    db = root / f"bench-{args.requests}-{args.events}-{args.segment_rows}.duckdb"
+    suffix = "" if args.order == "random" else f"-{args.order}"
+    db = root / f"bench-{args.requests}-{args.events}-{args.segment_rows}{suffix}.duckdb"
     os.environ.setdefault("LLMCOST_HOME", str(root))
     os.environ["NO_COLOR"] = "1"
     os.environ["COLUMNS"] = "100"
     t0 = time.perf_counter()
     if not db.exists():
-        build(db, args.requests, args.events, args.segment_rows)
+        build(db, args.requests, args.events, args.segment_rows, args.order)
     t_build = time.perf_counter() - t0
     print(
-        f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows"
+        f"warehouse: {args.requests:,} requests, {args.events:,} events, segments of {args.segment_rows:,} rows,"
+        f" {args.order} order"
     )
     print(f"built in {t_build:.1f} s at {db}\n")
 
@@ -262,6 +303,7 @@ def main() -> int:
             [t.resolve() for t in args.tree],
             report_only=args.report_only,
             unit_only=args.unit_only,
+            html_only=args.html_only,
         )
         if not args.keep and args.dir is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -340,7 +382,12 @@ print(json.dumps([[str(v) for v in r] for r in rows]))
 
 
 def whole(
-    db: Path, repeat: int, trees: list[Path], report_only: bool = False, unit_only: bool = False
+    db: Path,
+    repeat: int,
+    trees: list[Path],
+    report_only: bool = False,
+    unit_only: bool = False,
+    html_only: bool = False,
 ) -> None:
     """Whole processes: a fresh interpreter each (start-up and imports included). Wall seconds and
     CPU seconds (user + system of the child, which a busy machine inflates less than wall); with
@@ -348,7 +395,8 @@ def whole(
     import resource
 
     py = sys.executable
-    out = db.with_name("bench-report.html")
+    # The page goes to a temp dir, not beside the warehouse: a shared warehouse stays read-only.
+    out = Path(tempfile.mkdtemp(prefix="llmcost-bench-html-")) / "bench-report.html"
 
     def proc(argv: list[str], tree: Path | None) -> Callable[[], float]:
         env = dict(os.environ)
@@ -375,6 +423,8 @@ def whole(
         commands = commands[:1]
     if unit_only:
         commands = commands[1:2]
+    if html_only:
+        commands = commands[2:]
     cases: list[tuple[str, list[str], Path | None]] = [
         ("bare python + duckdb: hand SQL by tenant", [py, "-c", BARE, str(db), BASELINE_TENANT], None)
     ]
@@ -383,6 +433,7 @@ def whole(
             cases.append((f"{tree.name}: llmcost {name}", [*llm, *argv], tree))
     cases.append(("python -c pass", [py, "-c", "pass"], None))
     fns = [proc(argv, tree) for _, argv, tree in cases]
+    load_before = os.getloadavg()[0]
     for fn in fns:
         fn()
     walls: list[list[float]] = [[] for _ in fns]
@@ -398,8 +449,11 @@ def whole(
     for (name, _, _), w, c in zip(cases, wall, cpu, strict=True):
         print(f"| {name} | {w:.3f} | {w / wall[0]:.2f} | {c:.3f} | {c / cpu[0]:.2f} |")
     print(
-        f"\n{os.cpu_count()} CPUs; best of {repeat} after a warm-up, interleaved; load {os.getloadavg()[0]:.1f}"
+        f"\n{os.cpu_count()} CPUs; best of {repeat} after a warm-up, interleaved; load {load_before:.1f} before,"
+        f" {os.getloadavg()[0]:.1f} after; every run's wall s:"
     )
+    for (name, _, _), w in zip(cases, walls, strict=True):
+        print(f"  {name}: {', '.join(f'{x:.2f}' for x in w)}")
 
 
 if __name__ == "__main__":

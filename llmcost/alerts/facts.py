@@ -116,12 +116,37 @@ class Facts:
     def query(self, name: str, params: dict[str, Any], **fragments: str) -> list[tuple[Any, ...]]:
         return SQL.run(self.con, name, params, **fragments)
 
+    def _rollup(
+        self, span: Span, by: tuple[str, ...], events: bool = False
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The WHERE clause and parameters over the dashboard's rollup (llmcost.queries.rollup,
+        prepared by the HTML report around its alerts) that give `span` grouped by UTC day and `by`,
+        or None: no rollup is prepared, or it does not hold exactly that (another zone or cost mode,
+        filters, days outside it). Its sums are the scan's, so the rows are the same."""
+        from llmcost.queries import rollup
+        from llmcost.queries.dimensions import DIMENSIONS
+        from llmcost.queries.scope import Scope
+        from llmcost.window import Window
+
+        scope = Scope(Window(day_start(span.start), day_start(span.end), "UTC"), (), self.cost_mode)
+        dims = tuple(DIMENSIONS[d] for d in ("day", *by))
+        return (rollup.active_events if events else rollup.active)(self.con, scope, dims)
+
     def _cached(self, name: str, **fragments: str) -> list[tuple[Any, ...]]:
         if name not in self._cache:
             span = self._spans.get(name)
             if span is None:
                 raise RuntimeError(f"{name}: no rule declared a need for it")
-            self._cache[name] = self.query(name, self._bounds(span), cost=self.cost, **fragments)
+            summed = (
+                self._rollup(span, ("feature", "operation", "outcome")) if name == "feature_days" else None
+            )
+            if summed is not None:
+                from llmcost.queries.rollup import TABLE
+
+                where, params = summed
+                self._cache[name] = self.query("feature_days_rollup", params, table=TABLE, where=where)
+            else:
+                self._cache[name] = self.query(name, self._bounds(span), cost=self.cost, **fragments)
         rows: list[tuple[Any, ...]] = self._cache[name]
         return rows
 
@@ -219,7 +244,17 @@ class Facts:
                 fragment = "list_contains($events, event)"
             else:
                 fragment = "TRUE"
-            rows = self.query("outcome_days", params, event_filter=fragment)
+            summed = self._rollup(span, ("feature",), events=True)
+            if summed is not None:
+                from llmcost.queries.rollup import EVENTS_TABLE
+
+                where, rollup_params = summed
+                params = {**rollup_params, **({"events": list(events)} if events else {})}
+                rows = self.query(
+                    "outcome_days_rollup", params, table=EVENTS_TABLE, where=where, event_filter=fragment
+                )
+            else:
+                rows = self.query("outcome_days", params, event_filter=fragment)
             self._cache[key] = {(f, from_epoch_day(d)): int(n) for d, f, n in rows}
         result: dict[tuple[str | None, date], int] = self._cache[key]
         return result

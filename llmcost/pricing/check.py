@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from llmcost.pricing.derive import CACHE_HIT_REF, execute, statement
+from llmcost.pricing.derive import CACHE_HIT_REF, SQL, execute
 from llmcost.window import Window
 
 if TYPE_CHECKING:
@@ -120,13 +120,42 @@ class CheckResult:
         }
 
 
-def check(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, window: Window | None = None) -> CheckResult:
+def check_params(catalog: Catalog) -> dict[str, Any]:
+    """The parameters of the check's sums (check_sums.sql): a cache hit's price_ref, the catalog's stamp."""
+    return {"cache_hit_ref": CACHE_HIT_REF, "stamp": f"[{catalog.info.stamp}]"}
+
+
+def rollup_fragments(prefix: str) -> dict[str, str]:
+    """The check's group keys and sums (check_keys.sql, check_sums.sql) with their names prefixed,
+    for a rollup that sums them beside its own (llmcost.queries.rollup)."""
+    return {
+        "check_keys": "\n" + SQL.fragment("check_keys", prefix=prefix) + ",",
+        "check_sums": ",\n" + SQL.fragment("check_sums", prefix=prefix),
+    }
+
+
+def check(
+    con: duckdb.DuckDBPyConnection,
+    catalog: Catalog,
+    *,
+    window: Window | None = None,
+    rollup: tuple[str, str, dict[str, Any]] | None = None,
+) -> CheckResult:
+    """The price check over `window`; with `rollup` (a table made with rollup_fragments, a WHERE
+    over it aliased r selecting exactly `window`, and its parameters) its cells are summed from
+    that table instead of a scan of the requests (the same rows: check_cells_rollup.sql)."""
     window = window or Window()
-    where, params = window.predicate("r"), window.params()
     result = CheckResult(window, catalog.info.describe())
-    args = {**params, "cache_hit_ref": CACHE_HIT_REF, "stamp": f"[{catalog.info.stamp}]"}
+    if rollup is not None:
+        table, where, params = rollup
+        cells = SQL.fragment("check_cells_rollup", table=table, where=where)
+    else:
+        where, params = window.predicate("r"), window.params()
+        keys, sums = SQL.fragment("check_keys", prefix=""), SQL.fragment("check_sums", prefix="")
+        cells = SQL.fragment("check_cells", keys=keys, sums=sums, where=where)
+    args = {**params, **check_params(catalog)}
     # one scan: the totals (part 0), the unpriced (1), the drift (2) and the names (3), each in order
-    rows = execute(con, statement("check_all", "requests", where), args).fetchall()
+    rows = execute(con, SQL.render("check_all", cells=cells), args).fetchall()
     for part, _, prov, model, n, stale, tin, tout, first, last, logged, derived in rows:
         if part == 0:
             result.requests, result.stale = int(n), int(stale)

@@ -8,9 +8,11 @@ and the price check; `llmcost.report.html` draws the page.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from llmcost.warehouse import sql as sqlrun
@@ -137,22 +139,28 @@ def unit_series(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[list[Unit
 
 def dashboard_reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime) -> DashboardReports:
     """Every report the dashboard draws, over `scope` with its open bounds resolved."""
-    from llmcost.queries import quality
-
-    with quality.shared():  # ten reports, mostly over one scope: its data-quality facts read once
-        return _reports(con, scope, now=now)
+    with dashboard_session(con, scope, now=now) as reports:
+        return reports
 
 
-def _reports(con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime) -> DashboardReports:
-    from llmcost.queries import rollup
+@contextlib.contextmanager
+def dashboard_session(
+    con: duckdb.DuckDBPyConnection, scope: Scope, *, now: datetime, checks: dict[str, Any] | None = None
+) -> Iterator[DashboardReports]:
+    """As `dashboard_reports`, and the dashboard's rollup stays prepared inside the block, so what
+    the caller reads next (the alerts' feature and outcome days; with `checks`, the price check's
+    parameters, the price check) may read it too."""
+    from llmcost.queries import quality, rollup
 
     scope, anchor = resolve_window(con, scope, now)
     since, until = bounds(scope)
     length = until - since
     # The window and the period before it, summed once: the spend views below read that rollup
     # (the top tenants, grouped by tenant, still scan the last seven days themselves).
-    with rollup.prepared(con, shifted(scope, since - length, until)):
-        return _views(con, scope, anchor)
+    with rollup.prepared(con, shifted(scope, since - length, until), checks=checks):
+        with quality.shared():  # ten reports, mostly over one scope: its data-quality facts read once
+            reports = _views(con, scope, anchor)
+        yield reports
 
 
 def _views(con: duckdb.DuckDBPyConnection, scope: Scope, anchor: datetime) -> DashboardReports:

@@ -12,7 +12,10 @@ those tables instead of the requests and events whenever they hold the answer ex
 - its filters are the rollup's, plus filters on the rollup's columns of other dimensions;
 - the cost mode and the zone (which sets the slot) are the rollup's.
 
-Otherwise the report scans the requests as before. The figures are the same either way: the
+The HTML report keeps the rollup prepared around its alerts and price check too: the alerts'
+feature and outcome days (llmcost.alerts.facts) read it when it holds their UTC days, and, made
+with the check's keys and sums (`prepared(..., checks=...)`), the price check its cells
+(`active_checks`). Otherwise the report scans the requests as before. The figures are the same either way: the
 rollup keeps the sums spend.sql takes, and sums of sums are exact (integers, DECIMAL costs).
 
     with rollup.prepared(con, wide_scope):
@@ -32,6 +35,7 @@ from llmcost.queries.dimensions import _SHIFT_US, DIMENSIONS, Dimension, Filter,
 from llmcost.queries.scope import Scope
 from llmcost.warehouse import sql as sqlrun
 from llmcost.warehouse.sql import SqlFiles
+from llmcost.window import Window
 
 if TYPE_CHECKING:
     import duckdb
@@ -57,6 +61,8 @@ class Rollup:
     con_id: int
     scope: Scope  # the window summed (both bounds set, on slot boundaries) and its filters
     events: bool = False  # the outcome events' rollup was made too
+    # the price check's keys and sums were taken too, with these parameters (llmcost.pricing.check)
+    checks: tuple[tuple[str, Any], ...] | None = None
 
     def where(
         self, scope: Scope, by: Sequence[Dimension], columns: frozenset[str] = COLUMNS, alias: str = "r"
@@ -129,11 +135,36 @@ def active_events(
     return r.where(scope, by, EVENT_COLUMNS, "o")
 
 
+CHECK_PREFIX = "price_check_"
+
+
+def active_checks(
+    con: duckdb.DuckDBPyConnection, since: datetime, until: datetime, checks: dict[str, Any]
+) -> tuple[str, str, dict[str, Any]] | None:
+    """The rollup's table, a WHERE clause over it (aliased r) selecting exactly [since, until) of
+    every request, and its parameters, for the price check with parameters `checks`
+    (llmcost.pricing.check.check's `rollup`); None when no rollup of `con` holds that: none is
+    prepared, it was made without the check's sums or with other parameters, it is filtered, or
+    the window is not whole slots inside it."""
+    r = _ACTIVE.get()
+    if r is None or r.con_id != id(con) or r.checks is None or r.checks != tuple(sorted(checks.items())):
+        return None
+    mine = r.scope
+    found = r.where(Scope(Window(since, until, mine.window.tz), (), mine.cost_mode), ())
+    if found is None:
+        return None
+    where, params = found
+    return TABLE, where, {**params, **checks}
+
+
 @contextlib.contextmanager
-def prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> Iterator[None]:
+def prepared(
+    con: duckdb.DuckDBPyConnection, scope: Scope, *, checks: dict[str, Any] | None = None
+) -> Iterator[None]:
     """Within the block, spend reports over (parts of) `scope` on `con` read one rollup of it.
     Only for DuckDB's connection and a window with both bounds on slot boundaries; otherwise the
-    block runs as if nothing was prepared."""
+    block runs as if nothing was prepared. With `checks` (llmcost.pricing.check.check_params) the
+    rollup also sums what the price check needs (`active_checks`)."""
     w = scope.window
     if (
         getattr(con, "inventory", True) is False  # Spark (llmcost.warehouse.engine): no TEMP tables
@@ -145,6 +176,12 @@ def prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> Iterator[None]:
         yield
         return
     day = DIMENSIONS["day"]
+    if checks is not None:
+        from llmcost.pricing.check import rollup_fragments
+
+        extra = rollup_fragments(CHECK_PREFIX)
+    else:
+        extra = {"check_keys": "", "check_sums": ""}
     sql = SQL.render(
         "rollup_create",
         table=TABLE,
@@ -152,8 +189,9 @@ def prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> Iterator[None]:
         slot_start=f"make_timestamptz(c.slot * {int(scope.slot)} - {_SHIFT_US})",
         scope=scope.where("r"),
         cost=scope.cost("r"),
+        **extra,
     )
-    con.execute(sql, sqlrun.bind(sql, scope.params()))
+    con.execute(sql, sqlrun.bind(sql, {**scope.params(), **(checks or {})}))
     events = all(f.dimension.name in _EVENT_FILTERS for f in scope.filters)
     try:
         if events:
@@ -165,7 +203,8 @@ def prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> Iterator[None]:
                 scope=scope.where("o"),
             )
             con.execute(sql, sqlrun.bind(sql, scope.params()))
-        token = _ACTIVE.set(Rollup(id(con), scope, events))
+        kept = None if checks is None else tuple(sorted(checks.items()))
+        token = _ACTIVE.set(Rollup(id(con), scope, events, kept))
         try:
             yield
         finally:

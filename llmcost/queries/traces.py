@@ -191,14 +191,49 @@ def unit_fragments(scope: Scope, unit: str) -> dict[str, str]:
     return {"unit": col, "scope": scope.where("r"), "cost": scope.cost("r")}
 
 
+# At most this many separate time spans in trace_details' filter; more are read as one span.
+MAX_SPANS = 32
+
+
+def spans_sql(rows: list[tuple[Any, ...]]) -> tuple[str, dict[str, Any]]:
+    """A filter on `r.ts` that keeps every call of the units in `rows` (each with its first and last
+    call's timestamp at [5] and [6]): their [first, last] spans, overlapping ones merged, as an OR of
+    plain ranges (DuckDB prunes the Parquet row groups outside them); one range from the earliest
+    to the latest when there are more than MAX_SPANS. The values are bound, never inlined."""
+    spans = sorted((r[5], r[6]) for r in rows)
+    merged: list[list[Any]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    if len(merged) > MAX_SPANS:
+        merged = [[merged[0][0], max(hi for _, hi in merged)]]
+    terms = [f"(r.ts >= $span_lo_{i} AND r.ts <= $span_hi_{i})" for i in range(len(merged))]
+    params = {
+        f"span_{end}_{i}": v
+        for i, span in enumerate(merged)
+        for end, v in zip(("lo", "hi"), span, strict=True)
+    }
+    return " OR ".join(terms), params
+
+
 def top_details(
     con: duckdb.DuckDBPyConnection, scope: Scope, unit: str, rows: list[tuple[Any, ...]]
 ) -> list[TraceSummary]:
-    """The units shown, with their tenant, session, failures and models: read for those ids only."""
+    """The units shown, with their tenant, session, failures and models: read for those ids only,
+    and only in their time spans."""
     ids = [str(r[0]) for r in rows]
     details: dict[str, tuple[Any, ...]] = {}
     if ids:
-        found = SQL.run(con, "trace_details", {**scope.params(), "units": ids}, **unit_fragments(scope, unit))
+        spans, span_params = spans_sql(rows)
+        found = SQL.run(
+            con,
+            "trace_details",
+            {**scope.params(), **span_params, "units": ids},
+            **unit_fragments(scope, unit),
+            spans=spans,
+        )
         details = {str(r[0]): tuple(r[1:]) for r in found}
     return [_summary(r, details) for r in rows]
 

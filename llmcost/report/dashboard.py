@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_reports
+from llmcost.queries.dashboard import DashboardReports, bounds, dashboard_session
 from llmcost.queries.traces import TracesReport, traces_report
 
 if TYPE_CHECKING:
@@ -57,7 +57,25 @@ def collect(
     """Run every query the HTML report draws; alerts and budgets when `settings` are given (for the
     last day the window closed), the price check when `catalog` is."""
     now = now or datetime.now(UTC)
-    dash = Dashboard(generated_at=now, reports=dashboard_reports(con, scope, now=now))
+    # inside the session the dashboard's rollup is still prepared: the alerts read their feature and
+    # outcome days from it when it holds them (llmcost.alerts.facts), and the price check its cells,
+    # instead of scanning again
+    checks = None
+    if catalog is not None:
+        from llmcost.pricing.check import check_params
+
+        checks = check_params(catalog)  # the rollup sums the price check's cells too
+    with dashboard_session(con, scope, now=now, checks=checks) as reports:
+        return _collect(con, Dashboard(generated_at=now, reports=reports), settings, catalog, now)
+
+
+def _collect(
+    con: duckdb.DuckDBPyConnection,
+    dash: Dashboard,
+    settings: Settings | None,
+    catalog: Catalog | None,
+    now: datetime,
+) -> Dashboard:
     dash.traces = traces_report(con, dash.scope, top=TOP_TRACES)
     if dash.reports.successes is None:
         dash.notes.append(
@@ -78,11 +96,13 @@ def collect(
         if settings.billing_source is not None:
             dash.margin = _margin(con, settings, day, cost_mode)
     if catalog is not None:
-        from llmcost.pricing.check import check
+        from llmcost.pricing.check import check, check_params
+        from llmcost.queries import rollup
         from llmcost.window import Window as PricingWindow
 
         since, until = bounds(dash.scope)
-        dash.pricing = check(con, catalog, window=PricingWindow(since, until))
+        summed = rollup.active_checks(con, since, until, check_params(catalog))
+        dash.pricing = check(con, catalog, window=PricingWindow(since, until), rollup=summed)
         dash.catalog = catalog.info.describe()
     return dash
 

@@ -243,6 +243,13 @@ NOT_ON_SPARK = {
     "queries/dashboard_outcomes": "the HTML dashboard's list of unit series: read from its events rollup "
     "(rollup_outcomes) whenever the window's ends fall on slot boundaries, as --since/--until dates do; "
     "tests/queries/test_rollup.py checks both give the same rows",
+    "pricing/check_cells_rollup": "the price check's cells read from the HTML dashboard's rollup (see "
+    "rollup_create); check_all over check_cells is replayed, and tests/queries/test_rollup.py checks both "
+    "give the same answer",
+    "alerts/feature_days_rollup": "feature_days (replayed) read from the dashboard's rollup (see rollup_create); "
+    "tests/queries/test_rollup.py checks both give the same rows",
+    "alerts/outcome_days_rollup": "outcome_days (replayed) read from the dashboard's events rollup (see "
+    "rollup_create); tests/queries/test_rollup.py checks both give the same rows",
     "alerts/session_budgets": "session-budget runs only with [alerts.session_budget] set, which the parity "
     "warehouse's config does not (not replayed: a gap, tests/alerts/test_trace_rules.py covers DuckDB)",
     "alerts/storm_spend": "read only when a retry storm fires, and the parity data plants none (a gap)",

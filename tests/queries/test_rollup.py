@@ -153,3 +153,64 @@ def test_the_dashboard_is_the_same_without_the_rollup(con: duckdb.DuckDBPyConnec
         rollup._ACTIVE.reset(token)
     assert with_rollup == scanned
     assert with_rollup.headline.totals and with_rollup.headline.totals["requests"]
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("where", [[], ["tenant=acme"]])
+def test_the_alerts_feature_and_outcome_days_from_the_rollup(
+    con: duckdb.DuckDBPyConnection, tz: str, mode: str, where: list[str]
+) -> None:
+    from datetime import date
+
+    from llmcost.alerts.facts import Facts
+    from llmcost.alerts.model import Span
+
+    def facts(span: Span) -> tuple[object, ...]:
+        f = Facts(con, date(2026, 5, 6), mode)
+        f.need("feature_days", span)
+        f.need("outcome_days", span)
+        days = sorted(f.feature_days(), key=repr)
+        return days, f.outcome_days([]), f.outcome_days(["draft_accepted"]), f.outcome_days(["no-such-event"])
+
+    wide = _wide(tz, mode, where)
+    inside = Span(date(2026, 5, 2), date(2026, 5, 7))
+    # read from the rollup only when it holds the span exactly: UTC days, no filters
+    with rollup.prepared(con, wide):
+        f = Facts(con, date(2026, 5, 6), mode)
+        answers = f._rollup(inside, ("feature", "operation", "outcome")) is not None
+    assert answers == (tz == "UTC" and not where)
+    for span in (inside, Span(date(2026, 4, 28), date(2026, 5, 7))):  # the second reaches outside it
+        plain, summed = _both(con, wide, lambda span=span: facts(span))
+        assert summed == plain
+        assert plain[0] and plain[1] and plain[2]  # not a comparison of empty answers
+        assert not plain[3]
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize("where", [[], ["tenant=acme"]])
+def test_the_price_check_from_the_rollup(con: duckdb.DuckDBPyConnection, tz: str, where: list[str]) -> None:
+    from llmcost.pricing import load_catalog
+    from llmcost.pricing.check import check, check_params
+
+    catalog = load_catalog()
+    params = check_params(catalog)
+    wide = _wide(tz, "logged", where)
+    windows = [
+        Window.parse(a, b, tz) for a, b in (("2026-05-01", "2026-05-08"), ("2026-05-04", "2026-05-06"))
+    ]
+    for window in windows:
+        assert window.since is not None and window.until is not None
+        scanned = check(con, catalog, window=window)
+        assert scanned.requests and scanned.unpriced and scanned.drift  # not a comparison of empty answers
+        with rollup.prepared(con, wide, checks=params):
+            found = rollup.active_checks(con, window.since, window.until, params)
+            assert (found is not None) == (not where)  # a filtered rollup does not hold every request
+            assert (
+                rollup.active_checks(con, window.since, window.until, {**params, "stamp": "[other]"}) is None
+            )
+            summed = check(con, catalog, window=window, rollup=found)
+        assert summed == scanned
+    with rollup.prepared(con, wide):  # made without the check's sums
+        assert windows[0].since is not None and windows[0].until is not None
+        assert rollup.active_checks(con, windows[0].since, windows[0].until, params) is None

@@ -2,26 +2,10 @@
 -- four answers (check_totals, check_unpriced, check_drift and check_names.sql say what each
 -- is), then each answer from those few rows, in the order those statements give, tagged by
 -- `part` and numbered by `n`. The HTML report runs this over 10M requests: one scan, not four.
+-- The cells: check_cells.sql (a scan of the window), or check_cells_rollup.sql (the HTML report's
+-- rollup, which summed the same cells while it scanned the window for its spend views).
 WITH cells AS (
-    -- grouped by the two conditions too, so each row is tested once, not once per aggregate
-    SELECT
-        r.provider,
-        r.model,
-        r.cost_usd IS NULL AS unpriced,
-        coalesce(r.logged_cost_usd IS NOT NULL AND r.cost_usd IS NOT NULL AND NOT r.cache_hit, FALSE) AS drift,
-        count(*) AS requests,
-        count(*) FILTER (
-            WHERE r.price_ref IS NOT NULL AND r.price_ref <> $cache_hit_ref AND NOT contains(r.price_ref, $stamp)
-        ) AS stale,
-        sum(r.input_tokens) AS input_tokens,
-        sum(r.output_tokens) AS output_tokens,
-        min(r.ts) AS first_seen,
-        max(r.ts) AS last_seen,
-        sum(r.logged_cost_usd) AS logged_cost,
-        sum(r.cost_usd) AS derived_cost
-    FROM requests AS r
-    WHERE ({{where}})
-    GROUP BY ALL
+    {{cells}}
 ),
 m AS MATERIALIZED (
     SELECT

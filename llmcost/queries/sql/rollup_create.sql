@@ -6,6 +6,10 @@
 -- spend.sql takes, in the same types: DECIMAL costs stay exact. Successes and failures are not
 -- counted here: outcome is a column of the rollup, so rollup_spend_slots.sql sums them from it (two
 -- fewer tests per request: about a sixth of this scan at 10M).
+-- For the HTML report the cells are also split by the price check's two conditions and carry its
+-- sums (the check_keys and check_sums holes: llmcost/pricing/sql/check_keys.sql and check_sums.sql,
+-- prefixed price_check_), so the check reads this table instead of scanning the window again
+-- (check_cells_rollup.sql); otherwise both are empty.
 CREATE OR REPLACE TEMP TABLE {{table}} AS
 WITH cells AS (
     SELECT
@@ -14,7 +18,7 @@ WITH cells AS (
         r.provider,
         r.model,
         r.operation,
-        r.outcome,
+        r.outcome,{{check_keys}}
         count(*) AS requests,
         sum(r.input_tokens) AS input_tokens,
         sum(r.cached_input_tokens) AS cached_input_tokens,
@@ -25,7 +29,7 @@ WITH cells AS (
         sum({{cost}}) AS cost_usd,
         count(*) FILTER (WHERE ({{cost}}) IS NULL) AS unpriced_requests,
         sum(r.input_tokens + r.output_tokens) FILTER (WHERE ({{cost}}) IS NULL) AS unpriced_tokens,
-        count(*) FILTER (WHERE r.naive_ts) AS naive_timestamps
+        count(*) FILTER (WHERE r.naive_ts) AS naive_timestamps{{check_sums}}
     FROM requests AS r
     WHERE {{scope}}
     GROUP BY ALL
