@@ -16,11 +16,11 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
-from llmcost.warehouse.sql import SqlFiles, literal
+from llmcost.warehouse.sql import SqlFiles, bind, literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -75,9 +75,14 @@ class WrittenSegment:
 
 
 def write_segment(
-    con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, select_sql: str
+    con: duckdb.DuckDBPyConnection,
+    seg_dir: Path,
+    kind: str,
+    select_sql: str,
+    params: dict[str, Any] | None = None,
 ) -> WrittenSegment:
-    """Write the rows of `select_sql` as a new Parquet file; the caller registers it."""
+    """Write the rows of `select_sql` (its `$parameters` out of `params`) as a new Parquet file;
+    the caller registers it."""
     seg_dir.mkdir(exist_ok=True, mode=0o700)  # the warehouse directory exists already
     (seg_dir / kind).mkdir(exist_ok=True, mode=0o700)
     name = f"{kind}/{uuid.uuid4().hex}.parquet"
@@ -86,9 +91,8 @@ def write_segment(
     try:
         old = os.umask(0o077)
         try:
-            res = con.execute(
-                SQL.render("segment_write", select=select_sql, path=literal(str(tmp)))
-            ).fetchone()
+            copy = SQL.render("segment_write", select=select_sql, path=literal(str(tmp)))
+            res = con.execute(copy, bind(copy, params or {})).fetchone()
         finally:
             os.umask(old)
         rows = int(res[0]) if res else 0
