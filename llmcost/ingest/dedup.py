@@ -10,15 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llmcost.warehouse import segments
 from llmcost.warehouse.sql import SqlFiles
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import duckdb
-
-    from llmcost.ingest.price import FusedPricer
 
 SQL = SqlFiles("llmcost.ingest")
 
@@ -75,53 +70,6 @@ def fresh(con: duckdb.DuckDBPyConnection, kind: str, label: str, source_id: int,
     )
     ((loaded, naive),) = SQL.run(con, "fresh_counts", kind=kind)
     return Fresh(int(loaded), int(naive))
-
-
-def fused(
-    con: duckdb.DuckDBPyConnection,
-    seg_dir: Path,
-    of_kind: int,
-    source_id: int,
-    ingest_id: int,
-    pricer: FusedPricer | None,
-) -> tuple[Fresh, segments.WrittenSegment | None]:
-    """The new request rows of the staged batch (`of_kind` request lines) straight into their
-    segment file: canonical mapping, key, anti-join and pricing (a LEFT JOIN to the price cells)
-    in one COPY (issue 16), with no TEMP table of the rows. Then fresh_requests holds, read back
-    from the file, what the commit, the counts and the pricing summary need (every column when
-    some line was not new: conflicts.sql compares them); no segment (None) when no row was new."""
-    kind, label = "requests", "request"
-    row = SQL.run(con, "repeats", {"label": label})
-    repeats = bool(row and row[0][0])
-    params: dict[str, object] = {"label": label, "source_id": source_id, "ingest_id": ingest_id}
-    rows = SQL.fragment(
-        "fused_rows",
-        select=SQL.fragment(kind),
-        keys=KEYS[kind],
-        first_only=SQL.fragment("first_sighting") if repeats else "",
-    )
-    if pricer is not None:
-        pricer.prepare(con, SQL.fragment("price_keys"), params)
-        rows, more = pricer.select(rows)
-        params.update(more)
-    seg = segments.write_segment(con, seg_dir, kind, rows, params)
-    if not seg.rows:
-        segments.retire(seg_dir, [seg.file])
-        return Fresh(0, 0), None
-    try:
-        cols = SQL.fragment("fresh_readback_cols") if seg.rows == of_kind else "*"
-        SQL.run(con, "fresh_readback", {"file": str(seg_dir / seg.file)}, kind=kind, cols=cols)
-        ((loaded, naive, lines),) = SQL.run(con, "fused_counts", kind=kind)
-        if not int(loaded) == int(lines) == seg.rows:  # the file is what the commit registers
-            raise RuntimeError(
-                f"segment {seg.file}: {seg.rows} rows written, {loaded} read back from {lines} lines"
-            )
-        if pricer is not None:
-            pricer.summarise(con, "fresh_requests")
-    except BaseException:
-        segments.retire(seg_dir, [seg.file])
-        raise
-    return Fresh(int(loaded), int(naive)), seg
 
 
 def conflicts(con: duckdb.DuckDBPyConnection, kind: str, label: str, source_id: int, ingest_id: int) -> int:

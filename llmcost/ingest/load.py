@@ -27,7 +27,7 @@ from llmcost.ingest.discover import Input, Skipped
 from llmcost.ingest.fields import FieldMap
 from llmcost.ingest.formats.otlp import OtlpMapper
 from llmcost.ingest.plan import RawOpener, line_batches, materialised, plan_file
-from llmcost.ingest.price import FusedPricer, Pricer, price
+from llmcost.ingest.price import Pricer, price
 from llmcost.ingest.results import Counts, FileResult, IngestResult
 from llmcost.ingest.sources import TAIL_WINDOW, Resume
 from llmcost.ingest.stage import Stager, prepare_connection
@@ -326,22 +326,14 @@ class Loader:
                 of_kind = kinds.get(label, 0)
                 if not of_kind:
                     continue
-                if kind == "requests" and (self.pricer is None or isinstance(self.pricer, FusedPricer)):
-                    # issue 16: one statement from the staged rows to the priced segment file
-                    fresh, seg = dedup.fused(
-                        con, self.wh.segment_dir, of_kind, source_id, ingest_id, self.pricer
+                fresh = dedup.fresh(con, kind, label, source_id, ingest_id)
+                if fresh.loaded:
+                    if kind == "requests":
+                        price(con, self.pricer, "fresh_requests")
+                    seg = segments.write_segment(
+                        con, self.wh.segment_dir, kind, SQL.render("fresh_rows", kind=kind)
                     )
-                    if seg is not None:
-                        written.append((kind, seg))
-                else:
-                    fresh = dedup.fresh(con, kind, label, source_id, ingest_id)
-                    if fresh.loaded:
-                        if kind == "requests":
-                            price(con, self.pricer, "fresh_requests")
-                        seg = segments.write_segment(
-                            con, self.wh.segment_dir, kind, SQL.render("fresh_rows", kind=kind)
-                        )
-                        written.append((kind, seg))
+                    written.append((kind, seg))
                 conflicting = (
                     dedup.conflicts(con, kind, label, source_id, ingest_id) if of_kind > fresh.loaded else 0
                 )

@@ -7,28 +7,13 @@ config) that fills `cost_usd` and `price_ref` of a table in place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import duckdb
 
 # (connection, name of a table of canonical request rows) -> None: prices the rows in place
 Pricer = Callable[["duckdb.DuckDBPyConnection", str], None]
-
-
-@runtime_checkable
-class FusedPricer(Protocol):
-    """A pricer that can also price rows inside the statement that writes their segment (issue
-    16's fused batch): load the cells of a batch's keys, wrap a SELECT of canonical request rows
-    so it sets cost_usd and price_ref, then summarise the rows written."""
-
-    def __call__(self, con: duckdb.DuckDBPyConnection, table: str) -> None: ...
-
-    def prepare(self, con: duckdb.DuckDBPyConnection, source_sql: str, params: dict[str, Any]) -> None: ...
-
-    def select(self, rows_sql: str) -> tuple[str, dict[str, Any]]: ...
-
-    def summarise(self, con: duckdb.DuckDBPyConnection, table: str) -> None: ...
 
 
 def price(con: duckdb.DuckDBPyConnection, pricer: Pricer | None, table: str) -> None:

@@ -154,43 +154,6 @@ def apply_prices(
     return _summarise(con, table, where_sql, params, catalog, groups, priced + cache_hits)
 
 
-def priced_select(rows_sql: str) -> str:
-    """`rows_sql` (a SELECT of canonical request rows, no semicolon) with cost_usd and price_ref
-    set in the same statement: price.sql's cell match and cost as a LEFT JOIN (priced.sql). The
-    cells of the rows' keys must be loaded first (`prepare_prices`); bind `$cache_hit_ref` to
-    CACHE_HIT_REF."""
-    return SQL.fragment(
-        "priced",
-        rows=rows_sql,
-        cell_match=SQL.fragment("cell_match", usage_valid=SQL.fragment("usage_valid")),
-        cost=SQL.fragment("cost"),
-    )
-
-
-def prepare_prices(
-    con: duckdb.DuckDBPyConnection,
-    source_sql: str,
-    catalog: Catalog,
-    params: dict[str, Any] | None = None,
-    *,
-    record: bool = True,
-) -> None:
-    """Load the cells of the price keys in `source_sql` (a parenthesised SELECT with the columns
-    provider, model, service_tier and cache_hit of canonical request rows, `$parameters` out of
-    `params`) for a `priced_select` over the same rows."""
-    keys = keys_in(con, statement("keys", "requests", None, source=source_sql), params or {})
-    cells = load_cells(con, catalog, keys)
-    if record and cells:
-        record_prices(con, cells)
-
-
-def summarise(con: duckdb.DuckDBPyConnection, table: str, catalog: Catalog) -> PricingSummary:
-    """What pricing did to the rows of `table` (priced already, by `priced_select`)."""
-    groups = [_Group(*row) for row in execute(con, statement("batch", table, None)).fetchall()]
-    done = execute(con, statement("priced_count", table, None)).fetchone()
-    return _summarise(con, table, None, {}, catalog, groups, int(done[0]) if done else 0)
-
-
 @dataclass(frozen=True)
 class _Group:
     provider: str | None

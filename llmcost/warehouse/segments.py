@@ -16,11 +16,11 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from llmcost.faults import crashpoint
 from llmcost.fsutil import fsync_path
-from llmcost.warehouse.sql import SqlFiles, bind, literal
+from llmcost.warehouse.sql import SqlFiles, literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -75,14 +75,9 @@ class WrittenSegment:
 
 
 def write_segment(
-    con: duckdb.DuckDBPyConnection,
-    seg_dir: Path,
-    kind: str,
-    select_sql: str,
-    params: dict[str, Any] | None = None,
+    con: duckdb.DuckDBPyConnection, seg_dir: Path, kind: str, select_sql: str
 ) -> WrittenSegment:
-    """Write the rows of `select_sql` (its `$parameters` out of `params`) as a new Parquet file;
-    the caller registers it."""
+    """Write the rows of `select_sql` as a new Parquet file; the caller registers it."""
     seg_dir.mkdir(exist_ok=True, mode=0o700)  # the warehouse directory exists already
     (seg_dir / kind).mkdir(exist_ok=True, mode=0o700)
     name = f"{kind}/{uuid.uuid4().hex}.parquet"
@@ -91,8 +86,9 @@ def write_segment(
     try:
         old = os.umask(0o077)
         try:
-            copy = SQL.render("segment_write", select=select_sql, path=literal(str(tmp)))
-            res = con.execute(copy, bind(copy, params or {})).fetchone()
+            res = con.execute(
+                SQL.render("segment_write", select=select_sql, path=literal(str(tmp)))
+            ).fetchone()
         finally:
             os.umask(old)
         rows = int(res[0]) if res else 0
