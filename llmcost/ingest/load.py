@@ -91,7 +91,6 @@ class Loader:
         self.limit = ExpansionLimit(cfg.ingest.max_expansion_ratio, cfg.ingest.expansion_check_after_bytes)
         prepare_connection(self.con)
         self._staging: Stager | None = None  # the staging thread's, on a cursor (pipeline.py)
-        self._listing: Stager | None = None  # the key-listing thread's, on another cursor
         self.batches = 0  # committed by this run (for the message when it is interrupted)
         self.lines = 0
 
@@ -173,18 +172,7 @@ class Loader:
             self._staging.default_provider = formats.SOURCE_PROVIDER.get(self.source)  # a forced source's
         return self._staging
 
-    def _lister(self) -> Stager:
-        """The stager whose connection lists each batch's keys ahead of staging (pipeline.py)."""
-        if self._listing is None:
-            self._listing = Stager(
-                self.con.cursor(), self.fields, self.cfg.ingest, now=self.now, earliest=EARLIEST
-            )
-        return self._listing
-
     def _close_staging(self) -> None:
-        if self._listing is not None:
-            listing, self._listing = self._listing, None
-            listing.con.close()
         if self._staging is not None:
             staging, self._staging = self._staging, None
             staging.con.close()
@@ -259,7 +247,7 @@ class Loader:
         tail = resume.window
         # Batch N+1 is read and staged on a second core (pipeline.py) while this thread loads
         # batch N on the loader's connection: de-duplicate, price, write, commit, in order.
-        ahead = pipeline.Prefetch(batcher, self._ahead(), ic.max_line_bytes, self._lister())
+        ahead = pipeline.Prefetch(batcher, self._ahead(), ic.max_line_bytes)
         try:
             for staged in ahead:
                 tail = (tail + staged.window)[-TAIL_WINDOW:]

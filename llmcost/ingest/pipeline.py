@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from llmcost.ingest.batch import to_arrow
-from llmcost.ingest.lines import Batch, LineBatcher
+from llmcost.ingest.lines import LineBatcher
 from llmcost.ingest.sources import TAIL_WINDOW
 from llmcost.ingest.stage import Stager
 from llmcost.warehouse.sql import SqlFiles
@@ -66,26 +66,16 @@ class Prefetch:
     """Iterate staged batches; the staging thread runs one batch ahead of the consumer, who must
     call `done()` when finished with a batch (its slot is then free for the batch after next)."""
 
-    def __init__(
-        self, batcher: LineBatcher, stager: Stager, max_line: int, lister: Stager | None = None
-    ) -> None:
+    def __init__(self, batcher: LineBatcher, stager: Stager, max_line: int) -> None:
         self.batcher = batcher
         self.stager = stager
-        self.lister = lister
         self.max_line = max_line
         self._out: queue.Queue[object] = queue.Queue()
         self._free = threading.Semaphore(SLOTS)
         self._stop = False
         self._thread = threading.Thread(target=self._produce, name="llmcost-stage", daemon=True)
-        # With a lister: a third thread reads each batch and lists its keys one batch ahead of
-        # staging (the key listing is ~1/5 of staging, and the loader's core has the time).
-        self._listed: queue.Queue[object] = queue.Queue()
-        self._ahead = threading.Semaphore(1)  # batches listed and not yet taken for staging
-        self._reader = threading.Thread(target=self._read, name="llmcost-list", daemon=True)
 
     def __iter__(self) -> Iterator[Staged]:
-        if self.lister is not None:
-            self._reader.start()
         self._thread.start()
         while True:
             item = self._out.get()
@@ -100,77 +90,34 @@ class Prefetch:
         self._free.release()
 
     def close(self) -> None:
-        """Stop the staging threads (after the last batch, an error or a signal) and wait for them."""
+        """Stop the staging thread (after the last batch, an error or a signal) and wait for it."""
+        if not self._thread.is_alive():
+            return
         self._stop = True
         self._free.release()
-        self._ahead.release()
-        if self.lister is not None and self._reader.is_alive():
-            with contextlib.suppress(Exception):
-                self.lister.con.interrupt()
-            self._reader.join()  # the staging thread reads what it puts: not drained here
-        if self._thread.is_alive():
-            with contextlib.suppress(Exception):
-                self.stager.con.interrupt()
-            while self._thread.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    self._out.get(timeout=0.05)  # nothing blocks the thread's put: the queue is unbounded
-                self._thread.join(timeout=0.05)
-
-    def _batches(self) -> Iterator[tuple[pa.Table, int, int, bytes, int, frozenset[str] | None]]:
-        """Each batch as an Arrow table with where it ends, and its keys when listed ahead."""
-        if self.lister is None:
-            for batch in self.batcher:
-                self._free.acquire()
-                if self._stop:
-                    return
-                yield (*_prepared(batch, self.max_line), None)
-            return
-        while True:
-            item = self._listed.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            self._free.acquire()
-            self._ahead.release()  # the lister reads the next batch while this one is staged
-            if self._stop:
-                return
-            yield item  # type: ignore[misc]
-
-    def _read(self) -> None:
-        """The lister's thread: read each batch and list its keys, one batch ahead of staging."""
-        assert self.lister is not None
-        try:
-            for batch in self.batcher:
-                self._ahead.acquire()
-                if self._stop:
-                    break
-                prepared = _prepared(batch, self.max_line)
-                self._listed.put((*prepared, self.lister.batch_keys(prepared[0])))
-        except BaseException as e:  # handed on in order, raised where the loader reads
-            self._listed.put(e)
-        finally:
-            self._listed.put(_DONE)  # the staging thread waits for it, even when stopping
+        with contextlib.suppress(Exception):
+            self.stager.con.interrupt()
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._out.get(timeout=0.05)  # nothing blocks the thread's put: the queue is unbounded
+            self._thread.join(timeout=0.05)
 
     def _produce(self) -> None:
         slot = 0
         try:
-            for table, end, last_line, window, size, keys in self._batches():
+            for batch in self.batcher:
+                self._free.acquire()
+                if self._stop:
+                    return
+                table = to_arrow(batch, self.max_line, copy=True)
+                end_rel = batch.end - batch.start
+                window = batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes()
+                last_line = batch.first_line + len(batch.starts) + len(batch.oversize) - 1
                 self.stager.target = f"TABLE llmcost_stage.staged_{slot}"
-                self.stager.stage_here(table, keys)
-                self._out.put(Staged(table, slot, end, last_line, window, size))
+                self.stager.stage_here(table)
+                self._out.put(Staged(table, slot, batch.end, last_line, window, end_rel))
                 slot = (slot + 1) % SLOTS
         except BaseException as e:  # handed to the consumer, who raises it where it reads
             self._out.put(e)
             return
         self._out.put(_DONE)
-
-
-def _prepared(batch: Batch, max_line: int) -> tuple[pa.Table, int, int, bytes, int]:
-    """A batch's lines as an Arrow table owning its bytes (the batcher's buffer moves on), the
-    stream offset after it, its last line number, its last TAIL_WINDOW bytes and its size."""
-    table = to_arrow(batch, max_line, copy=True)
-    end_rel = batch.end - batch.start
-    window = batch.data[max(0, end_rel - TAIL_WINDOW) : end_rel].tobytes()
-    last_line = batch.first_line + len(batch.starts) + len(batch.oversize) - 1
-    return table, batch.end, last_line, window, end_rel

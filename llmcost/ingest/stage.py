@@ -66,7 +66,6 @@ class Stager:
         self.now = now
         self.earliest = earliest
         self._table: Any = None
-        self._keys: frozenset[str] | None = None  # the registered batch's keys, listed ahead
         self.default_provider: str | None = None  # what a forced provider source implies
         # the cheap-validation fast path of stage.sql; off, every line takes the full per-field path
         self.fast = True
@@ -80,35 +79,16 @@ class Stager:
         self.stage_here(table)
         return self.con.sql(SQL.text("staged_rows")).to_arrow_table()
 
-    def stage_here(self, table: pa.Table, keys: frozenset[str] | None = None) -> None:
+    def stage_here(self, table: pa.Table) -> None:
         """Stage one batch into the TEMP table `staged` of this connection, where the loader reads
-        it (no hand-over through Arrow: the batch is materialised once). `keys`, when given, are
-        the batch's top-level keys as `batch_keys` listed them (on another connection)."""
+        it (no hand-over through Arrow: the batch is materialised once)."""
         self._table = table
-        self._keys = keys
         self.con.register("batch_lines", table)
         try:
             self._stage()
         finally:
             self.con.unregister("batch_lines")
             self._table = None
-            self._keys = None
-
-    def batch_keys(self, table: pa.Table) -> frozenset[str] | None:
-        """The top-level keys of a batch's lines (batch_keys.sql), listed ahead of its staging
-        (pipeline.py); None when the batch needs staging's slower paths to tell (a line DuckDB's
-        JSON reader raises on)."""
-        import duckdb
-
-        self.con.register("batch_lines", table)
-        try:
-            self.con.execute(SQL.text("clean_lines"))
-            return frozenset(r[0] for r in SQL.run(self.con, "batch_keys", guard=""))
-        except (duckdb.Error, UnicodeDecodeError):  # staging meets it again, and handles it
-            self._clear()
-            return None
-        finally:
-            self.con.unregister("batch_lines")
 
     def explain(self, table: pa.Table) -> tuple[pa.Table, list[str | None]]:
         """Stage a (small) batch and also return each line as mapped, after envelope unwrapping."""
@@ -171,10 +151,7 @@ class Stager:
         con = self.con
         con.execute(SQL.text("clean_lines"))
         check = SQL.fragment("json_guard") if guard else ""
-        if self._keys is not None and not guard:
-            keys = self._keys
-        else:
-            keys = frozenset(r[0] for r in SQL.run(con, "batch_keys", guard=check))
+        keys = frozenset(r[0] for r in SQL.run(con, "batch_keys", guard=check))
         envelopes = self._envelope_fields(keys)
         if envelopes:
             pick = (

@@ -56,7 +56,7 @@ def test_many_batches_staged_ahead_load_as_one_line_at_a_time(tmp_path: Path) ->
         names = {r[0] for r in wh.con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
         assert "llmcost_stage" not in names
         assert wh.con.execute("SELECT current_setting('threads')").fetchone() == threads
-    assert not any(t.name in ("llmcost-stage", "llmcost-list") for t in threading.enumerate())
+    assert not any(t.name == "llmcost-stage" for t in threading.enumerate())
     t = result.totals
     lines = data.count(b"\n")
     assert (t.read, t.loaded_requests, t.loaded_outcomes, t.rejected, t.ignored) == (lines, 2000, 5, 8, 7)
@@ -83,19 +83,19 @@ def test_a_failure_while_staging_ahead_keeps_the_batches_before_it(
     staged = 0
     real = Stager.stage_here
 
-    def stage_here(self: Stager, table: object, keys: frozenset[str] | None = None) -> None:
+    def stage_here(self: Stager, table: object) -> None:
         nonlocal staged
         staged += 1
         if staged == 4:  # the disk goes away under the fourth batch
             raise OSError(5, "Input/output error")
-        real(self, table, keys)  # type: ignore[arg-type]
+        real(self, table)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Stager, "stage_here", stage_here)
     db = tmp_path / "w.duckdb"
     with open_warehouse(db, write=True) as wh:
         result = Loader(wh, SMALL).run(inputs, skipped)
     assert result.files[0].error == "I/O error: Input/output error"
-    assert not any(t.name in ("llmcost-stage", "llmcost-list") for t in threading.enumerate())
+    assert not any(t.name == "llmcost-stage" for t in threading.enumerate())
     loaded = result.totals.loaded_requests
     assert 0 < loaded < 1000
     # what was committed is whole batches from the start of the file, and the resume point
@@ -107,67 +107,3 @@ def test_a_failure_while_staging_ahead_keeps_the_batches_before_it(
     assert again.totals.loaded_requests == 1000 - loaded
     assert again.totals.duplicate == 0
     assert query(db, "SELECT count(DISTINCT request_id) FROM requests") == [(1000,)]
-
-
-def test_a_failure_while_reading_ahead_keeps_the_batches_before_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The key-listing thread reads the batches: an error there reaches the loader in order."""
-    from llmcost.ingest import pipeline
-
-    log = tmp_path / "app.log"
-    log.write_bytes(jsonl([request(i) for i in range(1000)]))
-    read = 0
-    real = pipeline._prepared
-
-    def prepared(batch: object, max_line: int) -> object:
-        nonlocal read
-        read += 1
-        if read == 5:
-            raise OSError(5, "Input/output error")
-        return real(batch, max_line)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "_prepared", prepared)
-    db = tmp_path / "w.duckdb"
-    with open_warehouse(db, write=True) as wh:
-        result = Loader(wh, SMALL).run(*discover([str(log)]))
-    assert result.files[0].error == "I/O error: Input/output error"
-    assert not any(t.name in ("llmcost-stage", "llmcost-list") for t in threading.enumerate())
-    loaded = result.totals.loaded_requests
-    assert 0 < loaded < 1000
-    assert query(db, "SELECT count(*), max(source_line) FROM requests") == [(loaded, loaded)]
-    monkeypatch.setattr(pipeline, "_prepared", real)
-    with open_warehouse(db, write=True) as wh:
-        again = Loader(wh, SMALL).run(*discover([str(log)]))
-    assert again.totals.loaded_requests == 1000 - loaded
-    assert query(db, "SELECT count(DISTINCT request_id) FROM requests") == [(1000,)]
-
-
-def test_keys_listed_ahead_are_the_keys_staging_lists(tmp_path: Path) -> None:
-    """The lister lists every object line's top-level keys (a byte-order mark skipped); staging
-    takes what a listing gave, None (the listing raised) included."""
-    import pyarrow as pa
-
-    from llmcost.ingest.fields import FieldMap
-    from llmcost.ingest.load import EARLIEST
-
-    cfg = Config()
-    lines = [b'{"a": 1, "B": {"c": 2}}\n', b"\xef\xbb\xbf" + b'{"d": "x"}\n', b"[1]\n", b'{"e": null}\n']
-    table = pa.table(
-        {
-            "line_no": pa.array(range(1, 5), pa.int64()),
-            "byte_offset": pa.array(range(4), pa.int64()),
-            "line": pa.array([x.decode() for x in lines], pa.large_string()),
-            "bad": pa.nulls(4, pa.string()),
-            "raw": pa.nulls(4, pa.string()),
-        }
-    )
-    with open_warehouse(tmp_path / "w.duckdb", write=True) as wh:
-        from datetime import UTC, datetime
-
-        st = Stager(wh.con.cursor(), FieldMap({}, []), cfg.ingest, now=datetime.now(UTC), earliest=EARLIEST)
-        assert st.batch_keys(table) == frozenset({"a", "B", "d", "e"})
-        broken = table.set_column(2, "line", pa.array(['{"a": "\\ud800"}\n'] * 4, pa.large_string()))
-        listed = st.batch_keys(broken)
-        st.stage_here(broken, listed)  # staged whatever the listing gave
-        st.con.close()
