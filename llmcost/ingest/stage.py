@@ -129,7 +129,9 @@ class Stager:
             return
         except duckdb.OutOfMemoryException:
             raise
-        except duckdb.Error:
+        except (duckdb.Error, UnicodeDecodeError):
+            # DuckDB's json_keys can hand back broken UTF-8 for a malformed line (a truncated
+            # object holding a 4-byte character): the guarded pass skips such lines
             self._clear()
         try:
             self._once(guard=True)  # the batch has malformed JSON: check each line first
