@@ -95,10 +95,9 @@ REPORT_HEAVY = (
 )
 
 
-@pytest.mark.parametrize(
-    "argv", [["report", "--by", "tenant"], ["unit", "--event", "done", "--by", "tenant"]]
-)
-def test_json_report_loads_no_catalog_and_no_renderer(tmp_path: Path, argv: list[str]) -> None:
+def _loaded_by_json_run(tmp_path: Path, argv: list[str], watched: tuple[str, ...], cwd: Path) -> str:
+    """Run `llmcost ARGV --format json` on an empty warehouse in a fresh process, with no config
+    file in reach; return which of `watched` it imported (comma-separated, empty for none)."""
     from llmcost.warehouse import writer
 
     db = tmp_path / "w.duckdb"
@@ -107,13 +106,14 @@ def test_json_report_loads_no_catalog_and_no_renderer(tmp_path: Path, argv: list
     probe = (
         "import sys\nfrom llmcost.cli import main\n"
         f"code = main({[*argv, '--format', 'json', '--db', str(db)]!r})\n"
-        f"print('HEAVY:' + ','.join(m for m in {REPORT_HEAVY!r} if m in sys.modules))\n"
+        f"print('LOADED:' + ','.join(m for m in {watched!r} if m in sys.modules))\n"
         "sys.exit(code)"
     )
     env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
+    env.pop("LLMCOST_CONFIG", None)
     proc = subprocess.run(
         [sys.executable, "-c", probe],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=600,
@@ -121,7 +121,14 @@ def test_json_report_loads_no_catalog_and_no_renderer(tmp_path: Path, argv: list
         env=env,
     )
     assert proc.returncode == 0, proc.stderr
-    loaded = proc.stdout.rsplit("HEAVY:", 1)[1].strip()
+    return proc.stdout.rsplit("LOADED:", 1)[1].strip()
+
+
+@pytest.mark.parametrize(
+    "argv", [["report", "--by", "tenant"], ["unit", "--event", "done", "--by", "tenant"]]
+)
+def test_json_report_loads_no_catalog_and_no_renderer(tmp_path: Path, argv: list[str]) -> None:
+    loaded = _loaded_by_json_run(tmp_path, argv, REPORT_HEAVY, cwd=ROOT)
     assert loaded == "", f"llmcost {' '.join(argv)} --format json imported {loaded}"
 
 
@@ -146,28 +153,6 @@ REPORT_LAZY = (
     [["report", "--by", "tenant"], ["unit", "--event", "done", "--by", "tenant"], ["traces"]],
 )
 def test_json_report_loads_only_what_it_uses(tmp_path: Path, argv: list[str]) -> None:
-    from llmcost.warehouse import writer
-
-    db = tmp_path / "w.duckdb"
-    with writer(db, command="test"):
-        pass
-    probe = (
-        "import sys\nfrom llmcost.cli import main\n"
-        f"code = main({[*argv, '--format', 'json', '--db', str(db)]!r})\n"
-        f"print('LAZY:' + ','.join(m for m in {REPORT_LAZY!r} if m in sys.modules))\n"
-        "sys.exit(code)"
-    )
-    env = {**os.environ, "LLMCOST_HOME": str(tmp_path), "NO_COLOR": "1"}
-    env.pop("LLMCOST_CONFIG", None)
-    proc = subprocess.run(  # from a folder with no pyproject.toml and no llmcost.toml
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env=env,
-    )
-    assert proc.returncode == 0, proc.stderr
-    loaded = proc.stdout.rsplit("LAZY:", 1)[1].strip()
+    # from a folder with no pyproject.toml and no llmcost.toml
+    loaded = _loaded_by_json_run(tmp_path, argv, REPORT_LAZY, cwd=tmp_path)
     assert loaded == "", f"llmcost {' '.join(argv)} --format json imported {loaded}"
