@@ -140,9 +140,9 @@ def queries(log: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, 
         if (
             code.split(None, 1)[0].upper() in NOT_QUERIES
             or "_llmcost_" in code
-            or "duckdb_views()" in code
-            or "jaro_winkler_similarity"
-            in code  # trace_nearby: DuckDB only (see NOT_ON_SPARK)  # inventory_range: DuckDB's catalog (Spark scans instead)
+            # inventory_range: the DuckDB warehouse's base table under `requests` (Spark scans instead)
+            or "FROM requests_columns" in code
+            or "jaro_winkler_similarity" in code  # trace_nearby: DuckDB only (see NOT_ON_SPARK)
             or key in seen
         ):
             continue
@@ -226,8 +226,8 @@ NOT_ON_SPARK = {
     "queries/export_counts": "export parquet's file counts, not a report",
     "queries/focus_rows": "export focus, not a report/unit/alerts query",
     "queries/usage_days": "export grafana/otlp, not a report/unit/alerts query",
-    "queries/inventory_range": "the segment inventory through DuckDB's catalog (duckdb_views()); a Spark "
-    "connection has no inventory and reads the range by scanning (coverage_range, replayed)",
+    "queries/inventory_range": "the segment inventory and the DuckDB warehouse's requests_columns table; a "
+    "Spark connection has no inventory and reads the range by scanning (coverage_range, replayed)",
     "queries/trace_nearby": "the close ids for an unknown `llmcost trace ID`: Spark has no "
     "jaro_winkler_similarity, so on Spark the error names none (SparkConnection.similarity)",
     "queries/rollup_create": "the HTML dashboard's rollup of its window: a TEMP table (on Spark a cached temp "
