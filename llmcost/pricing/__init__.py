@@ -13,9 +13,9 @@ The `[pricing]` settings themselves are configuration: `llmcost.config.pricing`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from llmcost.lazy import lazy_names
 from llmcost.pricing.modes import cost_sql, unpriced_sql
 
 if TYPE_CHECKING:
@@ -39,13 +39,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [

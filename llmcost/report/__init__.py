@@ -16,9 +16,9 @@ Only `render_terminal` imports rich, and only when called.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from llmcost.lazy import lazy_names
 from llmcost.report.output import write_atomic, write_text_atomic
 
 if TYPE_CHECKING:
@@ -39,13 +39,7 @@ _RENDERERS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _RENDERERS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _RENDERERS)
 
 
 FORMATS = ("table", "json", "jsonl", "csv", "md")
